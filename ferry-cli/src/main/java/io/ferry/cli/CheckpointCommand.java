@@ -1,0 +1,68 @@
+package io.ferry.cli;
+
+import io.ferry.core.archive.Compression;
+import io.ferry.core.checkpoint.CheckpointOptions;
+import io.ferry.core.checkpoint.CheckpointResult;
+import io.ferry.core.json.Json;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+@Command(name = "checkpoint", description = "Checkpoint a running container with CRIU and export it to an archive.")
+final class CheckpointCommand implements Callable<Integer> {
+    @ParentCommand
+    FerryCli ferry;
+
+    @Parameters(paramLabel = "CONTAINER")
+    String container;
+
+    @Option(names = {"-e", "--export"}, required = true, paramLabel = "FILE", description = "Write the checkpoint archive here.")
+    Path export;
+
+    @Option(names = {"-R", "--leave-running"}, description = "Leave the container running after the checkpoint.")
+    boolean leaveRunning;
+
+    @Option(names = "--tcp-established", description = "Checkpoint established TCP connections.")
+    boolean tcpEstablished;
+
+    @Option(names = "--ignore-rootfs", description = "Do not include the container's root filesystem changes.")
+    boolean ignoreRootfs;
+
+    @Option(names = "--ignore-volumes", description = "Do not include the content of named volumes.")
+    boolean ignoreVolumes;
+
+    @Option(names = {"-c", "--compress"}, paramLabel = "zstd|gzip|none", description = "Archive compression (default: ${DEFAULT-VALUE}).")
+    String compress = "zstd";
+
+    @Option(names = "--print-stats", description = "Print checkpoint statistics as JSON.")
+    boolean printStats;
+
+    @Override
+    public Integer call() {
+        CheckpointOptions options = new CheckpointOptions(leaveRunning, tcpEstablished, ignoreRootfs, ignoreVolumes,
+                Compression.parse(compress));
+        CheckpointResult r = ferry.engine().checkpointer().checkpointToFile(container, options, export);
+        if (printStats) {
+            Map<String, Object> ctr = new LinkedHashMap<>();
+            ctr.put("id", r.containerId());
+            ctr.put("name", r.name());
+            ctr.put("runtime_checkpoint_duration", r.runtimeDuration().toNanos() / 1000);
+            ctr.put("archive_bytes", r.archiveBytes());
+            ctr.put("criu_statistics", r.statistics());
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("ferry_checkpoint_duration", r.totalDuration().toNanos() / 1000);
+            out.put("container_statistics", List.of(ctr));
+            System.out.println(Json.string(out));
+        } else {
+            System.out.println(r.containerId());
+        }
+        return 0;
+    }
+}

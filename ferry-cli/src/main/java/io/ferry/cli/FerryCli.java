@@ -1,0 +1,91 @@
+package io.ferry.cli;
+
+import io.ferry.core.error.ConflictException;
+import io.ferry.core.error.IncompatibleException;
+import io.ferry.core.error.InvalidArchiveException;
+import io.ferry.core.error.NotFoundException;
+import io.ferry.core.error.ToolFailedException;
+import io.ferry.core.host.FerryEngine;
+import io.ferry.core.host.Host;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+
+/** The {@code ferry} command: global options select the host; each subcommand parses, calls the engine, prints. */
+@Command(name = "ferry", mixinStandardHelpOptions = true, versionProvider = FerryCli.Version.class,
+        description = "Run, checkpoint and restore containers with runc and CRIU, and move them between hosts.",
+        subcommands = {RunCommand.class, PsCommand.class, LogsCommand.class, StopCommand.class, RmCommand.class,
+                CheckpointCommand.class, RestoreCommand.class, InspectCommand.class, ImageCommand.class,
+                VolumeCommand.class, DoctorCommand.class, CommandLine.HelpCommand.class})
+public final class FerryCli {
+    /** Exit codes, one per kind of error (picocli uses 2 for usage errors). */
+    static final int EXIT_FAILURE = 1;
+    static final int EXIT_USAGE = 2;
+    static final int EXIT_NOT_FOUND = 3;
+    static final int EXIT_CONFLICT = 4;
+    static final int EXIT_INVALID_ARCHIVE = 5;
+    static final int EXIT_INCOMPATIBLE = 6;
+    static final int EXIT_TOOL_FAILED = 7;
+
+    @Option(names = "--host-id", description = "Host id (default: $FERRY_HOST_ID or \"local\").")
+    String hostId;
+
+    @Option(names = "--root", description = "State root (default: /var/lib/ferry/<host-id>).")
+    Path root;
+
+    private FerryEngine engine;
+
+    FerryEngine engine() {
+        if (engine == null) {
+            String id = hostId != null ? hostId : System.getenv().getOrDefault("FERRY_HOST_ID", "local");
+            Host host = root != null ? new Host(id, root) : Host.withDefaultRoot(id);
+            engine = FerryEngine.open(host);
+        }
+        return engine;
+    }
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    static CommandLine commandLine() {
+        CommandLine cli = new CommandLine(new FerryCli());
+        // everything after IMAGE belongs to the container's command: `ferry run busybox sh -c '...'`
+        cli.getSubcommands().get("run").setStopAtPositional(true);
+        cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            cmd.getErr().println("Error: " + e.getMessage());
+            return exitCode(e);
+        });
+        return cli;
+    }
+
+    static int exitCode(Exception e) {
+        if (e instanceof NotFoundException) {
+            return EXIT_NOT_FOUND;
+        } else if (e instanceof ConflictException) {
+            return EXIT_CONFLICT;
+        } else if (e instanceof InvalidArchiveException) {
+            return EXIT_INVALID_ARCHIVE;
+        } else if (e instanceof IncompatibleException) {
+            return EXIT_INCOMPATIBLE;
+        } else if (e instanceof ToolFailedException) {
+            return EXIT_TOOL_FAILED;
+        } else if (e instanceof IllegalArgumentException) {
+            return EXIT_USAGE;
+        } else if (e instanceof UncheckedIOException) {
+            return EXIT_FAILURE;
+        }
+        return EXIT_FAILURE;
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = FerryCli.class.getPackage().getImplementationVersion();
+            return new String[]{"ferry " + (v == null ? "dev" : v)};
+        }
+    }
+}

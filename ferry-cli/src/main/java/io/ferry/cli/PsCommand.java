@@ -1,0 +1,40 @@
+package io.ferry.cli;
+
+import io.ferry.core.container.ContainerView;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+import java.util.concurrent.Callable;
+
+@Command(name = "ps", description = "List containers (running ones unless -a).")
+final class PsCommand implements Callable<Integer> {
+    @ParentCommand
+    FerryCli ferry;
+
+    @Option(names = {"-a", "--all"}, description = "Show all containers.")
+    boolean all;
+
+    @Option(names = {"-q", "--quiet"}, description = "Print container ids only.")
+    boolean quiet;
+
+    @Override
+    public Integer call() {
+        String format = "%-14s %-24s %-32s %-16s %-22s %s%n";
+        if (!quiet) {
+            System.out.printf(format, "CONTAINER ID", "IMAGE", "COMMAND", "CREATED", "STATUS", "NAMES");
+        }
+        for (ContainerView v : ferry.engine().containers().list(all)) {
+            var c = v.record().config();
+            if (quiet) {
+                System.out.println(c.shortId());
+                continue;
+            }
+            String cmd = String.join(" ", c.command());
+            String status = v.status() + (v.record().checkpointed() && !v.running() ? " (checkpointed)" : "");
+            System.out.printf(format, c.shortId(), c.image(), cmd.length() > 30 ? cmd.substring(0, 29) + "…" : cmd,
+                    Formats.ago(c.created()), status, c.name());
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,58 @@
+package io.ferry.cli;
+
+import io.ferry.core.checkpoint.RestoreOptions;
+import io.ferry.core.checkpoint.RestoreResult;
+import io.ferry.core.json.Json;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+@Command(name = "restore", description = "Restore a container from a checkpoint archive.")
+final class RestoreCommand implements Callable<Integer> {
+    @ParentCommand
+    FerryCli ferry;
+
+    @Option(names = {"-i", "--import"}, required = true, paramLabel = "FILE", description = "The checkpoint archive.")
+    Path archive;
+
+    @Option(names = {"-n", "--name"}, description = "Restore as a new container with this name (and a new id).")
+    String name;
+
+    @Option(names = "--tcp-established", description = "Restore established TCP connections.")
+    boolean tcpEstablished;
+
+    @Option(names = "--ignore-rootfs", description = "Do not restore the root filesystem changes from the archive.")
+    boolean ignoreRootfs;
+
+    @Option(names = "--ignore-volumes", description = "Do not restore volume content; the volumes must exist.")
+    boolean ignoreVolumes;
+
+    @Option(names = "--print-stats", description = "Print restore statistics as JSON.")
+    boolean printStats;
+
+    @Override
+    public Integer call() {
+        RestoreResult r = ferry.engine().restorer().restoreFromFile(archive,
+                new RestoreOptions(name, tcpEstablished, ignoreRootfs, ignoreVolumes));
+        if (printStats) {
+            Map<String, Object> ctr = new LinkedHashMap<>();
+            ctr.put("id", r.container().id());
+            ctr.put("name", r.container().name());
+            ctr.put("runtime_restore_duration", r.runtimeDuration().toNanos() / 1000);
+            ctr.put("criu_statistics", r.statistics());
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("ferry_restore_duration", r.totalDuration().toNanos() / 1000);
+            out.put("container_statistics", List.of(ctr));
+            System.out.println(Json.string(out));
+        } else {
+            System.out.println(r.container().id());
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,31 @@
+package io.ferry.cli;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+import java.util.List;
+import java.util.concurrent.Callable;
+
+@Command(name = "rm", description = "Remove containers and everything they own on this host (not named volumes).")
+final class RmCommand implements Callable<Integer> {
+    @ParentCommand
+    FerryCli ferry;
+
+    @Option(names = {"-f", "--force"}, description = "Kill running containers first.")
+    boolean force;
+
+    @Parameters(paramLabel = "CONTAINER", arity = "1..*")
+    List<String> containers;
+
+    @Override
+    public Integer call() {
+        for (String c : containers) {
+            String id = ferry.engine().containers().store().get(c).id();
+            ferry.engine().containers().remove(c, force);
+            System.out.println(id);
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,105 @@
+package io.ferry.core.archive;
+
+import io.ferry.core.criu.CheckpointImages;
+import io.ferry.core.criu.CriuImageFile;
+import io.ferry.core.criu.DumpStatistics;
+import io.ferry.core.criu.ProcessTreeEntry;
+import io.ferry.core.error.InvalidArchiveException;
+import io.ferry.core.json.Json;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+
+import java.io.BufferedInputStream;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Reads an archive as a stream, without unpacking it: sizes by part, config.dump, CRIU's statistics
+ * and the process tree (pstree.img, commands from core-PID.img). Only small metadata is held in memory.
+ */
+public final class ArchiveInspector {
+    private static final Pattern CORE = Pattern.compile("checkpoint/core-(\\d+)\\.img");
+    private static final Pattern VOLUME = Pattern.compile("volumes/(.+)\\.tar");
+
+    private ArchiveInspector() {
+    }
+
+    public static ArchiveSummary inspect(Path file, ArchiveLimits limits) {
+        try (InputStream raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
+            Compression compression = Compression.detect((BufferedInputStream) raw);
+            return inspect(Compression.decompress(raw), compression, Files.size(file), limits);
+        } catch (IOException e) {
+            throw new InvalidArchiveException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    static ArchiveSummary inspect(InputStream tarStream, Compression compression, long archiveBytes,
+                                  ArchiveLimits limits) throws IOException {
+        TarArchiveInputStream tar = new TarArchiveInputStream(tarStream);
+        long content = 0;
+        long criuBytes = 0;
+        long pages = 0;
+        long rootfs = 0;
+        Map<String, Long> volumes = new LinkedHashMap<>();
+        CheckpointedContainer config = null;
+        DumpStatistics stats = null;
+        byte[] pstree = null;
+        long imageVersion = -1;
+        Map<Long, String> commands = new HashMap<>();
+        TarArchiveEntry e;
+        while ((e = tar.getNextEntry()) != null) {
+            String name = EntryNames.normalize(e.getName());
+            long size = e.getSize();
+            content += size;
+            Matcher core = CORE.matcher(name);
+            Matcher volume = VOLUME.matcher(name);
+            if (name.equals(ArchiveLayout.CONFIG_DUMP)) {
+                config = Json.read(new ByteArrayInputStream(small(tar, e, limits)), CheckpointedContainer.class);
+            } else if (name.equals(ArchiveLayout.STATS_DUMP)) {
+                stats = DumpStatistics.from(CriuImageFile.read(new ByteArrayInputStream(small(tar, e, limits))).first());
+            } else if (name.equals(ArchiveLayout.ROOTFS_DIFF)) {
+                rootfs = size;
+            } else if (volume.matches()) {
+                volumes.put(volume.group(1), size);
+            } else if (name.startsWith(ArchiveLayout.CHECKPOINT_DIR + "/")) {
+                criuBytes += size;
+                if (name.startsWith("checkpoint/pages-")) {
+                    pages += size;
+                } else if (name.equals("checkpoint/pstree.img")) {
+                    pstree = small(tar, e, limits);
+                } else if (name.equals("checkpoint/inventory.img")) {
+                    imageVersion = CriuImageFile.read(new ByteArrayInputStream(small(tar, e, limits))).first().uint(1, -1);
+                } else if (core.matches()) {
+                    commands.put(Long.parseLong(core.group(1)),
+                            CheckpointImages.command(CriuImageFile.read(new ByteArrayInputStream(small(tar, e, limits)))));
+                }
+            }
+        }
+        tar.transferTo(OutputStream.nullOutputStream());
+        if (config == null) {
+            throw new InvalidArchiveException("not a checkpoint archive: config.dump is missing");
+        }
+        List<ProcessTreeEntry> tree = pstree == null ? List.of()
+                : CheckpointImages.processTree(CriuImageFile.read(new ByteArrayInputStream(pstree)),
+                pid -> commands.getOrDefault(pid, "?"));
+        return new ArchiveSummary(compression.displayName(), archiveBytes, content, criuBytes, pages, rootfs, volumes,
+                config, stats, tree, imageVersion);
+    }
+
+    private static byte[] small(TarArchiveInputStream tar, TarArchiveEntry e, ArchiveLimits limits) throws IOException {
+        if (e.getSize() > limits.maxMetadataBytes()) {
+            throw new InvalidArchiveException(e.getName() + " is larger than " + limits.maxMetadataBytes() + " bytes");
+        }
+        return tar.readNBytes((int) e.getSize());
+    }
+}

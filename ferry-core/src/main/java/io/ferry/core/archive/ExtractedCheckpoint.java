@@ -1,0 +1,124 @@
+package io.ferry.core.archive;
+
+import io.ferry.core.error.InvalidArchiveException;
+import io.ferry.core.json.Json;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.node.ObjectNode;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A checkpoint archive unpacked into a staging directory by {@link #extract}, which checks that it is
+ * complete and well-formed; the accessors give its parts.
+ */
+public final class ExtractedCheckpoint {
+    private final Path dir;
+    private final CheckpointedContainer config;
+
+    private ExtractedCheckpoint(Path dir, CheckpointedContainer config) {
+        this.dir = dir;
+        this.config = config;
+    }
+
+    /** Unpacks a (compressed or plain) archive stream into {@code staging}; the caller deletes it on failure. */
+    public static ExtractedCheckpoint extract(InputStream archive, Path staging, ArchiveLimits limits) {
+        try (InputStream tar = Compression.decompress(archive)) {
+            new SafeExtractor(limits, SafeExtractor.Links.CONFINED).extract(tar, staging);
+        } catch (IOException e) {
+            throw new InvalidArchiveException("cannot read checkpoint archive: " + e.getMessage(), e);
+        }
+        return open(staging, limits);
+    }
+
+    /** Validates an already unpacked archive directory. */
+    public static ExtractedCheckpoint open(Path dir, ArchiveLimits limits) {
+        for (String required : List.of(ArchiveLayout.CONFIG_DUMP, ArchiveLayout.SPEC_DUMP,
+                ArchiveLayout.CHECKPOINT_DIR + "/inventory.img")) {
+            if (!Files.isRegularFile(dir.resolve(required))) {
+                throw new InvalidArchiveException("not a complete checkpoint archive: " + required + " is missing");
+            }
+        }
+        checkMetadataSize(dir.resolve(ArchiveLayout.CONFIG_DUMP), limits);
+        checkMetadataSize(dir.resolve(ArchiveLayout.SPEC_DUMP), limits);
+        CheckpointedContainer config;
+        try {
+            config = Json.read(dir.resolve(ArchiveLayout.CONFIG_DUMP), CheckpointedContainer.class);
+        } catch (JacksonException e) {
+            throw new InvalidArchiveException("config.dump is not valid JSON: " + e.getOriginalMessage(), e);
+        }
+        if (config.container() == null || config.checkpoint() == null || config.container().id() == null
+                || config.container().name() == null || config.container().image() == null) {
+            throw new InvalidArchiveException("config.dump is not a Ferry container config (container id, name,"
+                    + " image and checkpoint facts are required)");
+        }
+        return new ExtractedCheckpoint(dir, config);
+    }
+
+    private static void checkMetadataSize(Path file, ArchiveLimits limits) {
+        try {
+            if (Files.size(file) > limits.maxMetadataBytes()) {
+                throw new InvalidArchiveException(file.getFileName() + " is larger than "
+                        + limits.maxMetadataBytes() + " bytes");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    public CheckpointedContainer config() {
+        return config;
+    }
+
+    public ObjectNode spec() {
+        try {
+            return Json.readTree(dir.resolve(ArchiveLayout.SPEC_DUMP));
+        } catch (JacksonException | IllegalArgumentException e) {
+            throw new InvalidArchiveException("spec.dump is not a valid OCI runtime spec: " + e.getMessage(), e);
+        }
+    }
+
+    public Path imagesDir() {
+        return dir.resolve(ArchiveLayout.CHECKPOINT_DIR);
+    }
+
+    public Path statsDump() {
+        return dir.resolve(ArchiveLayout.STATS_DUMP);
+    }
+
+    public Optional<Path> ctrLog() {
+        Path p = dir.resolve(ArchiveLayout.CTR_LOG);
+        return Files.isRegularFile(p) ? Optional.of(p) : Optional.empty();
+    }
+
+    public Optional<Path> rootfsDiff() {
+        Path p = dir.resolve(ArchiveLayout.ROOTFS_DIFF);
+        return Files.isRegularFile(p) ? Optional.of(p) : Optional.empty();
+    }
+
+    public List<String> deletedFiles() {
+        Path p = dir.resolve(ArchiveLayout.DELETED_FILES);
+        if (!Files.isRegularFile(p)) {
+            return List.of();
+        }
+        try {
+            return List.of(Json.read(p, String[].class));
+        } catch (JacksonException e) {
+            throw new InvalidArchiveException("deleted.files is not a JSON list of paths", e);
+        }
+    }
+
+    public Optional<Path> volumeTar(String volume) {
+        Path p = dir.resolve(ArchiveLayout.volumeEntry(volume));
+        return Files.isRegularFile(p) ? Optional.of(p) : Optional.empty();
+    }
+}

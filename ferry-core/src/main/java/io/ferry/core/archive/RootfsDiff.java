@@ -1,0 +1,145 @@
+package io.ferry.core.archive;
+
+import io.ferry.core.error.InvalidArchiveException;
+import io.ferry.core.host.FileTrees;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The container's writable layer as Podman exports it: {@code rootfs-diff.tar} holds what was added or
+ * changed (read from the overlay's upper directory), {@code deleted.files} the paths it deleted
+ * (overlay whiteouts: character devices 0/0). Mount points (/proc, /dev, volumes) are left out.
+ *
+ * <p>Not captured: lower-layer entries hidden by an opaque directory (a directory deleted and created
+ * again), since Java cannot read the trusted.overlay.opaque xattr.
+ */
+public final class RootfsDiff {
+    private static final LinkOption[] NOFOLLOW = {LinkOption.NOFOLLOW_LINKS};
+    private static final int S_IFMT = 0170000;
+    private static final int S_IFCHR = 0020000;
+
+    /** What {@link #capture} found: the deleted paths (absolute, as inside the container). */
+    public record Captured(Path tar, List<String> deleted) {
+    }
+
+    private RootfsDiff() {
+    }
+
+    /** Null when the writable layer holds no change outside the excluded mount points. */
+    public static Captured capture(Path upper, Set<String> excludedDestinations, Path tarFile) {
+        List<String> deleted = new ArrayList<>();
+        AtomicBoolean changed = new AtomicBoolean(false);
+        try {
+            if (!Files.isDirectory(upper)) {
+                return null;
+            }
+            Files.walkFileTree(upper, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
+                    if (dir.equals(upper)) {
+                        return FileVisitResult.CONTINUE;
+                    }
+                    if (excluded(upper, dir, excludedDestinations)) {
+                        return FileVisitResult.SKIP_SUBTREE;
+                    }
+                    if (!isAncestorOfExcluded(upper, dir, excludedDestinations)) {
+                        changed.set(true);
+                    }
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                    if (excluded(upper, file, excludedDestinations)) {
+                        return FileVisitResult.CONTINUE;
+                    }
+                    changed.set(true);
+                    if (isWhiteout(file)) {
+                        deleted.add("/" + upper.relativize(file));
+                    }
+                    return FileVisitResult.CONTINUE;
+                }
+            });
+            if (!changed.get()) {
+                return null;
+            }
+            try (OutputStream out = Files.newOutputStream(tarFile); TarWriter tar = new TarWriter(out)) {
+                tar.addTree("", upper, p -> excluded(upper, p, excludedDestinations) || isWhiteoutQuietly(p));
+                tar.finish();
+            }
+            return new Captured(tarFile, deleted);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot capture the container's root filesystem changes", e);
+        }
+    }
+
+    /**
+     * Applies an archive's diff to a mounted container root filesystem: unpacks rootfs-diff.tar, then
+     * deletes deleted.files (the overlay records those as whiteouts). Never follows a link in the rootfs.
+     */
+    public static void apply(Path diffTar, List<String> deleted, Path rootfs, ArchiveLimits limits) {
+        try (InputStream in = Files.newInputStream(diffTar)) {
+            new SafeExtractor(limits, SafeExtractor.Links.ROOTFS).extract(in, rootfs);
+        } catch (IOException e) {
+            throw new InvalidArchiveException("cannot read rootfs-diff.tar: " + e.getMessage(), e);
+        }
+        for (String path : deleted) {
+            String rel = EntryNames.normalize(path.startsWith("/") ? path.substring(1) : path);
+            if (rel.isEmpty()) {
+                throw new InvalidArchiveException("deleted.files names the root directory");
+            }
+            Path target = rootfs;
+            for (String part : rel.split("/")) {
+                if (Files.isSymbolicLink(target)) {
+                    throw new InvalidArchiveException("deleted.files entry \"" + path + "\" passes through a symbolic link");
+                }
+                target = target.resolve(part);
+            }
+            if (Files.isDirectory(target, NOFOLLOW)) {
+                FileTrees.deleteRecursively(target);
+            } else {
+                try {
+                    Files.deleteIfExists(target);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+        }
+    }
+
+    private static boolean excluded(Path upper, Path p, Set<String> destinations) {
+        String abs = "/" + upper.relativize(p);
+        return destinations.contains(abs);
+    }
+
+    private static boolean isAncestorOfExcluded(Path upper, Path dir, Set<String> destinations) {
+        String abs = "/" + upper.relativize(dir) + "/";
+        return destinations.stream().anyMatch(d -> d.startsWith(abs));
+    }
+
+    static boolean isWhiteout(Path p) throws IOException {
+        int mode = (Integer) Files.getAttribute(p, "unix:mode", NOFOLLOW);
+        return (mode & S_IFMT) == S_IFCHR && ((Long) Files.getAttribute(p, "unix:rdev", NOFOLLOW)) == 0L;
+    }
+
+    private static boolean isWhiteoutQuietly(Path p) {
+        try {
+            return !Files.isDirectory(p, NOFOLLOW) && isWhiteout(p);
+        } catch (IOException e) {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,214 @@
+package io.ferry.core.checkpoint;
+
+import io.ferry.core.archive.CheckpointArchiveWriter;
+import io.ferry.core.archive.CheckpointInfo;
+import io.ferry.core.archive.CheckpointedContainer;
+import io.ferry.core.archive.RootfsDiff;
+import io.ferry.core.container.ContainerLayout;
+import io.ferry.core.container.ContainerRecord;
+import io.ferry.core.container.ContainerState;
+import io.ferry.core.container.ContainerStore;
+import io.ferry.core.container.OverlayRootfs;
+import io.ferry.core.container.VolumeMount;
+import io.ferry.core.criu.CheckpointImages;
+import io.ferry.core.criu.Criu;
+import io.ferry.core.criu.DumpStatistics;
+import io.ferry.core.error.ConflictException;
+import io.ferry.core.error.FerryException;
+import io.ferry.core.host.EngineSettings;
+import io.ferry.core.host.FileTrees;
+import io.ferry.core.host.Host;
+import io.ferry.core.host.HostFacts;
+import io.ferry.core.host.HostLock;
+import io.ferry.core.network.NetworkNamespaces;
+import io.ferry.core.runtime.CheckpointRequest;
+import io.ferry.core.runtime.OciRuntime;
+import io.ferry.core.runtime.RestoreRequest;
+import io.ferry.core.volume.VolumeStore;
+import io.ferry.core.json.Json;
+import tools.jackson.databind.JsonNode;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
+
+/**
+ * {@code ferry checkpoint NAME --export FILE}: dumps the container with CRIU through the runtime, then
+ * streams the archive (images, config, spec, log, rootfs diff and volumes, captured after the dump).
+ * If the export fails after a dump that stopped the container, the container is restored in place
+ * from the images still on disk: a failed checkpoint never loses the container.
+ */
+public final class Checkpointer {
+    private final Host host;
+    private final EngineSettings settings;
+    private final ContainerStore store;
+    private final VolumeStore volumes;
+    private final NetworkNamespaces netns;
+    private final OciRuntime runtime;
+    private final Supplier<Criu> criu;
+    private final HostLock lock;
+
+    public Checkpointer(Host host, EngineSettings settings, ContainerStore store, VolumeStore volumes,
+                        NetworkNamespaces netns, OciRuntime runtime, Supplier<Criu> criu, HostLock lock) {
+        this.host = host;
+        this.settings = settings;
+        this.store = store;
+        this.volumes = volumes;
+        this.netns = netns;
+        this.runtime = runtime;
+        this.criu = criu;
+        this.lock = lock;
+    }
+
+    /** Checkpoints and writes the archive to {@code exportFile} (via a temporary file renamed into place). */
+    public CheckpointResult checkpointToFile(String nameOrId, CheckpointOptions options, Path exportFile) {
+        Path tmp = exportFile.toAbsolutePath().resolveSibling("." + exportFile.getFileName() + ".part");
+        try {
+            CheckpointResult result = checkpoint(nameOrId, options, () -> Files.newOutputStream(tmp));
+            Files.move(tmp, exportFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            return result;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + exportFile, e);
+        } finally {
+            try {
+                Files.deleteIfExists(tmp);
+            } catch (IOException ignored) {
+                // best effort
+            }
+        }
+    }
+
+    /** Where an archive goes: a file, or later a registry upload. Opened only after the dump succeeded. */
+    @FunctionalInterface
+    public interface ArchiveSink {
+        OutputStream open() throws IOException;
+    }
+
+    public CheckpointResult checkpoint(String nameOrId, CheckpointOptions options, ArchiveSink sink) {
+        long start = System.nanoTime();
+        try (HostLock.Held held = lock.acquire()) {
+            ContainerRecord record = store.get(nameOrId);
+            if (!runtime.state(record.id()).running()) {
+                throw new ConflictException("container " + record.name() + " is not running: only running containers"
+                        + " can be checkpointed");
+            }
+            ContainerLayout layout = store.layout(record.id());
+            FileTrees.deleteRecursively(layout.checkpointImages());
+            FileTrees.deleteRecursively(layout.checkpointWork());
+            Files.createDirectories(layout.checkpointImages());
+            Files.createDirectories(layout.checkpointWork());
+
+            long dumpStart = System.nanoTime();
+            runtime.checkpoint(record.id(), new CheckpointRequest(layout.checkpointImages(), layout.checkpointWork(),
+                    options.leaveRunning(), options.tcpEstablished(), host.cgroupsPath(record.id())),
+                    settings.checkpointTimeout());
+            Duration runtimeDuration = Duration.ofNanos(System.nanoTime() - dumpStart);
+            if (!options.leaveRunning()) {
+                store.save(record.withState(ContainerState.EXITED, Instant.now(), true));
+            }
+
+            long archiveBytes;
+            try {
+                criu.get().dumpCpuInfo(layout.checkpointImages());
+                archiveBytes = export(record, layout, options, sink);
+            } catch (RuntimeException | IOException e) {
+                if (!options.leaveRunning()) {
+                    restoreInPlace(record, layout, options, e);
+                }
+                throw e instanceof IOException io ? new UncheckedIOException("export failed: " + io.getMessage(), io)
+                        : (RuntimeException) e;
+            }
+
+            DumpStatistics stats = readStats(layout.checkpointWork().resolve("stats-dump"));
+            if (!options.leaveRunning()) {
+                runtime.delete(record.id()); // runc already destroyed it; make sure no state is left
+                OverlayRootfs.unmount(layout);
+            }
+            FileTrees.deleteRecursively(layout.checkpointImages());
+            FileTrees.deleteRecursively(layout.checkpointWork());
+            return new CheckpointResult(record.id(), record.name(), archiveBytes, runtimeDuration,
+                    Duration.ofNanos(System.nanoTime() - start), stats);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private long export(ContainerRecord record, ContainerLayout layout, CheckpointOptions options, ArchiveSink sink)
+            throws IOException {
+        Path diffTar = layout.checkpointWork().resolve("rootfs-diff.tar");
+        RootfsDiff.Captured diff = options.ignoreRootfs() ? null
+                : RootfsDiff.capture(layout.upper(), mountDestinations(layout), diffTar);
+        Map<String, Path> volumeTars = new LinkedHashMap<>();
+        if (!options.ignoreVolumes()) {
+            for (VolumeMount v : record.config().volumes()) {
+                Path tar = layout.checkpointWork().resolve("volume-" + v.name() + ".tar");
+                try (OutputStream out = Files.newOutputStream(tar);
+                     io.ferry.core.archive.TarWriter w = new io.ferry.core.archive.TarWriter(out)) {
+                    w.addTree("", volumes.get(v.name()).mountpoint(), p -> false);
+                    w.finish();
+                }
+                volumeTars.put(v.name(), tar);
+            }
+        }
+        CheckpointInfo info = new CheckpointInfo(runtime.name(), runtime.version(), criu.get().version(), host.id(),
+                HostFacts.kernel(), HostFacts.arch(), HostFacts.cgroupVersion(), Instant.now(),
+                options.tcpEstablished(), options.leaveRunning(), diff != null, !options.ignoreVolumes());
+        CheckpointArchiveWriter.Contents contents = new CheckpointArchiveWriter.Contents(
+                new CheckpointedContainer(record.config(), info), layout.spec(),
+                netns.status(host.netnsName(record.id())), layout.checkpointWork().resolve("stats-dump"),
+                layout.log(), layout.checkpointImages(), diff == null ? null : diff.tar(),
+                diff == null ? null : diff.deleted(), volumeTars);
+        try (CountingOutputStream out = new CountingOutputStream(sink.open())) {
+            CheckpointArchiveWriter.write(out, options.compression(), contents);
+            return out.count();
+        } finally {
+            Files.deleteIfExists(diffTar);
+            for (Path t : volumeTars.values()) {
+                Files.deleteIfExists(t);
+            }
+        }
+    }
+
+    /** The spec's mount destinations: their content is not the container's writable layer. */
+    private static Set<String> mountDestinations(ContainerLayout layout) {
+        Set<String> out = new HashSet<>();
+        for (JsonNode m : Json.readTree(layout.spec()).path("mounts")) {
+            out.add(m.path("destination").asString(""));
+        }
+        return out;
+    }
+
+    private void restoreInPlace(ContainerRecord record, ContainerLayout layout, CheckpointOptions options,
+                                Exception cause) {
+        try {
+            runtime.delete(record.id());
+            Files.createDirectories(layout.restoreWork());
+            runtime.restore(record.id(), layout.bundle(), new RestoreRequest(layout.checkpointImages(),
+                    layout.restoreWork(), options.tcpEstablished()), layout.log(), settings.restoreTimeout());
+            store.save(record);
+            cause.addSuppressed(new FerryException("the export failed after the dump; container " + record.name()
+                    + " was restored from its checkpoint and keeps running"));
+        } catch (RuntimeException | IOException e) {
+            cause.addSuppressed(new FerryException("the export failed and restoring container " + record.name()
+                    + " in place failed too; its checkpoint images remain in " + layout.checkpointImages(), e));
+        }
+    }
+
+    private static DumpStatistics readStats(Path statsFile) {
+        try {
+            return Files.isRegularFile(statsFile) ? CheckpointImages.dumpStatistics(statsFile) : null;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+}

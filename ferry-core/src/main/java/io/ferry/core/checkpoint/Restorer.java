@@ -1,0 +1,167 @@
+package io.ferry.core.checkpoint;
+
+import io.ferry.core.archive.ExtractedCheckpoint;
+import io.ferry.core.archive.RootfsDiff;
+import io.ferry.core.archive.SafeExtractor;
+import io.ferry.core.container.ContainerConfig;
+import io.ferry.core.container.ContainerLayout;
+import io.ferry.core.container.ContainerRecord;
+import io.ferry.core.container.ContainerState;
+import io.ferry.core.container.ContainerStore;
+import io.ferry.core.container.Provisioner;
+import io.ferry.core.container.VolumeMount;
+import io.ferry.core.criu.CheckpointImages;
+import io.ferry.core.criu.Criu;
+import io.ferry.core.criu.RestoreStatistics;
+import io.ferry.core.host.EngineSettings;
+import io.ferry.core.host.FileTrees;
+import io.ferry.core.host.Host;
+import io.ferry.core.host.HostLock;
+import io.ferry.core.image.Image;
+import io.ferry.core.runtime.OciRuntime;
+import io.ferry.core.runtime.RestoreRequest;
+import io.ferry.core.volume.VolumeStore;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.function.Supplier;
+
+/**
+ * {@code ferry restore --import FILE [--name NEW]}: unpacks the archive into a staging directory,
+ * runs the dependency checks, provisions the container (network namespace, overlay rootfs with the
+ * archived changes, volumes, retargeted spec, the archived log) and has the runtime restore it.
+ * A failure at any point removes everything this restore created.
+ */
+public final class Restorer {
+    private final Host host;
+    private final EngineSettings settings;
+    private final ContainerStore store;
+    private final VolumeStore volumes;
+    private final Provisioner provisioner;
+    private final RestorePreflight preflight;
+    private final OciRuntime runtime;
+    private final Supplier<Criu> criu;
+    private final HostLock lock;
+
+    public Restorer(Host host, EngineSettings settings, ContainerStore store, VolumeStore volumes,
+                    Provisioner provisioner, RestorePreflight preflight, OciRuntime runtime, Supplier<Criu> criu,
+                    HostLock lock) {
+        this.host = host;
+        this.settings = settings;
+        this.store = store;
+        this.volumes = volumes;
+        this.provisioner = provisioner;
+        this.preflight = preflight;
+        this.runtime = runtime;
+        this.criu = criu;
+        this.lock = lock;
+    }
+
+    public RestoreResult restoreFromFile(Path archive, RestoreOptions options) {
+        if (!Files.isRegularFile(archive)) {
+            throw new io.ferry.core.error.NotFoundException("checkpoint archive " + archive + " not found");
+        }
+        try (InputStream in = Files.newInputStream(archive)) {
+            return restore(in, archive.getFileName().toString(), options);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + archive, e);
+        }
+    }
+
+    /** Restores from an archive stream; {@code source} names it in the container's record. */
+    public RestoreResult restore(InputStream archive, String source, RestoreOptions options) {
+        long start = System.nanoTime();
+        Path staging = host.tmp().resolve("restore-" + UUID.randomUUID());
+        try {
+            ExtractedCheckpoint extracted = ExtractedCheckpoint.extract(archive, staging, settings.archiveLimits());
+            return restoreExtracted(extracted, source, options, start);
+        } finally {
+            FileTrees.deleteRecursively(staging);
+        }
+    }
+
+    private RestoreResult restoreExtracted(ExtractedCheckpoint archive, String source, RestoreOptions options,
+                                           long start) {
+        ContainerConfig archived = archive.config().container();
+        ContainerConfig target = options.name() == null ? archived
+                : archived.renamed(ContainerStore.newId(), ContainerStore.validName(options.name()));
+        Path criuWork = host.tmp().resolve("restore-log-" + target.id());
+        try (HostLock.Held held = lock.acquire()) {
+            Image image = preflight.check(archive, target, options, criu.get());
+            List<String> created = new ArrayList<>();
+            try {
+                Provisioner.Provisioned p = provisioner.provision(target, image, archive.spec());
+                created.addAll(p.createdVolumes());
+                ContainerLayout layout = p.layout();
+                if (!options.ignoreRootfs() && archive.rootfsDiff().isPresent()) {
+                    RootfsDiff.apply(archive.rootfsDiff().get(), archive.deletedFiles(), layout.rootfs(),
+                            settings.archiveLimits());
+                }
+                restoreVolumeContent(archive, target, options);
+                if (archive.ctrLog().isPresent()) {
+                    Files.copy(archive.ctrLog().get(), layout.log(), StandardCopyOption.REPLACE_EXISTING);
+                }
+                long restoreStart = System.nanoTime();
+                // CRIU's work dir lives outside the container's directory: kept when the restore fails
+                Files.createDirectories(criuWork);
+                runtime.restore(target.id(), layout.bundle(), new RestoreRequest(archive.imagesDir(),
+                        criuWork, options.tcpEstablished()), layout.log(), settings.restoreTimeout());
+                Duration runtimeDuration = Duration.ofNanos(System.nanoTime() - restoreStart);
+                ContainerRecord record = new ContainerRecord(target, ContainerState.RUNNING, Instant.now(), null,
+                        false, source);
+                store.save(record);
+                RestoreStatistics stats = readStats(criuWork.resolve("stats-restore"));
+                FileTrees.deleteRecursively(criuWork);
+                return new RestoreResult(record, runtimeDuration, Duration.ofNanos(System.nanoTime() - start), stats);
+            } catch (IOException e) {
+                undo(target.id(), created, new UncheckedIOException(e));
+                throw new UncheckedIOException(e);
+            } catch (RuntimeException e) {
+                undo(target.id(), created, e);
+                throw e;
+            }
+        }
+    }
+
+    /** Volumes that were archived and did not exist here were created empty by the provisioner: fill them. */
+    private void restoreVolumeContent(ExtractedCheckpoint archive, ContainerConfig target, RestoreOptions options)
+            throws IOException {
+        if (options.ignoreVolumes()) {
+            return;
+        }
+        for (VolumeMount v : target.volumes()) {
+            Path tar = archive.volumeTar(v.name()).orElse(null);
+            if (tar != null) {
+                try (InputStream in = Files.newInputStream(tar)) {
+                    new SafeExtractor(settings.archiveLimits(), SafeExtractor.Links.ROOTFS)
+                            .extract(in, volumes.get(v.name()).mountpoint());
+                }
+            }
+        }
+    }
+
+    private void undo(String id, List<String> createdVolumes, RuntimeException cause) {
+        try {
+            provisioner.teardown(id, createdVolumes);
+        } catch (RuntimeException cleanup) {
+            cause.addSuppressed(cleanup);
+        }
+    }
+
+    private static RestoreStatistics readStats(Path statsFile) {
+        try {
+            return Files.isRegularFile(statsFile) ? CheckpointImages.restoreStatistics(statsFile) : null;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,49 @@
+package io.ferry.core.container;
+
+import java.nio.file.Path;
+
+/**
+ * Where a container's files live: {@code containers/<id>/} is also runc's bundle (config.json), with
+ * the overlay's upper/work/merged dirs, ctr.log and CRIU's checkpoint directories.
+ */
+public record ContainerLayout(Path dir) {
+    public Path record() {
+        return dir.resolve("container.json");
+    }
+
+    public Path bundle() {
+        return dir;
+    }
+
+    public Path spec() {
+        return dir.resolve("config.json");
+    }
+
+    public Path upper() {
+        return dir.resolve("upper");
+    }
+
+    public Path work() {
+        return dir.resolve("work");
+    }
+
+    public Path rootfs() {
+        return dir.resolve("merged");
+    }
+
+    public Path log() {
+        return dir.resolve("ctr.log");
+    }
+
+    public Path checkpointImages() {
+        return dir.resolve("checkpoint");
+    }
+
+    public Path checkpointWork() {
+        return dir.resolve("checkpoint-work");
+    }
+
+    public Path restoreWork() {
+        return dir.resolve("restore-work");
+    }
+}

@@ -1,0 +1,151 @@
+package io.ferry.core.container;
+
+import io.ferry.core.error.ConflictException;
+import io.ferry.core.host.EngineSettings;
+import io.ferry.core.host.Host;
+import io.ferry.core.host.HostLock;
+import io.ferry.core.image.Image;
+import io.ferry.core.image.ImageStore;
+import io.ferry.core.runtime.OciRuntime;
+import io.ferry.core.runtime.RuntimeState;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+/** The container use cases: run, list, stop, remove, logs. */
+public final class Containers {
+    private final Host host;
+    private final EngineSettings settings;
+    private final ContainerStore store;
+    private final ImageStore images;
+    private final OciRuntime runtime;
+    private final Provisioner provisioner;
+    private final HostLock lock;
+
+    public Containers(Host host, EngineSettings settings, ContainerStore store, ImageStore images,
+                      OciRuntime runtime, Provisioner provisioner, HostLock lock) {
+        this.host = host;
+        this.settings = settings;
+        this.store = store;
+        this.images = images;
+        this.runtime = runtime;
+        this.provisioner = provisioner;
+        this.lock = lock;
+    }
+
+    public ContainerRecord run(RunRequest request) {
+        Image image = images.get(request.image());
+        String id = ContainerStore.newId();
+        String name = request.name() == null ? "ferry_" + id.substring(0, 12) : ContainerStore.validName(request.name());
+        try (HostLock.Held held = lock.acquire()) {
+            checkNameFree(name);
+            ContainerConfig config = new ContainerConfig(id, name, image.names().isEmpty() ? image.id() : image.names().get(0),
+                    image.id(), request.command(), request.volumes(), Instant.now());
+            Provisioner.Provisioned p = provisioner.provision(config, image, null);
+            try {
+                runtime.run(id, p.layout().bundle(), p.layout().log(), settings.startTimeout());
+                ContainerRecord record = new ContainerRecord(config, ContainerState.RUNNING, Instant.now(), null, false, null);
+                store.save(record);
+                return record;
+            } catch (RuntimeException e) {
+                teardownQuietly(id, p.createdVolumes(), e);
+                throw e;
+            }
+        }
+    }
+
+    public void checkNameFree(String name) {
+        store.find(name).filter(r -> r.name().equals(name)).ifPresent(r -> {
+            throw new ConflictException("the container name \"" + name + "\" is already in use by " + r.id()
+                    + ". You have to remove that container to be able to reuse that name: that name is already in use");
+        });
+    }
+
+    public List<ContainerView> list(boolean all) {
+        return store.list().stream().map(this::view).filter(v -> all || v.running()).toList();
+    }
+
+    public ContainerView inspect(String nameOrId) {
+        return view(store.get(nameOrId));
+    }
+
+    public ContainerView view(ContainerRecord r) {
+        RuntimeState s = runtime.state(r.id());
+        if (s.running()) {
+            return new ContainerView(r, "running", s.pid());
+        }
+        return new ContainerView(r, r.state() == ContainerState.CREATED ? "created" : "exited", 0);
+    }
+
+    /** SIGTERM, then SIGKILL after the timeout; the container's files stay until {@link #remove}. */
+    public ContainerRecord stop(String nameOrId, Duration timeout) {
+        try (HostLock.Held held = lock.acquire()) {
+            ContainerRecord r = store.get(nameOrId);
+            if (runtime.state(r.id()).running()) {
+                runtime.kill(r.id(), "TERM");
+                if (!awaitExit(r.id(), timeout)) {
+                    runtime.kill(r.id(), "KILL");
+                    awaitExit(r.id(), Duration.ofSeconds(10));
+                }
+            }
+            runtime.delete(r.id());
+            OverlayRootfs.unmount(store.layout(r.id()));
+            ContainerRecord stopped = r.withState(ContainerState.EXITED, Instant.now(), r.checkpointed());
+            store.save(stopped);
+            return stopped;
+        }
+    }
+
+    public void remove(String nameOrId, boolean force) {
+        try (HostLock.Held held = lock.acquire()) {
+            ContainerRecord r = store.get(nameOrId);
+            if (runtime.state(r.id()).running()) {
+                if (!force) {
+                    throw new ConflictException("cannot remove container " + r.id() + " as it is running - running or"
+                            + " paused containers cannot be removed without force: container state improper");
+                }
+                runtime.kill(r.id(), "KILL");
+                awaitExit(r.id(), Duration.ofSeconds(10));
+            }
+            provisioner.teardown(r.id(), List.of());
+        }
+    }
+
+    public Path logFile(String nameOrId) {
+        return store.layout(store.get(nameOrId).id()).log();
+    }
+
+    public ContainerStore store() {
+        return store;
+    }
+
+    public Host host() {
+        return host;
+    }
+
+    private boolean awaitExit(String id, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!runtime.state(id).running()) {
+                return true;
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return !runtime.state(id).running();
+    }
+
+    void teardownQuietly(String id, List<String> createdVolumes, RuntimeException cause) {
+        try {
+            provisioner.teardown(id, createdVolumes);
+        } catch (RuntimeException cleanup) {
+            cause.addSuppressed(cleanup);
+        }
+    }
+}

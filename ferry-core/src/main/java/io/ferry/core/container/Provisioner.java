@@ -1,0 +1,108 @@
+package io.ferry.core.container;
+
+import io.ferry.core.host.Host;
+import io.ferry.core.image.Image;
+import io.ferry.core.image.ImageStore;
+import io.ferry.core.json.Json;
+import io.ferry.core.network.NetworkNamespaces;
+import io.ferry.core.runtime.OciRuntime;
+import io.ferry.core.volume.Volume;
+import io.ferry.core.volume.VolumeStore;
+import tools.jackson.databind.node.ObjectNode;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Creates what a container needs on this host before the runtime starts or restores it (directory,
+ * network namespace, overlay root filesystem, volumes, runc bundle), and takes it all down again, so
+ * that a failed run or restore leaves nothing half-created behind.
+ */
+public final class Provisioner {
+    private final Host host;
+    private final ContainerStore store;
+    private final ImageStore images;
+    private final VolumeStore volumes;
+    private final NetworkNamespaces netns;
+    private final OciRuntime runtime;
+
+    public Provisioner(Host host, ContainerStore store, ImageStore images, VolumeStore volumes,
+                       NetworkNamespaces netns, OciRuntime runtime) {
+        this.host = host;
+        this.store = store;
+        this.images = images;
+        this.volumes = volumes;
+        this.netns = netns;
+        this.runtime = runtime;
+    }
+
+    /** A provisioned container: its layout and the volumes that were created for it (undone on failure). */
+    public record Provisioned(ContainerConfig config, ContainerLayout layout, List<String> createdVolumes) {
+    }
+
+    /**
+     * Provisions the container; {@code archivedSpec} is spec.dump when restoring (null for a new
+     * container). Volumes missing on this host are created.
+     */
+    public Provisioned provision(ContainerConfig config, Image image, ObjectNode archivedSpec) {
+        ContainerLayout layout = store.layout(config.id());
+        List<String> created = new ArrayList<>();
+        try {
+            Files.createDirectories(layout.dir());
+            Map<String, Path> sources = new LinkedHashMap<>();
+            for (VolumeMount v : config.volumes()) {
+                Volume volume = volumes.find(v.name()).orElse(null);
+                if (volume == null) {
+                    volume = volumes.create(v.name());
+                    created.add(v.name());
+                }
+                sources.put(v.name(), volume.mountpoint());
+            }
+            Path ns = netns.create(host.netnsName(config.id()));
+            OverlayRootfs.mount(images.lowerDirs(image), layout);
+            ObjectNode spec = archivedSpec == null
+                    ? OciSpecs.create(config, layout.rootfs(), ns, host.cgroupsPath(config.id()), sources)
+                    : OciSpecs.retarget(archivedSpec, config, layout.rootfs(), ns, host.cgroupsPath(config.id()), sources);
+            Json.write(layout.spec(), spec);
+            return new Provisioned(config, layout, created);
+        } catch (IOException e) {
+            teardown(config.id(), created);
+            throw new UncheckedIOException(e);
+        } catch (RuntimeException e) {
+            teardown(config.id(), created);
+            throw e;
+        }
+    }
+
+    /** Removes everything of the container from this host; each step tolerates what is already gone. */
+    public void teardown(String id, List<String> createdVolumes) {
+        List<RuntimeException> failures = new ArrayList<>();
+        ContainerLayout layout = store.layout(id);
+        attempt(failures, () -> runtime.delete(id));
+        attempt(failures, () -> OverlayRootfs.unmount(layout));
+        attempt(failures, () -> netns.delete(host.netnsName(id)));
+        attempt(failures, () -> store.delete(id));
+        for (String v : createdVolumes) {
+            attempt(failures, () -> volumes.remove(v));
+        }
+        if (!failures.isEmpty()) {
+            RuntimeException first = failures.get(0);
+            failures.subList(1, failures.size()).forEach(first::addSuppressed);
+            throw first;
+        }
+    }
+
+    private static void attempt(List<RuntimeException> failures, Runnable step) {
+        try {
+            step.run();
+        } catch (RuntimeException e) {
+            failures.add(e);
+        }
+    }
+}

@@ -1,0 +1,83 @@
+package io.ferry.core.criu;
+
+import io.ferry.core.error.ToolFailedException;
+import io.ferry.core.exec.CommandResult;
+import io.ferry.core.exec.Commands;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The CRIU binary the engine uses, its version, and the environment it must run with
+ * ({@code CRIU_FAULT=130} only on machines whose hardware breakpoints hang CRIU; see {@link CriuSelfTest}).
+ */
+public record Criu(Path binary, String version, Map<String, String> environment) {
+    /** Where scripts/install-host.sh puts its wrapper when the host's own CRIU does not qualify. */
+    public static final Path FERRY_WRAPPER = Path.of("/usr/local/lib/ferry/criu");
+    public static final String MINIMUM_VERSION = "4.2";
+    private static final Duration QUICK = Duration.ofSeconds(30);
+    private static final Pattern VERSION = Pattern.compile("Version:\\s*(\\d+\\.\\d+(?:\\.\\d+)?)");
+
+    /** FERRY_CRIU, else Ferry's wrapper, else criu on PATH. */
+    public static Path locate(Map<String, String> env) {
+        if (env.get("FERRY_CRIU") != null) {
+            return Path.of(env.get("FERRY_CRIU"));
+        }
+        if (Files.isExecutable(FERRY_WRAPPER)) {
+            return FERRY_WRAPPER;
+        }
+        return Executables.onPath("criu", env).orElseThrow(() -> new ToolFailedException(
+                "CRIU not found: run scripts/install-host.sh (needs CRIU >= " + MINIMUM_VERSION + ")", List.of()));
+    }
+
+    public static String readVersion(Path binary) {
+        CommandResult r = Commands.check("criu --version", List.of(binary.toString(), "--version"), QUICK);
+        Matcher m = VERSION.matcher(r.stdout());
+        if (!m.find()) {
+            throw new ToolFailedException("cannot read the version of " + binary, r.errorLines());
+        }
+        return m.group(1);
+    }
+
+    public static boolean atLeast(String version, String minimum) {
+        int[] v = parts(version);
+        int[] min = parts(minimum);
+        for (int i = 0; i < 3; i++) {
+            if (v[i] != min[i]) {
+                return v[i] > min[i];
+            }
+        }
+        return true;
+    }
+
+    private static int[] parts(String version) {
+        String[] s = version.split("\\.");
+        int[] out = new int[3];
+        for (int i = 0; i < Math.min(3, s.length); i++) {
+            out[i] = Integer.parseInt(s[i].replaceAll("\\D.*", ""));
+        }
+        return out;
+    }
+
+    public boolean faultInjectionNeeded() {
+        return environment.containsKey("CRIU_FAULT");
+    }
+
+    /** Saves this CPU's description into the image directory, so the target can check it before restoring. */
+    public void dumpCpuInfo(Path imagesDir) {
+        Commands.check("criu cpuinfo dump", List.of(binary.toString(), "cpuinfo", "dump", "-D", imagesDir.toString()),
+                environment, QUICK);
+    }
+
+    /** Null when this CPU can run the checkpoint; otherwise CRIU's own explanation. */
+    public List<String> checkCpuInfo(Path imagesDir) {
+        CommandResult r = Commands.run(List.of(binary.toString(), "cpuinfo", "check", "-D", imagesDir.toString()),
+                environment, QUICK);
+        return r.ok() ? null : CriuLogs.errorLines(r.stderr() + "\n" + r.stdout());
+    }
+}

@@ -1,0 +1,91 @@
+package io.ferry.core.criu;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.CodedInputStream;
+import com.google.protobuf.WireFormat;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A protobuf message decoded without its schema: field number to values (varints as Long,
+ * length-delimited fields as ByteString). Enough to read the few CRIU image fields Ferry needs
+ * without generating code from CRIU's .proto files.
+ */
+public final class ProtoMessage {
+    private final Map<Integer, List<Object>> fields;
+
+    private ProtoMessage(Map<Integer, List<Object>> fields) {
+        this.fields = fields;
+    }
+
+    public static ProtoMessage parse(ByteString bytes) {
+        return parse(bytes.toByteArray());
+    }
+
+    public static ProtoMessage parse(byte[] bytes) {
+        Map<Integer, List<Object>> fields = new LinkedHashMap<>();
+        CodedInputStream in = CodedInputStream.newInstance(bytes);
+        try {
+            int tag;
+            while ((tag = in.readTag()) != 0) {
+                int number = WireFormat.getTagFieldNumber(tag);
+                Object value = switch (WireFormat.getTagWireType(tag)) {
+                    case WireFormat.WIRETYPE_VARINT -> in.readUInt64();
+                    case WireFormat.WIRETYPE_FIXED64 -> in.readFixed64();
+                    case WireFormat.WIRETYPE_FIXED32 -> (long) in.readFixed32();
+                    case WireFormat.WIRETYPE_LENGTH_DELIMITED -> in.readBytes();
+                    default -> throw new IOException("unsupported wire type in tag " + tag);
+                };
+                fields.computeIfAbsent(number, n -> new ArrayList<>()).add(value);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("malformed protobuf message", e);
+        }
+        return new ProtoMessage(fields);
+    }
+
+    public long uint(int field, long fallback) {
+        List<Object> values = fields.get(field);
+        return values == null || !(values.get(0) instanceof Long l) ? fallback : l;
+    }
+
+    /** Packed or unpacked repeated varints. */
+    public List<Long> uints(int field) {
+        List<Long> out = new ArrayList<>();
+        for (Object v : fields.getOrDefault(field, List.of())) {
+            if (v instanceof Long l) {
+                out.add(l);
+            } else if (v instanceof ByteString packed) {
+                CodedInputStream in = packed.newCodedInput();
+                try {
+                    while (!in.isAtEnd()) {
+                        out.add(in.readUInt64());
+                    }
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+        }
+        return out;
+    }
+
+    public String string(int field) {
+        List<Object> values = fields.get(field);
+        return values == null || !(values.get(0) instanceof ByteString b) ? null : b.toStringUtf8();
+    }
+
+    public ProtoMessage message(int field) {
+        List<Object> values = fields.get(field);
+        return values == null || !(values.get(0) instanceof ByteString b) ? null : parse(b);
+    }
+
+    public List<ProtoMessage> messages(int field) {
+        return fields.getOrDefault(field, List.of()).stream()
+                .filter(ByteString.class::isInstance).map(b -> parse((ByteString) b)).toList();
+    }
+}

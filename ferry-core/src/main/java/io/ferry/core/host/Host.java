@@ -1,0 +1,55 @@
+package io.ferry.core.host;
+
+import java.nio.file.Path;
+import java.util.regex.Pattern;
+
+/**
+ * One Ferry host: an id and a state root. Everything a host owns (runc state, network namespace
+ * names, cgroup paths, mounts) is namespaced by the id, so two hosts can share one machine.
+ */
+public record Host(String id, Path root) {
+    private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9_-]{0,23}");
+    public static final Path DEFAULT_PARENT = Path.of("/var/lib/ferry");
+
+    public Host {
+        if (id == null || !ID.matcher(id).matches()) {
+            throw new IllegalArgumentException("invalid host id \"" + id
+                    + "\": use 1-24 lower-case letters, digits, '-' or '_', starting with a letter or digit");
+        }
+        root = root.toAbsolutePath().normalize();
+    }
+
+    /** The host with the given id at its default root, {@code /var/lib/ferry/<id>}. */
+    public static Host withDefaultRoot(String id) {
+        return new Host(id, DEFAULT_PARENT.resolve(id));
+    }
+
+    public Path images() {
+        return root.resolve("images");
+    }
+
+    public Path containers() {
+        return root.resolve("containers");
+    }
+
+    public Path volumes() {
+        return root.resolve("volumes");
+    }
+
+    /** runc's state directory ({@code runc --root}); the machine-wide default /run/runc would be shared. */
+    public Path runcRoot() {
+        return root.resolve("runc");
+    }
+
+    public Path tmp() {
+        return root.resolve("tmp");
+    }
+
+    public String netnsName(String containerId) {
+        return "ferry-" + id + "-" + containerId.substring(0, 12);
+    }
+
+    public String cgroupsPath(String containerId) {
+        return "/ferry/" + id + "/" + containerId;
+    }
+}

@@ -1,0 +1,194 @@
+package io.ferry.core.image;
+
+import io.ferry.core.archive.ArchiveLimits;
+import io.ferry.core.archive.Compression;
+import io.ferry.core.archive.SafeExtractor;
+import io.ferry.core.error.NotFoundException;
+import io.ferry.core.host.FileTrees;
+import io.ferry.core.json.Json;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.stream.Stream;
+
+/**
+ * The host's images: layers unpacked once under {@code layers/<sha256>/diff} and never written again
+ * (containers get them as overlayfs lower layers), image records under {@code images/<id>.json}.
+ */
+public final class ImageStore {
+    private final Path layersDir;
+    private final Path recordsDir;
+    private final ArchiveLimits limits;
+
+    public ImageStore(Path dir, ArchiveLimits limits) {
+        this.layersDir = dir.resolve("layers");
+        this.recordsDir = dir.resolve("images");
+        this.limits = limits;
+    }
+
+    /** {@code ferry image import rootfs.tar REF}: a single-layer image from a (possibly compressed) rootfs tarball. */
+    public Image importRootfs(InputStream tarball, String ref) {
+        String name = ImageRefs.normalize(ref);
+        String layer = storeLayer(tarball);
+        return register(name, List.of(layer));
+    }
+
+    /** The unpacked size of a layer, as recorded when it was stored. */
+    private long layerSize(String digest) {
+        try {
+            return Long.parseLong(Files.readString(layerDir(digest).resolve("size")).strip());
+        } catch (IOException | NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    /** Unpacks a layer tar (compression detected) unless a layer with its digest is already there. */
+    public String storeLayer(InputStream compressed) {
+        Path tmp = layersDir.resolve(".tmp-" + UUID.randomUUID());
+        try {
+            Files.createDirectories(layersDir);
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            try (InputStream in = new DigestInputStream(Compression.decompress(compressed), sha)) {
+                SafeExtractor.Stats stats = new SafeExtractor(limits, SafeExtractor.Links.ROOTFS)
+                        .extract(in, tmp.resolve("diff"));
+                in.transferTo(OutputStream.nullOutputStream()); // tar padding still counts toward the digest
+                Files.writeString(tmp.resolve("size"), Long.toString(stats.bytes()));
+            }
+            String digest = "sha256:" + HexFormat.of().formatHex(sha.digest());
+            Path dir = layerDir(digest);
+            if (Files.isDirectory(dir)) {
+                FileTrees.deleteRecursively(tmp);
+            } else {
+                Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE); // a half-unpacked layer is never visible
+            }
+            return digest;
+        } catch (IOException e) {
+            FileTrees.deleteRecursively(tmp);
+            throw new UncheckedIOException("cannot store image layer: " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            FileTrees.deleteRecursively(tmp);
+            throw e;
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Points {@code name} at the image made of these layers, taking the name from any other image. */
+    public synchronized Image register(String name, List<String> layers) {
+        String id = imageId(layers);
+        for (Image other : list()) {
+            if (!other.id().equals(id) && other.names().contains(name)) {
+                List<String> names = new ArrayList<>(other.names());
+                names.remove(name);
+                save(other.withNames(names));
+            }
+        }
+        Image image = find(id).orElse(new Image(id, List.of(), layers, Instant.now(), layersSize(layers)));
+        if (!image.names().contains(name)) {
+            List<String> names = new ArrayList<>(image.names());
+            names.add(name);
+            image = image.withNames(names);
+        }
+        save(image);
+        return image;
+    }
+
+    /** By reference ("busybox" = "busybox:latest"), full id or unique id prefix. */
+    public Optional<Image> find(String refOrId) {
+        List<Image> all = list();
+        String asRef;
+        try {
+            asRef = ImageRefs.normalize(refOrId);
+        } catch (IllegalArgumentException e) {
+            asRef = refOrId;
+        }
+        for (Image i : all) {
+            if (i.id().equals(refOrId) || i.names().contains(asRef)) {
+                return Optional.of(i);
+            }
+        }
+        List<Image> byPrefix = all.stream().filter(i -> refOrId.length() >= 4 && i.id().startsWith(refOrId)).toList();
+        return byPrefix.size() == 1 ? Optional.of(byPrefix.get(0)) : Optional.empty();
+    }
+
+    public Image get(String refOrId) {
+        return find(refOrId).orElseThrow(() -> NotFoundException.image(refOrId));
+    }
+
+    public List<Image> list() {
+        if (!Files.isDirectory(recordsDir)) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.list(recordsDir)) {
+            return files.filter(p -> p.toString().endsWith(".json"))
+                    .map(p -> Json.read(p, Image.class)).sorted((a, b) -> b.created().compareTo(a.created())).toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Removes the image record, and the layers no other image uses. The caller checks containers. */
+    public synchronized void remove(Image image) {
+        try {
+            Files.deleteIfExists(recordsDir.resolve(image.id() + ".json"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        List<String> stillUsed = list().stream().flatMap(i -> i.layers().stream()).toList();
+        for (String layer : image.layers()) {
+            if (!stillUsed.contains(layer)) {
+                FileTrees.deleteRecursively(layerDir(layer));
+            }
+        }
+    }
+
+    /** Lower directories for overlayfs, top layer first. */
+    public List<Path> lowerDirs(Image image) {
+        List<Path> dirs = new ArrayList<>();
+        for (int i = image.layers().size() - 1; i >= 0; i--) {
+            dirs.add(layerDir(image.layers().get(i)).resolve("diff"));
+        }
+        return dirs;
+    }
+
+    private Path layerDir(String digest) {
+        return layersDir.resolve(digest.replace("sha256:", ""));
+    }
+
+    private void save(Image image) {
+        try {
+            Files.createDirectories(recordsDir);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        Json.write(recordsDir.resolve(image.id() + ".json"), image);
+    }
+
+    private long layersSize(List<String> layers) {
+        return layers.stream().mapToLong(this::layerSize).sum();
+    }
+
+    static String imageId(List<String> layers) {
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            return HexFormat.of().formatHex(sha.digest(String.join("\n", layers).getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,48 @@
+package io.ferry.core.network;
+
+import io.ferry.core.exec.Commands;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Network namespaces that Ferry creates outside runc (as Podman does): runc would restore into an
+ * empty namespace with loopback down, where established TCP connections cannot come back.
+ */
+public final class NetworkNamespaces {
+    private static final Path NETNS_DIR = Path.of("/var/run/netns");
+    private static final Duration QUICK = Duration.ofSeconds(30);
+
+    public Path path(String name) {
+        return NETNS_DIR.resolve(name);
+    }
+
+    public boolean exists(String name) {
+        return Files.exists(path(name));
+    }
+
+    /** Creates the namespace with loopback up; removes it again if that fails. */
+    public Path create(String name) {
+        Commands.check("creating network namespace " + name, List.of("ip", "netns", "add", name), QUICK);
+        try {
+            Commands.check("bringing up loopback in " + name, List.of("ip", "-n", name, "link", "set", "lo", "up"), QUICK);
+        } catch (RuntimeException e) {
+            delete(name);
+            throw e;
+        }
+        return path(name);
+    }
+
+    public void delete(String name) {
+        if (exists(name)) {
+            Commands.check("deleting network namespace " + name, List.of("ip", "netns", "delete", name), QUICK);
+        }
+    }
+
+    /** What network.status records: the namespace's interfaces (loopback only, for now). */
+    public String status(String name) {
+        return "{\"ferry\":{\"namespace\":\"" + name + "\",\"interfaces\":{\"lo\":{\"subnets\":[{\"ipnet\":\"127.0.0.1/8\"}]}}}}";
+    }
+}

@@ -1,0 +1,84 @@
+package io.ferry.core.runtime;
+
+import io.ferry.core.error.ToolFailedException;
+import io.ferry.core.exec.Commands;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Runs {@code runc run -d} / {@code runc restore -d} under a tiny shell shim in its own session (like
+ * Podman's conmon): the runtime's stdout and stderr, and so the container's, are a pipe into
+ * {@code cat >> ctr.log}. The shim outlives the JVM; the runtime's exit code comes back in a file.
+ */
+final class LogShim {
+    private static final String SCRIPT = """
+            exit_file=$1; log=$2; shift 2
+            ( "$@" </dev/null; echo $? > "$exit_file.tmp" && mv "$exit_file.tmp" "$exit_file" ) 2>&1 | cat >> "$log"
+            """;
+
+    private LogShim() {
+    }
+
+    /** Launches the command under the shim and waits for the runtime (not the container) to exit. */
+    static int launch(List<String> command, Map<String, String> env, Path logFile, Duration timeout) {
+        Path exitFile = logFile.resolveSibling(logFile.getFileName() + ".runtime-exit");
+        Path shimOut = logFile.resolveSibling("shim.out");
+        List<String> argv = new ArrayList<>(List.of("setsid", "/bin/sh", "-c", SCRIPT, "ferry-shim",
+                exitFile.toString(), logFile.toString()));
+        argv.addAll(command);
+        Process shim;
+        try {
+            Files.deleteIfExists(exitFile);
+            Files.createDirectories(logFile.getParent());
+            if (!Files.exists(logFile)) {
+                Files.createFile(logFile);
+            }
+            ProcessBuilder pb = new ProcessBuilder(argv)
+                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(shimOut.toFile()))
+                    .redirectErrorStream(true);
+            pb.environment().putAll(env);
+            shim = pb.start();
+        } catch (IOException e) {
+            throw new ToolFailedException("cannot start the log shim", List.of(e.getMessage()));
+        }
+        long deadline = System.nanoTime() + timeout.toNanos();
+        try {
+            while (System.nanoTime() < deadline) {
+                if (Files.exists(exitFile)) {
+                    String code = Files.readString(exitFile).strip();
+                    Files.deleteIfExists(exitFile);
+                    return Integer.parseInt(code);
+                }
+                if (!shim.isAlive() && !Files.exists(exitFile)) {
+                    throw new ToolFailedException(command.get(0) + " ended without reporting an exit code",
+                            tail(shimOut));
+                }
+                Thread.sleep(10);
+            }
+        } catch (IOException | NumberFormatException e) {
+            throw new ToolFailedException("cannot read the exit code of " + command.get(0), List.of(e.toString()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        Commands.killTree(shim.toHandle());
+        throw new ToolFailedException(String.join(" ", command.subList(0, Math.min(command.size(), 3)))
+                + " did not finish within " + timeout.toSeconds() + "s and was killed", List.of());
+    }
+
+    private static List<String> tail(Path file) {
+        try {
+            List<String> lines = Files.readAllLines(file);
+            return lines.subList(Math.max(0, lines.size() - 5), lines.size());
+        } catch (IOException e) {
+            return List.of();
+        }
+    }
+}

@@ -1,0 +1,36 @@
+package io.ferry.core.runtime;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * The OCI runtime driver (after Podman's OCIRuntime): runc today; crun or others can follow by
+ * implementing this. Container ids are the engine's; each host has its own runtime state directory.
+ */
+public interface OciRuntime {
+
+    /** "runc"; recorded in checkpoint archives and checked before a restore. */
+    String name();
+
+    String version();
+
+    /**
+     * Starts the bundle's container detached. Its stdout and stderr are a pipe whose read end is held
+     * by a small shim process outside the JVM that appends to {@code logFile}, so the container
+     * outlives the Java process and can be checkpointed (CRIU cannot dump host-file stdio).
+     */
+    void run(String id, Path bundle, Path logFile, Duration timeout);
+
+    RuntimeState state(String id);
+
+    void kill(String id, String signal);
+
+    /** Removes the runtime's state for the container, killing it first if needed; no error if missing. */
+    void delete(String id);
+
+    /** Dumps the container with CRIU into {@code request.imagesDir()}. */
+    void checkpoint(String id, CheckpointRequest request, Duration timeout);
+
+    /** Restores the container from CRIU images into the bundle, detached, logging like {@link #run}. */
+    void restore(String id, Path bundle, RestoreRequest request, Path logFile, Duration timeout);
+}

@@ -1,0 +1,173 @@
+package io.ferry.core.runtime;
+
+import io.ferry.core.criu.Criu;
+import io.ferry.core.criu.CriuLogs;
+import io.ferry.core.criu.Executables;
+import io.ferry.core.error.ToolFailedException;
+import io.ferry.core.exec.CommandResult;
+import io.ferry.core.exec.CommandTimeoutException;
+import io.ferry.core.exec.Commands;
+import io.ferry.core.json.Json;
+import tools.jackson.databind.JsonNode;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/** {@link OciRuntime} over the runc binary, with one runc state directory per Ferry host. */
+public final class RuncRuntime implements OciRuntime {
+    private static final Duration QUICK = Duration.ofSeconds(30);
+
+    private final Path runc;
+    private final Path stateDir;
+    private final Supplier<Criu> criu; // discovered on first checkpoint/restore: run and ps do not need it
+    private final String version;
+
+    public RuncRuntime(Path runc, Path stateDir, Supplier<Criu> criu) {
+        this.runc = runc;
+        this.stateDir = stateDir;
+        this.criu = criu;
+        this.version = readVersion(runc);
+    }
+
+    public static Path locate(Map<String, String> env) {
+        if (env.get("FERRY_RUNC") != null) {
+            return Path.of(env.get("FERRY_RUNC"));
+        }
+        return Executables.onPath("runc", env).orElseThrow(() -> new ToolFailedException(
+                "runc not found: run scripts/install-host.sh", List.of()));
+    }
+
+    public static String readVersion(Path runc) {
+        String out = Commands.check("runc --version", List.of(runc.toString(), "--version"), QUICK).stdout();
+        String first = out.lines().findFirst().orElse("");
+        return first.replaceFirst("^runc version\\s*", "").strip();
+    }
+
+    @Override
+    public String name() {
+        return "runc";
+    }
+
+    @Override
+    public String version() {
+        return version;
+    }
+
+    /** runc's global flags: our state dir and a per-call log of runc's own errors. */
+    private List<String> runc(Path runcLog, String... args) {
+        List<String> cmd = new ArrayList<>(List.of(runc.toString(), "--root", stateDir.toString()));
+        if (runcLog != null) {
+            cmd.addAll(List.of("--log", runcLog.toString(), "--log-format", "text"));
+        }
+        cmd.addAll(List.of(args));
+        return cmd;
+    }
+
+    @Override
+    public void run(String id, Path bundle, Path logFile, Duration timeout) {
+        Path runcLog = bundle.resolve("runc.log");
+        int code = LogShim.launch(runc(runcLog, "run", "-d", "--bundle", bundle.toString(), id),
+                Map.of(), logFile, timeout);
+        if (code != 0) {
+            throw new ToolFailedException("runc could not start container " + id, runcErrors(runcLog));
+        }
+    }
+
+    @Override
+    public RuntimeState state(String id) {
+        CommandResult r = Commands.run(runc(null, "state", id), QUICK);
+        if (!r.ok()) {
+            return RuntimeState.MISSING;
+        }
+        JsonNode node = Json.MAPPER.readTree(r.stdout());
+        return new RuntimeState(node.path("status").asString("unknown"), node.path("pid").asLong(0));
+    }
+
+    @Override
+    public void kill(String id, String signal) {
+        Commands.run(runc(null, "kill", id, signal), QUICK); // a container that already ended is fine
+    }
+
+    @Override
+    public void delete(String id) {
+        CommandResult r = Commands.run(runc(null, "delete", "--force", id), QUICK);
+        if (!r.ok() && state(id) != RuntimeState.MISSING) {
+            throw new ToolFailedException("runc could not delete container " + id, r.errorLines());
+        }
+    }
+
+    @Override
+    public void checkpoint(String id, CheckpointRequest request, Duration timeout) {
+        List<String> args = new ArrayList<>(List.of("--criu", criu.get().binary().toString(), "checkpoint"));
+        if (request.leaveRunning()) {
+            args.add("--leave-running");
+        }
+        if (request.tcpEstablished()) {
+            args.add("--tcp-established");
+        }
+        args.addAll(List.of("--image-path", request.imagesDir().toString(),
+                "--work-path", request.workDir().toString(), id));
+        Path runcLog = request.workDir().resolve("runc.log");
+        try {
+            CommandResult r = Commands.run(runc(runcLog, args.toArray(String[]::new)), criu.get().environment(), timeout);
+            if (!r.ok()) {
+                Path criuLog = request.workDir().resolve("dump.log");
+                List<String> lines = new ArrayList<>(CriuLogs.errorLines(criuLog));
+                lines.addAll(runcErrors(runcLog));
+                if (Files.exists(criuLog)) {
+                    lines.add("CRIU log: " + criuLog);
+                }
+                throw new ToolFailedException("checkpointing container " + id + " failed", lines);
+            }
+        } catch (CommandTimeoutException e) {
+            // CRIU hangs on some task states (e.g. a SIGSTOPped process); it was killed with runc.
+            // Thaw the container so it keeps running, and report.
+            boolean thawed = Freezer.thaw(request.cgroupsPath());
+            List<String> lines = new ArrayList<>(CriuLogs.errorLines(request.workDir().resolve("dump.log")));
+            lines.add(thawed ? "the container was thawed and keeps running" : "could not thaw the container's cgroup");
+            throw new ToolFailedException("checkpointing container " + id + " did not finish within "
+                    + timeout.toSeconds() + "s; CRIU was killed", lines);
+        }
+    }
+
+    @Override
+    public void restore(String id, Path bundle, RestoreRequest request, Path logFile, Duration timeout) {
+        List<String> args = new ArrayList<>(List.of("--criu", criu.get().binary().toString(), "restore", "-d"));
+        if (request.tcpEstablished()) {
+            args.add("--tcp-established");
+        }
+        args.addAll(List.of("--image-path", request.imagesDir().toString(),
+                "--work-path", request.workDir().toString(), "--bundle", bundle.toString(), id));
+        Path runcLog = request.workDir().resolve("runc.log");
+        int code = LogShim.launch(runc(runcLog, args.toArray(String[]::new)), criu.get().environment(), logFile, timeout);
+        if (code != 0) {
+            Path criuLog = request.workDir().resolve("restore.log");
+            List<String> lines = new ArrayList<>(CriuLogs.errorLines(criuLog));
+            lines.addAll(runcErrors(runcLog));
+            if (Files.exists(criuLog)) {
+                lines.add("CRIU log: " + criuLog);
+            }
+            throw new ToolFailedException("restoring container " + id + " failed", lines);
+        }
+    }
+
+    /** Error lines of runc's own --log file. */
+    private static List<String> runcErrors(Path runcLog) {
+        try {
+            if (!Files.isRegularFile(runcLog)) {
+                return List.of();
+            }
+            return Files.readAllLines(runcLog).stream()
+                    .filter(l -> l.contains("level=error") || l.contains("level=fatal"))
+                    .map(l -> l.replaceFirst(".*msg=", "")).map(String::strip).toList();
+        } catch (IOException e) {
+            return List.of();
+        }
+    }
+}
