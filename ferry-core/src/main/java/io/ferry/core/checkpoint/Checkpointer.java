@@ -108,19 +108,19 @@ public final class Checkpointer {
             Files.createDirectories(layout.checkpointImages());
             Files.createDirectories(layout.checkpointWork());
 
+            Path logSnapshot = layout.checkpointWork().resolve("ctr.log");
             long dumpStart = System.nanoTime();
-            runtime.checkpoint(record.id(), new CheckpointRequest(layout.checkpointImages(), layout.checkpointWork(),
-                    options.leaveRunning(), options.tcpEstablished(), host.cgroupsPath(record.id())),
-                    settings.checkpointTimeout());
+            dump(record, layout, options, logSnapshot);
             Duration runtimeDuration = Duration.ofNanos(System.nanoTime() - dumpStart);
             if (!options.leaveRunning()) {
                 store.save(record.withState(ContainerState.EXITED, Instant.now(), true));
+                Files.copy(layout.log(), logSnapshot); // the container is gone: its log is final
             }
 
             long archiveBytes;
             try {
                 criu.get().dumpCpuInfo(layout.checkpointImages());
-                archiveBytes = export(record, layout, options, sink);
+                archiveBytes = export(record, layout, options, logSnapshot, sink);
             } catch (RuntimeException | IOException e) {
                 if (!options.leaveRunning()) {
                     restoreInPlace(record, layout, options, e);
@@ -143,8 +143,43 @@ public final class Checkpointer {
         }
     }
 
-    private long export(ContainerRecord record, ContainerLayout layout, CheckpointOptions options, ArchiveSink sink)
+    /**
+     * Runs the runtime's dump. With --leave-running the container is paused first and its log copied
+     * while nothing can write to it, so the archived log ends exactly where the checkpointed process
+     * stood (a copy restored from it neither repeats nor skips output); it is resumed whatever happens.
+     */
+    private void dump(ContainerRecord record, ContainerLayout layout, CheckpointOptions options, Path logSnapshot)
             throws IOException {
+        CheckpointRequest request = new CheckpointRequest(layout.checkpointImages(), layout.checkpointWork(),
+                options.leaveRunning(), options.tcpEstablished(), host.cgroupsPath(record.id()));
+        if (!options.leaveRunning()) {
+            runtime.checkpoint(record.id(), request, settings.checkpointTimeout());
+            return;
+        }
+        runtime.pause(record.id());
+        try {
+            LogFiles.awaitQuiet(layout.log());
+            Files.copy(layout.log(), logSnapshot);
+            runtime.checkpoint(record.id(), request, settings.checkpointTimeout());
+        } catch (IOException | RuntimeException e) {
+            resumeAfterFailure(record.id(), e);
+            throw e;
+        }
+        runtime.resume(record.id());
+    }
+
+    private void resumeAfterFailure(String id, Exception failure) {
+        try {
+            if (runtime.state(id).status().equals("paused")) {
+                runtime.resume(id);
+            }
+        } catch (RuntimeException e) {
+            failure.addSuppressed(e);
+        }
+    }
+
+    private long export(ContainerRecord record, ContainerLayout layout, CheckpointOptions options, Path logSnapshot,
+                        ArchiveSink sink) throws IOException {
         Path diffTar = layout.checkpointWork().resolve("rootfs-diff.tar");
         RootfsDiff.Captured diff = options.ignoreRootfs() ? null
                 : RootfsDiff.capture(layout.upper(), mountDestinations(layout), diffTar);
@@ -166,7 +201,7 @@ public final class Checkpointer {
         CheckpointArchiveWriter.Contents contents = new CheckpointArchiveWriter.Contents(
                 new CheckpointedContainer(record.config(), info), layout.spec(),
                 netns.status(host.netnsName(record.id())), layout.checkpointWork().resolve("stats-dump"),
-                layout.log(), layout.checkpointImages(), diff == null ? null : diff.tar(),
+                logSnapshot, layout.checkpointImages(), diff == null ? null : diff.tar(),
                 diff == null ? null : diff.deleted(), volumeTars);
         try (CountingOutputStream out = new CountingOutputStream(sink.open())) {
             CheckpointArchiveWriter.write(out, options.compression(), contents);

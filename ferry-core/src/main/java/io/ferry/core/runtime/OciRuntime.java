@@ -25,6 +25,11 @@ public interface OciRuntime {
 
     void kill(String id, String signal);
 
+    /** Freezes all of the container's processes (the freezer cgroup). */
+    void pause(String id);
+
+    void resume(String id);
+
     /** Removes the runtime's state for the container, killing it first if needed; no error if missing. */
     void delete(String id);
 

@@ -95,6 +95,16 @@ public final class RuncRuntime implements OciRuntime {
     }
 
     @Override
+    public void pause(String id) {
+        Commands.check("pausing container " + id, runc(null, "pause", id), QUICK);
+    }
+
+    @Override
+    public void resume(String id) {
+        Commands.check("resuming container " + id, runc(null, "resume", id), QUICK);
+    }
+
+    @Override
     public void delete(String id) {
         CommandResult r = Commands.run(runc(null, "delete", "--force", id), QUICK);
         if (!r.ok() && state(id) != RuntimeState.MISSING) {

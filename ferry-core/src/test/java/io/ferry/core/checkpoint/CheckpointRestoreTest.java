@@ -1,0 +1,176 @@
+package io.ferry.core.checkpoint;
+
+import io.ferry.core.container.ContainerRecord;
+import io.ferry.core.testing.ContainerLog;
+import io.ferry.core.testing.TestHost;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The seed scenario and its variations, on real runc + CRIU containers. */
+@Tag("host")
+class CheckpointRestoreTest {
+    private static final Duration WAIT = Duration.ofSeconds(20);
+    private final List<TestHost> hosts = new ArrayList<>();
+    @TempDir
+    Path tmp;
+
+    private TestHost host(String label) {
+        TestHost h = TestHost.create(label);
+        hosts.add(h);
+        return h;
+    }
+
+    @AfterEach
+    void cleanUp() {
+        hosts.forEach(TestHost::close);
+    }
+
+    /** Every number once, in order, from 0: the counter continued where it stopped. */
+    static void assertCountsOnWithoutRestartOrRepeat(ContainerLog log, int checkpointedAt) {
+        List<Integer> n = log.numbers();
+        assertThat(n).as("log starts at 0 and holds the numbers from before the checkpoint").startsWith(0);
+        for (int i = 0; i < n.size(); i++) {
+            assertThat(n.get(i)).as("line %d of %s", i, n).isEqualTo(i);
+        }
+        assertThat(n.get(n.size() - 1)).as("counted on after the restore").isGreaterThan(checkpointedAt + 1);
+    }
+
+    @Test
+    void restoredLooperContinuesCounting() {
+        TestHost a = host("seed");
+        a.runLooper("looper");
+        a.log("looper").awaitNumberAtLeast(2, WAIT);
+        Path archive = tmp.resolve("looper.tar.zst");
+
+        a.engine().checkpointer().checkpointToFile("looper", CheckpointOptions.defaults(), archive);
+        assertThat(a.running("looper")).as("checkpoint without -R stops the container").isFalse();
+        int stoppedAt = a.log("looper").last();
+        a.engine().containers().remove("looper", false);
+
+        RestoreResult restored = a.engine().restorer().restoreFromFile(archive, RestoreOptions.defaults());
+
+        assertThat(restored.container().name()).isEqualTo("looper");
+        ContainerLog log = a.log("looper").awaitNumberAtLeast(stoppedAt + 3, WAIT);
+        assertCountsOnWithoutRestartOrRepeat(log, stoppedAt);
+        assertThat(a.running("looper")).isTrue();
+    }
+
+    @Test
+    void restoreWithoutNameKeepsIdAndWithNameGetsANewOne() {
+        TestHost a = host("ident");
+        ContainerRecord original = a.runLooper("looper");
+        a.log("looper").awaitNumberAtLeast(1, WAIT);
+        Path archive = tmp.resolve("looper.tar.zst");
+        a.engine().checkpointer().checkpointToFile("looper", CheckpointOptions.defaults(), archive);
+        a.engine().containers().remove("looper", false);
+
+        ContainerRecord same = a.engine().restorer().restoreFromFile(archive, RestoreOptions.defaults()).container();
+        ContainerRecord copy = a.engine().restorer().restoreFromFile(archive, RestoreOptions.defaults().named("copy")).container();
+
+        assertThat(same.id()).isEqualTo(original.id());
+        assertThat(copy.id()).isNotEqualTo(original.id()).matches("[0-9a-f]{64}");
+        assertThat(copy.name()).isEqualTo("copy");
+    }
+
+    @Test
+    void oneArchiveRestoresTwiceUnderNewNamesWhileTheOriginalRuns() {
+        TestHost a = host("clone");
+        a.runLooper("looper");
+        a.log("looper").awaitNumberAtLeast(2, WAIT);
+        Path archive = tmp.resolve("looper.tar.zst");
+
+        a.engine().checkpointer().checkpointToFile("looper", CheckpointOptions.defaults().leavingRunning(), archive);
+        int checkpointedAt = a.log("looper").last();
+        a.engine().restorer().restoreFromFile(archive, RestoreOptions.defaults().named("copy1"));
+        a.engine().restorer().restoreFromFile(archive, RestoreOptions.defaults().named("copy2"));
+
+        List<String> names = List.of("looper", "copy1", "copy2");
+        List<Integer> before = names.stream().map(n -> a.log(n).awaitNumberAtLeast(checkpointedAt + 1, WAIT).last()).toList();
+        for (int i = 0; i < names.size(); i++) {
+            a.log(names.get(i)).awaitNumberAtLeast(before.get(i) + 2, WAIT);
+            assertThat(a.running(names.get(i))).as(names.get(i) + " runs").isTrue();
+        }
+        assertThat(new HashSet<>(names.stream().map(n -> a.engine().containers().store().get(n).id()).toList())).hasSize(3);
+        assertCountsOnWithoutRestartOrRepeat(a.log("copy1"), checkpointedAt);
+        assertCountsOnWithoutRestartOrRepeat(a.log("copy2"), checkpointedAt);
+    }
+
+    @Test
+    void containerMovesFromHostAToHostB() {
+        TestHost a = host("hosta");
+        TestHost b = host("hostb");
+        ContainerRecord original = a.runLooper("looper");
+        a.log("looper").awaitNumberAtLeast(2, WAIT);
+        Path archive = tmp.resolve("looper.tar.zst");
+
+        a.engine().checkpointer().checkpointToFile("looper", CheckpointOptions.defaults(), archive);
+        int stoppedAt = a.log("looper").last();
+        RestoreResult moved = b.engine().restorer().restoreFromFile(archive, RestoreOptions.defaults());
+
+        assertThat(moved.container().id()).isEqualTo(original.id());
+        assertThat(a.running("looper")).as("the source no longer runs it").isFalse();
+        ContainerLog log = b.log("looper").awaitNumberAtLeast(stoppedAt + 3, WAIT);
+        assertCountsOnWithoutRestartOrRepeat(log, stoppedAt);
+        assertThat(b.rootfs("looper")).startsWith(b.host().root());
+        assertThat(b.netns("looper")).contains(b.host().id());
+    }
+
+    @Test
+    void filesWrittenAndDeletedInTheRootfsAreThereAfterRestore() throws Exception {
+        TestHost a = host("rootfs");
+        TestHost b = host("rootfsb");
+        a.run("writer", "echo kept > /root/marker; rm /etc/deleteme; " + TestHost.LOOPER);
+        a.log("writer").awaitNumberAtLeast(1, WAIT);
+        Path archive = tmp.resolve("writer.tar.zst");
+
+        a.engine().checkpointer().checkpointToFile("writer", CheckpointOptions.defaults(), archive);
+        b.engine().restorer().restoreFromFile(archive, RestoreOptions.defaults());
+
+        assertThat(Files.readString(b.rootfs("writer").resolve("root/marker"))).isEqualTo("kept\n");
+        assertThat(b.rootfs("writer").resolve("etc/deleteme")).doesNotExist();
+        assertThat(b.inNetns("writer", WAIT, "true")).isEmpty(); // namespace exists
+    }
+
+    @Test
+    void ignoreRootfsLeavesTheChangesOut() throws Exception {
+        TestHost a = host("noroot");
+        TestHost b = host("norootb");
+        a.run("writer", "echo kept > /root/marker; rm /etc/deleteme; " + TestHost.LOOPER);
+        a.log("writer").awaitNumberAtLeast(1, WAIT);
+        Path archive = tmp.resolve("writer.tar.zst");
+
+        a.engine().checkpointer().checkpointToFile("writer", CheckpointOptions.defaults().ignoringRootfs(), archive);
+        b.engine().restorer().restoreFromFile(archive, RestoreOptions.defaults());
+
+        assertThat(b.rootfs("writer").resolve("root/marker")).doesNotExist();
+        assertThat(Files.readString(b.rootfs("writer").resolve("etc/deleteme"))).isEqualTo("in the image\n");
+        assertThat(a.engine().inspect(archive).rootfsDiffBytes()).isZero();
+        b.log("writer").awaitNumberAtLeast(a.log("writer").last() + 2, WAIT);
+    }
+
+    @Test
+    void restoreIgnoringRootfsSkipsTheArchivedChanges() throws Exception {
+        TestHost a = host("rsign");
+        TestHost b = host("rsignb");
+        a.run("writer", "echo kept > /root/marker; " + TestHost.LOOPER);
+        a.log("writer").awaitNumberAtLeast(1, WAIT);
+        Path archive = tmp.resolve("writer.tar.zst");
+        a.engine().checkpointer().checkpointToFile("writer", CheckpointOptions.defaults(), archive);
+        assertThat(a.engine().inspect(archive).rootfsDiffBytes()).isPositive();
+
+        b.engine().restorer().restoreFromFile(archive, RestoreOptions.defaults().ignoringRootfs());
+
+        assertThat(b.rootfs("writer").resolve("root/marker")).doesNotExist();
+    }
+}

@@ -1,0 +1,82 @@
+package io.ferry.core.testing;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.CodedInputStream;
+import com.google.protobuf.CodedOutputStream;
+import com.google.protobuf.WireFormat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Arrays;
+
+/** Rewrites varint fields inside CRIU images (magic, then u32-length-prefixed protobuf entries). */
+public final class CriuImageTamper {
+    private CriuImageTamper() {
+    }
+
+    /** inventory.img (one magic) with img_version (field 1) replaced. */
+    public static byte[] inventoryVersion(byte[] image, long version) {
+        return rewriteEntries(image, 4, msg -> setVarint(msg, new int[]{1}, version));
+    }
+
+    /** cpuinfo.img (two magics): every x86 entry (field 1) claims all capability bits (field 6). */
+    public static byte[] cpuinfoAllCapabilities(byte[] image) {
+        return rewriteEntries(image, 8, msg -> setVarint(msg, new int[]{1, 6}, 0xffffffffL));
+    }
+
+    private static byte[] rewriteEntries(byte[] image, int magicBytes, java.util.function.UnaryOperator<byte[]> change) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.write(image, 0, magicBytes);
+        ByteBuffer in = ByteBuffer.wrap(image).order(ByteOrder.LITTLE_ENDIAN);
+        int pos = magicBytes;
+        while (pos < image.length) {
+            int len = in.getInt(pos);
+            byte[] msg = change.apply(Arrays.copyOfRange(image, pos + 4, pos + 4 + len));
+            out.writeBytes(ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(msg.length).array());
+            out.writeBytes(msg);
+            pos += 4 + len;
+        }
+        return out.toByteArray();
+    }
+
+    /** Sets every varint at the field path (nested messages along the way) to {@code value}. */
+    static byte[] setVarint(byte[] message, int[] path, long value) {
+        try {
+            CodedInputStream in = CodedInputStream.newInstance(message);
+            ByteArrayOutputStream buf = new ByteArrayOutputStream();
+            CodedOutputStream out = CodedOutputStream.newInstance(buf);
+            int tag;
+            while ((tag = in.readTag()) != 0) {
+                int field = WireFormat.getTagFieldNumber(tag);
+                int type = WireFormat.getTagWireType(tag);
+                if (field == path[0] && path.length == 1 && type == WireFormat.WIRETYPE_VARINT) {
+                    in.readUInt64();
+                    out.writeUInt64(field, value);
+                } else if (field == path[0] && path.length == 1 && type == WireFormat.WIRETYPE_LENGTH_DELIMITED) {
+                    ByteString packed = in.readBytes(); // packed repeated varints
+                    CodedInputStream p = packed.newCodedInput();
+                    ByteArrayOutputStream pb = new ByteArrayOutputStream();
+                    CodedOutputStream po = CodedOutputStream.newInstance(pb);
+                    while (!p.isAtEnd()) {
+                        p.readUInt64();
+                        po.writeUInt64NoTag(value);
+                    }
+                    po.flush();
+                    out.writeBytes(field, ByteString.copyFrom(pb.toByteArray()));
+                } else if (field == path[0] && path.length > 1 && type == WireFormat.WIRETYPE_LENGTH_DELIMITED) {
+                    byte[] nested = in.readBytes().toByteArray();
+                    out.writeBytes(field, ByteString.copyFrom(setVarint(nested, Arrays.copyOfRange(path, 1, path.length), value)));
+                } else {
+                    in.skipField(tag, out); // copies the field, tag included
+                }
+            }
+            out.flush();
+            return buf.toByteArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
