@@ -122,11 +122,12 @@ public final class Checkpointer {
                 criu.get().dumpCpuInfo(layout.checkpointImages());
                 archiveBytes = export(record, layout, options, logSnapshot, sink);
             } catch (RuntimeException | IOException e) {
+                RuntimeException failure = e instanceof IOException io
+                        ? new UncheckedIOException("export failed: " + io.getMessage(), io) : (RuntimeException) e;
                 if (!options.leaveRunning()) {
-                    restoreInPlace(record, layout, options, e);
+                    restoreInPlace(record, layout, options, failure);
                 }
-                throw e instanceof IOException io ? new UncheckedIOException("export failed: " + io.getMessage(), io)
-                        : (RuntimeException) e;
+                throw failure;
             }
 
             DumpStatistics stats = readStats(layout.checkpointWork().resolve("stats-dump"));

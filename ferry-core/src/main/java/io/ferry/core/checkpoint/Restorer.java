@@ -17,6 +17,7 @@ import io.ferry.core.host.EngineSettings;
 import io.ferry.core.host.FileTrees;
 import io.ferry.core.host.Host;
 import io.ferry.core.host.HostLock;
+import io.ferry.core.host.Mounts;
 import io.ferry.core.image.Image;
 import io.ferry.core.runtime.OciRuntime;
 import io.ferry.core.runtime.RestoreRequest;
@@ -123,10 +124,11 @@ public final class Restorer {
                 FileTrees.deleteRecursively(criuWork);
                 return new RestoreResult(record, runtimeDuration, Duration.ofNanos(System.nanoTime() - start), stats);
             } catch (IOException e) {
-                undo(target.id(), created, new UncheckedIOException(e));
-                throw new UncheckedIOException(e);
+                UncheckedIOException failure = new UncheckedIOException(e);
+                undo(target.id(), created, criuWork, failure);
+                throw failure;
             } catch (RuntimeException e) {
-                undo(target.id(), created, e);
+                undo(target.id(), created, criuWork, e);
                 throw e;
             }
         }
@@ -149,9 +151,11 @@ public final class Restorer {
         }
     }
 
-    private void undo(String id, List<String> createdVolumes, RuntimeException cause) {
+    /** Removes what the restore created; CRIU's log stays for the user, its leftover mounts do not. */
+    private void undo(String id, List<String> createdVolumes, Path criuWork, RuntimeException cause) {
         try {
             provisioner.teardown(id, createdVolumes);
+            Mounts.unmountBelow(criuWork);
         } catch (RuntimeException cleanup) {
             cause.addSuppressed(cleanup);
         }

@@ -1,10 +1,13 @@
 package io.ferry.core.container;
 
+import io.ferry.core.host.FileTrees;
 import io.ferry.core.host.Host;
+import io.ferry.core.host.Mounts;
 import io.ferry.core.image.Image;
 import io.ferry.core.image.ImageStore;
 import io.ferry.core.json.Json;
 import io.ferry.core.network.NetworkNamespaces;
+import io.ferry.core.runtime.Cgroups;
 import io.ferry.core.runtime.OciRuntime;
 import io.ferry.core.volume.Volume;
 import io.ferry.core.volume.VolumeStore;
@@ -85,6 +88,9 @@ public final class Provisioner {
         List<RuntimeException> failures = new ArrayList<>();
         ContainerLayout layout = store.layout(id);
         attempt(failures, () -> runtime.delete(id));
+        attempt(failures, () -> Cgroups.killAndRemove(host.cgroupsPath(id)));
+        attempt(failures, () -> Mounts.unmountBelow(host.runcRoot().resolve(id))); // runc's criu-root of a killed restore
+        attempt(failures, () -> FileTrees.deleteRecursively(host.runcRoot().resolve(id)));
         attempt(failures, () -> OverlayRootfs.unmount(layout));
         attempt(failures, () -> netns.delete(host.netnsName(id)));
         attempt(failures, () -> store.delete(id));

@@ -38,6 +38,10 @@ public record EngineSettings(
         return new EngineSettings(startTimeout, stopTimeout, timeout, restoreTimeout, archiveLimits);
     }
 
+    public EngineSettings withRestoreTimeout(Duration timeout) {
+        return new EngineSettings(startTimeout, stopTimeout, checkpointTimeout, timeout, archiveLimits);
+    }
+
     public EngineSettings withArchiveLimits(ArchiveLimits limits) {
         return new EngineSettings(startTimeout, stopTimeout, checkpointTimeout, restoreTimeout, limits);
     }

@@ -27,7 +27,7 @@ final class LogShim {
     }
 
     /** Launches the command under the shim and waits for the runtime (not the container) to exit. */
-    static int launch(List<String> command, Map<String, String> env, Path logFile, Duration timeout) {
+    static int launch(String what, List<String> command, Map<String, String> env, Path logFile, Duration timeout) {
         Path exitFile = logFile.resolveSibling(logFile.getFileName() + ".runtime-exit");
         Path shimOut = logFile.resolveSibling("shim.out");
         List<String> argv = new ArrayList<>(List.of("setsid", "/bin/sh", "-c", SCRIPT, "ferry-shim",
@@ -69,8 +69,8 @@ final class LogShim {
             Thread.currentThread().interrupt();
         }
         Commands.killTree(shim.toHandle());
-        throw new ToolFailedException(String.join(" ", command.subList(0, Math.min(command.size(), 3)))
-                + " did not finish within " + timeout.toSeconds() + "s and was killed", List.of());
+        throw new ToolFailedException(what + " did not finish within " + timeout.toSeconds() + "s; "
+                + command.get(0) + " was killed", List.of());
     }
 
     private static List<String> tail(Path file) {

@@ -72,7 +72,7 @@ public final class RuncRuntime implements OciRuntime {
     @Override
     public void run(String id, Path bundle, Path logFile, Duration timeout) {
         Path runcLog = bundle.resolve("runc.log");
-        int code = LogShim.launch(runc(runcLog, "run", "-d", "--bundle", bundle.toString(), id),
+        int code = LogShim.launch("starting container " + id, runc(runcLog, "run", "-d", "--bundle", bundle.toString(), id),
                 Map.of(), logFile, timeout);
         if (code != 0) {
             throw new ToolFailedException("runc could not start container " + id, runcErrors(runcLog));
@@ -155,7 +155,8 @@ public final class RuncRuntime implements OciRuntime {
         args.addAll(List.of("--image-path", request.imagesDir().toString(),
                 "--work-path", request.workDir().toString(), "--bundle", bundle.toString(), id));
         Path runcLog = request.workDir().resolve("runc.log");
-        int code = LogShim.launch(runc(runcLog, args.toArray(String[]::new)), criu.get().environment(), logFile, timeout);
+        int code = LogShim.launch("restoring container " + id, runc(runcLog, args.toArray(String[]::new)),
+                criu.get().environment(), logFile, timeout);
         if (code != 0) {
             Path criuLog = request.workDir().resolve("restore.log");
             List<String> lines = new ArrayList<>(CriuLogs.errorLines(criuLog));

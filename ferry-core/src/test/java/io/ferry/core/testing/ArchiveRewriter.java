@@ -21,11 +21,18 @@ import java.util.function.UnaryOperator;
 public final class ArchiveRewriter {
     private final Map<String, UnaryOperator<byte[]>> changes = new LinkedHashMap<>();
     private final List<TarArchiveEntry> extra = new ArrayList<>();
+    private final java.util.Set<String> removed = new java.util.HashSet<>();
     private final List<byte[]> extraContent = new ArrayList<>();
 
     /** Replaces the content of an entry. */
     public ArchiveRewriter change(String name, UnaryOperator<byte[]> change) {
         changes.put(name, change);
+        return this;
+    }
+
+    /** Leaves an entry out. */
+    public ArchiveRewriter remove(String name) {
+        removed.add(name);
         return this;
     }
 
@@ -45,7 +52,11 @@ public final class ArchiveRewriter {
             TarArchiveEntry e;
             while ((e = src.getNextEntry()) != null) {
                 byte[] content = e.isFile() && !e.isSymbolicLink() && !e.isLink() ? src.readAllBytes() : new byte[0];
+                if (removed.contains(e.getName())) {
+                    continue;
+                }
                 UnaryOperator<byte[]> change = changes.get(e.getName());
+                long originalSize = e.getSize();
                 if (change != null) {
                     content = change.apply(content);
                     e.setSize(content.length);
@@ -53,6 +64,8 @@ public final class ArchiveRewriter {
                 tar.putArchiveEntry(e);
                 tar.write(content);
                 tar.closeArchiveEntry();
+                e.setSize(originalSize); // the input stream skips to the next header by this entry's size
+
             }
             for (int i = 0; i < extra.size(); i++) {
                 tar.putArchiveEntry(extra.get(i));

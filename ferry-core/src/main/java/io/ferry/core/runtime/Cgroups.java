@@ -1,0 +1,75 @@
+package io.ferry.core.runtime;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * Last-resort cleanup of a container's cgroups when the runtime has no state for it (a restore
+ * killed midway): thaws, kills every task still in them, and removes the directories.
+ */
+public final class Cgroups {
+    private static final Path ROOT = Path.of("/sys/fs/cgroup");
+
+    private Cgroups() {
+    }
+
+    /** The container's cgroup directory in every hierarchy (v1 controllers, or the v2 unified tree). */
+    static List<Path> dirs(String cgroupsPath) {
+        String rel = cgroupsPath.startsWith("/") ? cgroupsPath.substring(1) : cgroupsPath;
+        List<Path> out = new ArrayList<>();
+        if (Files.isDirectory(ROOT.resolve(rel))) {
+            out.add(ROOT.resolve(rel));
+        }
+        try (Stream<Path> controllers = Files.list(ROOT)) {
+            controllers.map(c -> c.resolve(rel)).filter(Files::isDirectory).forEach(out::add);
+        } catch (IOException ignored) {
+            // no cgroupfs: nothing to clean
+        }
+        return out;
+    }
+
+    public static void killAndRemove(String cgroupsPath) {
+        List<Path> dirs = dirs(cgroupsPath);
+        if (dirs.isEmpty()) {
+            return;
+        }
+        Freezer.thaw(cgroupsPath); // SIGKILL does not complete on a frozen task
+        for (int attempt = 0; attempt < 50; attempt++) {
+            boolean any = false;
+            for (Path d : dirs) {
+                for (long pid : pids(d)) {
+                    any = true;
+                    ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+                }
+            }
+            if (!any) {
+                break;
+            }
+            sleep();
+        }
+        for (Path d : dirs) {
+            d.toFile().delete(); // rmdir; fails harmlessly if a task is still dying
+        }
+    }
+
+    private static List<Long> pids(Path dir) {
+        try {
+            return Files.readAllLines(dir.resolve("cgroup.procs")).stream().filter(l -> !l.isBlank())
+                    .map(String::strip).map(Long::parseLong).toList();
+        } catch (IOException e) {
+            return List.of();
+        }
+    }
+
+    private static void sleep() {
+        try {
+            Thread.sleep(20);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
