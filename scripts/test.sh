@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Runs Ferry's whole test suite on this machine, as root: installs the host prerequisites
+# (scripts/install-host.sh: runc, iproute2, iptables, busybox-static, CRIU >= 4.2), checks that
+# checkpointing works here (ferry doctor), then builds and runs every test, including the ones
+# tagged "host" that checkpoint and restore real containers with runc and CRIU.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+[ "$(id -u)" -eq 0 ] || { echo "scripts/test.sh: run as root (runc, CRIU and network namespaces need it)" >&2; exit 1; }
+command -v java >/dev/null || { echo "scripts/test.sh: needs a JDK 17 (java not found)" >&2; exit 1; }
+command -v mvn >/dev/null || { echo "scripts/test.sh: needs Maven (mvn not found)" >&2; exit 1; }
+
+bash scripts/install-host.sh
+
+# -ntp: no transfer progress in CI logs; verify runs unit and host tests of every module
+mvn -B -ntp verify "$@"
