@@ -3,15 +3,15 @@ package io.ferry.core.checkpoint;
 import io.ferry.core.container.ContainerRecord;
 import io.ferry.core.testing.ContainerLog;
 import io.ferry.core.testing.TestHost;
-import org.junit.jupiter.api.AfterEach;
+import io.ferry.core.testing.TestHosts;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 
@@ -21,20 +21,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 @Tag("host")
 class CheckpointRestoreTest {
     private static final Duration WAIT = Duration.ofSeconds(20);
-    private final List<TestHost> hosts = new ArrayList<>();
+    @RegisterExtension
+    final TestHosts hosts = new TestHosts();
     @TempDir
     Path tmp;
 
-    private TestHost host(String label) {
-        TestHost h = TestHost.create(label);
-        hosts.add(h);
-        return h;
-    }
-
-    @AfterEach
-    void cleanUp() {
-        hosts.forEach(TestHost::close);
-    }
 
     /** Every number once, in order, from 0: the counter continued where it stopped. */
     static void assertCountsOnWithoutRestartOrRepeat(ContainerLog log, int checkpointedAt) {
@@ -48,7 +39,7 @@ class CheckpointRestoreTest {
 
     @Test
     void restoredLooperContinuesCounting() {
-        TestHost a = host("seed");
+        TestHost a = hosts.create("seed");
         a.runLooper("looper");
         a.log("looper").awaitNumberAtLeast(2, WAIT);
         Path archive = tmp.resolve("looper.tar.zst");
@@ -68,7 +59,7 @@ class CheckpointRestoreTest {
 
     @Test
     void restoreWithoutNameKeepsIdAndWithNameGetsANewOne() {
-        TestHost a = host("ident");
+        TestHost a = hosts.create("ident");
         ContainerRecord original = a.runLooper("looper");
         a.log("looper").awaitNumberAtLeast(1, WAIT);
         Path archive = tmp.resolve("looper.tar.zst");
@@ -85,7 +76,7 @@ class CheckpointRestoreTest {
 
     @Test
     void oneArchiveRestoresTwiceUnderNewNamesWhileTheOriginalRuns() {
-        TestHost a = host("clone");
+        TestHost a = hosts.create("clone");
         a.runLooper("looper");
         a.log("looper").awaitNumberAtLeast(2, WAIT);
         Path archive = tmp.resolve("looper.tar.zst");
@@ -108,8 +99,8 @@ class CheckpointRestoreTest {
 
     @Test
     void containerMovesFromHostAToHostB() {
-        TestHost a = host("hosta");
-        TestHost b = host("hostb");
+        TestHost a = hosts.create("hosta");
+        TestHost b = hosts.create("hostb");
         ContainerRecord original = a.runLooper("looper");
         a.log("looper").awaitNumberAtLeast(2, WAIT);
         Path archive = tmp.resolve("looper.tar.zst");
@@ -126,15 +117,21 @@ class CheckpointRestoreTest {
         assertThat(b.netns("looper")).contains(b.host().id());
     }
 
-    @Test
-    void filesWrittenAndDeletedInTheRootfsAreThereAfterRestore() throws Exception {
-        TestHost a = host("rootfs");
-        TestHost b = host("rootfsb");
+    /** A container that writes /root/marker and deletes /etc/deleteme, then counts; checkpointed into an archive. */
+    private Path checkpointWriter(TestHost a, CheckpointOptions options) {
         a.run("writer", "echo kept > /root/marker; rm /etc/deleteme; " + TestHost.LOOPER);
         a.log("writer").awaitNumberAtLeast(1, WAIT);
         Path archive = tmp.resolve("writer.tar.zst");
+        a.engine().checkpointer().checkpointToFile("writer", options, archive);
+        return archive;
+    }
 
-        a.engine().checkpointer().checkpointToFile("writer", CheckpointOptions.defaults(), archive);
+    @Test
+    void filesWrittenAndDeletedInTheRootfsAreThereAfterRestore() throws Exception {
+        TestHost a = hosts.create("rootfs");
+        TestHost b = hosts.create("rootfsb");
+        Path archive = checkpointWriter(a, CheckpointOptions.defaults());
+
         b.engine().restorer().restoreFromFile(archive, RestoreOptions.defaults());
 
         assertThat(Files.readString(b.rootfs("writer").resolve("root/marker"))).isEqualTo("kept\n");
@@ -144,13 +141,10 @@ class CheckpointRestoreTest {
 
     @Test
     void ignoreRootfsLeavesTheChangesOut() throws Exception {
-        TestHost a = host("noroot");
-        TestHost b = host("norootb");
-        a.run("writer", "echo kept > /root/marker; rm /etc/deleteme; " + TestHost.LOOPER);
-        a.log("writer").awaitNumberAtLeast(1, WAIT);
-        Path archive = tmp.resolve("writer.tar.zst");
+        TestHost a = hosts.create("noroot");
+        TestHost b = hosts.create("norootb");
+        Path archive = checkpointWriter(a, CheckpointOptions.defaults().ignoringRootfs());
 
-        a.engine().checkpointer().checkpointToFile("writer", CheckpointOptions.defaults().ignoringRootfs(), archive);
         b.engine().restorer().restoreFromFile(archive, RestoreOptions.defaults());
 
         assertThat(b.rootfs("writer").resolve("root/marker")).doesNotExist();
@@ -161,12 +155,9 @@ class CheckpointRestoreTest {
 
     @Test
     void restoreIgnoringRootfsSkipsTheArchivedChanges() throws Exception {
-        TestHost a = host("rsign");
-        TestHost b = host("rsignb");
-        a.run("writer", "echo kept > /root/marker; " + TestHost.LOOPER);
-        a.log("writer").awaitNumberAtLeast(1, WAIT);
-        Path archive = tmp.resolve("writer.tar.zst");
-        a.engine().checkpointer().checkpointToFile("writer", CheckpointOptions.defaults(), archive);
+        TestHost a = hosts.create("rsign");
+        TestHost b = hosts.create("rsignb");
+        Path archive = checkpointWriter(a, CheckpointOptions.defaults());
         assertThat(a.engine().inspect(archive).rootfsDiffBytes()).isPositive();
 
         b.engine().restorer().restoreFromFile(archive, RestoreOptions.defaults().ignoringRootfs());

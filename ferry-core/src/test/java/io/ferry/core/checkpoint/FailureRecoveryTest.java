@@ -4,16 +4,16 @@ import io.ferry.core.error.ToolFailedException;
 import io.ferry.core.host.EngineSettings;
 import io.ferry.core.testing.ArchiveRewriter;
 import io.ferry.core.testing.TestHost;
-import org.junit.jupiter.api.AfterEach;
+import io.ferry.core.testing.TestHosts;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
@@ -24,25 +24,16 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 @Tag("host")
 class FailureRecoveryTest {
     private static final Duration WAIT = Duration.ofSeconds(20);
-    private final List<TestHost> hosts = new ArrayList<>();
+    @RegisterExtension
+    final TestHosts hosts = new TestHosts();
     @TempDir
     Path tmp;
 
-    private TestHost host(String label, EngineSettings settings) {
-        TestHost h = TestHost.create(label, settings);
-        hosts.add(h);
-        return h;
-    }
-
-    @AfterEach
-    void cleanUp() {
-        hosts.forEach(TestHost::close);
-    }
 
     @Test
     void restoreFailingInsideCriuRemovesWhatItCreatedAndReportsCriusErrors() {
-        TestHost a = host("midway", EngineSettings.defaults());
-        TestHost b = host("midwayb", EngineSettings.defaults());
+        TestHost a = hosts.create("midway", EngineSettings.defaults());
+        TestHost b = hosts.create("midwayb", EngineSettings.defaults());
         a.run("writer", "echo x > /data/x; " + TestHost.LOOPER, "data:/data");
         a.log("writer").awaitNumberAtLeast(1, WAIT);
         Path archive = tmp.resolve("writer.tar.zst");
@@ -68,12 +59,9 @@ class FailureRecoveryTest {
 
     @Test
     void aHangingRestoreIsKilledAndLeavesNothingBehind() {
-        TestHost a = host("rhang", EngineSettings.defaults());
-        TestHost b = host("rhangb", EngineSettings.defaults().withRestoreTimeout(Duration.ofSeconds(5)));
-        a.runLooper("looper");
-        a.log("looper").awaitNumberAtLeast(1, WAIT);
-        Path archive = tmp.resolve("looper.tar.zst");
-        a.engine().checkpointer().checkpointToFile("looper", CheckpointOptions.defaults(), archive);
+        TestHost a = hosts.create("rhang", EngineSettings.defaults());
+        TestHost b = hosts.create("rhangb", EngineSettings.defaults().withRestoreTimeout(Duration.ofSeconds(5)));
+        Path archive = a.checkpointLooper(tmp.resolve("looper.tar.zst"), CheckpointOptions.defaults());
         // memory pages cut short: CRIU 4.2 hangs restoring them instead of failing
         Path truncated = new ArchiveRewriter().change("checkpoint/pages-1.img", p -> Arrays.copyOf(p, p.length / 3))
                 .writeTo(archive, tmp.resolve("truncated.tar.zst"));
@@ -90,7 +78,7 @@ class FailureRecoveryTest {
 
     @Test
     void aHangingCheckpointIsKilledAndTheContainerRunsOn() {
-        TestHost a = host("hang", EngineSettings.defaults().withCheckpointTimeout(Duration.ofSeconds(4)));
+        TestHost a = hosts.create("hang", EngineSettings.defaults().withCheckpointTimeout(Duration.ofSeconds(4)));
         // CRIU blocks on a SIGSTOPped task while runc holds the cgroup frozen
         a.run("stopper", "sleep 1000 & kill -STOP $!; " + TestHost.LOOPER);
         a.log("stopper").awaitNumberAtLeast(1, WAIT);
@@ -110,7 +98,7 @@ class FailureRecoveryTest {
 
     @Test
     void aFailedExportRestoresTheContainerInPlace() {
-        TestHost a = host("export", EngineSettings.defaults());
+        TestHost a = hosts.create("export", EngineSettings.defaults());
         a.runLooper("looper");
         a.log("looper").awaitNumberAtLeast(2, WAIT);
 

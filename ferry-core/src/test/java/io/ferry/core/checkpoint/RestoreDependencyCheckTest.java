@@ -16,7 +16,6 @@ import org.junit.jupiter.api.TestInstance;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -36,11 +35,8 @@ class RestoreDependencyCheckTest {
     @BeforeAll
     void checkpointALooper() throws Exception {
         source = TestHost.create("deps");
-        source.runLooper("looper");
-        source.log("looper").awaitNumberAtLeast(1, Duration.ofSeconds(20));
         dir = Files.createTempDirectory("ferry-deps");
-        archive = dir.resolve("looper.tar.zst");
-        source.engine().checkpointer().checkpointToFile("looper", CheckpointOptions.defaults().leavingRunning(), archive);
+        archive = source.checkpointLooper(dir.resolve("looper.tar.zst"), CheckpointOptions.defaults().leavingRunning());
     }
 
     @AfterAll

@@ -3,14 +3,14 @@ package io.ferry.core.checkpoint;
 import io.ferry.core.error.IncompatibleException;
 import io.ferry.core.error.ToolFailedException;
 import io.ferry.core.testing.TestHost;
-import org.junit.jupiter.api.AfterEach;
+import io.ferry.core.testing.TestHosts;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -24,25 +24,16 @@ class TcpCheckpointTest {
     private static final String STREAM = "nc -ll -p 9000 -e sh -c 'i=0; while true; do echo tcp-$i; i=$((i+1)); sleep 1; done' &"
             + " sleep 1; nc 127.0.0.1 9000";
 
-    private final List<TestHost> hosts = new ArrayList<>();
+    @RegisterExtension
+    final TestHosts hosts = new TestHosts();
     @TempDir
     Path tmp;
 
-    private TestHost host(String label) {
-        TestHost h = TestHost.create(label);
-        hosts.add(h);
-        return h;
-    }
-
-    @AfterEach
-    void cleanUp() {
-        hosts.forEach(TestHost::close);
-    }
 
     @Test
     void tcpServerKeepsServingAfterRestore() {
-        TestHost a = host("httpa");
-        TestHost b = host("httpb");
+        TestHost a = hosts.create("httpa");
+        TestHost b = hosts.create("httpb");
         a.run("web", "httpd -f -p 8080 -h /var/www");
         assertThat(awaitHttp(a, "web")).isEqualTo("hello from ferry\n");
         Path archive = tmp.resolve("web.tar.zst");
@@ -55,8 +46,8 @@ class TcpCheckpointTest {
 
     @Test
     void establishedConnectionSurvivesWithTcpEstablished() {
-        TestHost a = host("tcpa");
-        TestHost b = host("tcpb");
+        TestHost a = hosts.create("tcpa");
+        TestHost b = hosts.create("tcpb");
         a.run("stream", STREAM);
         a.log("stream").await(l -> l.numbers("tcp-").size() >= 2, WAIT, "two lines over TCP");
         Path archive = tmp.resolve("stream.tar.zst");
@@ -74,7 +65,7 @@ class TcpCheckpointTest {
 
     @Test
     void establishedConnectionWithoutTheFlagFailsAndTheContainerRunsOn() {
-        TestHost a = host("tcpno");
+        TestHost a = hosts.create("tcpno");
         a.run("stream", STREAM);
         a.log("stream").await(l -> l.numbers("tcp-").size() >= 2, WAIT, "two lines over TCP");
 
@@ -92,7 +83,7 @@ class TcpCheckpointTest {
 
     @Test
     void archiveWithConnectionsNeedsTcpEstablishedToRestore() {
-        TestHost a = host("tcpneed");
+        TestHost a = hosts.create("tcpneed");
         a.run("stream", STREAM);
         a.log("stream").await(l -> l.numbers("tcp-").size() >= 1, WAIT, "a line over TCP");
         Path archive = tmp.resolve("stream.tar.zst");

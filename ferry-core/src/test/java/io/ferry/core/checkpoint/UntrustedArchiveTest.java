@@ -19,7 +19,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Arrays;
 import java.util.Random;
 
@@ -42,11 +41,8 @@ class UntrustedArchiveTest {
     @BeforeAll
     void checkpointALooper() throws IOException {
         source = TestHost.create("evil");
-        source.runLooper("looper");
-        source.log("looper").awaitNumberAtLeast(1, Duration.ofSeconds(20));
         dir = Files.createTempDirectory("ferry-evil");
-        archive = dir.resolve("looper.tar.zst");
-        source.engine().checkpointer().checkpointToFile("looper", CheckpointOptions.defaults(), archive);
+        archive = source.checkpointLooper(dir.resolve("looper.tar.zst"), CheckpointOptions.defaults());
         target = TestHost.create("evilt", EngineSettings.defaults().withArchiveLimits(
                 ArchiveLimits.defaults().withMaxTotalBytes(8L << 20)));
         // entries aim here: the state root's parent, outside every extraction directory

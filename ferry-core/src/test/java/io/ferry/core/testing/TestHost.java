@@ -1,5 +1,6 @@
 package io.ferry.core.testing;
 
+import io.ferry.core.checkpoint.CheckpointOptions;
 import io.ferry.core.container.ContainerRecord;
 import io.ferry.core.container.OverlayRootfs;
 import io.ferry.core.container.RunRequest;
@@ -67,6 +68,14 @@ public final class TestHost implements AutoCloseable {
     public ContainerRecord run(String name, String script, String... volumes) {
         List<VolumeMount> mounts = Stream.of(volumes).map(VolumeMount::parse).toList();
         return engine.containers().run(new RunRequest(name, BusyboxImage.REF, List.of("sh", "-c", script), mounts));
+    }
+
+    /** Runs the looper as "looper", waits for its first numbers, and checkpoints it into {@code archive}. */
+    public Path checkpointLooper(Path archive, CheckpointOptions options) {
+        runLooper("looper");
+        log("looper").awaitNumberAtLeast(1, Duration.ofSeconds(20));
+        engine.checkpointer().checkpointToFile("looper", options, archive);
+        return archive;
     }
 
     public ContainerLog log(String nameOrId) {
