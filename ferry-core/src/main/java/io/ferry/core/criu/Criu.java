@@ -3,9 +3,13 @@ package io.ferry.core.criu;
 import io.ferry.core.error.ToolFailedException;
 import io.ferry.core.exec.CommandResult;
 import io.ferry.core.exec.Commands;
+import io.ferry.core.host.FileTrees;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -21,6 +25,7 @@ public record Criu(Path binary, String version, Map<String, String> environment)
     public static final Path FERRY_WRAPPER = Path.of("/usr/local/lib/ferry/criu");
     public static final String MINIMUM_VERSION = "4.2";
     private static final Duration QUICK = Duration.ofSeconds(30);
+    private static final String CPUINFO = "cpuinfo.img";
     private static final Pattern VERSION = Pattern.compile("Version:\\s*(\\d+\\.\\d+(?:\\.\\d+)?)");
 
     /** FERRY_CRIU, else Ferry's wrapper, else criu on PATH. */
@@ -68,16 +73,50 @@ public record Criu(Path binary, String version, Map<String, String> environment)
         return environment.containsKey("CRIU_FAULT");
     }
 
-    /** Saves this CPU's description into the image directory, so the target can check it before restoring. */
+    /**
+     * Saves this CPU's description (cpuinfo.img) into the image directory, so the target can check
+     * it before restoring. The CPU does not change while the machine runs: the image is made once
+     * per boot and CRIU version and copied (it would otherwise add a CRIU start to every downtime).
+     */
     public void dumpCpuInfo(Path imagesDir) {
-        Commands.check("criu cpuinfo dump", List.of(binary.toString(), "cpuinfo", "dump", "-D", imagesDir.toString()),
-                environment, QUICK);
+        try {
+            Files.copy(localCpuInfo(), imagesDir.resolve(CPUINFO), StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot save cpuinfo.img", e);
+        }
     }
 
-    /** Null when this CPU can run the checkpoint; otherwise CRIU's own explanation. */
+    /**
+     * Null when this CPU can run the checkpoint; otherwise CRIU's own explanation. A checkpoint made
+     * on a CPU identical to this one (same cpuinfo.img) passes without asking CRIU.
+     */
     public List<String> checkCpuInfo(Path imagesDir) {
+        try {
+            if (Files.mismatch(imagesDir.resolve(CPUINFO), localCpuInfo()) == -1) {
+                return null;
+            }
+        } catch (IOException e) {
+            // fall through to CRIU's own check
+        }
         CommandResult r = Commands.run(List.of(binary.toString(), "cpuinfo", "check", "-D", imagesDir.toString()),
                 environment, QUICK);
         return r.ok() ? null : CriuLogs.errorLines(r.stderr() + "\n" + r.stdout());
+    }
+
+    private Path localCpuInfo() throws IOException {
+        Path cached = CriuSelfTest.CACHE_DIR.resolve("cpuinfo-" + version + ".img");
+        if (Files.isRegularFile(cached)) {
+            return cached;
+        }
+        Files.createDirectories(CriuSelfTest.CACHE_DIR);
+        Path dir = Files.createTempDirectory(CriuSelfTest.CACHE_DIR, "cpuinfo");
+        try {
+            Commands.check("criu cpuinfo dump", List.of(binary.toString(), "cpuinfo", "dump", "-D", dir.toString()),
+                    environment, QUICK);
+            Files.move(dir.resolve(CPUINFO), cached, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            return cached;
+        } finally {
+            FileTrees.deleteRecursively(dir);
+        }
     }
 }
