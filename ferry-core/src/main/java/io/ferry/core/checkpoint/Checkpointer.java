@@ -8,7 +8,6 @@ import io.ferry.core.container.ContainerLayout;
 import io.ferry.core.container.ContainerRecord;
 import io.ferry.core.container.ContainerState;
 import io.ferry.core.container.ContainerStore;
-import io.ferry.core.container.OverlayRootfs;
 import io.ferry.core.container.VolumeMount;
 import io.ferry.core.criu.CheckpointImages;
 import io.ferry.core.criu.Criu;
@@ -132,8 +131,10 @@ public final class Checkpointer {
 
             DumpStatistics stats = readStats(layout.checkpointWork().resolve("stats-dump"));
             if (!options.leaveRunning()) {
-                runtime.delete(record.id()); // runc already destroyed it; make sure no state is left
-                OverlayRootfs.unmount(layout);
+                // runc already destroyed it; make sure no state is left. The rootfs stays mounted until
+                // rm: unmounting an overlay syncs its upper filesystem, which here would write back the
+                // archive just written (0.7 s for 256 MiB) inside the checkpoint's wall time.
+                runtime.delete(record.id());
             }
             FileTrees.deleteRecursively(layout.checkpointImages());
             FileTrees.deleteRecursively(layout.checkpointWork());
