@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs what a Ferry host needs: runc, iproute2, iptables, busybox-static (test image) from the
+# Installs what a Ferry host needs: runc, iproute2, iptables, attr (overlay whiteouts), busybox-static (test image) from the
 # system's own Debian suite, and a CRIU >= 4.2 that passes `criu check`.
 #
 # Debian 12's CRIU 3.17 cannot work on kernels >= 6.15 (vDSO layout) and 4.1 cannot checkpoint
@@ -15,7 +15,7 @@ PREFIX=${FERRY_CRIU_PREFIX:-/opt/ferry/criu}
 WRAPPER=${FERRY_CRIU_WRAPPER:-/usr/local/lib/ferry/criu}
 MIN_CRIU=40200   # 4.2.0
 SUITES=${FERRY_CRIU_SUITES:-"testing unstable"}
-HOST_PACKAGES=(runc iproute2 iptables busybox-static zstd ca-certificates)
+HOST_PACKAGES=(runc iproute2 iptables busybox-static zstd ca-certificates attr)
 
 log() { echo "install-host: $*" >&2; }
 die() { echo "install-host: error: $*" >&2; exit 1; }

@@ -4,6 +4,7 @@ import io.ferry.core.archive.Compression;
 import io.ferry.core.checkpoint.CheckpointOptions;
 import io.ferry.core.checkpoint.CheckpointResult;
 import io.ferry.core.json.Json;
+import io.ferry.core.registry.Reference;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -23,8 +24,9 @@ final class CheckpointCommand implements Callable<Integer> {
     @Parameters(paramLabel = "CONTAINER")
     String container;
 
-    @Option(names = {"-e", "--export"}, required = true, paramLabel = "FILE", description = "Write the checkpoint archive here.")
-    Path export;
+    @Option(names = {"-e", "--export"}, required = true, paramLabel = "FILE|registry://HOST/REPO:TAG",
+            description = "Write the checkpoint archive to a file, or stream it to a registry as an OCI artifact.")
+    String export;
 
     @Option(names = {"-R", "--leave-running"}, description = "Leave the container running after the checkpoint.")
     boolean leaveRunning;
@@ -48,7 +50,9 @@ final class CheckpointCommand implements Callable<Integer> {
     public Integer call() {
         CheckpointOptions options = new CheckpointOptions(leaveRunning, tcpEstablished, ignoreRootfs, ignoreVolumes,
                 Compression.parse(compress));
-        CheckpointResult r = ferry.engine().checkpointer().checkpointToFile(container, options, export);
+        CheckpointResult r = Reference.isRegistryUrl(export)
+                ? ferry.engine().checkpointToRegistry(container, options, export)
+                : ferry.engine().checkpointer().checkpointToFile(container, options, Path.of(export));
         if (printStats) {
             Map<String, Object> ctr = new LinkedHashMap<>();
             ctr.put("id", r.containerId());

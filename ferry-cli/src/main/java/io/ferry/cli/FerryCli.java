@@ -5,6 +5,7 @@ import io.ferry.core.error.IncompatibleException;
 import io.ferry.core.error.InvalidArchiveException;
 import io.ferry.core.error.NotFoundException;
 import io.ferry.core.error.ToolFailedException;
+import io.ferry.core.host.EngineSettings;
 import io.ferry.core.host.FerryEngine;
 import io.ferry.core.host.Host;
 import picocli.CommandLine;
@@ -13,12 +14,15 @@ import picocli.CommandLine.Option;
 
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
 
 /** The {@code ferry} command: global options select the host; each subcommand parses, calls the engine, prints. */
 @Command(name = "ferry", mixinStandardHelpOptions = true, versionProvider = FerryCli.Version.class,
         description = "Run, checkpoint and restore containers with runc and CRIU, and move them between hosts.",
         subcommands = {RunCommand.class, PsCommand.class, LogsCommand.class, StopCommand.class, RmCommand.class,
                 CheckpointCommand.class, RestoreCommand.class, InspectCommand.class, ImageCommand.class,
+                PullCommand.class, PushCommand.class,
                 VolumeCommand.class, DoctorCommand.class, CommandLine.HelpCommand.class})
 public final class FerryCli {
     /** Exit codes, one per kind of error (picocli uses 2 for usage errors). */
@@ -36,13 +40,28 @@ public final class FerryCli {
     @Option(names = "--root", description = "State root (default: /var/lib/ferry/<host-id>).")
     Path root;
 
+    @Option(names = "--creds", paramLabel = "USER:PASSWORD",
+            description = "Registry credentials (default: $FERRY_REGISTRY_AUTH).")
+    String creds;
+
+    @Option(names = "--tls-verify", arity = "1", paramLabel = "true|false",
+            description = "Use TLS with registries (default: true, except for localhost).")
+    Boolean tlsVerify;
+
     private FerryEngine engine;
 
     FerryEngine engine() {
         if (engine == null) {
-            String id = hostId != null ? hostId : System.getenv().getOrDefault("FERRY_HOST_ID", "local");
+            Map<String, String> env = new HashMap<>(System.getenv());
+            if (creds != null) {
+                env.put("FERRY_REGISTRY_AUTH", creds);
+            }
+            if (tlsVerify != null) {
+                env.put("FERRY_TLS_VERIFY", tlsVerify.toString());
+            }
+            String id = hostId != null ? hostId : env.getOrDefault("FERRY_HOST_ID", "local");
             Host host = root != null ? new Host(id, root) : Host.withDefaultRoot(id);
-            engine = FerryEngine.open(host);
+            engine = FerryEngine.open(host, EngineSettings.fromEnvironment(env), env);
         }
         return engine;
     }
@@ -71,6 +90,8 @@ public final class FerryCli {
             return EXIT_INVALID_ARCHIVE;
         } else if (e instanceof IncompatibleException) {
             return EXIT_INCOMPATIBLE;
+        } else if (e instanceof io.ferry.core.registry.RegistryException r) {
+            return r.status() == 404 ? EXIT_NOT_FOUND : EXIT_FAILURE;
         } else if (e instanceof ToolFailedException) {
             return EXIT_TOOL_FAILED;
         } else if (e instanceof IllegalArgumentException) {

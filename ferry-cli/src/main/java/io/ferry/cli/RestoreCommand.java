@@ -3,6 +3,7 @@ package io.ferry.cli;
 import io.ferry.core.checkpoint.RestoreOptions;
 import io.ferry.core.checkpoint.RestoreResult;
 import io.ferry.core.json.Json;
+import io.ferry.core.registry.Reference;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -18,8 +19,9 @@ final class RestoreCommand implements Callable<Integer> {
     @ParentCommand
     FerryCli ferry;
 
-    @Option(names = {"-i", "--import"}, required = true, paramLabel = "FILE", description = "The checkpoint archive.")
-    Path archive;
+    @Option(names = {"-i", "--import"}, required = true, paramLabel = "FILE|registry://HOST/REPO:TAG",
+            description = "The checkpoint archive: a file, or an artifact in a registry (streamed, digest verified).")
+    String archive;
 
     @Option(names = {"-n", "--name"}, description = "Restore as a new container with this name (and a new id).")
     String name;
@@ -38,8 +40,10 @@ final class RestoreCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        RestoreResult r = ferry.engine().restorer().restoreFromFile(archive,
-                new RestoreOptions(name, tcpEstablished, ignoreRootfs, ignoreVolumes));
+        RestoreOptions options = new RestoreOptions(name, tcpEstablished, ignoreRootfs, ignoreVolumes);
+        RestoreResult r = Reference.isRegistryUrl(archive)
+                ? ferry.engine().restoreFromRegistry(archive, options)
+                : ferry.engine().restorer().restoreFromFile(Path.of(archive), options);
         if (printStats) {
             Map<String, Object> ctr = new LinkedHashMap<>();
             ctr.put("id", r.container().id());

@@ -7,6 +7,7 @@ import tools.jackson.databind.node.ObjectNode;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,6 +31,9 @@ public final class ExtractedCheckpoint {
     public static ExtractedCheckpoint extract(InputStream archive, Path staging, ArchiveLimits limits) {
         try (InputStream tar = Compression.decompress(archive)) {
             new SafeExtractor(limits, SafeExtractor.Links.CONFINED).extract(tar, staging);
+            // read to the very end: a stream that verifies its digest (a registry download) does so at EOF
+            tar.transferTo(OutputStream.nullOutputStream());
+            archive.transferTo(OutputStream.nullOutputStream());
         } catch (IOException e) {
             throw new InvalidArchiveException("cannot read checkpoint archive: " + e.getMessage(), e);
         }

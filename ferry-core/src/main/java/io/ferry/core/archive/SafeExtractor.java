@@ -38,10 +38,21 @@ public final class SafeExtractor {
 
     private final ArchiveLimits limits;
     private final Links links;
+    private final boolean ociWhiteouts;
 
     public SafeExtractor(ArchiveLimits limits, Links links) {
+        this(limits, links, false);
+    }
+
+    /**
+     * With {@code ociWhiteouts}, the tar is an OCI image layer unpacked as an overlayfs lower layer:
+     * {@code .wh.NAME} becomes an overlay whiteout (character device 0/0) hiding NAME of the layers
+     * below, and {@code .wh..wh..opq} marks its directory opaque.
+     */
+    public SafeExtractor(ArchiveLimits limits, Links links, boolean ociWhiteouts) {
         this.limits = limits;
         this.links = links;
+        this.ociWhiteouts = ociWhiteouts;
     }
 
     /** What an extraction produced. */
@@ -70,6 +81,11 @@ public final class SafeExtractor {
                             + " bytes, over the limit of " + limits.maxEntryBytes());
                 }
                 Path target = prepareParents(dest, relative, entry.getName());
+                String base = target.getFileName().toString();
+                if (ociWhiteouts && base.startsWith(Whiteouts.PREFIX)) {
+                    Whiteouts.apply(target, base);
+                    continue;
+                }
                 if (entry.isDirectory()) {
                     if (Files.isSymbolicLink(target) || Files.exists(target, NOFOLLOW) && !Files.isDirectory(target, NOFOLLOW)) {
                         Files.delete(target);

@@ -116,10 +116,10 @@ public final class Checkpointer {
                 Files.copy(layout.log(), logSnapshot); // the container is gone: its log is final
             }
 
-            long archiveBytes;
+            Exported exported;
             try {
                 criu.get().dumpCpuInfo(layout.checkpointImages());
-                archiveBytes = export(record, layout, options, logSnapshot, sink);
+                exported = export(record, layout, options, logSnapshot, sink);
             } catch (RuntimeException | IOException e) {
                 RuntimeException failure = e instanceof IOException io
                         ? new UncheckedIOException("export failed: " + io.getMessage(), io) : (RuntimeException) e;
@@ -138,8 +138,8 @@ public final class Checkpointer {
             }
             FileTrees.deleteRecursively(layout.checkpointImages());
             FileTrees.deleteRecursively(layout.checkpointWork());
-            return new CheckpointResult(record.id(), record.name(), archiveBytes, runtimeDuration,
-                    Duration.ofNanos(System.nanoTime() - start), stats);
+            return new CheckpointResult(record.id(), record.name(), exported.bytes(), runtimeDuration,
+                    Duration.ofNanos(System.nanoTime() - start), stats, exported.archived());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -180,8 +180,11 @@ public final class Checkpointer {
         }
     }
 
-    private long export(ContainerRecord record, ContainerLayout layout, CheckpointOptions options, Path logSnapshot,
-                        ArchiveSink sink) throws IOException {
+    private record Exported(long bytes, CheckpointedContainer archived) {
+    }
+
+    private Exported export(ContainerRecord record, ContainerLayout layout, CheckpointOptions options, Path logSnapshot,
+                            ArchiveSink sink) throws IOException {
         Path diffTar = layout.checkpointWork().resolve("rootfs-diff.tar");
         RootfsDiff.Captured diff = options.ignoreRootfs() ? null
                 : RootfsDiff.capture(layout.upper(), mountDestinations(layout), diffTar);
@@ -200,14 +203,14 @@ public final class Checkpointer {
         CheckpointInfo info = new CheckpointInfo(runtime.name(), runtime.version(), criu.get().version(), host.id(),
                 HostFacts.kernel(), HostFacts.arch(), HostFacts.cgroupVersion(), Instant.now(),
                 options.tcpEstablished(), options.leaveRunning(), diff != null, !options.ignoreVolumes());
-        CheckpointArchiveWriter.Contents contents = new CheckpointArchiveWriter.Contents(
-                new CheckpointedContainer(record.config(), info), layout.spec(),
+        CheckpointedContainer archived = new CheckpointedContainer(record.config(), info);
+        CheckpointArchiveWriter.Contents contents = new CheckpointArchiveWriter.Contents(archived, layout.spec(),
                 netns.status(host.netnsName(record.id())), layout.checkpointWork().resolve("stats-dump"),
                 logSnapshot, layout.checkpointImages(), diff == null ? null : diff.tar(),
                 diff == null ? null : diff.deleted(), volumeTars);
         try (CountingOutputStream out = new CountingOutputStream(sink.open())) {
             CheckpointArchiveWriter.write(out, options.compression(), contents);
-            return out.count();
+            return new Exported(out.count(), archived);
         } finally {
             Files.deleteIfExists(diffTar);
             for (Path t : volumeTars.values()) {

@@ -19,6 +19,9 @@ import io.ferry.core.host.Host;
 import io.ferry.core.host.HostLock;
 import io.ferry.core.host.Mounts;
 import io.ferry.core.image.Image;
+import io.ferry.core.image.ImageFetcher;
+import io.ferry.core.image.ImageStore;
+import io.ferry.core.registry.Reference;
 import io.ferry.core.runtime.OciRuntime;
 import io.ferry.core.runtime.RestoreRequest;
 import io.ferry.core.volume.VolumeStore;
@@ -52,10 +55,12 @@ public final class Restorer {
     private final OciRuntime runtime;
     private final Supplier<Criu> criu;
     private final HostLock lock;
+    private final ImageStore images;
+    private final ImageFetcher fetcher;
 
     public Restorer(Host host, EngineSettings settings, ContainerStore store, VolumeStore volumes,
                     Provisioner provisioner, RestorePreflight preflight, OciRuntime runtime, Supplier<Criu> criu,
-                    HostLock lock) {
+                    HostLock lock, ImageStore images, ImageFetcher fetcher) {
         this.host = host;
         this.settings = settings;
         this.store = store;
@@ -65,6 +70,15 @@ public final class Restorer {
         this.runtime = runtime;
         this.criu = criu;
         this.lock = lock;
+        this.images = images;
+        this.fetcher = fetcher;
+    }
+
+    /** Pulls the image if it is missing here and names a registry (restore pulls, as Podman's does). */
+    public void ensureImage(String reference) {
+        if (images.find(reference).isEmpty() && Reference.hasRegistry(reference)) {
+            fetcher.fetch(reference);
+        }
     }
 
     public RestoreResult restoreFromFile(Path archive, RestoreOptions options) {
@@ -95,6 +109,7 @@ public final class Restorer {
         ContainerConfig archived = archive.config().container();
         ContainerConfig target = options.name() == null ? archived
                 : archived.renamed(ContainerStore.newId(), ContainerStore.validName(options.name()));
+        ensureImage(target.image()); // outside the host lock: a pull can take a while
         Path criuWork = host.tmp().resolve("restore-log-" + target.id());
         try (HostLock.Held held = lock.acquire()) {
             Image image = preflight.check(archive, target, options, criu.get());

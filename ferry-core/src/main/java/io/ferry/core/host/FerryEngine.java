@@ -18,6 +18,26 @@ import io.ferry.core.runtime.OciRuntime;
 import io.ferry.core.runtime.RuncRuntime;
 import io.ferry.core.volume.VolumeStore;
 
+import io.ferry.core.checkpoint.CheckpointOptions;
+import io.ferry.core.checkpoint.CheckpointResult;
+import io.ferry.core.checkpoint.RestoreOptions;
+import io.ferry.core.checkpoint.RestoreResult;
+import io.ferry.core.error.IncompatibleException;
+import io.ferry.core.image.ImageFetcher;
+import io.ferry.core.image.ImagePuller;
+import io.ferry.core.image.ImagePusher;
+import io.ferry.core.image.ImageServiceClient;
+import io.ferry.core.image.RegistryClients;
+import io.ferry.core.registry.BlobUpload;
+import io.ferry.core.registry.CheckpointAnnotations;
+import io.ferry.core.registry.CheckpointArtifacts;
+import io.ferry.core.registry.Reference;
+import io.ferry.core.registry.RegistryClient;
+import io.ferry.core.registry.RegistryException;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -37,12 +57,21 @@ public final class FerryEngine {
     private final Checkpointer checkpointer;
     private final Restorer restorer;
     private final Supplier<Criu> criu;
+    private final RegistryClients registries;
+    private final ImagePuller puller;
+    private final ImagePusher pusher;
 
     private FerryEngine(Host host, EngineSettings settings, Map<String, String> env) {
         this.host = host;
         this.settings = settings;
         this.criu = memoize(() -> CriuSelfTest.discover(env));
         this.images = new ImageStore(host.images(), settings.archiveLimits());
+        this.registries = RegistryClients.fromEnvironment(env);
+        this.puller = new ImagePuller(images, registries, host.images().resolve("downloads"));
+        this.pusher = new ImagePusher(images, registries, host.tmp());
+        ImageFetcher fetcher = env.get("FERRY_IMAGE_SERVICE_URL") != null
+                ? new ImageServiceClient(URI.create(env.get("FERRY_IMAGE_SERVICE_URL")), images)
+                : ref -> puller.pull(Reference.parse(ref)).image();
         this.volumes = new VolumeStore(host.volumes());
         this.store = new ContainerStore(host.containers());
         this.runtime = new RuncRuntime(RuncRuntime.locate(env), host.runcRoot(), criu);
@@ -52,7 +81,7 @@ public final class FerryEngine {
         this.containers = new Containers(host, settings, store, images, runtime, provisioner, lock);
         this.checkpointer = new Checkpointer(host, settings, store, volumes, netns, runtime, criu, lock);
         this.restorer = new Restorer(host, settings, store, volumes, provisioner,
-                new RestorePreflight(runtime, images, volumes, store, containers), runtime, criu, lock);
+                new RestorePreflight(runtime, images, volumes, store, containers), runtime, criu, lock, images, fetcher);
     }
 
     public static FerryEngine open(Host host, EngineSettings settings, Map<String, String> env) {
@@ -97,6 +126,76 @@ public final class FerryEngine {
 
     public Criu criu() {
         return criu.get();
+    }
+
+    public ImagePuller.Result pull(String reference) {
+        return puller.pull(Reference.parse(reference));
+    }
+
+    /** Pushes a local image to {@code destination} (a registry reference; the image's own name if null). */
+    public ImagePusher.Result push(String image, String destination) {
+        Image local = images.get(image);
+        String target = destination != null ? destination : local.names().stream().filter(Reference::hasRegistry)
+                .findFirst().orElseThrow(() -> new IllegalArgumentException("image " + image
+                        + " has no registry in its name: give a destination, e.g. localhost:5000/busybox:latest"));
+        return pusher.push(local, Reference.parse(target));
+    }
+
+    /**
+     * {@code ferry checkpoint NAME --export registry://HOST/REPO:TAG}: the archive streams into the
+     * registry while it is written, then the artifact manifest (with the annotations) is pushed. If
+     * the upload fails, the checkpoint fails as any failed export does (the container runs on).
+     */
+    public CheckpointResult checkpointToRegistry(String nameOrId, CheckpointOptions options, String url) {
+        Reference ref = Reference.parse(url);
+        RegistryClient client = registries.client(ref.registry());
+        BlobUpload[] upload = new BlobUpload[1];
+        try {
+            CheckpointResult result = checkpointer.checkpoint(nameOrId, options, () -> {
+                upload[0] = CheckpointArtifacts.startUpload(client, ref);
+                return upload[0];
+            });
+            BlobUpload.Result blob = upload[0].finish();
+            CheckpointArtifacts.publish(client, ref, blob, result, options.compression());
+            return result;
+        } catch (IOException e) {
+            throw new RegistryException("uploading the checkpoint of " + nameOrId + " to " + ref + " failed: "
+                    + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            if (upload[0] != null) {
+                upload[0].abort();
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * {@code ferry restore --import registry://...}: the manifest's annotations are checked first, the
+     * image is pulled if missing, and the archive streams from the registry into the restore
+     * (its digest verified as it arrives, before anything is created).
+     */
+    public RestoreResult restoreFromRegistry(String url, RestoreOptions options) {
+        Reference ref = Reference.parse(url);
+        RegistryClient client = registries.client(ref.registry());
+        CheckpointArtifacts.Artifact artifact = CheckpointArtifacts.describe(client, ref);
+        String runtimeName = artifact.annotations().get(CheckpointAnnotations.RUNTIME_NAME);
+        if (runtimeName != null && !runtimeName.equals(runtime.name())) {
+            throw new IncompatibleException("the checkpoint was made with OCI runtime \"" + runtimeName
+                    + "\"; this host restores with \"" + runtime.name() + "\"");
+        }
+        String arch = artifact.annotations().get(CheckpointAnnotations.HOST_ARCH);
+        if (arch != null && !arch.equals(HostFacts.arch())) {
+            throw new IncompatibleException("the checkpoint was made on " + arch + "; this host is " + HostFacts.arch());
+        }
+        String image = artifact.annotations().get(CheckpointAnnotations.ROOTFS_IMAGE_NAME);
+        if (image != null) {
+            restorer.ensureImage(image);
+        }
+        try (InputStream in = CheckpointArtifacts.open(client, artifact)) {
+            return restorer.restore(in, ref.toString(), options);
+        } catch (IOException e) {
+            throw new RegistryException("downloading " + ref + " failed: " + e.getMessage(), e);
+        }
     }
 
     public ArchiveSummary inspect(Path archive) {

@@ -57,19 +57,36 @@ public final class ImageStore {
         }
     }
 
-    /** Unpacks a layer tar (compression detected) unless a layer with its digest is already there. */
+    /** Unpacks a rootfs tar (compression detected) unless a layer with its digest is already there. */
     public String storeLayer(InputStream compressed) {
+        return storeLayer(compressed, null, false);
+    }
+
+    public boolean hasLayer(String diffId) {
+        return Files.isDirectory(layerDir(diffId).resolve("diff"));
+    }
+
+    /**
+     * Unpacks a layer tar (compression detected) into {@code layers/<diff id>}, via a temporary
+     * directory renamed into place so a half-unpacked layer is never used. The diff id (sha256 of
+     * the uncompressed tar) must equal {@code expectedDiffId} when one is given.
+     */
+    public String storeLayer(InputStream compressed, String expectedDiffId, boolean ociWhiteouts) {
         Path tmp = layersDir.resolve(".tmp-" + UUID.randomUUID());
         try {
             Files.createDirectories(layersDir);
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
             try (InputStream in = new DigestInputStream(Compression.decompress(compressed), sha)) {
-                SafeExtractor.Stats stats = new SafeExtractor(limits, SafeExtractor.Links.ROOTFS)
+                SafeExtractor.Stats stats = new SafeExtractor(limits, SafeExtractor.Links.ROOTFS, ociWhiteouts)
                         .extract(in, tmp.resolve("diff"));
                 in.transferTo(OutputStream.nullOutputStream()); // tar padding still counts toward the digest
                 Files.writeString(tmp.resolve("size"), Long.toString(stats.bytes()));
             }
             String digest = "sha256:" + HexFormat.of().formatHex(sha.digest());
+            if (expectedDiffId != null && !expectedDiffId.equals(digest)) {
+                throw new io.ferry.core.error.InvalidArchiveException("layer content has digest " + digest
+                        + ", but the image config says " + expectedDiffId);
+            }
             Path dir = layerDir(digest);
             if (Files.isDirectory(dir)) {
                 FileTrees.deleteRecursively(tmp);
@@ -89,8 +106,12 @@ public final class ImageStore {
     }
 
     /** Points {@code name} at the image made of these layers, taking the name from any other image. */
-    public synchronized Image register(String name, List<String> layers) {
-        String id = imageId(layers);
+    public Image register(String name, List<String> layers) {
+        return register(name, layers, imageId(layers));
+    }
+
+    /** As {@link #register(String, List)}, with the id given (a pulled image's config digest). */
+    public synchronized Image register(String name, List<String> layers, String id) {
         for (Image other : list()) {
             if (!other.id().equals(id) && other.names().contains(name)) {
                 List<String> names = new ArrayList<>(other.names());
@@ -164,6 +185,11 @@ public final class ImageStore {
             dirs.add(layerDir(image.layers().get(i)).resolve("diff"));
         }
         return dirs;
+    }
+
+    /** The unpacked content of a layer (what overlayfs mounts). */
+    public Path layerContent(String diffId) {
+        return layerDir(diffId).resolve("diff");
     }
 
     private Path layerDir(String digest) {

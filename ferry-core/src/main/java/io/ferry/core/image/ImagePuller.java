@@ -1,0 +1,185 @@
+package io.ferry.core.image;
+
+import io.ferry.core.error.InvalidArchiveException;
+import io.ferry.core.host.FileTrees;
+import io.ferry.core.json.Json;
+import io.ferry.core.oci.Descriptor;
+import io.ferry.core.oci.ImageIndex;
+import io.ferry.core.oci.ImageManifest;
+import io.ferry.core.oci.MediaTypes;
+import io.ferry.core.oci.Platform;
+import io.ferry.core.registry.Reference;
+import io.ferry.core.registry.RegistryClient;
+import io.ferry.core.registry.RegistryException;
+import tools.jackson.databind.JsonNode;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Pulls an image into the host's {@link ImageStore}: index -> linux/amd64 manifest -> config and
+ * layers, every digest verified. Layers already unpacked (by diff id) are not downloaded again;
+ * a layer is fetched once even when two pulls want it at the same time (a lock per layer, in this
+ * JVM and across processes); a download interrupted midway resumes from where it stopped (Range)
+ * and is verified whole before it is unpacked.
+ */
+public final class ImagePuller {
+    private static final int MAX_CONFIG = 8 << 20;
+
+    private final ImageStore store;
+    private final RegistryClients clients;
+    private final Path downloads;
+    private final ConcurrentHashMap<String, ReentrantLock> layerLocks = new ConcurrentHashMap<>();
+
+    public ImagePuller(ImageStore store, RegistryClients clients, Path downloads) {
+        this.store = store;
+        this.clients = clients;
+        this.downloads = downloads;
+    }
+
+    /** What a pull did: the image, bytes downloaded, and layers found already unpacked. */
+    public record Result(Image image, long bytesDownloaded, int layersDownloaded, int layersCached) {
+    }
+
+    public Result pull(Reference ref) {
+        RegistryClient client = clients.client(ref.registry());
+        RegistryClient.Manifest m = client.getManifest(ref.repository(), ref.reference());
+        if (MediaTypes.INDEXES.contains(m.mediaType())) {
+            ImageIndex index = Json.MAPPER.readValue(m.content(), ImageIndex.class);
+            Descriptor chosen = index.manifests().stream().filter(d -> Platform.LINUX_AMD64.matches(d.platform()))
+                    .findFirst().orElseThrow(() -> new RegistryException("image " + ref + " has no linux/amd64 manifest",
+                            404, "MANIFEST_UNKNOWN"));
+            m = client.getManifest(ref.repository(), chosen.digest());
+        }
+        if (!MediaTypes.MANIFESTS.contains(m.mediaType())) {
+            throw new RegistryException(ref + " is not an image (media type " + m.mediaType() + ")", 200, "MANIFEST_INVALID");
+        }
+        ImageManifest manifest = Json.MAPPER.readValue(m.content(), ImageManifest.class);
+        if (manifest.artifactType() != null) {
+            throw new RegistryException(ref + " is an artifact of type " + manifest.artifactType() + ", not an image",
+                    200, "MANIFEST_INVALID");
+        }
+        JsonNode config = Json.MAPPER.readTree(client.getBlob(ref.repository(), manifest.config().digest(), MAX_CONFIG));
+        List<String> diffIds = new ArrayList<>();
+        config.path("rootfs").path("diff_ids").forEach(d -> diffIds.add(d.asString()));
+        List<Descriptor> layers = manifest.layers() == null ? List.of() : manifest.layers();
+        if (diffIds.size() != layers.size()) {
+            throw new RegistryException("image " + ref + " lists " + layers.size() + " layers but its config "
+                    + diffIds.size() + " diff ids", 200, "MANIFEST_INVALID");
+        }
+        long bytes = 0;
+        int downloaded = 0;
+        for (int i = 0; i < layers.size(); i++) {
+            long got = ensureLayer(client, ref.repository(), layers.get(i), diffIds.get(i));
+            bytes += got;
+            downloaded += got > 0 ? 1 : 0;
+        }
+        String id = manifest.config().digest().substring("sha256:".length());
+        Image image = store.register(ref.toString(), diffIds, id);
+        return new Result(image, bytes, downloaded, layers.size() - downloaded);
+    }
+
+    /** Makes sure the layer is unpacked; returns the bytes downloaded (0 when it was there already). */
+    private long ensureLayer(RegistryClient client, String repository, Descriptor layer, String diffId) {
+        if (store.hasLayer(diffId)) {
+            return 0;
+        }
+        ReentrantLock lock = layerLocks.computeIfAbsent(diffId, k -> new ReentrantLock());
+        lock.lock();
+        try (FileChannel ch = lockFile(layer.digest()); FileLock ignored = ch.lock()) {
+            if (store.hasLayer(diffId)) {
+                return 0; // another pull (in this JVM or another process) unpacked it meanwhile
+            }
+            Path partial = downloads.resolve(hex(layer.digest()) + ".partial");
+            long fetched = download(client, repository, layer, partial);
+            try (InputStream in = Files.newInputStream(partial)) {
+                store.storeLayer(in, diffId, true);
+            }
+            Files.deleteIfExists(partial);
+            return fetched;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot pull layer " + layer.digest() + ": " + e.getMessage(), e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Downloads into {@code partial}, resuming after what is already there; verifies the whole file.
+     * A partial file whose content turns out wrong is discarded and the download restarted once.
+     */
+    private long download(RegistryClient client, String repository, Descriptor layer, Path partial) throws IOException {
+        long fetched = 0;
+        for (int attempt = 0; attempt < 2; attempt++) {
+            long have = Files.exists(partial) ? Files.size(partial) : 0;
+            if (have > layer.size()) {
+                Files.delete(partial);
+                have = 0;
+            }
+            // from scratch the digest is computed on the way; a resumed file is read again once complete
+            MessageDigest running = have == 0 ? sha256() : null;
+            if (have < layer.size()) {
+                try (InputStream in = client.openBlob(repository, layer.digest(), have);
+                     OutputStream file = Files.newOutputStream(partial, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+                     OutputStream out = running == null ? file : new java.security.DigestOutputStream(file, running)) {
+                    fetched += in.transferTo(out);
+                }
+            }
+            String actual = running != null ? "sha256:" + HexFormat.of().formatHex(running.digest()) : digestOf(partial);
+            if (actual.equals(layer.digest())) {
+                return fetched;
+            }
+            Files.delete(partial);
+        }
+        throw new InvalidArchiveException("layer " + layer.digest() + " downloaded from " + client.registry()
+                + " does not match its digest");
+    }
+
+    private FileChannel lockFile(String digest) throws IOException {
+        Files.createDirectories(downloads);
+        return FileChannel.open(downloads.resolve(hex(digest) + ".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+    }
+
+    private static String hex(String digest) {
+        return digest.substring(digest.indexOf(':') + 1);
+    }
+
+    static String digestOf(Path file) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            MessageDigest md = sha256();
+            byte[] buf = new byte[1 << 20];
+            int n;
+            while ((n = in.read(buf)) > 0) {
+                md.update(buf, 0, n);
+            }
+            return "sha256:" + HexFormat.of().formatHex(md.digest());
+        }
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Removes partial downloads and lock files no pull is using (e.g. after a crash). */
+    public void cleanDownloads() {
+        FileTrees.deleteRecursively(downloads);
+    }
+}

@@ -1,0 +1,374 @@
+package io.ferry.core.registry;
+
+import io.ferry.core.json.Json;
+import io.ferry.core.oci.MediaTypes;
+import tools.jackson.databind.JsonNode;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A client of one registry speaking the OCI Distribution API, with the Docker token flow: the first
+ * 401 tells the token endpoint (realm, service), tokens are fetched per scope with the credentials
+ * and cached, and a request refused with 401 is retried once with a fresh token.
+ */
+public final class RegistryClient {
+    private static final Pattern CHALLENGE_PARAM = Pattern.compile("(\\w+)=\"([^\"]*)\"");
+    private static final String MANIFEST_ACCEPT = String.join(", ", MediaTypes.OCI_MANIFEST, MediaTypes.OCI_INDEX,
+            MediaTypes.DOCKER_MANIFEST, MediaTypes.DOCKER_MANIFEST_LIST);
+    /** A token older than this is refreshed before a request whose body cannot be sent twice. */
+    private static final Duration FRESH = Duration.ofSeconds(60);
+
+    private final String registry;
+    private final URI base;
+    private final Credentials credentials;
+    private final HttpClient http;
+    private final Map<String, Token> tokens = new ConcurrentHashMap<>();
+    private volatile Challenge challenge;
+
+    private record Token(String value, Instant fetched) {
+    }
+
+    /** The token endpoint; {@code realm == null} when the registry needs no authentication. */
+    private record Challenge(String realm, String service) {
+    }
+
+    public RegistryClient(String registry, Credentials credentials, boolean plainHttp) {
+        this.registry = registry;
+        this.base = URI.create((plainHttp ? "http://" : "https://") + registry);
+        this.credentials = credentials;
+        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .followRedirects(HttpClient.Redirect.NORMAL).connectTimeout(Duration.ofSeconds(10)).build();
+    }
+
+    /** localhost registries are spoken to over plain HTTP (as Docker and Podman do); others over TLS unless told. */
+    public static boolean plainHttpByDefault(String registry) {
+        String host = registry.replaceFirst(":\\d+$", "");
+        return host.equals("localhost") || host.equals("127.0.0.1") || host.equals("[::1]");
+    }
+
+    public String registry() {
+        return registry;
+    }
+
+    /** A manifest as the registry returned it. */
+    public record Manifest(byte[] content, String mediaType, String digest) {
+    }
+
+    public Manifest getManifest(String repository, String reference) {
+        HttpResponse<byte[]> r = send(get(repository, "/manifests/" + reference).header("Accept", MANIFEST_ACCEPT),
+                pull(repository), HttpResponse.BodyHandlers.ofByteArray());
+        expect(r, 200, "GET manifest " + repository + ":" + reference);
+        String digest = sha256(r.body());
+        if (reference.startsWith("sha256:") && !reference.equals(digest)) {
+            throw new RegistryException("manifest " + reference + " from " + registry + " has digest " + digest, 200,
+                    "DIGEST_INVALID");
+        }
+        String type = r.headers().firstValue("Content-Type").orElse("").split(";")[0].strip();
+        JsonNode json = Json.MAPPER.readTree(r.body());
+        if (json.has("mediaType")) {
+            type = json.get("mediaType").asString(type);
+        }
+        return new Manifest(r.body(), type, digest);
+    }
+
+    public boolean blobExists(String repository, String digest) {
+        HttpResponse<Void> r = send(request(repository, "/blobs/" + digest).method("HEAD", HttpRequest.BodyPublishers.noBody()),
+                pull(repository), HttpResponse.BodyHandlers.discarding());
+        if (r.statusCode() == 404) {
+            return false;
+        }
+        expect(r, 200, "HEAD blob " + digest);
+        return true;
+    }
+
+    /** The blob from byte {@code offset} on (Range request); the caller verifies the digest. */
+    public InputStream openBlob(String repository, String digest, long offset) {
+        HttpRequest.Builder rb = get(repository, "/blobs/" + digest);
+        if (offset > 0) {
+            rb.header("Range", "bytes=" + offset + "-");
+        }
+        HttpResponse<InputStream> r = send(rb, pull(repository), HttpResponse.BodyHandlers.ofInputStream());
+        if (offset > 0 && r.statusCode() == 200) {
+            try { // the registry ignored the range: skip what we have
+                InputStream in = r.body();
+                in.skipNBytes(offset);
+                return in;
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        if (r.statusCode() != (offset > 0 ? 206 : 200)) {
+            throw refused(r.statusCode(), readSmall(r.body()), "GET blob " + digest);
+        }
+        return r.body();
+    }
+
+    public byte[] getBlob(String repository, String digest, int maxBytes) {
+        try (InputStream in = openBlob(repository, digest, 0)) {
+            byte[] b = in.readNBytes(maxBytes + 1);
+            if (b.length > maxBytes) {
+                throw new RegistryException("blob " + digest + " is larger than " + maxBytes + " bytes", 200, "SIZE_INVALID");
+            }
+            if (!sha256(b).equals(digest)) {
+                throw new RegistryException("blob " + digest + " from " + registry + " does not match its digest", 200,
+                        "DIGEST_INVALID");
+            }
+            return b;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Uploads a blob of known digest: POST opens a session, PUT ?digest= sends it whole. */
+    public void pushBlob(String repository, String digest, HttpRequest.BodyPublisher body) {
+        URI location = startUpload(repository);
+        HttpResponse<byte[]> r = send(HttpRequest.newBuilder(withDigest(location, digest)).PUT(body)
+                        .header("Content-Type", "application/octet-stream"), push(repository),
+                HttpResponse.BodyHandlers.ofByteArray(), true);
+        expect(r, 201, "PUT blob " + digest);
+    }
+
+    public void pushBlob(String repository, String digest, byte[] content) {
+        pushBlob(repository, digest, HttpRequest.BodyPublishers.ofByteArray(content));
+    }
+
+    public void pushBlob(String repository, String digest, Path file) {
+        try {
+            pushBlob(repository, digest, HttpRequest.BodyPublishers.ofFile(file));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Opens an upload session; returns its Location. */
+    public URI startUpload(String repository) {
+        HttpResponse<byte[]> r = send(HttpRequest.newBuilder(uri(repository, "/blobs/uploads/"))
+                .POST(HttpRequest.BodyPublishers.noBody()), push(repository), HttpResponse.BodyHandlers.ofByteArray());
+        expect(r, 202, "POST upload");
+        return base.resolve(r.headers().firstValue("Location").orElseThrow(() ->
+                new RegistryException("registry " + registry + " opened an upload without a Location", 202, null)));
+    }
+
+    /**
+     * Streams a blob of unknown size and digest: one PATCH whose body is fed as it is produced
+     * (no temporary copy), then PUT ?digest= with what was streamed. See {@link BlobUpload}.
+     */
+    public BlobUpload streamBlob(String repository) {
+        return new BlobUpload(this, repository, startUpload(repository));
+    }
+
+    /** Sends the PATCH of a streamed upload; the token is refreshed first (the body cannot be replayed). */
+    HttpResponse<byte[]> patchStream(String repository, URI location, HttpRequest.BodyPublisher body) {
+        return send(HttpRequest.newBuilder(location).method("PATCH", body)
+                        .header("Content-Type", "application/octet-stream"), push(repository),
+                HttpResponse.BodyHandlers.ofByteArray(), false);
+    }
+
+    HttpResponse<byte[]> finishUpload(String repository, URI location, String digest) {
+        return send(HttpRequest.newBuilder(withDigest(location, digest)).PUT(HttpRequest.BodyPublishers.noBody()),
+                push(repository), HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    public String putManifest(String repository, String reference, String mediaType, byte[] content) {
+        HttpResponse<byte[]> r = send(HttpRequest.newBuilder(uri(repository, "/manifests/" + reference))
+                        .PUT(HttpRequest.BodyPublishers.ofByteArray(content)).header("Content-Type", mediaType),
+                push(repository), HttpResponse.BodyHandlers.ofByteArray());
+        expect(r, 201, "PUT manifest " + repository + ":" + reference);
+        return r.headers().firstValue("Docker-Content-Digest").orElse(sha256(content));
+    }
+
+    public List<String> tags(String repository) {
+        List<String> out = new ArrayList<>();
+        String path = "/tags/list";
+        while (path != null) {
+            HttpResponse<byte[]> r = send(HttpRequest.newBuilder(base.resolve("/v2/" + repository + path)).GET(),
+                    pull(repository), HttpResponse.BodyHandlers.ofByteArray());
+            expect(r, 200, "GET tags of " + repository);
+            Json.MAPPER.readTree(r.body()).path("tags").forEach(t -> out.add(t.asString()));
+            path = r.headers().firstValue("Link").map(l -> l.replaceFirst("^<(/v2/[^>]+)>.*$", "$1"))
+                    .map(l -> l.substring(("/v2/" + repository).length())).orElse(null);
+        }
+        return out;
+    }
+
+    // ---- plumbing ----
+
+    private static String pull(String repository) {
+        return "repository:" + repository + ":pull";
+    }
+
+    private static String push(String repository) {
+        return "repository:" + repository + ":pull,push";
+    }
+
+    private URI uri(String repository, String path) {
+        return base.resolve("/v2/" + repository + path);
+    }
+
+    private HttpRequest.Builder get(String repository, String path) {
+        return HttpRequest.newBuilder(uri(repository, path)).GET();
+    }
+
+    private HttpRequest.Builder request(String repository, String path) {
+        return HttpRequest.newBuilder(uri(repository, path));
+    }
+
+    private static URI withDigest(URI location, String digest) {
+        String sep = location.getRawQuery() == null ? "?" : "&";
+        return URI.create(location + sep + "digest=" + URLEncoder.encode(digest, StandardCharsets.UTF_8));
+    }
+
+    private <T> HttpResponse<T> send(HttpRequest.Builder rb, String scope, HttpResponse.BodyHandler<T> handler) {
+        return send(rb, scope, handler, true);
+    }
+
+    private <T> HttpResponse<T> send(HttpRequest.Builder rb, String scope, HttpResponse.BodyHandler<T> handler,
+                                     boolean replayable) {
+        try {
+            String token = token(scope, replayable ? null : FRESH);
+            HttpRequest.Builder copy = rb.copy();
+            if (token != null) {
+                rb.header("Authorization", "Bearer " + token);
+            }
+            HttpResponse<T> r = http.send(rb.build(), handler);
+            if (r.statusCode() == 401 && replayable) {
+                discard(r);
+                readChallenge(r.headers());
+                tokens.remove(scope);
+                token = token(scope, null);
+                if (token != null) {
+                    copy.header("Authorization", "Bearer " + token);
+                }
+                r = http.send(copy.build(), handler);
+            }
+            return r;
+        } catch (IOException e) {
+            throw new RegistryException("cannot reach registry " + registry + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RegistryException("interrupted talking to registry " + registry, e);
+        }
+    }
+
+    /** The cached token for the scope (fetching one if needed); null when the registry needs none. */
+    private String token(String scope, Duration maxAge) throws IOException, InterruptedException {
+        if (challenge == null) {
+            HttpResponse<Void> ping = http.send(HttpRequest.newBuilder(base.resolve("/v2/")).GET().build(),
+                    HttpResponse.BodyHandlers.discarding());
+            if (ping.statusCode() == 401) {
+                readChallenge(ping.headers());
+            } else {
+                challenge = new Challenge(null, null);
+            }
+        }
+        if (challenge.realm() == null) {
+            return null;
+        }
+        Token t = tokens.get(scope);
+        if (t != null && (maxAge == null || t.fetched().plus(maxAge).isAfter(Instant.now()))) {
+            return t.value();
+        }
+        String url = challenge.realm() + "?service=" + URLEncoder.encode(challenge.service(), StandardCharsets.UTF_8)
+                + "&scope=" + URLEncoder.encode(scope, StandardCharsets.UTF_8);
+        HttpRequest.Builder rb = HttpRequest.newBuilder(URI.create(url)).GET();
+        if (credentials != null) {
+            rb.header("Authorization", credentials.basicHeader());
+        }
+        HttpResponse<byte[]> r = http.send(rb.build(), HttpResponse.BodyHandlers.ofByteArray());
+        if (r.statusCode() != 200) {
+            throw refused(r.statusCode(), r.body(), "token for " + scope + (credentials == null ? " (no credentials given)" : ""));
+        }
+        JsonNode json = Json.MAPPER.readTree(r.body());
+        String value = json.has("token") ? json.get("token").asString() : json.path("access_token").asString();
+        tokens.put(scope, new Token(value, Instant.now()));
+        return value;
+    }
+
+    private void readChallenge(HttpHeaders headers) {
+        String h = headers.firstValue("WWW-Authenticate").orElse("");
+        if (!h.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            challenge = new Challenge(null, null);
+            return;
+        }
+        String realm = null;
+        String service = "";
+        Matcher m = CHALLENGE_PARAM.matcher(h);
+        while (m.find()) {
+            if (m.group(1).equals("realm")) {
+                realm = m.group(2);
+            } else if (m.group(1).equals("service")) {
+                service = m.group(2);
+            }
+        }
+        challenge = new Challenge(realm, service);
+    }
+
+    private void expect(HttpResponse<?> r, int status, String what) {
+        if (r.statusCode() != status) {
+            byte[] body = r.body() instanceof byte[] b ? b : new byte[0];
+            throw refused(r.statusCode(), body, what);
+        }
+    }
+
+    RegistryException refused(int status, byte[] body, String what) {
+        String code = null;
+        String message = "";
+        try {
+            JsonNode e = Json.MAPPER.readTree(body).path("errors").path(0);
+            code = e.path("code").asString(null);
+            message = e.path("message").asString("");
+        } catch (RuntimeException ignored) {
+            // not a spec error body
+        }
+        return new RegistryException("registry " + registry + " refused " + what + ": HTTP " + status
+                + (code != null ? " " + code : "") + (message.isEmpty() ? "" : ": " + message), status, code);
+    }
+
+    private static byte[] readSmall(InputStream in) {
+        try (in) {
+            return in.readNBytes(64 * 1024);
+        } catch (IOException e) {
+            return new byte[0];
+        }
+    }
+
+    private static void discard(HttpResponse<?> r) {
+        if (r.body() instanceof InputStream in) {
+            try (in) {
+                in.transferTo(java.io.OutputStream.nullOutputStream());
+            } catch (IOException ignored) {
+                // the connection is dropped instead
+            }
+        }
+    }
+
+    public static String sha256(byte[] content) {
+        try {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            return "sha256:" + HexFormat.of().formatHex(md.digest(content));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,60 @@
+package io.ferry.registry.auth;
+
+import io.ferry.registry.config.RegistryProperties;
+import io.ferry.registry.error.ErrorBody;
+import io.ferry.registry.error.ErrorCode;
+import jakarta.servlet.http.HttpServletRequest;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** The token endpoint of the Docker token authentication spec: HTTP Basic credentials in, a bearer token out. */
+@RestController
+public class TokenController {
+    private final TokenService tokens;
+    private final RegistryProperties properties;
+
+    public TokenController(TokenService tokens, RegistryProperties properties) {
+        this.tokens = tokens;
+        this.properties = properties;
+    }
+
+    @GetMapping("/token")
+    public ResponseEntity<?> token(HttpServletRequest request, @RequestParam(required = false) String service) {
+        // read raw: Spring would split "repository:x:pull,push" at the comma
+        String[] raw = request.getParameterValues("scope");
+        List<String> scopes = raw == null ? List.of() : List.of(raw);
+        Optional<String> user = Optional.empty();
+        String header = request.getHeader("Authorization");
+        if (header != null && header.regionMatches(true, 0, "Basic ", 0, 6)) {
+            String decoded = new String(Base64.getDecoder().decode(header.substring(6).strip()), StandardCharsets.UTF_8);
+            int colon = decoded.indexOf(':');
+            user = colon < 0 ? Optional.empty() : tokens.authenticate(decoded.substring(0, colon), decoded.substring(colon + 1));
+            if (user.isEmpty()) {
+                return ResponseEntity.status(HttpStatus.UNAUTHORIZED)
+                        .header("WWW-Authenticate", "Basic realm=\"" + properties.service() + "\"")
+                        .body(ErrorBody.of(ErrorCode.UNAUTHORIZED, "invalid user name or password", null));
+            }
+        } else if (!properties.auth().anonymousPull() && !scopes.isEmpty()) {
+            return ResponseEntity.status(HttpStatus.UNAUTHORIZED)
+                    .header("WWW-Authenticate", "Basic realm=\"" + properties.service() + "\"")
+                    .body(ErrorBody.of(ErrorCode.UNAUTHORIZED, "credentials required", null));
+        }
+        TokenService.Issued issued = tokens.issue(user.orElse(null), Access.parseScopes(scopes));
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("token", issued.token());
+        body.put("access_token", issued.token());
+        body.put("expires_in", issued.expiresIn());
+        body.put("issued_at", issued.issuedAt().toString());
+        return ResponseEntity.ok(body);
+    }
+}

@@ -1,0 +1,216 @@
+package io.ferry.registry.storage;
+
+import io.ferry.registry.config.RegistryProperties;
+import io.ferry.registry.error.ErrorCode;
+import io.ferry.registry.error.RegistryException;
+import org.springframework.stereotype.Component;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Blob content on disk, addressed by digest ({@code blobs/sha256/ab/abcd...}). Content arrives in a
+ * temporary file, is verified (sha256 computed while streaming) and only then renamed into place:
+ * a blob is never partially visible. Upload sessions append to {@code uploads/<uuid>}.
+ */
+@Component
+public class BlobFiles {
+    private static final int BUFFER = 1 << 20;
+
+    private final Path blobs;
+    private final Path uploads;
+    private final Path tmp;
+    private final long maxBlobBytes;
+    /** Running digests of sessions whose bytes all passed through this process (else recomputed). */
+    private final Map<UUID, RunningDigest> running = new ConcurrentHashMap<>();
+
+    private record RunningDigest(MessageDigest digest, long bytes) {
+    }
+
+    public BlobFiles(RegistryProperties properties) throws IOException {
+        this.blobs = properties.dataDir().resolve("blobs/sha256");
+        this.uploads = properties.dataDir().resolve("uploads");
+        this.tmp = properties.dataDir().resolve("tmp");
+        this.maxBlobBytes = properties.limits().maxBlobSize().toBytes();
+        Files.createDirectories(blobs);
+        Files.createDirectories(uploads);
+        Files.createDirectories(tmp);
+    }
+
+    public Path path(String digest) {
+        String hex = digest.substring("sha256:".length());
+        return blobs.resolve(hex.substring(0, 2)).resolve(hex);
+    }
+
+    public boolean exists(String digest) {
+        return Files.isRegularFile(path(digest));
+    }
+
+    /** What a finished write produced. */
+    public record Stored(String digest, long size) {
+    }
+
+    /** Streams {@code in} into a blob whose digest must be {@code expected}; nothing is kept on mismatch. */
+    public Stored store(InputStream in, String expected) {
+        Path file = tmp.resolve(UUID.randomUUID().toString());
+        try {
+            MessageDigest md = Digests.sha256();
+            long size;
+            try (OutputStream out = Files.newOutputStream(file, StandardOpenOption.CREATE_NEW)) {
+                size = copy(in, out, md, 0);
+            }
+            String actual = Digests.of(md);
+            if (!actual.equals(expected)) {
+                throw new RegistryException(ErrorCode.DIGEST_INVALID, "content digest " + actual
+                        + " does not match the given digest " + expected);
+            }
+            publish(file, actual);
+            return new Stored(actual, size);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            deleteQuietly(file);
+        }
+    }
+
+    // ---- upload sessions ----
+
+    public void createSession(UUID id) {
+        try {
+            Files.createFile(uploads.resolve(id.toString()));
+            running.put(id, new RunningDigest(Digests.sha256(), 0));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public long sessionSize(UUID id) {
+        try {
+            return Files.size(sessionFile(id));
+        } catch (IOException e) {
+            throw new RegistryException(ErrorCode.BLOB_UPLOAD_UNKNOWN, "upload " + id + " is unknown");
+        }
+    }
+
+    /** Appends the stream to the session; returns the new size. */
+    public long append(UUID id, InputStream in) {
+        Path file = sessionFile(id);
+        try {
+            long before = Files.size(file);
+            RunningDigest rd = running.get(id);
+            MessageDigest md = rd != null && rd.bytes() == before ? rd.digest() : null;
+            long added;
+            try (OutputStream out = Files.newOutputStream(file, StandardOpenOption.APPEND)) {
+                added = copy(in, out, md, before);
+            }
+            if (md != null) {
+                running.put(id, new RunningDigest(md, before + added));
+            } else {
+                running.remove(id); // bytes from before a restart: the digest is computed from the file at the end
+            }
+            return before + added;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Verifies the session's content against {@code expected} and moves it into place. */
+    public Stored finish(UUID id, String expected) {
+        Path file = sessionFile(id);
+        try {
+            long size = Files.size(file);
+            RunningDigest rd = running.remove(id);
+            String actual;
+            if (rd != null && rd.bytes() == size) {
+                actual = Digests.of(rd.digest());
+            } else {
+                MessageDigest md = Digests.sha256();
+                try (InputStream in = Files.newInputStream(file)) {
+                    copy(in, OutputStream.nullOutputStream(), md, 0);
+                }
+                actual = Digests.of(md);
+            }
+            if (!actual.equals(expected)) {
+                throw new RegistryException(ErrorCode.DIGEST_INVALID, "uploaded content has digest " + actual
+                        + ", not " + expected);
+            }
+            publish(file, actual);
+            return new Stored(actual, size);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            deleteQuietly(file);
+        }
+    }
+
+    /** Cuts a session back to {@code size} bytes (a chunk that arrived short is not kept). */
+    public void truncate(UUID id, long size) {
+        try (var ch = java.nio.channels.FileChannel.open(sessionFile(id), StandardOpenOption.WRITE)) {
+            ch.truncate(size);
+            running.remove(id);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public void deleteSession(UUID id) {
+        running.remove(id);
+        deleteQuietly(uploads.resolve(id.toString()));
+    }
+
+    public void delete(String digest) {
+        deleteQuietly(path(digest));
+    }
+
+    private Path sessionFile(UUID id) {
+        Path file = uploads.resolve(id.toString());
+        if (!Files.isRegularFile(file)) {
+            throw new RegistryException(ErrorCode.BLOB_UPLOAD_UNKNOWN, "upload " + id + " is unknown");
+        }
+        return file;
+    }
+
+    private void publish(Path file, String digest) throws IOException {
+        Path target = path(digest);
+        Files.createDirectories(target.getParent());
+        if (!Files.exists(target)) {
+            Files.move(file, target, StandardCopyOption.ATOMIC_MOVE);
+        }
+    }
+
+    private long copy(InputStream in, OutputStream out, MessageDigest md, long already) throws IOException {
+        byte[] buf = new byte[BUFFER];
+        long total = 0;
+        int n;
+        while ((n = in.read(buf)) > 0) {
+            total += n;
+            if (already + total > maxBlobBytes) {
+                throw new RegistryException(ErrorCode.SIZE_INVALID, org.springframework.http.HttpStatus.PAYLOAD_TOO_LARGE,
+                        "blob exceeds the limit of " + maxBlobBytes + " bytes", null);
+            }
+            if (md != null) {
+                md.update(buf, 0, n);
+            }
+            out.write(buf, 0, n);
+        }
+        return total;
+    }
+
+    private static void deleteQuietly(Path p) {
+        try {
+            Files.deleteIfExists(p);
+        } catch (IOException ignored) {
+            // a leftover temp file is collected with the next cleanup
+        }
+    }
+}
