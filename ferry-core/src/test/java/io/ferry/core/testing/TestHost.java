@@ -41,9 +41,16 @@ public final class TestHost implements AutoCloseable {
     }
 
     public static TestHost create(String label, EngineSettings settings) {
+        return create(label, settings, Map.of());
+    }
+
+    /** A host whose engine sees {@code env} on top of the process environment (e.g. FERRY_REGISTRY_AUTH). */
+    public static TestHost create(String label, EngineSettings settings, Map<String, String> env) {
         String id = label + "-" + UUID.randomUUID().toString().substring(0, 6);
         Host host = new Host(id, TESTS_ROOT.resolve(id));
-        TestHost h = new TestHost(FerryEngine.open(host, settings, System.getenv()));
+        Map<String, String> all = new java.util.HashMap<>(System.getenv());
+        all.putAll(env);
+        TestHost h = new TestHost(FerryEngine.open(host, settings, all));
         BusyboxImage.importInto(h.engine);
         return h;
     }
@@ -189,7 +196,4 @@ public final class TestHost implements AutoCloseable {
         }
     }
 
-    public static Map<String, String> env() {
-        return System.getenv();
-    }
 }
