@@ -5,6 +5,7 @@ import io.ferry.core.host.EngineSettings;
 import io.ferry.core.host.Host;
 import io.ferry.core.host.HostLock;
 import io.ferry.core.image.Image;
+import io.ferry.core.image.ImageRefs;
 import io.ferry.core.image.ImageStore;
 import io.ferry.core.runtime.OciRuntime;
 import io.ferry.core.runtime.RuntimeState;
@@ -41,7 +42,7 @@ public final class Containers {
         String name = request.name() == null ? "ferry_" + id.substring(0, 12) : ContainerStore.validName(request.name());
         try (HostLock.Held held = lock.acquire()) {
             checkNameFree(name);
-            ContainerConfig config = new ContainerConfig(id, name, image.names().isEmpty() ? image.id() : image.names().get(0),
+            ContainerConfig config = new ContainerConfig(id, name, imageName(image, request.image()),
                     image.id(), request.command(), request.volumes(), Instant.now());
             Provisioner.Provisioned p = provisioner.provision(config, image, null);
             try {
@@ -54,6 +55,19 @@ public final class Containers {
                 throw e;
             }
         }
+    }
+
+    /** The name the container was asked to run from (an image can have several), as Podman records it. */
+    private static String imageName(Image image, String requested) {
+        try {
+            String normalized = ImageRefs.normalize(requested);
+            if (image.names().contains(normalized)) {
+                return normalized;
+            }
+        } catch (IllegalArgumentException byId) {
+            // an image id: fall through to the image's first name
+        }
+        return image.names().isEmpty() ? image.id() : image.names().get(0);
     }
 
     public void checkNameFree(String name) {

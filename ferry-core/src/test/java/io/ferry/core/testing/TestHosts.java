@@ -16,7 +16,11 @@ public final class TestHosts implements AfterEachCallback {
     }
 
     public TestHost create(String label, EngineSettings settings) {
-        TestHost h = TestHost.create(label, settings);
+        return create(label, settings, java.util.Map.of());
+    }
+
+    public TestHost create(String label, EngineSettings settings, java.util.Map<String, String> env) {
+        TestHost h = TestHost.create(label, settings, env);
         created.add(h);
         return h;
     }
