@@ -27,6 +27,16 @@ public final class TarWriter implements AutoCloseable {
 
     private final TarArchiveOutputStream tar;
     private final Map<String, String> hardLinks = new HashMap<>(); // "dev:ino" -> first entry name
+    private boolean ociWhiteouts;
+
+    /**
+     * Writes overlayfs whiteouts (character devices 0/0, as an unpacked image layer holds them) as
+     * OCI {@code .wh.NAME} entries, for pushing a layer to a registry.
+     */
+    public TarWriter withOciWhiteouts() {
+        this.ociWhiteouts = true;
+        return this;
+    }
 
     public TarWriter(OutputStream out) {
         this.tar = new TarArchiveOutputStream(out);
@@ -102,6 +112,11 @@ public final class TarWriter implements AutoCloseable {
                 e.setSize(Files.size(path));
                 withContent = true;
             }
+        } else if (ociWhiteouts && RootfsDiff.isWhiteout(path)) {
+            int slash = name.lastIndexOf('/');
+            e = new TarArchiveEntry(name.substring(0, slash + 1) + ".wh." + name.substring(slash + 1));
+            e.setSize(0);
+            mode = 0100644;
         } else {
             throw new IOException("cannot archive " + path + ": not a file, directory or symbolic link");
         }

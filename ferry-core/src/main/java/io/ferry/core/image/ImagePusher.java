@@ -58,7 +58,7 @@ public final class ImagePusher {
                     MessageDigest uncompressed = sha256();
                     try (OutputStream out = new DigestOutputStream(Files.newOutputStream(file), compressed);
                          GzipCompressorOutputStream gz = new GzipCompressorOutputStream(out);
-                         TarWriter tar = new TarWriter(new DigestOutputStream(gz, uncompressed))) {
+                         TarWriter tar = new TarWriter(new DigestOutputStream(gz, uncompressed)).withOciWhiteouts()) {
                         tar.addTree("", store.layerContent(layer), p -> false);
                         tar.finish();
                     }
