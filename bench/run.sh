@@ -1,9 +1,17 @@
 #!/usr/bin/env bash
-# Runs the checkpoint/restore benchmark: Ferry next to raw runc on the same containers (looper and a
-# container holding 256 MiB of random data), median of N rounds (default 5), printed as a table.
-# Root; installs the host prerequisites and builds Ferry first.
+# Benchmarks, each next to its baseline in the same run, printed as tables (root; installs the
+# host prerequisites and builds Ferry first):
+#   bench/run.sh [checkpoint] [rounds]  checkpoint+export / import+restore vs raw runc (looper, 256 MiB)
+#   bench/run.sh registry [rounds]      1 GiB blob through registry-service vs cp; 3-layer pull cold/warm
 set -euo pipefail
 cd "$(dirname "$0")/.."
+what=checkpoint
+if [ "${1:-}" = registry ] || [ "${1:-}" = checkpoint ]; then what=$1; shift; fi
 bash scripts/install-host.sh >/dev/null
 mvn -B -q -ntp -DskipTests package
-exec java -cp "bench/target/ferry-bench-0.1.0-SNAPSHOT.jar:bench/target/lib/*" io.ferry.bench.CheckpointBench "${1:-5}"
+cp="bench/target/ferry-bench-0.1.0-SNAPSHOT.jar:bench/target/lib/*"
+case $what in
+  checkpoint) exec java -cp "$cp" io.ferry.bench.CheckpointBench "${1:-5}" ;;
+  registry) exec java -Dferry.registry.jar=registry-service/target/registry-service-0.1.0-SNAPSHOT-exec.jar \
+      -cp "$cp" io.ferry.bench.RegistryBench "${1:-3}" ;;
+esac

@@ -12,5 +12,15 @@ command -v mvn >/dev/null || { echo "scripts/test.sh: needs Maven (mvn not found
 
 bash scripts/install-host.sh
 
+# Tools the interop tests drive against registry-service: Debian's skopeo and podman. Test-only,
+# so not in install-host.sh. podman runs with its own config and storage under the test's temp dir.
+missing=()
+for p in skopeo podman; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
 # -ntp: no transfer progress in CI logs; verify runs unit and host tests of every module
 mvn -B -ntp verify "$@"

@@ -86,8 +86,14 @@ public class DistributionController {
                         .header("Docker-Content-Digest", blob.digest())
                         .header(HttpHeaders.ACCEPT_RANGES, "bytes")
                         .contentType(MediaType.APPLICATION_OCTET_STREAM);
+                if (head) {
+                    return ok.contentLength(blob.size()).build();
+                }
+                if (request.getHeader(HttpHeaders.RANGE) == null && Sendfile.offer(request, blob.file(), blob.size())) {
+                    return ok.contentLength(blob.size()).build(); // Tomcat sends the file itself (zero-copy)
+                }
                 // a Resource body gets Range support (206 + Content-Range) from Spring MVC
-                return head ? ok.contentLength(blob.size()).build() : ok.body(new FileSystemResource(blob.file()));
+                return ok.body(new FileSystemResource(blob.file()));
             }
             case UPLOAD: {
                 UUID id = Uploads.parseId(route.reference());
