@@ -52,7 +52,7 @@ public final class RegistryBench {
 
             Path blob = work.resolve("blob.bin");
             writeRandom(blob, GIB);
-            String digest = digest(blob);
+            String digest = io.ferry.core.oci.Sha256.of(blob);
             List<Double> cp = new ArrayList<>();
             List<Double> up = new ArrayList<>();
             List<Double> stream = new ArrayList<>();
@@ -155,20 +155,6 @@ public final class RegistryBench {
                 random.nextBytes(buf);
                 out.write(buf);
             }
-        }
-    }
-
-    private static String digest(Path file) throws IOException {
-        try (InputStream in = Files.newInputStream(file)) {
-            java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
-            byte[] buf = new byte[1 << 20];
-            int n;
-            while ((n = in.read(buf)) > 0) {
-                md.update(buf, 0, n);
-            }
-            return "sha256:" + java.util.HexFormat.of().formatHex(md.digest());
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
         }
     }
 

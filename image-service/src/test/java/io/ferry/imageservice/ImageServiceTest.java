@@ -188,6 +188,24 @@ class ImageServiceTest {
     }
 
     @Test
+    void anIndexResolvesToItsLinuxAmd64Manifest() {
+        TestHost host = serviceFor("index");
+        RegistryClient client = clients().client(registry.address());
+        RegistryClient.Manifest m = client.getManifest("apps/app", "1");
+        String index = "{\"schemaVersion\":2,\"mediaType\":\"" + MediaTypes.OCI_INDEX + "\",\"manifests\":["
+                + "{\"mediaType\":\"" + MediaTypes.OCI_MANIFEST + "\",\"digest\":\"" + m.digest() + "\",\"size\":"
+                + m.content().length + ",\"platform\":{\"architecture\":\"arm64\",\"os\":\"linux\"}},"
+                + "{\"mediaType\":\"" + MediaTypes.OCI_MANIFEST + "\",\"digest\":\"" + m.digest() + "\",\"size\":"
+                + m.content().length + ",\"platform\":{\"architecture\":\"amd64\",\"os\":\"linux\"}}]}";
+        client.putManifest("apps/app", "multi", MediaTypes.OCI_INDEX, index.getBytes(StandardCharsets.UTF_8));
+
+        HttpResponse<String> r = pull(registry.address() + "/apps/app:multi");
+
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        assertThat(host.engine().images().get(registry.address() + "/apps/app:multi").layers()).hasSize(3);
+    }
+
+    @Test
     void aContainerSeesTheLayersMergedWithTheWhiteoutApplied() {
         TestHost host = serviceFor("merged");
         assertThat(pull(app).statusCode()).isEqualTo(200);

@@ -10,9 +10,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.Base64;
-import java.util.HexFormat;
 
 /** Raw HTTP against the registry for conformance tests: every request and header as a client sends it. */
 public final class V2 {
@@ -80,11 +78,7 @@ public final class V2 {
     }
 
     public static String digest(byte[] b) {
-        try {
-            return "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b));
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return io.ferry.core.oci.Sha256.of(b);
     }
 
     public static JsonNode json(String body) {

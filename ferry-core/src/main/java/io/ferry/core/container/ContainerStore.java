@@ -89,6 +89,11 @@ public final class ContainerStore {
         return find(nameOrId).orElseThrow(() -> NotFoundException.container(nameOrId));
     }
 
+    /** A container of this host that runs from (or was made from) the image, if any. */
+    public Optional<ContainerRecord> findUsingImage(String imageId) {
+        return list().stream().filter(c -> c.config().imageId().equals(imageId)).findFirst();
+    }
+
     public boolean nameInUse(String name) {
         return list().stream().anyMatch(r -> r.name().equals(name));
     }

@@ -205,7 +205,7 @@ public final class FerryEngine {
     /** Removes an image unless a container of this host uses it. */
     public void removeImage(String ref) {
         Image image = images.get(ref);
-        store.list().stream().filter(c -> c.config().imageId().equals(image.id())).findFirst().ifPresent(c -> {
+        store.findUsingImage(image.id()).ifPresent(c -> {
             throw new ConflictException("image " + ref + " is in use by container " + c.name());
         });
         images.remove(image);

@@ -8,6 +8,7 @@ import io.ferry.core.oci.ImageIndex;
 import io.ferry.core.oci.ImageManifest;
 import io.ferry.core.oci.MediaTypes;
 import io.ferry.core.oci.Platform;
+import io.ferry.core.oci.Sha256;
 import io.ferry.core.registry.Reference;
 import io.ferry.core.registry.RegistryClient;
 import io.ferry.core.registry.RegistryException;
@@ -23,9 +24,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
@@ -131,7 +130,7 @@ public final class ImagePuller {
                 have = 0;
             }
             // from scratch the digest is computed on the way; a resumed file is read again once complete
-            MessageDigest running = have == 0 ? sha256() : null;
+            MessageDigest running = have == 0 ? Sha256.newDigest() : null;
             if (have < layer.size()) {
                 try (InputStream in = client.openBlob(repository, layer.digest(), have);
                      OutputStream file = Files.newOutputStream(partial, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
@@ -139,7 +138,7 @@ public final class ImagePuller {
                     fetched += in.transferTo(out);
                 }
             }
-            String actual = running != null ? "sha256:" + HexFormat.of().formatHex(running.digest()) : digestOf(partial);
+            String actual = running != null ? Sha256.of(running) : Sha256.of(partial);
             if (actual.equals(layer.digest())) {
                 return fetched;
             }
@@ -155,28 +154,9 @@ public final class ImagePuller {
     }
 
     private static String hex(String digest) {
-        return digest.substring(digest.indexOf(':') + 1);
+        return Sha256.hex(digest);
     }
 
-    static String digestOf(Path file) throws IOException {
-        try (InputStream in = Files.newInputStream(file)) {
-            MessageDigest md = sha256();
-            byte[] buf = new byte[1 << 20];
-            int n;
-            while ((n = in.read(buf)) > 0) {
-                md.update(buf, 0, n);
-            }
-            return "sha256:" + HexFormat.of().formatHex(md.digest());
-        }
-    }
-
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 
     /** Removes partial downloads and lock files no pull is using (e.g. after a crash). */
     public void cleanDownloads() {

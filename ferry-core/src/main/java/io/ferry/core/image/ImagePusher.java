@@ -5,6 +5,7 @@ import io.ferry.core.json.Json;
 import io.ferry.core.oci.Descriptor;
 import io.ferry.core.oci.ImageManifest;
 import io.ferry.core.oci.MediaTypes;
+import io.ferry.core.oci.Sha256;
 import io.ferry.core.registry.Reference;
 import io.ferry.core.registry.RegistryClient;
 import org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream;
@@ -16,10 +17,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -54,21 +53,21 @@ public final class ImagePusher {
             for (String layer : image.layers()) {
                 Path file = Files.createTempFile(tmp, "layer", ".tar.gz");
                 try {
-                    MessageDigest compressed = sha256();
-                    MessageDigest uncompressed = sha256();
+                    MessageDigest compressed = Sha256.newDigest();
+                    MessageDigest uncompressed = Sha256.newDigest();
                     try (OutputStream out = new DigestOutputStream(Files.newOutputStream(file), compressed);
                          GzipCompressorOutputStream gz = new GzipCompressorOutputStream(out);
                          TarWriter tar = new TarWriter(new DigestOutputStream(gz, uncompressed)).withOciWhiteouts()) {
                         tar.addTree("", store.layerContent(layer), p -> false);
                         tar.finish();
                     }
-                    String digest = hex(compressed);
+                    String digest = Sha256.of(compressed);
                     if (!client.blobExists(target.repository(), digest)) {
                         client.pushBlob(target.repository(), digest, file);
                         uploaded++;
                     }
                     layers.add(new Descriptor(MediaTypes.OCI_LAYER_GZIP, digest, Files.size(file)));
-                    diffIds.add(hex(uncompressed));
+                    diffIds.add(Sha256.of(uncompressed));
                 } finally {
                     Files.deleteIfExists(file);
                 }
@@ -83,7 +82,7 @@ public final class ImagePusher {
         config.put("config", Map.of());
         config.put("rootfs", Map.of("type", "layers", "diff_ids", diffIds));
         byte[] configBytes = Json.bytes(config);
-        String configDigest = RegistryClient.sha256(configBytes);
+        String configDigest = Sha256.of(configBytes);
         if (!client.blobExists(target.repository(), configDigest)) {
             client.pushBlob(target.repository(), configDigest, configBytes);
         }
@@ -94,15 +93,4 @@ public final class ImagePusher {
         return new Result(digest, uploaded, layers.size() - uploaded);
     }
 
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static String hex(MessageDigest md) {
-        return "sha256:" + HexFormat.of().formatHex(md.digest());
-    }
 }

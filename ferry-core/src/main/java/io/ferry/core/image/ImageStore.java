@@ -6,6 +6,7 @@ import io.ferry.core.archive.SafeExtractor;
 import io.ferry.core.error.NotFoundException;
 import io.ferry.core.host.FileTrees;
 import io.ferry.core.json.Json;
+import io.ferry.core.oci.Sha256;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -17,10 +18,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -75,14 +74,14 @@ public final class ImageStore {
         Path tmp = layersDir.resolve(".tmp-" + UUID.randomUUID());
         try {
             Files.createDirectories(layersDir);
-            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            MessageDigest sha = Sha256.newDigest();
             try (InputStream in = new DigestInputStream(Compression.decompress(compressed), sha)) {
                 SafeExtractor.Stats stats = new SafeExtractor(limits, SafeExtractor.Links.ROOTFS, ociWhiteouts)
                         .extract(in, tmp.resolve("diff"));
                 in.transferTo(OutputStream.nullOutputStream()); // tar padding still counts toward the digest
                 Files.writeString(tmp.resolve("size"), Long.toString(stats.bytes()));
             }
-            String digest = "sha256:" + HexFormat.of().formatHex(sha.digest());
+            String digest = Sha256.of(sha);
             if (expectedDiffId != null && !expectedDiffId.equals(digest)) {
                 throw new io.ferry.core.error.InvalidArchiveException("layer content has digest " + digest
                         + ", but the image config says " + expectedDiffId);
@@ -100,8 +99,6 @@ public final class ImageStore {
         } catch (RuntimeException e) {
             FileTrees.deleteRecursively(tmp);
             throw e;
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
         }
     }
 
@@ -210,11 +207,6 @@ public final class ImageStore {
     }
 
     static String imageId(List<String> layers) {
-        try {
-            MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            return HexFormat.of().formatHex(sha.digest(String.join("\n", layers).getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return Sha256.hex(Sha256.of(String.join("\n", layers).getBytes(StandardCharsets.UTF_8)));
     }
 }

@@ -1,5 +1,7 @@
 package io.ferry.core.registry;
 
+import io.ferry.core.oci.Sha256;
+
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PipedInputStream;
@@ -8,8 +10,6 @@ import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 
@@ -35,7 +35,7 @@ public final class BlobUpload extends OutputStream {
         this.repository = repository;
         this.location = location;
         try {
-            this.sha = MessageDigest.getInstance("SHA-256");
+            this.sha = Sha256.newDigest();
             PipedInputStream in = new PipedInputStream(PIPE);
             this.pipe = new PipedOutputStream(in);
             this.patch = CompletableFuture.supplyAsync(() ->
@@ -45,7 +45,7 @@ public final class BlobUpload extends OutputStream {
                         t.setDaemon(true);
                         t.start();
                     });
-        } catch (IOException | NoSuchAlgorithmException e) {
+        } catch (IOException e) {
             throw new IllegalStateException(e);
         }
     }
@@ -72,7 +72,7 @@ public final class BlobUpload extends OutputStream {
         if (r.statusCode() != 202) {
             throw client.refused(r.statusCode(), r.body(), "PATCH upload");
         }
-        String digest = "sha256:" + HexFormat.of().formatHex(sha.digest());
+        String digest = Sha256.of(sha);
         URI next = r.headers().firstValue("Location").map(location::resolve).orElse(location);
         HttpResponse<byte[]> put = client.finishUpload(repository, next, digest);
         if (put.statusCode() != 201) {

@@ -7,14 +7,13 @@ import io.ferry.core.json.Json;
 import io.ferry.core.oci.Descriptor;
 import io.ferry.core.oci.ImageManifest;
 import io.ferry.core.oci.MediaTypes;
+import io.ferry.core.oci.Sha256;
 
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 
@@ -89,11 +88,7 @@ public final class CheckpointArtifacts {
             super(in);
             this.expected = expected;
             this.size = size;
-            try {
-                this.sha = MessageDigest.getInstance("SHA-256");
-            } catch (NoSuchAlgorithmException e) {
-                throw new IllegalStateException(e);
-            }
+            this.sha = Sha256.newDigest();
         }
 
         @Override
@@ -113,7 +108,7 @@ public final class CheckpointArtifacts {
                 }
             } else if (n < 0 && !verified) {
                 verified = true;
-                String actual = "sha256:" + HexFormat.of().formatHex(sha.digest());
+                String actual = Sha256.of(sha);
                 if (read != size || !actual.equals(expected)) {
                     throw new IOException("archive download has digest " + actual + " and " + read
                             + " bytes; the manifest says " + expected + " and " + size + " bytes");

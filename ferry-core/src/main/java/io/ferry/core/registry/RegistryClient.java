@@ -2,6 +2,7 @@ package io.ferry.core.registry;
 
 import io.ferry.core.json.Json;
 import io.ferry.core.oci.MediaTypes;
+import io.ferry.core.oci.Sha256;
 import tools.jackson.databind.JsonNode;
 
 import java.io.IOException;
@@ -15,12 +16,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -364,11 +362,6 @@ public final class RegistryClient {
     }
 
     public static String sha256(byte[] content) {
-        try {
-            MessageDigest md = MessageDigest.getInstance("SHA-256");
-            return "sha256:" + HexFormat.of().formatHex(md.digest(content));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return Sha256.of(content);
     }
 }

@@ -1,5 +1,8 @@
 package io.ferry.imageservice.api;
 
+import io.ferry.core.container.ContainerStore;
+import io.ferry.core.error.ConflictException;
+import io.ferry.core.host.Host;
 import io.ferry.core.image.Image;
 import io.ferry.core.image.ImagePuller;
 import io.ferry.core.image.ImagePusher;
@@ -24,11 +27,13 @@ public class ImageController {
     private final PullCoordinator pulls;
     private final ImagePusher pusher;
     private final ImageStore store;
+    private final ContainerStore containers;
 
-    public ImageController(PullCoordinator pulls, ImagePusher pusher, ImageStore store) {
+    public ImageController(PullCoordinator pulls, ImagePusher pusher, ImageStore store, Host host) {
         this.pulls = pulls;
         this.pusher = pusher;
         this.store = store;
+        this.containers = new ContainerStore(host.containers());
     }
 
     public record PullRequest(String reference) {
@@ -65,7 +70,12 @@ public class ImageController {
     /** The reference may hold slashes (registry/repo:tag): it is the rest of the path. */
     @DeleteMapping("/{*reference}")
     public ResponseEntity<Void> delete(@PathVariable String reference) {
-        store.remove(store.get(reference.substring(1)));
+        Image image = store.get(reference.substring(1));
+        // the host's containers (the engine's, on the same state root) keep their images
+        containers.findUsingImage(image.id()).ifPresent(c -> {
+            throw new ConflictException("image " + reference.substring(1) + " is in use by container " + c.name());
+        });
+        store.remove(image);
         return ResponseEntity.noContent().build();
     }
 }

@@ -1,11 +1,10 @@
 package io.ferry.registry.storage;
 
+import io.ferry.core.oci.Sha256;
 import io.ferry.registry.error.ErrorCode;
 import io.ferry.registry.error.RegistryException;
 
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.regex.Pattern;
 
 /** Content digests: only sha256 is accepted (the algorithm every client uses). */
@@ -28,20 +27,14 @@ public final class Digests {
     }
 
     public static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return Sha256.newDigest();
     }
 
     public static String of(MessageDigest md) {
-        return "sha256:" + HexFormat.of().formatHex(md.digest());
+        return Sha256.of(md);
     }
 
     public static String of(byte[] content) {
-        MessageDigest md = sha256();
-        md.update(content);
-        return of(md);
+        return Sha256.of(content);
     }
 }
