@@ -210,6 +210,18 @@ public final class RegistryClient {
         return out;
     }
 
+    /** A pull token for the repository (null when the registry needs none), for handing to other clients. */
+    public String bearerFor(String repository) {
+        try {
+            return token(pull(repository), null);
+        } catch (IOException e) {
+            throw new RegistryException("cannot reach registry " + registry + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RegistryException("interrupted talking to registry " + registry, e);
+        }
+    }
+
     // ---- plumbing ----
 
     private static String pull(String repository) {
