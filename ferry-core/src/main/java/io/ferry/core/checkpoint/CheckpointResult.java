@@ -4,12 +4,14 @@ import io.ferry.core.archive.CheckpointedContainer;
 import io.ferry.core.criu.DumpStatistics;
 
 import java.time.Duration;
+import java.time.Instant;
 
 /**
  * The outcome of a checkpoint with export: how long the runtime's dump took (the container is frozen
  * during it), the whole operation, the archive's size, CRIU's statistics (for --print-stats), and
  * what config.dump says (a registry push turns it into annotations).
  */
-public record CheckpointResult(String containerId, String name, long archiveBytes, Duration runtimeDuration,
-                               Duration totalDuration, DumpStatistics statistics, CheckpointedContainer archived) {
+public record CheckpointResult(String containerId, String name, long archiveBytes, Instant frozenAt,
+                               Duration runtimeDuration, Duration totalDuration, DumpStatistics statistics,
+                               CheckpointedContainer archived) {
 }

@@ -8,12 +8,14 @@ import io.ferry.core.container.ContainerLayout;
 import io.ferry.core.container.ContainerRecord;
 import io.ferry.core.container.ContainerState;
 import io.ferry.core.container.ContainerStore;
+import io.ferry.core.container.Provisioner;
 import io.ferry.core.container.VolumeMount;
 import io.ferry.core.criu.CheckpointImages;
 import io.ferry.core.criu.Criu;
 import io.ferry.core.criu.DumpStatistics;
 import io.ferry.core.error.ConflictException;
 import io.ferry.core.error.FerryException;
+import io.ferry.core.error.NotFoundException;
 import io.ferry.core.host.EngineSettings;
 import io.ferry.core.host.FileTrees;
 import io.ferry.core.host.Host;
@@ -56,9 +58,11 @@ public final class Checkpointer {
     private final OciRuntime runtime;
     private final Supplier<Criu> criu;
     private final HostLock lock;
+    private final Provisioner provisioner;
 
     public Checkpointer(Host host, EngineSettings settings, ContainerStore store, VolumeStore volumes,
-                        NetworkNamespaces netns, OciRuntime runtime, Supplier<Criu> criu, HostLock lock) {
+                        NetworkNamespaces netns, OciRuntime runtime, Supplier<Criu> criu, HostLock lock,
+                        Provisioner provisioner) {
         this.host = host;
         this.settings = settings;
         this.store = store;
@@ -67,13 +71,14 @@ public final class Checkpointer {
         this.runtime = runtime;
         this.criu = criu;
         this.lock = lock;
+        this.provisioner = provisioner;
     }
 
     /** Checkpoints and writes the archive to {@code exportFile} (via a temporary file renamed into place). */
     public CheckpointResult checkpointToFile(String nameOrId, CheckpointOptions options, Path exportFile) {
         Path tmp = exportFile.toAbsolutePath().resolveSibling("." + exportFile.getFileName() + ".part");
         try {
-            CheckpointResult result = checkpoint(nameOrId, options, () -> Files.newOutputStream(tmp));
+            CheckpointResult result = checkpoint(nameOrId, options, () -> Files.newOutputStream(tmp), CheckpointProgress.NONE);
             Files.move(tmp, exportFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             return result;
         } catch (IOException e) {
@@ -93,7 +98,8 @@ public final class Checkpointer {
         OutputStream open() throws IOException;
     }
 
-    public CheckpointResult checkpoint(String nameOrId, CheckpointOptions options, ArchiveSink sink) {
+    public CheckpointResult checkpoint(String nameOrId, CheckpointOptions options, ArchiveSink sink,
+                                       CheckpointProgress progress) {
         long start = System.nanoTime();
         try (HostLock.Held held = lock.acquire()) {
             ContainerRecord record = store.get(nameOrId);
@@ -108,9 +114,11 @@ public final class Checkpointer {
             Files.createDirectories(layout.checkpointWork());
 
             Path logSnapshot = layout.checkpointWork().resolve("ctr.log");
+            Instant frozenAt = Instant.now();
             long dumpStart = System.nanoTime();
             dump(record, layout, options, logSnapshot);
             Duration runtimeDuration = Duration.ofNanos(System.nanoTime() - dumpStart);
+            progress.dumped(frozenAt, runtimeDuration);
             if (!options.leaveRunning()) {
                 store.save(record.withState(ContainerState.EXITED, Instant.now(), true));
                 Files.copy(layout.log(), logSnapshot); // the container is gone: its log is final
@@ -119,7 +127,7 @@ public final class Checkpointer {
             Exported exported;
             try {
                 criu.get().dumpCpuInfo(layout.checkpointImages());
-                exported = export(record, layout, options, logSnapshot, sink);
+                exported = export(record, layout, options, logSnapshot, sink, progress);
             } catch (RuntimeException | IOException e) {
                 RuntimeException failure = e instanceof IOException io
                         ? new UncheckedIOException("export failed: " + io.getMessage(), io) : (RuntimeException) e;
@@ -136,9 +144,11 @@ public final class Checkpointer {
                 // archive just written (0.7 s for 256 MiB) inside the checkpoint's wall time.
                 runtime.delete(record.id());
             }
-            FileTrees.deleteRecursively(layout.checkpointImages());
+            if (!options.keepLocalImages()) {
+                FileTrees.deleteRecursively(layout.checkpointImages());
+            }
             FileTrees.deleteRecursively(layout.checkpointWork());
-            return new CheckpointResult(record.id(), record.name(), exported.bytes(), runtimeDuration,
+            return new CheckpointResult(record.id(), record.name(), exported.bytes(), frozenAt, runtimeDuration,
                     Duration.ofNanos(System.nanoTime() - start), stats, exported.archived());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -184,7 +194,7 @@ public final class Checkpointer {
     }
 
     private Exported export(ContainerRecord record, ContainerLayout layout, CheckpointOptions options, Path logSnapshot,
-                            ArchiveSink sink) throws IOException {
+                            ArchiveSink sink, CheckpointProgress progress) throws IOException {
         Path diffTar = layout.checkpointWork().resolve("rootfs-diff.tar");
         RootfsDiff.Captured diff = options.ignoreRootfs() ? null
                 : RootfsDiff.capture(layout.upper(), mountDestinations(layout), diffTar);
@@ -208,7 +218,7 @@ public final class Checkpointer {
                 netns.status(host.netnsName(record.id())), layout.checkpointWork().resolve("stats-dump"),
                 logSnapshot, layout.checkpointImages(), diff == null ? null : diff.tar(),
                 diff == null ? null : diff.deleted(), volumeTars);
-        try (CountingOutputStream out = new CountingOutputStream(sink.open())) {
+        try (CountingOutputStream out = new CountingOutputStream(sink.open(), progress)) {
             CheckpointArchiveWriter.write(out, options.compression(), contents);
             return new Exported(out.count(), archived);
         } finally {
@@ -226,6 +236,37 @@ public final class Checkpointer {
             out.add(m.path("destination").asString(""));
         }
         return out;
+    }
+
+    /**
+     * Restores a checkpointed container in place from the CRIU images kept on this host
+     * ({@link CheckpointOptions#keepingLocalImages}): the rollback of a migration whose archive
+     * never reached the target. Its network namespace and rootfs are set up again if a reboot took them.
+     */
+    public ContainerRecord restoreLocal(String nameOrId, boolean tcpEstablished) {
+        try (HostLock.Held held = lock.acquire()) {
+            ContainerRecord record = store.get(nameOrId);
+            if (runtime.state(record.id()).running()) {
+                return record;
+            }
+            ContainerLayout layout = store.layout(record.id());
+            if (!Files.isRegularFile(layout.checkpointImages().resolve("inventory.img"))) {
+                throw new NotFoundException("container " + record.name()
+                        + " has no checkpoint kept on this host");
+            }
+            provisioner.reattach(record.config());
+            runtime.delete(record.id());
+            FileTrees.deleteRecursively(layout.restoreWork());
+            Files.createDirectories(layout.restoreWork());
+            runtime.restore(record.id(), layout.bundle(), new RestoreRequest(layout.checkpointImages(),
+                    layout.restoreWork(), tcpEstablished), layout.log(), settings.restoreTimeout());
+            ContainerRecord running = new ContainerRecord(record.config(), ContainerState.RUNNING, Instant.now(), null,
+                    false, record.restoredFrom());
+            store.save(running);
+            return running;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private void restoreInPlace(ContainerRecord record, ContainerLayout layout, CheckpointOptions options,

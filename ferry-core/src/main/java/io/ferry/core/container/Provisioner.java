@@ -83,6 +83,18 @@ public final class Provisioner {
         }
     }
 
+    /**
+     * Makes sure an existing container's network namespace and rootfs are there again (a reboot
+     * removes both), before it is restored in place.
+     */
+    public void reattach(ContainerConfig config) {
+        String name = host.netnsName(config.id());
+        if (!netns.exists(name)) {
+            netns.create(name);
+        }
+        OverlayRootfs.mount(images.lowerDirs(images.get(config.image())), store.layout(config.id()));
+    }
+
     /** Removes everything of the container from this host; each step tolerates what is already gone. */
     public void teardown(String id, List<String> createdVolumes) {
         List<RuntimeException> failures = new ArrayList<>();

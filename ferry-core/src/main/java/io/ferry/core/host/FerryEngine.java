@@ -19,6 +19,7 @@ import io.ferry.core.runtime.RuncRuntime;
 import io.ferry.core.volume.VolumeStore;
 
 import io.ferry.core.checkpoint.CheckpointOptions;
+import io.ferry.core.checkpoint.CheckpointProgress;
 import io.ferry.core.checkpoint.CheckpointResult;
 import io.ferry.core.checkpoint.RestoreOptions;
 import io.ferry.core.checkpoint.RestoreResult;
@@ -79,7 +80,7 @@ public final class FerryEngine {
         HostLock lock = new HostLock(host.root());
         Provisioner provisioner = new Provisioner(host, store, images, volumes, netns, runtime);
         this.containers = new Containers(host, settings, store, images, runtime, provisioner, lock);
-        this.checkpointer = new Checkpointer(host, settings, store, volumes, netns, runtime, criu, lock);
+        this.checkpointer = new Checkpointer(host, settings, store, volumes, netns, runtime, criu, lock, provisioner);
         this.restorer = new Restorer(host, settings, store, volumes, provisioner,
                 new RestorePreflight(runtime, images, volumes, store, containers), runtime, criu, lock, images, fetcher);
     }
@@ -141,12 +142,22 @@ public final class FerryEngine {
         return pusher.push(local, Reference.parse(target));
     }
 
+    /** A checkpoint that went to a registry: the engine's result and where the archive is. */
+    public record RegistryCheckpoint(CheckpointResult result, String archiveDigest, long archiveSize,
+                                     String manifestDigest) {
+    }
+
+    public CheckpointResult checkpointToRegistry(String nameOrId, CheckpointOptions options, String url) {
+        return checkpointToRegistry(nameOrId, options, url, CheckpointProgress.NONE).result();
+    }
+
     /**
      * {@code ferry checkpoint NAME --export registry://HOST/REPO:TAG}: the archive streams into the
      * registry while it is written, then the artifact manifest (with the annotations) is pushed. If
      * the upload fails, the checkpoint fails as any failed export does (the container runs on).
      */
-    public CheckpointResult checkpointToRegistry(String nameOrId, CheckpointOptions options, String url) {
+    public RegistryCheckpoint checkpointToRegistry(String nameOrId, CheckpointOptions options, String url,
+                                                   CheckpointProgress progress) {
         Reference ref = Reference.parse(url);
         RegistryClient client = registries.client(ref.registry());
         BlobUpload[] upload = new BlobUpload[1];
@@ -154,10 +165,10 @@ public final class FerryEngine {
             CheckpointResult result = checkpointer.checkpoint(nameOrId, options, () -> {
                 upload[0] = CheckpointArtifacts.startUpload(client, ref);
                 return upload[0];
-            });
+            }, progress);
             BlobUpload.Result blob = upload[0].finish();
-            CheckpointArtifacts.publish(client, ref, blob, result, options.compression());
-            return result;
+            String manifest = CheckpointArtifacts.publish(client, ref, blob, result, options.compression());
+            return new RegistryCheckpoint(result, blob.digest(), blob.size(), manifest);
         } catch (IOException e) {
             throw new RegistryException("uploading the checkpoint of " + nameOrId + " to " + ref + " failed: "
                     + e.getMessage(), e);
@@ -167,6 +178,12 @@ public final class FerryEngine {
             }
             throw e;
         }
+    }
+
+    /** The annotations of a checkpoint artifact, read without downloading the archive. */
+    public Map<String, String> describeArchive(String url) {
+        Reference ref = Reference.parse(url);
+        return CheckpointArtifacts.describe(registries.client(ref.registry()), ref).annotations();
     }
 
     /**

@@ -104,7 +104,7 @@ class FailureRecoveryTest {
 
         assertThatThrownBy(() -> a.engine().checkpointer().checkpoint("looper", CheckpointOptions.defaults(), () -> {
             throw new IOException("registry unreachable");
-        }))
+        }, CheckpointProgress.NONE))
                 .isInstanceOf(UncheckedIOException.class)
                 .hasMessageContaining("registry unreachable")
                 .satisfies(e -> assertThat(e.getSuppressed()).extracting(Throwable::getMessage)

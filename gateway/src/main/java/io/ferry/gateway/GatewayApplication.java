@@ -1,0 +1,20 @@
+package io.ferry.gateway;
+
+import io.ferry.spring.KafkaErrorHandling;
+import io.ferry.spring.postgres.EmbeddedPostgresConfiguration;
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
+import org.springframework.context.annotation.Import;
+import org.springframework.scheduling.annotation.EnableScheduling;
+
+/** Ferry's front door and coordinator: REST API, migration state machine, event log, replay. */
+@SpringBootApplication
+@ConfigurationPropertiesScan
+@EnableScheduling
+@Import({EmbeddedPostgresConfiguration.class, KafkaErrorHandling.class})
+public class GatewayApplication {
+    public static void main(String[] args) {
+        SpringApplication.run(GatewayApplication.class, args);
+    }
+}

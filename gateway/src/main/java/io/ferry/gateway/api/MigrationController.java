@@ -1,0 +1,105 @@
+package io.ferry.gateway.api;
+
+import io.ferry.core.events.Meta;
+
+import io.ferry.core.events.MigrationMessage;
+import io.ferry.core.events.MigrationOptions;
+import io.ferry.gateway.eventlog.EventLog;
+import io.ferry.gateway.migration.Migration;
+import io.ferry.gateway.migration.MigrationCoordinator;
+import io.ferry.gateway.migration.MigrationRepository;
+import io.ferry.gateway.migration.MigrationState;
+import io.ferry.core.json.Json;
+import jakarta.validation.Valid;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
+import tools.jackson.databind.JsonNode;
+
+import java.net.URI;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+/** Migrations: start one, follow it (JSON or Server-Sent Events), list them, cancel one. */
+@RestController
+@RequestMapping("/api/migrations")
+public class MigrationController {
+    private final MigrationCoordinator coordinator;
+    private final MigrationRepository migrations;
+    private final MigrationStreams streams;
+    private final EventLog log;
+
+    public MigrationController(MigrationCoordinator coordinator, MigrationRepository migrations, MigrationStreams streams,
+                               EventLog log) {
+        this.coordinator = coordinator;
+        this.migrations = migrations;
+        this.streams = streams;
+        this.log = log;
+    }
+
+    /** 202 with the migration's Location; 409 with the reason when the preflight refuses it. */
+    @PostMapping
+    public ResponseEntity<MigrationView> start(@Valid @RequestBody MigrationRequest request) {
+        String id = request.id() != null ? request.id() : UUID.randomUUID().toString();
+        MigrationMessage.MigrateRequested r = new MigrationMessage.MigrateRequested(
+                new Meta(id + "/requested", id, "gateway", Instant.now(), Meta.VERSION), request.container(),
+                request.sourceHost(), request.targetHost(), new MigrationOptions(Boolean.TRUE.equals(request.keep()),
+                Boolean.TRUE.equals(request.tcpEstablished()), request.newName()));
+        coordinator.submit(r);
+        Migration m = migrations.findById(id).orElseThrow();
+        URI location = URI.create("/api/migrations/" + id);
+        if (m.getState() == MigrationState.FAILED && m.getCheckpointRequestedAt() == null) {
+            throw new ConflictProblem("migration refused: " + m.getError(), location);
+        }
+        return ResponseEntity.accepted().location(location).body(MigrationView.of(m));
+    }
+
+    @GetMapping("/{id}")
+    public MigrationView get(@PathVariable String id) {
+        return MigrationView.of(find(id));
+    }
+
+    @GetMapping
+    public List<MigrationView> list(@RequestParam(required = false) MigrationState state,
+                                    @RequestParam(required = false) String host) {
+        return migrations.search(state, host).stream().map(MigrationView::of).toList();
+    }
+
+    /** The migration's timeline, live: the log so far, then each message as it happens. */
+    @GetMapping(path = "/{id}/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
+    public SseEmitter events(@PathVariable String id) {
+        find(id);
+        return streams.subscribe(id);
+    }
+
+    /** The same timeline as one JSON list (what has happened so far). */
+    @GetMapping(path = "/{id}/events", produces = MediaType.APPLICATION_JSON_VALUE)
+    public List<JsonNode> timeline(@PathVariable String id) {
+        find(id);
+        return log.of(id).stream().map(e -> Json.MAPPER.readTree(e.getPayload())).toList();
+    }
+
+    @PostMapping("/{id}/cancel")
+    public ResponseEntity<MigrationView> cancel(@PathVariable String id) {
+        Migration m = find(id);
+        if (m.getState().terminal()) {
+            throw new ConflictProblem("migration " + id + " has ended (" + m.getState() + ")", URI.create("/api/migrations/" + id));
+        }
+        coordinator.submit(new MigrationMessage.MigrationCancelRequested(
+                new Meta(id + "/cancel", id, "gateway", Instant.now(), Meta.VERSION)));
+        return ResponseEntity.accepted().body(MigrationView.of(find(id)));
+    }
+
+    private Migration find(String id) {
+        return migrations.findById(id).orElseThrow(() -> new NotFoundProblem("no migration with id " + id));
+    }
+
+}

@@ -1,0 +1,24 @@
+package io.ferry.gateway.api;
+
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.Pattern;
+
+/**
+ * {@code POST /api/migrations}. {@code id} is optional: a client that sends one can retry safely
+ * (a second request with the same id starts nothing).
+ */
+public record MigrationRequest(
+        @Pattern(regexp = "[A-Za-z0-9][A-Za-z0-9._-]{0,63}", message = "must be 1-64 letters, digits, '.', '_' or '-'")
+        String id,
+        @NotBlank(message = "is required: the name or id of the container to move")
+        @Pattern(regexp = "[a-zA-Z0-9][a-zA-Z0-9_.-]{0,127}", message = "is not a valid container name or id")
+        String container,
+        @NotBlank(message = "is required") @Pattern(regexp = "[a-z0-9][a-z0-9_-]{0,23}", message = "is not a valid host id")
+        String sourceHost,
+        @NotBlank(message = "is required") @Pattern(regexp = "[a-z0-9][a-z0-9_-]{0,23}", message = "is not a valid host id")
+        String targetHost,
+        Boolean keep,
+        Boolean tcpEstablished,
+        @Pattern(regexp = "[a-zA-Z0-9][a-zA-Z0-9_.-]{0,127}", message = "is not a valid container name")
+        String newName) {
+}

@@ -1,0 +1,46 @@
+package io.ferry.gateway.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.ferry.gateway.migration.Migration;
+
+import java.time.Duration;
+import java.time.Instant;
+
+/** A migration as the API shows it: state, per-stage timings, downtime, archive, error. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record MigrationView(String id, String container, String sourceHost, String targetHost, Options options,
+                            String state, String error, Archive archive, Timings timings, Long downtimeMillis,
+                            Long totalMillis, long bytesTransferred, String targetContainerId, Instant requestedAt,
+                            Instant endedAt) {
+
+    public record Options(boolean keep, boolean tcpEstablished, String newName) {
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Archive(String ref, String digest, Long size) {
+    }
+
+    /** Milliseconds per stage, null while a stage has not happened. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Timings(Long queuedMillis, Long dumpMillis, Long checkpointMillis, Long uploadMillis,
+                          Long restoreMillis, Long finalizeMillis) {
+    }
+
+    public static MigrationView of(Migration m) {
+        Long upload = m.getFrozenAt() != null && m.getDumpMillis() != null && m.getCheckpointCompletedAt() != null
+                ? between(m.getFrozenAt().plusMillis(m.getDumpMillis()), m.getCheckpointCompletedAt()) : null;
+        return new MigrationView(m.getId(), m.getContainer(), m.getSourceHost(), m.getTargetHost(),
+                new Options(m.isKeepSource(), m.isTcpEstablished(), m.getNewName()), m.getState().name(), m.getError(),
+                m.getArchive() == null ? null : new Archive(m.getArchive(), m.getArchiveDigest(), m.getArchiveSize()),
+                new Timings(between(m.getRequestedAt(), m.getCheckpointStartedAt()), m.getDumpMillis(),
+                        between(m.getCheckpointStartedAt(), m.getCheckpointCompletedAt()), upload,
+                        between(m.getRestoreStartedAt(), m.getRunningAt()),
+                        between(m.getFinalizeRequestedAt(), m.getFinalizedAt())),
+                m.getDowntimeMillis(), m.getTotalMillis(), m.getBytesTransferred(), m.getTargetContainerId(),
+                m.getRequestedAt(), m.getEndedAt());
+    }
+
+    private static Long between(Instant from, Instant to) {
+        return from == null || to == null ? null : Duration.between(from, to).toMillis();
+    }
+}

@@ -1,0 +1,113 @@
+package io.ferry.gateway.migration;
+
+import io.ferry.core.events.MigrationMessage;
+import io.ferry.core.events.MigrationMessage.MigrateRequested;
+import io.ferry.gateway.config.GatewayProperties;
+import io.ferry.gateway.eventlog.EventLog;
+import io.ferry.gateway.outbox.Outbox;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * Handles every message of a migration in one PostgreSQL transaction: append it to the event log
+ * (a message seen before changes nothing), fold it into the migration, decide what follows
+ * ({@link MigrationPolicy}), and log and queue those messages in the outbox. State and the commands
+ * it leads to are committed together (transactional outbox); the relay sends them afterwards.
+ */
+@Service
+public class MigrationCoordinator {
+    private static final Logger log = LoggerFactory.getLogger(MigrationCoordinator.class);
+
+    private final EventLog eventLog;
+    private final MigrationRepository migrations;
+    private final Outbox outbox;
+    private final Preflight preflight;
+    private final GatewayProperties properties;
+    private final ApplicationEventPublisher events;
+
+    public MigrationCoordinator(EventLog eventLog, MigrationRepository migrations, Outbox outbox, Preflight preflight,
+                                GatewayProperties properties, ApplicationEventPublisher events) {
+        this.eventLog = eventLog;
+        this.migrations = migrations;
+        this.outbox = outbox;
+        this.preflight = preflight;
+        this.properties = properties;
+        this.events = events;
+    }
+
+    /** What handling a message came to. */
+    public enum Outcome { HANDLED, DUPLICATE, UNKNOWN_MIGRATION, ALREADY_REQUESTED }
+
+    /** A message the gateway made itself (a REST request, a cancel, a timeout): also published to Kafka. */
+    @Transactional
+    public Outcome submit(MigrationMessage message) {
+        return process(message, true);
+    }
+
+    /** A message that came from Kafka (a host's report, or a request from another system). */
+    @Transactional
+    public Outcome handle(MigrationMessage message) {
+        return process(message, false);
+    }
+
+    private Outcome process(MigrationMessage message, boolean publish) {
+        OptionalLong seq = eventLog.append(message);
+        if (seq.isEmpty()) {
+            return Outcome.DUPLICATE;
+        }
+        if (publish) {
+            outbox.add(message);
+        }
+        List<MigrationUpdated.Recorded> recorded = new ArrayList<>();
+        recorded.add(new MigrationUpdated.Recorded(seq.getAsLong(), message));
+        Migration m = migrations.findById(message.meta().migrationId()).orElse(null);
+        MigrationState before;
+        if (message instanceof MigrateRequested r) {
+            if (m != null) {
+                return Outcome.ALREADY_REQUESTED; // another request with this migration id: not started twice
+            }
+            m = MigrationProjection.create(r, seq.getAsLong());
+            before = null;
+        } else {
+            if (m == null) {
+                log.warn("{} for unknown migration {} logged and ignored", message.type(), message.meta().migrationId());
+                return Outcome.UNKNOWN_MIGRATION;
+            }
+            before = m.getState();
+            MigrationProjection.apply(m, message, seq.getAsLong());
+        }
+        for (MigrationMessage next : MigrationPolicy.react(m, before, message, context())) {
+            OptionalLong nextSeq = eventLog.append(next);
+            if (nextSeq.isPresent()) {
+                MigrationProjection.apply(m, next, nextSeq.getAsLong());
+                outbox.add(next);
+                recorded.add(new MigrationUpdated.Recorded(nextSeq.getAsLong(), next));
+            }
+        }
+        migrations.save(m);
+        events.publishEvent(new MigrationUpdated(m, recorded));
+        return Outcome.HANDLED;
+    }
+
+    private MigrationPolicy.Context context() {
+        return new MigrationPolicy.Context() {
+            @Override
+            public Optional<String> preflight(MigrateRequested request) {
+                return preflight.check(request);
+            }
+
+            @Override
+            public String archiveFor(String migrationId) {
+                return "registry://" + properties.registry() + "/" + properties.archiveRepository() + ":" + migrationId;
+            }
+        };
+    }
+}

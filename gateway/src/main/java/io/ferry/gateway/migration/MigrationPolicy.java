@@ -1,0 +1,145 @@
+package io.ferry.gateway.migration;
+
+import io.ferry.core.events.Meta;
+import io.ferry.core.events.MigrationMessage;
+import io.ferry.core.events.MigrationMessage.CancelRestoreCommand;
+import io.ferry.core.events.MigrationMessage.CheckpointCommand;
+import io.ferry.core.events.MigrationMessage.CheckpointCompleted;
+import io.ferry.core.events.MigrationMessage.CheckpointFailed;
+import io.ferry.core.events.MigrationMessage.FinalizeCommand;
+import io.ferry.core.events.MigrationMessage.MigrateRequested;
+import io.ferry.core.events.MigrationMessage.MigrationAccepted;
+import io.ferry.core.events.MigrationMessage.MigrationCancelRequested;
+import io.ferry.core.events.MigrationMessage.MigrationCompleted;
+import io.ferry.core.events.MigrationMessage.MigrationFailed;
+import io.ferry.core.events.MigrationMessage.MigrationRejected;
+import io.ferry.core.events.MigrationMessage.MigrationRolledBack;
+import io.ferry.core.events.MigrationMessage.MigrationTimedOut;
+import io.ferry.core.events.MigrationMessage.RestoreCancelled;
+import io.ferry.core.events.MigrationMessage.RestoreCommand;
+import io.ferry.core.events.MigrationMessage.RestoreCompleted;
+import io.ferry.core.events.MigrationMessage.RestoreFailed;
+import io.ferry.core.events.MigrationMessage.RolledBack;
+import io.ferry.core.events.MigrationMessage.RollbackCommand;
+import io.ferry.core.events.MigrationMessage.RollbackFailed;
+import io.ferry.core.events.MigrationMessage.SourceFinalized;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The coordinator's decisions: given a migration (already updated by the message) and the state it
+ * was in, what to send next. The rule that matters: whatever fails, the container ends up running
+ * on exactly one host: a failed or timed-out restore is cancelled on the target before the source
+ * rolls back, and the source restores from its own checkpoint if it had stopped.
+ */
+public final class MigrationPolicy {
+    static final String GATEWAY = "gateway";
+
+    /** What the policy needs from outside: the preflight, and where a migration's archive goes. */
+    public interface Context {
+        /** Empty when the migration may start; otherwise why not. */
+        Optional<String> preflight(MigrateRequested request);
+
+        String archiveFor(String migrationId);
+    }
+
+    private MigrationPolicy() {
+    }
+
+    public static List<MigrationMessage> react(Migration m, MigrationState before, MigrationMessage msg, Context ctx) {
+        if (before != null && before.terminal()) {
+            return List.of();
+        }
+        if (msg instanceof MigrateRequested r) {
+            Optional<String> refusal = ctx.preflight(r);
+            if (refusal.isPresent()) {
+                return List.of(new MigrationRejected(meta(msg, "rejected", GATEWAY), refusal.get()));
+            }
+            String archive = ctx.archiveFor(m.getId());
+            return List.of(new MigrationAccepted(meta(msg, "accepted", GATEWAY), archive),
+                    new CheckpointCommand(meta(msg, "checkpoint", m.getSourceHost()), m.getContainer(), archive,
+                            m.isKeepSource(), m.isTcpEstablished()));
+        }
+        boolean checkpointing = before == MigrationState.CHECKPOINTING || before == MigrationState.UPLOADING;
+        if (msg instanceof CheckpointCompleted && checkpointing) {
+            if (m.isCancelRequested()) {
+                return List.of(rollback(m, msg));
+            }
+            return List.of(new RestoreCommand(meta(msg, "restore", m.getTargetHost()), m.getArchive(), m.getNewName(),
+                    m.isTcpEstablished()));
+        }
+        if (msg instanceof CheckpointFailed f && checkpointing) {
+            return f.containerRunning()
+                    ? List.of(new MigrationFailed(meta(msg, "failed", GATEWAY), "checkpoint failed on "
+                    + m.getSourceHost() + ": " + f.reason() + " (the container runs on " + m.getSourceHost() + ")"))
+                    : List.of(rollback(m, msg));
+        }
+        if (msg instanceof RestoreCompleted && before == MigrationState.RESTORING) {
+            return m.isKeepSource() ? List.of(completed(m, msg))
+                    : List.of(new FinalizeCommand(meta(msg, "finalize", m.getSourceHost()), m.getContainer()));
+        }
+        if (msg instanceof RestoreFailed && before == MigrationState.RESTORING) {
+            return List.of(rollback(m, msg)); // a failed restore removed what it made on the target
+        }
+        if (msg instanceof SourceFinalized && before == MigrationState.FINALIZING) {
+            return List.of(completed(m, msg));
+        }
+        if (msg instanceof RestoreCancelled && before == MigrationState.ROLLING_BACK) {
+            return List.of(rollback(m, msg));
+        }
+        if (msg instanceof RolledBack r && before == MigrationState.ROLLING_BACK) {
+            return r.containerRunning()
+                    ? List.of(new MigrationRolledBack(meta(msg, "rolled-back", GATEWAY), m.getError() == null
+                    ? "rolled back" : m.getError()))
+                    : List.of(new MigrationFailed(meta(msg, "failed", GATEWAY), "rollback ended without the container"
+                    + " running on " + m.getSourceHost() + "; restore it from " + m.getArchive()));
+        }
+        if (msg instanceof RollbackFailed f && before == MigrationState.ROLLING_BACK) {
+            return List.of(new MigrationFailed(meta(msg, "failed", GATEWAY), "rollback failed on " + m.getSourceHost()
+                    + ": " + f.reason() + "; the container can be restored from " + m.getArchive()));
+        }
+        if (msg instanceof MigrationCancelRequested && before == MigrationState.RESTORING) {
+            return List.of(cancelRestore(m, msg));
+        }
+        if (msg instanceof MigrationTimedOut t && before != null && before.name().equals(t.stage())) {
+            return switch (before) {
+                case REQUESTED, CHECKPOINTING, UPLOADING -> List.of(rollback(m, msg));
+                case RESTORING -> List.of(cancelRestore(m, msg)); // the source waits until the target confirms
+                case FINALIZING -> List.of(completed(m, msg)); // the container runs on the target already
+                case ROLLING_BACK -> List.of(new MigrationFailed(meta(msg, "failed", GATEWAY), "rollback did not finish"
+                        + " in time; the container can be restored from " + m.getArchive()));
+                default -> List.of();
+            };
+        }
+        return List.of();
+    }
+
+    private static RollbackCommand rollback(Migration m, MigrationMessage cause) {
+        return new RollbackCommand(meta(cause, "rollback", m.getSourceHost()), m.getContainer(), m.getArchive());
+    }
+
+    private static CancelRestoreCommand cancelRestore(Migration m, MigrationMessage cause) {
+        return new CancelRestoreCommand(meta(cause, "cancel-restore", m.getTargetHost()), m.getArchive(), m.getNewName());
+    }
+
+    private static MigrationCompleted completed(Migration m, MigrationMessage cause) {
+        Instant at = cause.meta().at();
+        long downtime;
+        if (m.isKeepSource()) {
+            downtime = m.getDumpMillis() == null ? 0 : m.getDumpMillis(); // the source ran on; it paused for the dump
+        } else if (m.getFrozenAt() != null && m.getRunningAt() != null) {
+            downtime = m.getRunningAt().toEpochMilli() - m.getFrozenAt().toEpochMilli();
+        } else {
+            downtime = -1;
+        }
+        return new MigrationCompleted(meta(cause, "completed", GATEWAY), downtime,
+                at.toEpochMilli() - m.getRequestedAt().toEpochMilli());
+    }
+
+    /** A decision's header: its id derives from the message that caused it, so it is made once. */
+    private static Meta meta(MigrationMessage cause, String kind, String host) {
+        return new Meta(cause.meta().id() + "/" + kind, cause.meta().migrationId(), host, Instant.now(), Meta.VERSION);
+    }
+}

@@ -1,0 +1,129 @@
+package io.ferry.gateway.migration;
+
+import io.ferry.core.events.MigrationMessage;
+import io.ferry.core.events.MigrationMessage.CancelRestoreCommand;
+import io.ferry.core.events.MigrationMessage.CheckpointCommand;
+import io.ferry.core.events.MigrationMessage.CheckpointCompleted;
+import io.ferry.core.events.MigrationMessage.CheckpointDumped;
+import io.ferry.core.events.MigrationMessage.CheckpointFailed;
+import io.ferry.core.events.MigrationMessage.CheckpointStarted;
+import io.ferry.core.events.MigrationMessage.FinalizeCommand;
+import io.ferry.core.events.MigrationMessage.MigrateRequested;
+import io.ferry.core.events.MigrationMessage.MigrationAccepted;
+import io.ferry.core.events.MigrationMessage.MigrationCancelRequested;
+import io.ferry.core.events.MigrationMessage.MigrationCompleted;
+import io.ferry.core.events.MigrationMessage.MigrationFailed;
+import io.ferry.core.events.MigrationMessage.MigrationRejected;
+import io.ferry.core.events.MigrationMessage.MigrationRolledBack;
+import io.ferry.core.events.MigrationMessage.RestoreCommand;
+import io.ferry.core.events.MigrationMessage.RestoreCompleted;
+import io.ferry.core.events.MigrationMessage.RestoreFailed;
+import io.ferry.core.events.MigrationMessage.RestoreStarted;
+import io.ferry.core.events.MigrationMessage.RollbackCommand;
+import io.ferry.core.events.MigrationMessage.RollbackFailed;
+import io.ferry.core.events.MigrationMessage.SourceFinalized;
+import io.ferry.core.events.MigrationMessage.UploadProgress;
+
+import java.time.Instant;
+
+/**
+ * Folds messages into the migrations view. Deterministic: it reads only the message (its own
+ * timestamps), so replaying the log rebuilds the same rows. Decisions live in {@link MigrationPolicy}.
+ */
+public final class MigrationProjection {
+    private MigrationProjection() {
+    }
+
+    public static Migration create(MigrateRequested r, long seq) {
+        Migration m = new Migration(r.meta().migrationId());
+        m.setContainer(r.container());
+        m.setSourceHost(r.sourceHost());
+        m.setTargetHost(r.targetHost());
+        m.setKeepSource(r.options() != null && r.options().keep());
+        m.setTcpEstablished(r.options() != null && r.options().tcpEstablished());
+        m.setNewName(r.options() == null ? null : r.options().newName());
+        m.setRequestedAt(r.meta().at());
+        enter(m, MigrationState.REQUESTED, r.meta().at());
+        m.setLastSeq(seq);
+        return m;
+    }
+
+    public static void apply(Migration m, MigrationMessage msg, long seq) {
+        m.setLastSeq(seq);
+        Instant at = msg.meta().at();
+        if (msg instanceof MigrationAccepted a) {
+            m.setArchive(a.archive());
+        } else if (msg instanceof MigrationRejected r) {
+            m.setError(r.reason());
+            end(m, MigrationState.FAILED, at);
+        } else if (msg instanceof MigrationCancelRequested) {
+            m.setCancelRequested(true);
+        } else if (msg instanceof CheckpointCommand) {
+            m.setCheckpointRequestedAt(at);
+            enter(m, MigrationState.CHECKPOINTING, at);
+        } else if (msg instanceof CheckpointStarted) {
+            m.setCheckpointStartedAt(at);
+        } else if (msg instanceof CheckpointDumped d) {
+            m.setFrozenAt(d.frozenAt());
+            m.setDumpMillis(d.dumpMillis());
+            if (m.getState() == MigrationState.CHECKPOINTING) {
+                enter(m, MigrationState.UPLOADING, at);
+            }
+        } else if (msg instanceof UploadProgress p) {
+            m.setBytesTransferred(Math.max(m.getBytesTransferred(), p.bytes()));
+        } else if (msg instanceof CheckpointCompleted c) {
+            m.setArchiveDigest(c.digest());
+            m.setArchiveSize(c.size());
+            m.setBytesTransferred(c.size());
+            m.setFrozenAt(c.frozenAt());
+            m.setDumpMillis(c.dumpMillis());
+            m.setCheckpointCompletedAt(at);
+        } else if (msg instanceof CheckpointFailed f) {
+            m.setError(f.reason());
+        } else if (msg instanceof RestoreCommand) {
+            m.setRestoreRequestedAt(at);
+            enter(m, MigrationState.RESTORING, at);
+        } else if (msg instanceof RestoreStarted) {
+            m.setRestoreStartedAt(at);
+        } else if (msg instanceof RestoreCompleted c) {
+            m.setRunningAt(c.runningAt());
+            m.setTargetContainerId(c.containerId());
+        } else if (msg instanceof RestoreFailed f) {
+            m.setError(f.reason());
+        } else if (msg instanceof FinalizeCommand) {
+            m.setFinalizeRequestedAt(at);
+            enter(m, MigrationState.FINALIZING, at);
+        } else if (msg instanceof SourceFinalized) {
+            m.setFinalizedAt(at);
+        } else if (msg instanceof RollbackCommand || msg instanceof CancelRestoreCommand) {
+            if (m.getState() != MigrationState.ROLLING_BACK) {
+                enter(m, MigrationState.ROLLING_BACK, at);
+            }
+        } else if (msg instanceof RollbackFailed f) {
+            m.setError(f.reason());
+        } else if (msg instanceof MigrationCompleted c) {
+            m.setDowntimeMillis(c.downtimeMillis());
+            m.setTotalMillis(c.totalMillis());
+            end(m, MigrationState.COMPLETED, at);
+        } else if (msg instanceof MigrationRolledBack r) {
+            m.setError(r.reason());
+            end(m, MigrationState.ROLLED_BACK, at);
+        } else if (msg instanceof MigrationFailed f) {
+            m.setError(f.reason());
+            end(m, MigrationState.FAILED, at);
+        }
+    }
+
+    private static void enter(Migration m, MigrationState state, Instant at) {
+        m.setState(state);
+        m.setStateEnteredAt(at);
+    }
+
+    private static void end(Migration m, MigrationState state, Instant at) {
+        enter(m, state, at);
+        m.setEndedAt(at);
+        if (m.getTotalMillis() == null) {
+            m.setTotalMillis(at.toEpochMilli() - m.getRequestedAt().toEpochMilli());
+        }
+    }
+}

@@ -1,0 +1,56 @@
+package io.ferry.gateway.migration;
+
+import io.ferry.core.events.Meta;
+import io.ferry.core.events.MigrationMessage;
+import io.ferry.gateway.config.GatewayProperties;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Component;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.EnumSet;
+
+/** Times out migrations stuck in a state; the coordinator then rolls back (or completes a finalize). */
+@Component
+public class MigrationTimeouts {
+    private static final Logger log = LoggerFactory.getLogger(MigrationTimeouts.class);
+
+    private final MigrationRepository migrations;
+    private final MigrationCoordinator coordinator;
+    private final GatewayProperties properties;
+
+    public MigrationTimeouts(MigrationRepository migrations, MigrationCoordinator coordinator, GatewayProperties properties) {
+        this.migrations = migrations;
+        this.coordinator = coordinator;
+        this.properties = properties;
+    }
+
+    @Scheduled(fixedDelayString = "${ferry.gateway.timeout-check-interval:1s}")
+    public void check() {
+        Instant now = Instant.now();
+        for (Migration m : migrations.findByStateIn(EnumSet.complementOf(EnumSet.of(MigrationState.COMPLETED,
+                MigrationState.ROLLED_BACK, MigrationState.FAILED)))) {
+            Duration limit = limit(m.getState());
+            if (m.getStateEnteredAt().plus(limit).isBefore(now)) {
+                log.warn("migration {} has been {} for more than {}", m.getId(), m.getState(), limit);
+                // one timeout per stay in a state: the id repeats if the check fires again
+                Meta meta = new Meta(m.getId() + "/timeout/" + m.getState() + "/" + m.getStateEnteredAt().toEpochMilli(),
+                        m.getId(), "gateway", now, Meta.VERSION);
+                coordinator.submit(new MigrationMessage.MigrationTimedOut(meta, m.getState().name()));
+            }
+        }
+    }
+
+    private Duration limit(MigrationState state) {
+        GatewayProperties.Timeouts t = properties.timeouts();
+        return switch (state) {
+            case REQUESTED -> t.requested();
+            case CHECKPOINTING, UPLOADING -> t.checkpointing();
+            case RESTORING -> t.restoring();
+            case FINALIZING -> t.finalizing();
+            default -> t.rollingBack();
+        };
+    }
+}

@@ -1,0 +1,67 @@
+package io.ferry.gateway.migration;
+
+import io.ferry.core.criu.Criu;
+import io.ferry.core.events.HostHeartbeat;
+import io.ferry.core.events.MigrationMessage.MigrateRequested;
+import io.ferry.gateway.config.GatewayProperties;
+import io.ferry.gateway.host.Hosts;
+import org.springframework.stereotype.Component;
+
+import java.util.Optional;
+
+/**
+ * Refuses a migration that cannot work, with the reason, before anything moves: either host down
+ * (no fresh heartbeat from the source's checkpoint-service or the target's restore-service), the
+ * container not running on the source, a name taken on the target, or a target that cannot restore
+ * what the source checkpoints (architecture, OCI runtime, an older CRIU).
+ */
+@Component
+public class Preflight {
+    private final Hosts hosts;
+    private final GatewayProperties properties;
+
+    public Preflight(Hosts hosts, GatewayProperties properties) {
+        this.hosts = hosts;
+        this.properties = properties;
+    }
+
+    public Optional<String> check(MigrateRequested r) {
+        if (r.sourceHost().equals(r.targetHost())) {
+            return Optional.of("source and target are the same host (" + r.sourceHost() + ")");
+        }
+        Optional<HostHeartbeat> source = hosts.up(r.sourceHost(), "checkpoint");
+        if (source.isEmpty()) {
+            return Optional.of("source host " + r.sourceHost() + " is down: no heartbeat from its checkpoint-service in the last "
+                    + properties.heartbeatTtl().toSeconds() + "s");
+        }
+        Optional<HostHeartbeat> target = hosts.up(r.targetHost(), "restore");
+        if (target.isEmpty()) {
+            return Optional.of("target host " + r.targetHost() + " is down: no heartbeat from its restore-service in the last "
+                    + properties.heartbeatTtl().toSeconds() + "s");
+        }
+        HostHeartbeat s = source.get();
+        HostHeartbeat t = target.get();
+        boolean running = s.containers().stream().anyMatch(c -> (c.name().equals(r.container()) || c.id().equals(r.container()))
+                && c.status().equals("running"));
+        if (!running) {
+            return Optional.of("container " + r.container() + " is not running on " + r.sourceHost());
+        }
+        String name = r.options() != null && r.options().newName() != null ? r.options().newName() : r.container();
+        if (t.containers().stream().anyMatch(c -> c.name().equals(name))) {
+            return Optional.of("target host " + r.targetHost() + " already has a container named " + name);
+        }
+        if (!s.arch().equals(t.arch())) {
+            return Optional.of("target host " + r.targetHost() + " cannot restore it: it is " + t.arch() + ", the source "
+                    + s.arch());
+        }
+        if (!s.runtime().equals(t.runtime())) {
+            return Optional.of("target host " + r.targetHost() + " cannot restore it: it runs " + t.runtime()
+                    + ", the source " + s.runtime());
+        }
+        if (!Criu.atLeast(t.criuVersion(), s.criuVersion().replaceFirst("^(\\d+\\.\\d+).*", "$1"))) {
+            return Optional.of("target host " + r.targetHost() + " cannot restore it: its CRIU " + t.criuVersion()
+                    + " is older than the source's " + s.criuVersion());
+        }
+        return Optional.empty();
+    }
+}

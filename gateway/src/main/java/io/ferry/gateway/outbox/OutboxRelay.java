@@ -1,0 +1,57 @@
+package io.ferry.gateway.outbox;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Relays the outbox to Kafka in order, marking entries sent once Kafka acknowledged them. A crash
+ * between the send and the mark sends the entry again: consumers deduplicate by message id.
+ */
+@Component
+public class OutboxRelay {
+    private static final Logger log = LoggerFactory.getLogger(OutboxRelay.class);
+
+    private final OutboxRepository entries;
+    private final KafkaTemplate<String, String> kafka;
+    private final TransactionTemplate tx;
+
+    public OutboxRelay(OutboxRepository entries, KafkaTemplate<String, String> kafka, TransactionTemplate tx) {
+        this.entries = entries;
+        this.kafka = kafka;
+        this.tx = tx;
+    }
+
+    @Scheduled(fixedDelayString = "${ferry.gateway.outbox-interval:50ms}")
+    public void relay() {
+        try {
+            while (Boolean.TRUE.equals(tx.execute(s -> sendBatch()))) {
+                // a full batch: there may be more
+            }
+        } catch (RuntimeException e) {
+            log.warn("outbox relay: {} (will retry)", e.getMessage());
+        }
+    }
+
+    private boolean sendBatch() {
+        List<OutboxEntry> batch = entries.lockUnsent();
+        for (OutboxEntry e : batch) {
+            try {
+                kafka.send(e.getTopic(), e.getKey(), e.getPayload()).get(30, TimeUnit.SECONDS);
+            } catch (InterruptedException ie) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(ie);
+            } catch (Exception ex) {
+                throw new IllegalStateException("sending to " + e.getTopic() + " failed: " + ex.getMessage(), ex);
+            }
+            e.sent();
+        }
+        return batch.size() == 100;
+    }
+}

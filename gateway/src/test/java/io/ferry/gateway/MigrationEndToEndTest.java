@@ -1,0 +1,324 @@
+package io.ferry.gateway;
+
+import io.ferry.core.container.RunRequest;
+import io.ferry.core.container.VolumeMount;
+import io.ferry.core.events.Meta;
+import io.ferry.core.events.MessageCodec;
+import io.ferry.core.events.MigrationMessage;
+import io.ferry.core.events.MigrationOptions;
+import io.ferry.core.events.Topics;
+import io.ferry.core.json.Json;
+import io.ferry.core.testing.ContainerLog;
+import io.ferry.core.testing.TestHost;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import tools.jackson.databind.JsonNode;
+
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Migrations through the whole system: two hosts on this machine, each with its own image-,
+ * checkpoint- and restore-service and state root, registry-service, the gateway and a real Kafka
+ * broker (in-process KRaft); real containers, real CRIU.
+ */
+@Tag("host")
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class MigrationEndToEndTest {
+    private static final Duration MIGRATION = Duration.ofSeconds(90);
+    private static final Set<String> TERMINAL = Set.of("COMPLETED", "ROLLED_BACK", "FAILED");
+    private FerryCluster cluster;
+    private TestHost a;
+    private TestHost b;
+
+    @BeforeAll
+    void startCluster() {
+        cluster = FerryCluster.start("hosta", "hostb");
+        a = cluster.node("hosta").host();
+        b = cluster.node("hostb").host();
+    }
+
+    @AfterAll
+    void stopCluster() {
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    private String request(String container) {
+        return "{\"container\":\"" + container + "\",\"sourceHost\":\"" + a.host().id() + "\",\"targetHost\":\""
+                + b.host().id() + "\"}";
+    }
+
+    /** Starts a looper on A and waits until the gateway sees it in A's heartbeat. */
+    private void looperOnA(String name, String... volumes) {
+        a.engine().containers().run(new RunRequest(name, io.ferry.core.testing.BusyboxImage.REF,
+                List.of("sh", "-c", TestHost.LOOPER), java.util.stream.Stream.of(volumes).map(VolumeMount::parse).toList()));
+        a.log(name).awaitNumberAtLeast(1, Duration.ofSeconds(20));
+        FerryCluster.await(() -> cluster.get("/api/hosts/" + a.host().id() + "/containers").body().contains("\"" + name + "\""),
+                Duration.ofSeconds(30), "the gateway to see " + name + " on " + a.host().id());
+    }
+
+    private List<String> timeline(String id) {
+        List<String> types = new ArrayList<>();
+        Json.MAPPER.readTree(cluster.get("/api/migrations/" + id + "/events").body()).forEach(e -> types.add(e.path("type").asString()));
+        return types;
+    }
+
+    private static void assertCountsOn(ContainerLog log, int stoppedAt) {
+        List<Integer> n = log.awaitNumberAtLeast(stoppedAt + 2, Duration.ofSeconds(30)).numbers();
+        for (int i = 0; i < n.size(); i++) {
+            assertThat(n.get(i)).as("counter: %s", n).isEqualTo(i);
+        }
+    }
+
+    @Test
+    void aLooperMovesFromAToBThroughTheRestApi() {
+        looperOnA("rest-looper");
+        int before = a.log("rest-looper").last();
+        HttpResponse<String> created = cluster.post("/api/migrations", request("rest-looper"));
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(202);
+        String location = created.headers().firstValue("Location").orElseThrow();
+        String id = location.substring(location.lastIndexOf('/') + 1);
+
+        JsonNode m = cluster.awaitMigration(id, TERMINAL, MIGRATION);
+
+        assertThat(m.path("state").asString()).as(m.toString()).isEqualTo("COMPLETED");
+        assertCountsOn(b.log("rest-looper"), before);
+        assertThat(a.engine().containers().store().find("rest-looper")).as("finalize removed the source copy").isEmpty();
+        assertThat(m.path("downtimeMillis").asLong()).isPositive();
+        assertThat(m.path("archive").path("digest").asString()).startsWith("sha256:");
+        assertThat(m.path("timings").path("restoreMillis").asLong()).isPositive();
+        assertThat(timeline(id)).containsSubsequence("MigrateRequested", "MigrationAccepted", "CheckpointCommand",
+                "CheckpointStarted", "CheckpointDumped", "CheckpointCompleted", "RestoreCommand", "RestoreStarted",
+                "RestoreCompleted", "FinalizeCommand", "SourceFinalized", "MigrationCompleted");
+        String metrics = cluster.metrics();
+        assertThat(metrics).containsPattern("ferry_migrations_completed_total(\\{[^}]*\\})? [1-9]")
+                .containsPattern("ferry_migration_downtime_seconds_count(\\{[^}]*\\})? [1-9]")
+                .containsPattern("ferry_migration_bytes_transferred_bytes_total(\\{[^}]*\\})? [1-9]")
+                .contains("records_lag");
+    }
+
+    @Test
+    void aMigrateRequestedPublishedToKafkaRunsTheSame() {
+        looperOnA("kafka-looper");
+        String id = UUID.randomUUID().toString();
+        publish(Topics.REQUESTS, requested(id, "kafka-looper"));
+
+        JsonNode m = cluster.awaitMigration(id, TERMINAL, MIGRATION);
+
+        assertThat(m.path("state").asString()).as(m.toString()).isEqualTo("COMPLETED");
+        assertThat(b.running("kafka-looper")).isTrue();
+        assertCountsOn(b.log("kafka-looper"), 0);
+    }
+
+    @Test
+    void aFailedDependencyCheckOnTheTargetRollsBackAndTheContainerCountsOnOnA() {
+        looperOnA("vol-looper", "voldata:/data");
+        b.engine().volumes().create("voldata"); // the archive carries a volume of that name: restore refuses
+
+        HttpResponse<String> created = cluster.post("/api/migrations", request("vol-looper"));
+        String id = created.headers().firstValue("Location").orElseThrow().replaceFirst(".*/", "");
+        JsonNode m = cluster.awaitMigration(id, TERMINAL, MIGRATION);
+
+        assertThat(m.path("state").asString()).as(m.toString()).isEqualTo("ROLLED_BACK");
+        assertThat(m.path("error").asString()).contains("volume with name voldata already exists");
+        assertThat(a.running("vol-looper")).isTrue();
+        assertThat(b.engine().containers().store().find("vol-looper")).isEmpty();
+        int now = a.log("vol-looper").last();
+        a.log("vol-looper").awaitNumberAtLeast(now + 2, Duration.ofSeconds(20));
+        assertThat(timeline(id)).containsSubsequence("RestoreFailed", "RollbackCommand", "RolledBack", "MigrationRolledBack");
+    }
+
+    @Test
+    void duplicatedRequestsAndRedeliveredCommandsMakeOneMigrationAndOneContainer() throws Exception {
+        looperOnA("dup-looper");
+        String id = UUID.randomUUID().toString();
+        AtomicInteger copies = new AtomicInteger();
+        try (CommandDuplicator duplicator = new CommandDuplicator(cluster.kafkaBootstrap(), copies)) {
+            String req = requested(id, "dup-looper");
+            publish(Topics.REQUESTS, req);
+            publish(Topics.REQUESTS, req);
+
+            JsonNode m = cluster.awaitMigration(id, TERMINAL, MIGRATION);
+
+            assertThat(m.path("state").asString()).as(m.toString()).isEqualTo("COMPLETED");
+            FerryCluster.await(() -> copies.get() >= 3, Duration.ofSeconds(30), "every command to be delivered twice");
+            Thread.sleep(3000); // let the redelivered commands be answered
+        }
+        List<String> types = timeline(id);
+        assertThat(types.stream().filter("MigrateRequested"::equals).count()).isEqualTo(1);
+        assertThat(types.stream().filter("RestoreCompleted"::equals).count()).isEqualTo(1);
+        assertThat(types.stream().filter("CheckpointCompleted"::equals).count()).isEqualTo(1);
+        assertThat(cluster.get("/api/migrations?host=" + a.host().id()).body().split("\"id\":\"" + id + "\"", -1)).hasSize(2);
+        assertThat(b.engine().containers().list(false).stream().filter(v -> v.record().name().equals("dup-looper")).count())
+                .isEqualTo(1);
+        assertThat(a.engine().containers().store().find("dup-looper")).isEmpty();
+        assertThat(b.running("dup-looper")).isTrue();
+    }
+
+    @Test
+    void aRestoreServiceKilledMidRestoreEndsWithExactlyOneRunningCopy() {
+        looperOnA("crash-looper");
+        HttpResponse<String> created = cluster.post("/api/migrations", request("crash-looper"));
+        String id = created.headers().firstValue("Location").orElseThrow().replaceFirst(".*/", "");
+        var restores = cluster.node("hostb").restores();
+        FerryCluster.await(() -> timeline(id).contains("RestoreStarted") || timeline(id).contains("MigrationCompleted"),
+                MIGRATION, "the restore to start on B");
+        restores.kill();
+        restores.restart();
+        restores.awaitHealthy(Duration.ofMinutes(2));
+
+        JsonNode m = cluster.awaitMigration(id, TERMINAL, MIGRATION);
+
+        assertThat(m.path("state").asString()).as(m.toString()).isIn("COMPLETED", "ROLLED_BACK");
+        boolean onA = a.engine().containers().store().find("crash-looper").map(r -> a.running("crash-looper")).orElse(false);
+        boolean onB = b.engine().containers().store().find("crash-looper").map(r -> b.running("crash-looper")).orElse(false);
+        assertThat(onA ^ onB).as("exactly one running copy (A: %s, B: %s)", onA, onB).isTrue();
+        TestHost where = onA ? a : b;
+        int now = where.log("crash-looper").last();
+        where.log("crash-looper").awaitNumberAtLeast(now + 2, Duration.ofSeconds(20));
+    }
+
+    @Test
+    void replayRebuildsTheSameView() {
+        looperOnA("replay-looper");
+        String id = cluster.post("/api/migrations", request("replay-looper")).headers().firstValue("Location").orElseThrow()
+                .replaceFirst(".*/", "");
+        cluster.awaitMigration(id, TERMINAL, MIGRATION);
+        String before = cluster.get("/api/migrations").body();
+
+        HttpResponse<String> replay = cluster.post("/api/admin/replay", "");
+        assertThat(replay.statusCode()).isEqualTo(200);
+        assertThat(Json.MAPPER.readTree(replay.body()).path("migrations").asInt()).isPositive();
+
+        assertThat(Json.MAPPER.readTree(cluster.get("/api/migrations").body())).isEqualTo(Json.MAPPER.readTree(before));
+    }
+
+    @Test
+    void invalidRequestsNameTheFieldAndUnknownIdsAre404() {
+        HttpResponse<String> invalid = cluster.post("/api/migrations", "{\"container\":\"x\",\"sourceHost\":\"" + a.host().id() + "\"}");
+        assertThat(invalid.statusCode()).isEqualTo(400);
+        JsonNode problem = Json.MAPPER.readTree(invalid.body());
+        assertThat(problem.path("detail").asString()).isEqualTo("targetHost is required");
+        assertThat(problem.path("errors").path(0).path("field").asString()).isEqualTo("targetHost");
+        assertThat(cluster.get("/api/migrations/nope").statusCode()).isEqualTo(404);
+        assertThat(cluster.get("/api/migrations?state=NOPE").statusCode()).isEqualTo(400);
+        assertThat(cluster.get("/api/hosts/ghost").statusCode()).isEqualTo(404);
+        assertThat(cluster.get("/v3/api-docs").body()).contains("/api/migrations");
+    }
+
+    @Test
+    void thePreflightRefusesADownTargetAndAContainerThatIsNotRunning() {
+        HttpResponse<String> down = cluster.post("/api/migrations", "{\"container\":\"x\",\"sourceHost\":\"" + a.host().id()
+                + "\",\"targetHost\":\"ghost\"}");
+        assertThat(down.statusCode()).isEqualTo(409);
+        assertThat(Json.MAPPER.readTree(down.body()).path("detail").asString())
+                .isEqualTo("migration refused: target host ghost is down: no heartbeat from its restore-service in the last 5s");
+        HttpResponse<String> missing = cluster.post("/api/migrations", request("not-there"));
+        assertThat(missing.statusCode()).isEqualTo(409);
+        assertThat(missing.body()).contains("container not-there is not running on " + a.host().id());
+    }
+
+    @Test
+    void progressStreamsAsServerSentEvents() throws Exception {
+        looperOnA("sse-looper");
+        String id = cluster.post("/api/migrations", request("sse-looper")).headers().firstValue("Location").orElseThrow()
+                .replaceFirst(".*/", "");
+        HttpResponse<java.util.stream.Stream<String>> stream = java.net.http.HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(cluster.gatewayUrl().resolve("/api/migrations/" + id + "/events"))
+                        .header("Accept", "text/event-stream").timeout(MIGRATION).GET().build(),
+                HttpResponse.BodyHandlers.ofLines());
+        assertThat(stream.headers().firstValue("Content-Type").orElse("")).startsWith("text/event-stream");
+        List<String> events = stream.body().filter(l -> l.startsWith("event:")).map(l -> l.substring(6).strip()).toList();
+        assertThat(events).containsSubsequence("MigrateRequested", "CheckpointCompleted", "RestoreCompleted", "MigrationCompleted");
+    }
+
+    /** A MigrateRequested as another system would publish it. */
+    private String requested(String id, String container) {
+        return MessageCodec.encode(new MigrationMessage.MigrateRequested(
+                new Meta(id + "/requested", id, "test-system", Instant.now(), Meta.VERSION), container,
+                a.host().id(), b.host().id(), MigrationOptions.defaults()));
+    }
+
+    private void publish(String topic, String payload) {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.kafkaBootstrap());
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer())) {
+            String key = Json.MAPPER.readTree(payload).path("meta").path("migrationId").asString();
+            producer.send(new ProducerRecord<>(topic, key, payload)).get();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Sends every command on the hosts' topics a second time: what a redelivery looks like to a host service. */
+    private static final class CommandDuplicator implements AutoCloseable {
+        private static final String MARK = "x-ferry-test-copy";
+        private final AtomicBoolean running = new AtomicBoolean(true);
+        private final Thread thread;
+
+        CommandDuplicator(String bootstrap, AtomicInteger copies) {
+            thread = new Thread(() -> {
+                Properties c = new Properties();
+                c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+                c.put(ConsumerConfig.GROUP_ID_CONFIG, "test-duplicator-" + UUID.randomUUID());
+                c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
+                c.put(ConsumerConfig.METADATA_MAX_AGE_CONFIG, "500");
+                Properties p = new Properties();
+                p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+                try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(c, new StringDeserializer(), new StringDeserializer());
+                     KafkaProducer<String, String> producer = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer())) {
+                    consumer.subscribe(Pattern.compile("ferry\\.host\\..*"));
+                    while (running.get()) {
+                        for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(200))) {
+                            if (r.headers().lastHeader(MARK) == null) {
+                                ProducerRecord<String, String> copy = new ProducerRecord<>(r.topic(), r.key(), r.value());
+                                copy.headers().add(MARK, "1".getBytes(StandardCharsets.UTF_8));
+                                producer.send(copy);
+                                copies.incrementAndGet();
+                            }
+                        }
+                    }
+                }
+            }, "command-duplicator");
+            thread.start();
+            try {
+                Thread.sleep(2000); // subscribed before the migration starts
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            running.set(false);
+            thread.join(10_000);
+        }
+    }
+}

@@ -1,0 +1,15 @@
+package io.ferry.restoring;
+
+import io.ferry.spring.host.HostEngineConfiguration;
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.context.annotation.Import;
+
+/** One per host: the target side of a migration (restore, cancel a restore). */
+@SpringBootApplication
+@Import(HostEngineConfiguration.class)
+public class RestoreServiceApplication {
+    public static void main(String[] args) {
+        SpringApplication.run(RestoreServiceApplication.class, args);
+    }
+}
