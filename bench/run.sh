@@ -3,10 +3,11 @@
 # host prerequisites and builds Ferry first):
 #   bench/run.sh [checkpoint] [rounds]  checkpoint+export / import+restore vs raw runc (looper, 256 MiB)
 #   bench/run.sh registry [rounds]      1 GiB blob through registry-service vs cp; 3-layer pull cold/warm
+#   bench/run.sh pipeline [rounds]      a migration through gateway + Kafka + services vs the engine alone
 set -euo pipefail
 cd "$(dirname "$0")/.."
 what=checkpoint
-if [ "${1:-}" = registry ] || [ "${1:-}" = checkpoint ]; then what=$1; shift; fi
+case "${1:-}" in registry|checkpoint|pipeline) what=$1; shift ;; esac
 bash scripts/install-host.sh >/dev/null
 mvn -B -q -ntp -DskipTests package
 cp="bench/target/ferry-bench-0.1.0-SNAPSHOT.jar:bench/target/lib/*"
@@ -14,4 +15,9 @@ case $what in
   checkpoint) exec java -cp "$cp" io.ferry.bench.CheckpointBench "${1:-5}" ;;
   registry) exec java -Dferry.registry.jar=registry-service/target/registry-service-0.1.0-SNAPSHOT-exec.jar \
       -cp "$cp" io.ferry.bench.RegistryBench "${1:-3}" ;;
+  pipeline) exec java -Dferry.registry.jar=registry-service/target/registry-service-0.1.0-SNAPSHOT-exec.jar \
+      -Dferry.image-service.jar=image-service/target/image-service-0.1.0-SNAPSHOT-exec.jar \
+      -Dferry.checkpoint-service.jar=checkpoint-service/target/checkpoint-service-0.1.0-SNAPSHOT-exec.jar \
+      -Dferry.restore-service.jar=restore-service/target/restore-service-0.1.0-SNAPSHOT-exec.jar \
+      -Dlogging.level.root=WARN -cp "$cp" io.ferry.bench.PipelineBench "${1:-3}" ;;
 esac

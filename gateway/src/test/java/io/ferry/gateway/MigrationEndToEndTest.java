@@ -206,6 +206,26 @@ class MigrationEndToEndTest {
     }
 
     @Test
+    void aCancelledMigrationRollsBackAndAFinishedOneCannotBeCancelled() {
+        looperOnA("cancel-looper");
+        String id = cluster.post("/api/migrations", request("cancel-looper")).headers().firstValue("Location").orElseThrow()
+                .replaceFirst(".*/", "");
+        HttpResponse<String> cancel = cluster.post("/api/migrations/" + id + "/cancel", "");
+        JsonNode m = cluster.awaitMigration(id, TERMINAL, MIGRATION);
+        if (cancel.statusCode() == 202) {
+            assertThat(m.path("state").asString()).as(m.toString()).isEqualTo("ROLLED_BACK");
+            assertThat(a.running("cancel-looper")).isTrue();
+            assertThat(b.engine().containers().store().find("cancel-looper")).isEmpty();
+        } else { // the move had finished before the cancel arrived
+            assertThat(cancel.statusCode()).isEqualTo(409);
+            assertThat(m.path("state").asString()).isEqualTo("COMPLETED");
+        }
+        HttpResponse<String> late = cluster.post("/api/migrations/" + id + "/cancel", "");
+        assertThat(late.statusCode()).isEqualTo(409);
+        assertThat(late.body()).contains("has ended");
+    }
+
+    @Test
     void replayRebuildsTheSameView() {
         looperOnA("replay-looper");
         String id = cluster.post("/api/migrations", request("replay-looper")).headers().firstValue("Location").orElseThrow()
