@@ -1,6 +1,7 @@
 package io.ferry.gateway;
 
 import io.ferry.spring.KafkaErrorHandling;
+import io.ferry.spring.kafka.InProcessKafkaInitializer;
 import io.ferry.spring.postgres.EmbeddedPostgresConfiguration;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
@@ -15,6 +16,8 @@ import org.springframework.scheduling.annotation.EnableScheduling;
 @Import({EmbeddedPostgresConfiguration.class, KafkaErrorHandling.class})
 public class GatewayApplication {
     public static void main(String[] args) {
-        SpringApplication.run(GatewayApplication.class, args);
+        SpringApplication app = new SpringApplication(GatewayApplication.class);
+        app.addInitializers(new InProcessKafkaInitializer()); // ferry.kafka.embedded=true: the demo's default
+        app.run(args);
     }
 }

@@ -1,0 +1,39 @@
+package io.ferry.spring.kafka;
+
+import org.springframework.context.ApplicationContextInitializer;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.event.ContextClosedEvent;
+import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.core.env.MapPropertySource;
+
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * With {@code ferry.kafka.embedded=true}, starts an {@link InProcessKafkaBroker} before the context's
+ * Kafka clients exist and points {@code spring.kafka.bootstrap-servers} at it; stops it with the
+ * context. Listens on {@code ferry.kafka.embedded.listen} (default 127.0.0.1:9092), keeps its data
+ * in {@code ferry.kafka.embedded.data-dir}.
+ */
+public class InProcessKafkaInitializer implements ApplicationContextInitializer<ConfigurableApplicationContext> {
+
+    @Override
+    public void initialize(ConfigurableApplicationContext context) {
+        ConfigurableEnvironment env = context.getEnvironment();
+        if (!env.getProperty("ferry.kafka.embedded", Boolean.class, false)) {
+            return;
+        }
+        String listen = env.getProperty("ferry.kafka.embedded.listen", "127.0.0.1:9092");
+        int colon = listen.lastIndexOf(':');
+        Path dir = Path.of(env.getProperty("ferry.kafka.embedded.data-dir", "/var/lib/ferry/kafka"));
+        InProcessKafkaBroker broker = InProcessKafkaBroker.start(listen.substring(0, colon),
+                Integer.parseInt(listen.substring(colon + 1)), dir);
+        env.getPropertySources().addFirst(new MapPropertySource("ferry-in-process-kafka",
+                Map.of("spring.kafka.bootstrap-servers", broker.bootstrapServers())));
+        context.addApplicationListener(event -> {
+            if (event instanceof ContextClosedEvent) {
+                broker.close();
+            }
+        });
+    }
+}
