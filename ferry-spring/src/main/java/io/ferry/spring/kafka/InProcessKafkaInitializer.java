@@ -2,7 +2,7 @@ package io.ferry.spring.kafka;
 
 import org.springframework.context.ApplicationContextInitializer;
 import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.context.event.ContextClosedEvent;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.MapPropertySource;
 
@@ -30,10 +30,42 @@ public class InProcessKafkaInitializer implements ApplicationContextInitializer<
                 Integer.parseInt(listen.substring(colon + 1)), dir);
         env.getPropertySources().addFirst(new MapPropertySource("ferry-in-process-kafka",
                 Map.of("spring.kafka.bootstrap-servers", broker.bootstrapServers())));
-        context.addApplicationListener(event -> {
-            if (event instanceof ContextClosedEvent) {
+        context.getBeanFactory().registerSingleton("inProcessKafkaBroker", new StopLast(broker));
+    }
+
+    /**
+     * Stops the broker after everything else that has a lifecycle (the lowest phase stops last):
+     * listener containers stopped after their broker would wait for it forever.
+     */
+    static final class StopLast implements SmartLifecycle {
+        private final InProcessKafkaBroker broker;
+        private volatile boolean running = true;
+
+        StopLast(InProcessKafkaBroker broker) {
+            this.broker = broker;
+        }
+
+        @Override
+        public void start() {
+            running = true;
+        }
+
+        @Override
+        public void stop() {
+            if (running) {
+                running = false;
                 broker.close();
             }
-        });
+        }
+
+        @Override
+        public boolean isRunning() {
+            return running;
+        }
+
+        @Override
+        public int getPhase() {
+            return Integer.MIN_VALUE;
+        }
     }
 }
