@@ -1,68 +1,175 @@
 #!/usr/bin/env bash
-# Ferry demo, as root on Debian 12 with a JDK 17 and Maven: installs the host prerequisites,
-# builds Ferry if needed, starts a counting container on host A, checkpoints it into an archive,
-# restores it on host B (a second state root on this machine) and shows the counter going on
-# from where it stopped; then restores the same archive again under a new name. Cleans up on exit.
+# Ferry's demo, as root on Debian 12 with a JDK 17 and Maven: installs what a host needs, builds
+# Ferry, and starts a whole Ferry on this machine: registry-service, the gateway (with an
+# in-process KRaft Kafka broker and an embedded PostgreSQL, unless FERRY_KAFKA / FERRY_DATABASE_URL
+# point at external ones), and two hosts, each in its own network namespace with its own address on
+# a virtual bridge, each running image-, checkpoint- and restore-service. It starts a counting
+# container on host A, moves it to host B through the REST API (printing each step as it happens,
+# with bytes and times), and shows the container's output before and after. Then it keeps running
+# with the dashboard at http://localhost:8080/ until interrupted (or exits at once with --exit).
+# Everything it started is stopped and removed on exit.
+#
+# Environment: FERRY_KAFKA=host:port (external broker), FERRY_DATABASE_URL / _USER / _PASSWORD
+# (external PostgreSQL for the gateway), FERRY_DEMO_NET (default 10.88.77), FERRY_DEMO_STATE.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 here=$(pwd)
 
-[ "$(id -u)" -eq 0 ] || { echo "scripts/demo.sh: run as root" >&2; exit 1; }
+exit_after=false
+for arg in "$@"; do
+  case $arg in
+    --exit) exit_after=true ;;
+    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
+    *) echo "scripts/demo.sh: unknown option $arg (use --exit or --help)" >&2; exit 2 ;;
+  esac
+done
 
-step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+[ "$(id -u)" -eq 0 ] || { echo "scripts/demo.sh: run as root (runc, CRIU and network namespaces need it)" >&2; exit 1; }
+command -v java >/dev/null || { echo "scripts/demo.sh: needs a JDK 17 (java not found)" >&2; exit 1; }
+command -v mvn >/dev/null || { echo "scripts/demo.sh: needs Maven (mvn not found)" >&2; exit 1; }
+
+t0=$(date +%s.%N)
+elapsed() { printf '%6.1fs' "$(echo "$(date +%s.%N) - $t0" | bc)"; }
+step() { printf '\n\033[1m[%s] %s\033[0m\n' "$(elapsed)" "$*"; }
+
+NET=${FERRY_DEMO_NET:-10.88.77}
+STATE=${FERRY_DEMO_STATE:-/var/lib/ferry/demo}
+BRIDGE=ferry-demo0
+GW=$NET.1
+REGISTRY=$GW:5000
+GATEWAY=http://127.0.0.1:8080
+CREDS=ferry:ferry
+pids=()
 
 step "Installing host prerequisites (runc, CRIU >= 4.2, busybox-static)"
 bash scripts/install-host.sh 2>&1 | tail -n 1
+command -v bc >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq bc >/dev/null
 
-if [ ! -f ferry-cli/target/ferry-cli.jar ]; then
-  step "Building Ferry"
+jars=(registry-service gateway image-service checkpoint-service restore-service)
+need_build=false
+[ -f ferry-cli/target/ferry-cli.jar ] || need_build=true
+for j in "${jars[@]}"; do [ -f "$j/target/$j-0.1.0-SNAPSHOT-exec.jar" ] || need_build=true; done
+if $need_build; then
+  step "Building Ferry (mvn package)"
   mvn -B -q -ntp -DskipTests package
 fi
+jar() { echo "$here/$1/target/$1-0.1.0-SNAPSHOT-exec.jar"; }
+ferry() { "$here/ferry" --tls-verify=false --creds "$CREDS" "$@"; }
+A=(--host-id demo-a --root "$STATE/demo-a")
+B=(--host-id demo-b --root "$STATE/demo-b")
 
-work=$(mktemp -d /tmp/ferry-demo.XXXXXX)
-A=(./ferry --host-id demo-a --root "$work/host-a")
-B=(./ferry --host-id demo-b --root "$work/host-b")
 cleanup() {
-  "${A[@]}" rm -f looper >/dev/null 2>&1 || true
-  "${B[@]}" rm -f looper looper-copy >/dev/null 2>&1 || true
-  rm -rf "$work"
+  set +e
+  printf '\n[%s] stopping the demo\n' "$(elapsed)"
+  ferry "${A[@]}" rm -f looper >/dev/null 2>&1
+  ferry "${B[@]}" rm -f looper >/dev/null 2>&1
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null; done
+  for pid in "${pids[@]}"; do
+    for _ in $(seq 1 30); do kill -0 "$pid" 2>/dev/null || break; sleep 1; done
+    kill -9 "$pid" 2>/dev/null
+  done
+  for h in a b; do ip netns delete "ferry-demo-$h" 2>/dev/null; done
+  ip link delete "$BRIDGE" 2>/dev/null
+  rm -rf "$STATE"
 }
 trap cleanup EXIT
+trap 'exit 130' INT TERM
 
-step "A busybox image on both hosts"
-mkdir -p "$work/rootfs/bin" "$work/rootfs"/{proc,sys,dev,tmp,etc,root}
-cp /bin/busybox "$work/rootfs/bin/"
-for applet in $(/bin/busybox --list); do [ "$applet" = busybox ] || ln -s busybox "$work/rootfs/bin/$applet"; done
-tar -C "$work/rootfs" -cf "$work/busybox.tar" .
-"${A[@]}" image import "$work/busybox.tar" busybox >/dev/null
-"${B[@]}" image import "$work/busybox.tar" busybox >/dev/null
-"${A[@]}" image ls
+step "A virtual network: bridge $BRIDGE ($GW) with host A ($NET.11) and host B ($NET.12)"
+cleanup >/dev/null 2>&1; pids=()
+mkdir -p "$STATE/logs"
+ip link add "$BRIDGE" type bridge
+ip addr add "$GW/24" dev "$BRIDGE"
+ip link set "$BRIDGE" up
+n=11
+for h in a b; do
+  ip netns add "ferry-demo-$h"
+  ip link add "fdemo-$h" type veth peer name eth0 netns "ferry-demo-$h"
+  ip link set "fdemo-$h" master "$BRIDGE" up
+  ip -n "ferry-demo-$h" addr add "$NET.$n/24" dev eth0
+  ip -n "ferry-demo-$h" link set eth0 up
+  ip -n "ferry-demo-$h" link set lo up
+  n=$((n + 1))
+done
 
-step "Host A: run a looper"
-"${A[@]}" run -d --name looper busybox sh -c 'i=0; while true; do echo $i; i=$((i+1)); sleep 1; done' >/dev/null
+start() { # name, netns ("" for this one), jar, args...
+  local name=$1 ns=$2 j=$3; shift 3
+  local run=(java -Xmx512m -XX:TieredStopAtLevel=1 -jar "$(jar "$j")" "$@")
+  if [ -n "$ns" ]; then run=(nsenter "--net=/var/run/netns/$ns" "${run[@]}"); fi
+  "${run[@]}" >"$STATE/logs/$name.log" 2>&1 &
+  pids+=($!)
+}
+wait_http() { # url, what
+  for _ in $(seq 1 180); do
+    code=$(curl -s -o /dev/null -w '%{http_code}' "$1" || true)
+    case $code in 200|401) return 0 ;; esac
+    sleep 1
+  done
+  echo "demo: $2 did not come up; see $STATE/logs" >&2; exit 1
+}
+
+step "Starting registry-service, the gateway and both hosts' services (logs in $STATE/logs)"
+start registry "" registry-service --server.port=5000 --ferry.registry.data-dir="$STATE/registry" \
+  --ferry.registry.auth.users.ferry=ferry
+gateway_args=(--server.port=8080 --ferry.gateway.data-dir="$STATE/gateway" --ferry.gateway.registry="$REGISTRY")
+if [ -n "${FERRY_KAFKA:-}" ]; then
+  gateway_args+=(--spring.kafka.bootstrap-servers="$FERRY_KAFKA"); KAFKA=$FERRY_KAFKA
+else
+  gateway_args+=(--ferry.kafka.embedded=true --ferry.kafka.embedded.listen="$GW:9092" \
+    --ferry.kafka.embedded.data-dir="$STATE/kafka"); KAFKA=$GW:9092
+fi
+if [ -n "${FERRY_DATABASE_URL:-}" ]; then
+  gateway_args+=(--spring.datasource.url="$FERRY_DATABASE_URL" --spring.datasource.username="${FERRY_DATABASE_USER:-}" \
+    --spring.datasource.password="${FERRY_DATABASE_PASSWORD:-}")
+fi
+start gateway "" gateway "${gateway_args[@]}"
+wait_http "$GATEWAY/actuator/health" "the gateway (and its Kafka broker)"
+for h in a b; do
+  host=(--ferry.host.id="demo-$h" --ferry.host.root="$STATE/demo-$h")
+  start "demo-$h-image" "ferry-demo-$h" image-service --server.port=8081 "${host[@]}" \
+    --ferry.registry-auth="$CREDS" --ferry.tls-verify=false
+  agent=("${host[@]}" --spring.kafka.bootstrap-servers="$KAFKA" --ferry.host.registry-auth="$CREDS" \
+    --ferry.host.tls-verify=false --ferry.host.image-service-url=http://127.0.0.1:8081 --ferry.host.heartbeat-interval=2s)
+  start "demo-$h-checkpoint" "ferry-demo-$h" checkpoint-service --server.port=8082 "${agent[@]}"
+  start "demo-$h-restore" "ferry-demo-$h" restore-service --server.port=8083 "${agent[@]}"
+done
+wait_http "http://$REGISTRY/v2/" "registry-service"
+for h in a b; do
+  for _ in $(seq 1 180); do
+    curl -s "$GATEWAY/api/hosts/demo-$h" | grep -q '"restore":{"role":"restore","up":true' && \
+      curl -s "$GATEWAY/api/hosts/demo-$h" | grep -q '"checkpoint":{"role":"checkpoint","up":true' && break
+    sleep 1
+  done
+done
+curl -s "$GATEWAY/api/hosts/demo-b" | grep -q '"up":true' || { echo "demo: the hosts did not come up; see $STATE/logs" >&2; exit 1; }
+echo "hosts up: demo-a ($NET.11), demo-b ($NET.12); gateway $GATEWAY, registry $REGISTRY, Kafka $KAFKA"
+
+step "An image in the registry: busybox, pushed from host A (host B will pull it when it needs it)"
+mkdir -p "$STATE/rootfs/bin" "$STATE/rootfs"/{proc,sys,dev,tmp,etc,root}
+cp /bin/busybox "$STATE/rootfs/bin/"
+for applet in $(/bin/busybox --list); do [ "$applet" = busybox ] || ln -s busybox "$STATE/rootfs/bin/$applet"; done
+tar -C "$STATE/rootfs" -cf "$STATE/busybox.tar" .
+IMAGE=$REGISTRY/library/busybox:1
+ferry "${A[@]}" image import "$STATE/busybox.tar" "$IMAGE" >/dev/null
+ferry "${A[@]}" push "$IMAGE" 2>&1 >/dev/null
+
+step "Host A: a looper"
+ferry "${A[@]}" run -d --name looper "$IMAGE" sh -c 'i=0; while true; do echo $i; i=$((i+1)); sleep 1; done' >/dev/null
+for _ in $(seq 1 30); do curl -s "$GATEWAY/api/hosts/demo-a/containers" | grep -q looper && break; sleep 1; done
 sleep 3
-"${A[@]}" ps
-echo "looper on A says: $("${A[@]}" logs looper | tr '\n' ' ')"
+echo "looper on demo-a says: $(ferry "${A[@]}" logs looper | tr '\n' ' ')"
 
-step "Host A: checkpoint with export"
-start=$(date +%s.%N)
-"${A[@]}" checkpoint looper --export "$work/looper.tar.zst" >/dev/null
-echo "checkpointed in $(echo "$(date +%s.%N) - $start" | bc 2>/dev/null || echo '?')s: $(du -h "$work/looper.tar.zst" | cut -f1) archive"
-"${A[@]}" inspect "$work/looper.tar.zst"
-
-step "Host B: restore with import (same name and id)"
-start=$(date +%s.%N)
-"${B[@]}" restore --import "$work/looper.tar.zst" >/dev/null
-echo "restored in $(echo "$(date +%s.%N) - $start" | bc 2>/dev/null || echo '?')s"
-sleep 3
-"${B[@]}" ps
-echo "looper on B says: $("${B[@]}" logs looper | tr '\n' ' ')"
-"${A[@]}" ps -a
-
-step "Host B: restore the same archive again under a new name"
-"${B[@]}" restore --import "$work/looper.tar.zst" --name looper-copy >/dev/null
+step "Moving it to host B through the gateway (POST /api/migrations), live:"
+ferry migrate looper --from demo-a --to demo-b --gateway "$GATEWAY"
+moved=$(elapsed)
 sleep 2
-"${B[@]}" ps
-echo "looper-copy on B says: $("${B[@]}" logs looper-copy | tr '\n' ' ')"
+step "After the move"
+echo "looper on demo-b says: $(ferry "${B[@]}" logs looper | tr '\n' ' ')"
+echo "demo-a: $(ferry "${A[@]}" ps -a -q | wc -l) containers; demo-b: $(ferry "${B[@]}" ps -q | wc -l) running"
+echo "migrated $(echo $moved) after the start of this script"
 
-step "Done: the counter went on from where it stopped on host A"
+if $exit_after; then
+  exit 0
+fi
+step "Dashboard: http://localhost:8080/  -  start more migrations there or with ./ferry migrate; Ctrl-C stops the demo"
+while true; do sleep 3600; done

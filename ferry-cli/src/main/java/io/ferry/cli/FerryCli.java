@@ -22,7 +22,7 @@ import java.util.Map;
         description = "Run, checkpoint and restore containers with runc and CRIU, and move them between hosts.",
         subcommands = {RunCommand.class, PsCommand.class, LogsCommand.class, StopCommand.class, RmCommand.class,
                 CheckpointCommand.class, RestoreCommand.class, InspectCommand.class, ImageCommand.class,
-                PullCommand.class, PushCommand.class, ReplayCommand.class,
+                PullCommand.class, PushCommand.class, MigrateCommand.class, ReplayCommand.class,
                 VolumeCommand.class, DoctorCommand.class, CommandLine.HelpCommand.class})
 public final class FerryCli {
     /** Exit codes, one per kind of error (picocli uses 2 for usage errors). */

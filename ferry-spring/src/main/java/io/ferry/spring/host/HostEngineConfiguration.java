@@ -31,6 +31,9 @@ public class HostEngineConfiguration {
         if (properties.registryAuth() != null) {
             env.put("FERRY_REGISTRY_AUTH", properties.registryAuth());
         }
+        if (!properties.tlsVerify()) {
+            env.put("FERRY_TLS_VERIFY", "false");
+        }
         if (properties.imageServiceUrl() != null && !properties.imageServiceUrl().isBlank()) {
             env.put("FERRY_IMAGE_SERVICE_URL", properties.imageServiceUrl());
         }

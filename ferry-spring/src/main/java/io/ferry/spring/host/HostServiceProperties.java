@@ -13,8 +13,10 @@ import java.time.Duration;
  * @param registryAuth      user:password for the registry (as FERRY_REGISTRY_AUTH)
  * @param imageServiceUrl   the host's image-service; restores pull missing images through it (in-process when empty)
  * @param heartbeatInterval how often the service announces itself
+ * @param tlsVerify         false: plain HTTP to every registry (as FERRY_TLS_VERIFY)
  */
 @ConfigurationProperties("ferry.host")
 public record HostServiceProperties(@DefaultValue("local") String id, Path root, String registryAuth,
-                                    String imageServiceUrl, @DefaultValue("5s") Duration heartbeatInterval) {
+                                    String imageServiceUrl, @DefaultValue("5s") Duration heartbeatInterval,
+                                    @DefaultValue("true") boolean tlsVerify) {
 }

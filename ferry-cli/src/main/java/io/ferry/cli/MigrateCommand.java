@@ -1,0 +1,106 @@
+package io.ferry.cli;
+
+import io.ferry.core.error.FerryException;
+import io.ferry.core.json.Json;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Iterator;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+/** Starts a migration through the gateway and follows it live (its Server-Sent Events), a line per step. */
+@Command(name = "migrate", description = "Move a running container to another host through the gateway, showing each step.")
+final class MigrateCommand implements Callable<Integer> {
+    @Parameters(paramLabel = "CONTAINER")
+    String container;
+
+    @Option(names = "--from", required = true, paramLabel = "HOST", description = "The host it runs on.")
+    String from;
+
+    @Option(names = "--to", required = true, paramLabel = "HOST", description = "The host to move it to.")
+    String to;
+
+    @Option(names = "--gateway", defaultValue = "${FERRY_GATEWAY:-http://localhost:8080}",
+            description = "The gateway's URL (default: $FERRY_GATEWAY or ${DEFAULT-VALUE}).")
+    URI gateway;
+
+    @Option(names = "--keep", description = "Leave the source running (checkpoint -R).")
+    boolean keep;
+
+    @Option(names = "--tcp-established", description = "Carry established TCP connections.")
+    boolean tcpEstablished;
+
+    @Option(names = "--name", description = "Restore under a new name (and id).")
+    String newName;
+
+    @Option(names = {"-d", "--detach"}, description = "Print the migration's id and return at once.")
+    boolean detach;
+
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @Override
+    public Integer call() throws IOException, InterruptedException {
+        ObjectNode body = Json.MAPPER.createObjectNode().put("container", container).put("sourceHost", from)
+                .put("targetHost", to).put("keep", keep).put("tcpEstablished", tcpEstablished);
+        if (newName != null) {
+            body.put("newName", newName);
+        }
+        HttpResponse<String> r = send(HttpRequest.newBuilder(gateway.resolve("/api/migrations"))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body.toString())),
+                HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 202) {
+            JsonNode problem = Json.MAPPER.readTree(r.body());
+            throw new FerryException(problem.path("detail").asString("the gateway answered HTTP " + r.statusCode()));
+        }
+        String id = Json.MAPPER.readTree(r.body()).path("id").asString();
+        if (detach) {
+            System.out.println(id);
+            return 0;
+        }
+        System.out.printf("migration %s: %s from %s to %s%n", id, container, from, to);
+        HttpResponse<java.util.stream.Stream<String>> events = send(HttpRequest.newBuilder(
+                gateway.resolve("/api/migrations/" + id + "/events")).header("Accept", "text/event-stream").GET(),
+                HttpResponse.BodyHandlers.ofLines());
+        Instant start = null;
+        String outcome = null;
+        for (Iterator<String> lines = events.body().iterator(); lines.hasNext(); ) {
+            String line = lines.next();
+            if (!line.startsWith("data:")) {
+                continue;
+            }
+            JsonNode e = Json.MAPPER.readTree(line.substring(5).strip());
+            Instant at = Instant.parse(e.path("meta").path("at").asString());
+            start = start == null ? at : start;
+            System.out.printf(Locale.ROOT, "%8.3fs  %-22s %s%n", Duration.between(start, at).toMillis() / 1000.0,
+                    e.path("type").asString(), ProgressLines.describe(e));
+            System.out.flush();
+            String type = e.path("type").asString();
+            if (type.equals("MigrationCompleted") || type.equals("MigrationRolledBack") || type.equals("MigrationFailed")
+                    || type.equals("MigrationRejected")) {
+                outcome = type;
+                break;
+            }
+        }
+        return "MigrationCompleted".equals(outcome) ? 0 : FerryCli.EXIT_FAILURE;
+    }
+
+    private <T> HttpResponse<T> send(HttpRequest.Builder rb, HttpResponse.BodyHandler<T> handler)
+            throws IOException, InterruptedException {
+        try {
+            return http.send(rb.build(), handler);
+        } catch (IOException e) {
+            throw new FerryException("cannot reach the gateway at " + gateway + ": " + e.getMessage(), e);
+        }
+    }
+}
