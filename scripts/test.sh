@@ -12,10 +12,12 @@ command -v mvn >/dev/null || { echo "scripts/test.sh: needs Maven (mvn not found
 
 bash scripts/install-host.sh
 
-# Tools the interop tests drive against registry-service: Debian's skopeo and podman. Test-only,
-# so not in install-host.sh. podman runs with its own config and storage under the test's temp dir.
+# Tools the tests drive, from Debian: skopeo and podman (against registry-service; podman runs with
+# its own config and storage under the test's temp dir), chromium and chromedriver (the dashboard,
+# headless), docker-compose (only to validate docker-compose.yml: no Docker engine is needed).
+# Test-only, so not in install-host.sh.
 missing=()
-for p in skopeo podman; do
+for p in skopeo podman chromium chromium-driver docker-compose; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
 if [ ${#missing[@]} -gt 0 ]; then

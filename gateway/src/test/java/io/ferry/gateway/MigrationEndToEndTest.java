@@ -226,6 +226,24 @@ class MigrationEndToEndTest {
     }
 
     @Test
+    void theDashboardStartsAMigrationAndShowsItComplete() {
+        looperOnA("ui-looper");
+        try (Dashboard page = new Dashboard(cluster.gatewayUrl())) {
+            page.startMigration("ui-looper", a.host().id(), b.host().id());
+
+            FerryCluster.await(() -> page.stateOf("ui-looper").equals("COMPLETED"), MIGRATION,
+                    () -> "the dashboard to show ui-looper COMPLETED; it shows " + page.stateOf("ui-looper"));
+            page.open("ui-looper");
+            FerryCluster.await(() -> page.text("#timeline").contains("MigrationCompleted"), Duration.ofSeconds(10),
+                    "the timeline");
+            assertThat(page.text("#timings")).contains("downtime");
+            assertThat(page.text("#hosts")).contains(b.host().id()).contains("ui-looper");
+            assertThat(page.screenshot("dashboard")).isNotEmptyFile();
+        }
+        assertThat(b.running("ui-looper")).isTrue();
+    }
+
+    @Test
     void replayRebuildsTheSameView() {
         looperOnA("replay-looper");
         String id = cluster.post("/api/migrations", request("replay-looper")).headers().firstValue("Location").orElseThrow()
