@@ -1,0 +1,78 @@
+package io.ferry.gateway;
+
+import io.ferry.core.exec.CommandResult;
+import io.ferry.core.exec.Commands;
+import io.ferry.core.json.Json;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The deployment files: docker-compose.yml parsed by a real Compose implementation (Debian's
+ * docker-compose; no Docker engine is needed or used), and the Grafana dashboard asking only for
+ * metrics Ferry's services export. Tagged host: needs docker-compose from scripts/test.sh.
+ */
+@Tag("host")
+class DeploymentFilesTest {
+    private static final Path ROOT = Path.of("..");
+    /** Metric families the services register (see MigrationMetrics, SourceCommands, TargetCommands, PullCoordinator). */
+    private static final Set<String> EXPORTED = Set.of("ferry_migrations_started_total", "ferry_migrations_completed_total",
+            "ferry_migrations_rolledback_total", "ferry_migrations_failed_total", "ferry_migrations_rejected_total",
+            "ferry_migration_downtime_seconds_bucket", "ferry_migration_stage_duration_seconds_bucket",
+            "ferry_migration_bytes_transferred_bytes_total", "ferry_checkpoint_uploaded_bytes_total",
+            "ferry_images_pulled_bytes_total", "kafka_consumer_fetch_manager_records_lag_max",
+            "ferry_checkpoint_duration_seconds_bucket", "ferry_restore_duration_seconds_bucket");
+
+    @Test
+    void composeFileIsValidAndHasEveryService() {
+        CommandResult config = Commands.run(List.of("docker-compose", "-f", ROOT.resolve("docker-compose.yml").toString(),
+                "config"), Duration.ofMinutes(1));
+        assertThat(config.exitCode()).as(config.stderr()).isZero();
+        assertThat(config.stdout()).contains("kafka:", "postgres:", "registry:", "gateway:", "prometheus:", "grafana:",
+                "host-a-checkpoints:", "host-a-restores:", "host-a-images:", "host-b-restores:", "privileged: true");
+        CommandResult services = Commands.run(List.of("docker-compose", "-f", ROOT.resolve("docker-compose.yml").toString(),
+                "config", "--services"), Duration.ofMinutes(1));
+        assertThat(services.stdout().lines().toList()).hasSize(12);
+    }
+
+    @Test
+    void aBrokenComposeFileIsRejected() throws IOException {
+        Path broken = Files.createTempFile("compose", ".yml");
+        try {
+            Files.writeString(broken, "version: \"3.8\"\nservices:\n  x:\n    image: a\n    ports: 8080\n");
+            assertThat(Commands.run(List.of("docker-compose", "-f", broken.toString(), "config", "-q"), Duration.ofMinutes(1))
+                    .exitCode()).isNotZero();
+        } finally {
+            Files.deleteIfExists(broken);
+        }
+    }
+
+    @Test
+    void theGrafanaDashboardUsesTheProvisionedDatasourceAndExportedMetrics() throws IOException {
+        JsonNode dashboard = Json.MAPPER.readTree(Files.readString(ROOT.resolve("deploy/grafana/dashboards/ferry.json")));
+        String datasources = Files.readString(ROOT.resolve("deploy/grafana/provisioning/datasources/prometheus.yml"));
+        List<String> unknown = new ArrayList<>();
+        assertThat(dashboard.path("panels").size()).isGreaterThanOrEqualTo(6);
+        for (JsonNode panel : dashboard.path("panels")) {
+            assertThat(datasources).contains("uid: " + panel.path("datasource").path("uid").asString());
+            for (JsonNode target : panel.path("targets")) {
+                String expr = target.path("expr").asString();
+                if (EXPORTED.stream().noneMatch(expr::contains)) {
+                    unknown.add(expr);
+                }
+            }
+        }
+        assertThat(unknown).as("expressions naming no metric Ferry exports").isEmpty();
+        assertThat(Files.readString(ROOT.resolve("deploy/prometheus.yml"))).contains("/actuator/prometheus");
+    }
+}
