@@ -53,6 +53,7 @@ if $need_build; then
   step "Building Ferry (mvn package)"
   mvn -B -q -ntp -DskipTests package
 fi
+bash scripts/install-cli.sh >/dev/null
 jar() { echo "$here/$1/target/$1-0.1.0-SNAPSHOT-exec.jar"; }
 ferry() { "$here/ferry" --tls-verify=false --creds "$CREDS" "$@"; }
 A=(--host-id demo-a --root "$STATE/demo-a")

@@ -27,3 +27,6 @@ fi
 
 # -ntp: no transfer progress in CI logs; verify runs unit and host tests of every module
 mvn -B -ntp verify "$@"
+
+# the ferry command, its man pages and completion, as a user's set-up would have them
+bash scripts/install-cli.sh

@@ -121,7 +121,7 @@ class MigrationEndToEndTest {
         assertThat(metrics).containsPattern("ferry_migrations_completed_total(\\{[^}]*\\})? [1-9]")
                 .containsPattern("ferry_migration_downtime_seconds_count(\\{[^}]*\\})? [1-9]")
                 .containsPattern("ferry_migration_bytes_transferred_bytes_total(\\{[^}]*\\})? [1-9]")
-                .contains("records_lag");
+                .contains("kafka_consumer_fetch_manager_records_lag_max");
     }
 
     @Test
