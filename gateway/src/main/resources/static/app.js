@@ -53,6 +53,9 @@ function hostCard(h) {
 function fillSelects() {
   const keep = (sel, values) => {
     const s = $(sel);
+    const shown = [...s.options].map((o) => o.value);
+    // Redraw only on change: replacing the options every refresh would close an open dropdown.
+    if (shown.length === values.length && shown.every((v, i) => v === values[i])) return;
     const current = s.value;
     s.replaceChildren(...values.map((v) => el('option', { value: v }, v)));
     if (values.includes(current)) s.value = current;

@@ -3,6 +3,7 @@ package io.ferry.gateway;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -49,15 +50,23 @@ final class Dashboard implements AutoCloseable {
         return driver;
     }
 
-    /** Picks the form's fields (waiting for the hosts' heartbeats to fill them) and clicks Migrate. */
+    /**
+     * Picks the form's fields (waiting for the hosts' heartbeats to fill them) and clicks Migrate.
+     * Each pick is retried: the page redraws a select's options when a heartbeat changes them.
+     */
     void startMigration(String container, String source, String target) {
-        WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(30));
-        wait.until(d -> new Select(d.findElement(By.id("source"))).getOptions().stream().anyMatch(o -> o.getAttribute("value").equals(source)));
-        new Select(driver.findElement(By.id("source"))).selectByValue(source);
-        wait.until(d -> new Select(d.findElement(By.id("container"))).getOptions().stream().anyMatch(o -> o.getAttribute("value").equals(container)));
-        new Select(driver.findElement(By.id("container"))).selectByValue(container);
-        new Select(driver.findElement(By.id("target"))).selectByValue(target);
+        choose("source", source);
+        choose("container", container);
+        choose("target", target);
         driver.findElement(By.id("start")).click();
+    }
+
+    private void choose(String select, String value) {
+        new WebDriverWait(driver, Duration.ofSeconds(30)).ignoring(StaleElementReferenceException.class).until(d -> {
+            Select s = new Select(d.findElement(By.id(select)));
+            s.selectByValue(value);
+            return value.equals(d.findElement(By.id(select)).getDomProperty("value"));
+        });
     }
 
     /**
