@@ -11,6 +11,7 @@ import io.ferry.core.events.MigrationMessage.FinalizeCommand;
 import io.ferry.core.events.MigrationMessage.RollbackCommand;
 import io.ferry.core.host.FerryEngine;
 import io.ferry.spring.host.EventPublisher;
+import io.ferry.spring.host.HostCommands;
 import io.ferry.spring.host.ProcessedCommands;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -22,7 +23,6 @@ import org.springframework.stereotype.Service;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -33,32 +33,23 @@ import java.util.Optional;
  * idempotent: a redelivered one is answered from {@link ProcessedCommands}.
  */
 @Service
-public class SourceCommands {
+public class SourceCommands extends HostCommands {
     private static final Logger log = LoggerFactory.getLogger(SourceCommands.class);
 
     private final FerryEngine engine;
-    private final EventPublisher events;
-    private final ProcessedCommands processed;
     private final MeterRegistry meters;
     private final Counter uploadedBytes;
 
     public SourceCommands(FerryEngine engine, EventPublisher events, ProcessedCommands processed, MeterRegistry meters) {
+        super(events, processed);
         this.engine = engine;
-        this.events = events;
-        this.processed = processed;
         this.meters = meters;
         this.uploadedBytes = Counter.builder("ferry.checkpoint.uploaded.bytes").baseUnit("bytes")
                 .description("Checkpoint archive bytes streamed to the registry").register(meters);
     }
 
-    public void handle(MigrationMessage.Command command) {
-        Optional<List<MigrationMessage>> done = processed.replies(command.meta().id());
-        if (done.isPresent()) {
-            log.info("{} {} was handled before: sending its replies again", command.type(), command.meta().id());
-            done.get().forEach(events::publish);
-            return;
-        }
-        List<MigrationMessage> replies = new ArrayList<>();
+    @Override
+    protected boolean carryOut(MigrationMessage.Command command, List<MigrationMessage> replies) {
         if (command instanceof CheckpointCommand c) {
             checkpoint(c, replies);
         } else if (command instanceof FinalizeCommand f) {
@@ -66,15 +57,9 @@ public class SourceCommands {
         } else if (command instanceof RollbackCommand r) {
             rollback(r, replies);
         } else {
-            log.warn("the checkpoint side does not handle {}", command.type());
-            return;
+            return false;
         }
-        processed.record(command.meta().id(), replies);
-    }
-
-    private void emit(List<MigrationMessage> replies, MigrationMessage m) {
-        events.publish(m);
-        replies.add(m);
+        return true;
     }
 
     private String host() {
@@ -104,7 +89,7 @@ public class SourceCommands {
                             uploadedBytes.increment(bytes - last);
                             last = bytes;
                             // progress is not part of the recorded replies: a redelivery does not repeat it
-                            events.publish(new MigrationMessage.UploadProgress(
+                            publish(new MigrationMessage.UploadProgress(
                                     c.meta().reply("uploaded-" + bytes, host()), bytes));
                         }
                     });

@@ -11,6 +11,7 @@ import io.ferry.core.events.MigrationMessage.RestoreCommand;
 import io.ferry.core.host.FerryEngine;
 import io.ferry.core.registry.CheckpointAnnotations;
 import io.ferry.spring.host.EventPublisher;
+import io.ferry.spring.host.HostCommands;
 import io.ferry.spring.host.ProcessedCommands;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -20,7 +21,6 @@ import org.springframework.stereotype.Service;
 
 import java.io.UncheckedIOException;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -32,43 +32,28 @@ import java.util.Optional;
  * Cancel: remove the copy this migration made, if any.
  */
 @Service
-public class TargetCommands {
+public class TargetCommands extends HostCommands {
     private static final Logger log = LoggerFactory.getLogger(TargetCommands.class);
 
     private final FerryEngine engine;
-    private final EventPublisher events;
-    private final ProcessedCommands processed;
     private final MeterRegistry meters;
 
     public TargetCommands(FerryEngine engine, EventPublisher events, ProcessedCommands processed, MeterRegistry meters) {
+        super(events, processed);
         this.engine = engine;
-        this.events = events;
-        this.processed = processed;
         this.meters = meters;
     }
 
-    public void handle(MigrationMessage.Command command) {
-        Optional<List<MigrationMessage>> done = processed.replies(command.meta().id());
-        if (done.isPresent()) {
-            log.info("{} {} was handled before: sending its replies again", command.type(), command.meta().id());
-            done.get().forEach(events::publish);
-            return;
-        }
-        List<MigrationMessage> replies = new ArrayList<>();
+    @Override
+    protected boolean carryOut(MigrationMessage.Command command, List<MigrationMessage> replies) {
         if (command instanceof RestoreCommand r) {
             restore(r, replies);
         } else if (command instanceof CancelRestoreCommand c) {
             cancel(c, replies);
         } else {
-            log.warn("the restore side does not handle {}", command.type());
-            return;
+            return false;
         }
-        processed.record(command.meta().id(), replies);
-    }
-
-    private void emit(List<MigrationMessage> replies, MigrationMessage m) {
-        events.publish(m);
-        replies.add(m);
+        return true;
     }
 
     private String host() {
