@@ -39,6 +39,15 @@ public class Hosts {
         return hosts.findById(hostId + ":" + role).filter(this::fresh).map(e -> MessageCodec.decodeHeartbeat(e.getHeartbeat()));
     }
 
+    /**
+     * The host's newest heartbeat from any of its services. They share one engine, so this is the
+     * freshest view of its containers (and the one GET /api/hosts/{id}/containers shows).
+     */
+    public Optional<HostHeartbeat> latest(String hostId) {
+        return hosts.findByHostId(hostId).stream().max(Comparator.comparing(HostEntity::getLastSeen))
+                .map(e -> MessageCodec.decodeHeartbeat(e.getHeartbeat()));
+    }
+
     public boolean fresh(HostEntity e) {
         return e.getLastSeen().plus(properties.heartbeatTtl()).isAfter(Instant.now());
     }

@@ -7,6 +7,7 @@ import io.ferry.gateway.config.GatewayProperties;
 import io.ferry.gateway.host.Hosts;
 import org.springframework.stereotype.Component;
 
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -41,13 +42,17 @@ public class Preflight {
         }
         HostHeartbeat s = source.get();
         HostHeartbeat t = target.get();
-        boolean running = s.containers().stream().anyMatch(c -> (c.name().equals(r.container()) || c.id().equals(r.container()))
+        // Containers from each host's newest beat of any service: a user who just saw the container in
+        // GET /api/hosts/{id}/containers must not be refused because this role's beat is a second older.
+        List<HostHeartbeat.RunningContainer> onSource = hosts.latest(r.sourceHost()).orElse(s).containers();
+        List<HostHeartbeat.RunningContainer> onTarget = hosts.latest(r.targetHost()).orElse(t).containers();
+        boolean running = onSource.stream().anyMatch(c -> (c.name().equals(r.container()) || c.id().equals(r.container()))
                 && c.status().equals("running"));
         if (!running) {
             return Optional.of("container " + r.container() + " is not running on " + r.sourceHost());
         }
         String name = r.options() != null && r.options().newName() != null ? r.options().newName() : r.container();
-        if (t.containers().stream().anyMatch(c -> c.name().equals(name))) {
+        if (onTarget.stream().anyMatch(c -> c.name().equals(name))) {
             return Optional.of("target host " + r.targetHost() + " already has a container named " + name);
         }
         if (!s.arch().equals(t.arch())) {
