@@ -149,8 +149,7 @@ class MigrationEndToEndTest {
         looperOnA("vol-looper", "voldata:/data");
         b.engine().volumes().create("voldata"); // the archive carries a volume of that name: restore refuses
 
-        HttpResponse<String> created = cluster.post("/api/migrations", request("vol-looper"));
-        String id = created.headers().firstValue("Location").orElseThrow().replaceFirst(".*/", "");
+        String id = started("vol-looper");
         JsonNode m = cluster.awaitMigration(id, TERMINAL, MIGRATION);
 
         assertThat(m.path("state").asString()).as(m.toString()).isEqualTo("ROLLED_BACK");
@@ -192,8 +191,7 @@ class MigrationEndToEndTest {
     @Test
     void aRestoreServiceKilledMidRestoreEndsWithExactlyOneRunningCopy() {
         looperOnA("crash-looper");
-        HttpResponse<String> created = cluster.post("/api/migrations", request("crash-looper"));
-        String id = created.headers().firstValue("Location").orElseThrow().replaceFirst(".*/", "");
+        String id = started("crash-looper");
         var restores = cluster.node("hostb").restores();
         FerryCluster.await(() -> timeline(id).contains("RestoreStarted") || timeline(id).contains("MigrationCompleted"),
                 MIGRATION, "the restore to start on B");
