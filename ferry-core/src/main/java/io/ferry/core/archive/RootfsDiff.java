@@ -23,8 +23,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * changed (read from the overlay's upper directory), {@code deleted.files} the paths it deleted
  * (overlay whiteouts: character devices 0/0). Mount points (/proc, /dev, volumes) are left out.
  *
- * <p>Not captured: lower-layer entries hidden by an opaque directory (a directory deleted and created
- * again), since Java cannot read the trusted.overlay.opaque xattr.
+ * <p>A directory deleted and created again is opaque in the upper directory: it hides what the image
+ * has inside it. deleted.files then lists those hidden image entries, so that the restored container,
+ * on a fresh overlay of the same image, sees the directory as it was (and Podman can read the archive).
  */
 public final class RootfsDiff {
     private static final LinkOption[] NOFOLLOW = {LinkOption.NOFOLLOW_LINKS};
@@ -38,8 +39,12 @@ public final class RootfsDiff {
     private RootfsDiff() {
     }
 
-    /** Null when the writable layer holds no change outside the excluded mount points. */
-    public static Captured capture(Path upper, Set<String> excludedDestinations, Path tarFile) {
+    /**
+     * Null when the writable layer holds no change outside the excluded mount points.
+     *
+     * @param lowerTopFirst the image's layer directories, as the overlay mounts them
+     */
+    public static Captured capture(Path upper, List<Path> lowerTopFirst, Set<String> excludedDestinations, Path tarFile) {
         List<String> deleted = new ArrayList<>();
         AtomicBoolean changed = new AtomicBoolean(false);
         try {
@@ -76,6 +81,7 @@ public final class RootfsDiff {
             if (!changed.get()) {
                 return null;
             }
+            deleted.addAll(hiddenByOpaqueDirs(upper, new LowerLayers(lowerTopFirst), excludedDestinations));
             try (OutputStream out = Files.newOutputStream(tarFile); TarWriter tar = new TarWriter(out)) {
                 tar.addTree("", upper, p -> excluded(upper, p, excludedDestinations) || isWhiteoutQuietly(p));
                 tar.finish();
@@ -118,6 +124,44 @@ public final class RootfsDiff {
                 }
             }
         }
+    }
+
+    /** The image entries that the upper directory's opaque directories hide, as absolute paths. */
+    private static List<String> hiddenByOpaqueDirs(Path upper, LowerLayers lower, Set<String> destinations) {
+        Set<String> opaque = OpaqueDirs.in(upper);
+        List<String> hidden = new ArrayList<>();
+        for (String dir : opaque) {
+            if (!dir.isEmpty() && !underExcluded("/" + dir, destinations)) {
+                hide(upper, dir, lower, opaque, destinations, hidden);
+            }
+        }
+        return hidden;
+    }
+
+    /**
+     * Beneath an opaque directory, overlayfs shows the upper directory alone, so the image's entries
+     * there are gone unless the upper holds the same name; a directory the upper holds again (and did
+     * not mark opaque itself) hides the image's content in turn. An upper entry of another type than
+     * the image's replaces it when rootfs-diff.tar is applied.
+     */
+    private static void hide(Path upper, String dir, LowerLayers lower, Set<String> opaque, Set<String> destinations,
+                             List<String> hidden) {
+        for (String name : lower.children(dir)) {
+            String rel = dir + "/" + name;
+            if (underExcluded("/" + rel, destinations)) {
+                continue;
+            }
+            Path mine = upper.resolve(rel);
+            if (!Files.exists(mine, NOFOLLOW)) {
+                hidden.add("/" + rel);
+            } else if (Files.isDirectory(mine, NOFOLLOW) && !opaque.contains(rel) && lower.isDirectory(rel)) {
+                hide(upper, rel, lower, opaque, destinations, hidden);
+            }
+        }
+    }
+
+    private static boolean underExcluded(String abs, Set<String> destinations) {
+        return destinations.stream().anyMatch(d -> abs.equals(d) || abs.startsWith(d + "/"));
     }
 
     private static boolean excluded(Path upper, Path p, Set<String> destinations) {

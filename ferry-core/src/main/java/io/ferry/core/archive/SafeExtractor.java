@@ -1,6 +1,7 @@
 package io.ferry.core.archive;
 
 import io.ferry.core.error.InvalidArchiveException;
+import io.ferry.core.host.FileTrees;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 
@@ -193,13 +194,16 @@ public final class SafeExtractor {
         }
     }
 
-    /** Removes whatever is at target (file or link, never following it) so we create a fresh one. */
+    /**
+     * Removes whatever is at target (never following a link) so we create a fresh one. A directory goes
+     * too: a layer or a container's writable layer may put a file where its base had a directory.
+     */
     private static void replace(Path target) throws IOException {
         if (Files.isDirectory(target, NOFOLLOW)) {
-            throw new InvalidArchiveException("archive entry \"" + target.getFileName()
-                    + "\" would replace a directory");
+            FileTrees.deleteRecursively(target);
+        } else {
+            Files.deleteIfExists(target);
         }
-        Files.deleteIfExists(target);
     }
 
     private static void applyOwnerAndMode(Path target, TarArchiveEntry entry) throws IOException {

@@ -197,7 +197,8 @@ public final class Checkpointer {
                             ArchiveSink sink, CheckpointProgress progress) throws IOException {
         Path diffTar = layout.checkpointWork().resolve("rootfs-diff.tar");
         RootfsDiff.Captured diff = options.ignoreRootfs() ? null
-                : RootfsDiff.capture(layout.upper(), mountDestinations(layout), diffTar);
+                : RootfsDiff.capture(layout.upper(), provisioner.lowerDirs(record.config()), mountDestinations(layout),
+                        diffTar);
         Map<String, Path> volumeTars = new LinkedHashMap<>();
         if (!options.ignoreVolumes()) {
             for (VolumeMount v : record.config().volumes()) {

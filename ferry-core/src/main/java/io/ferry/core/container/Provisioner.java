@@ -92,7 +92,12 @@ public final class Provisioner {
         if (!netns.exists(name)) {
             netns.create(name);
         }
-        OverlayRootfs.mount(images.lowerDirs(images.get(config.image())), store.layout(config.id()));
+        OverlayRootfs.mount(lowerDirs(config), store.layout(config.id()));
+    }
+
+    /** The image layers below the container's writable layer, top first, as its overlay mounts them. */
+    public List<Path> lowerDirs(ContainerConfig config) {
+        return images.lowerDirs(images.get(config.image()));
     }
 
     /** Removes everything of the container from this host; each step tolerates what is already gone. */

@@ -127,6 +127,17 @@ class SafeExtractorTest {
     }
 
     @Test
+    void aFileReplacesADirectoryOfTheSameName() throws IOException {
+        Path dest = tmp.resolve("dest");
+        Files.createDirectories(dest.resolve("data/old"));
+        Files.writeString(dest.resolve("data/old/file"), "from the image");
+
+        extract(tar(new TarArchiveEntry("data"), "now a file"), SafeExtractor.Links.ROOTFS);
+
+        assertThat(dest.resolve("data")).isRegularFile().hasContent("now a file");
+    }
+
+    @Test
     void hardLinksMustPointAtAnExtractedFile() {
         assertThatThrownBy(() -> extract(tar(link("h", TarConstants.LF_LINK, "etc/shadow"), ""), SafeExtractor.Links.ROOTFS))
                 .isInstanceOf(InvalidArchiveException.class)

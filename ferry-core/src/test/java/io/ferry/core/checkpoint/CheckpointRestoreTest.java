@@ -140,6 +140,29 @@ class CheckpointRestoreTest {
     }
 
     @Test
+    void aDirectoryDeletedAndMadeAgainComesBackWithoutTheImagesFiles() throws Exception {
+        TestHost a = hosts.create("opaque");
+        TestHost b = hosts.create("opaqueb");
+        // /var/www becomes an opaque directory in the writable layer; /tmp, a directory in the image, becomes a file.
+        a.run("remaker", "rm -rf /var/www /tmp; mkdir -p /var/www/assets; echo new > /var/www/index.html; "
+                + "echo file > /tmp; " + TestHost.LOOPER);
+        a.log("remaker").awaitNumberAtLeast(1, WAIT);
+        Path archive = tmp.resolve("remaker.tar.zst");
+        a.engine().checkpointer().checkpointToFile("remaker", CheckpointOptions.defaults(), archive);
+
+        b.engine().restorer().restoreFromFile(archive, RestoreOptions.defaults());
+
+        Path www = b.rootfs("remaker").resolve("var/www");
+        try (var names = Files.list(www)) {
+            assertThat(names.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("index.html", "assets");
+        }
+        assertThat(www.resolve("index.html")).hasContent("new");
+        assertThat(www.resolve("assets")).isEmptyDirectory(); // the image's assets/style.css stays hidden
+        assertThat(b.rootfs("remaker").resolve("tmp")).isRegularFile().hasContent("file");
+        b.log("remaker").awaitNumberAtLeast(a.log("remaker").last() + 2, WAIT);
+    }
+
+    @Test
     void ignoreRootfsLeavesTheChangesOut() throws Exception {
         TestHost a = hosts.create("noroot");
         TestHost b = hosts.create("norootb");

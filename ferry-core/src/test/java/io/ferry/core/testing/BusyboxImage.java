@@ -16,7 +16,7 @@ import java.util.List;
 
 /**
  * The test image: a root filesystem made from Debian's busybox-static (/bin/busybox, installed by
- * scripts/install-host.sh) with a symlink per applet, plus /etc/deleteme for rootfs-diff tests.
+ * scripts/install-host.sh) with a symlink per applet, plus /etc/deleteme and /var/www for rootfs-diff tests.
  */
 public final class BusyboxImage {
     public static final String REF = "busybox:latest";
@@ -49,6 +49,8 @@ public final class BusyboxImage {
             }
             Files.writeString(root.resolve("etc/deleteme"), "in the image\n");
             Files.writeString(root.resolve("var/www/index.html"), "hello from ferry\n");
+            Files.createDirectories(root.resolve("var/www/assets"));
+            Files.writeString(root.resolve("var/www/assets/style.css"), "body {}\n");
             Path tar = Files.createTempFile("ferry-busybox", ".tar");
             try (OutputStream out = Files.newOutputStream(tar); TarWriter w = new TarWriter(out)) {
                 w.addTree("", root, p -> false);
