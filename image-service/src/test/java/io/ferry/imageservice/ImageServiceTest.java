@@ -56,9 +56,9 @@ import java.util.concurrent.CompletableFuture;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * image-service against a real registry-service process: pulls a 3-layer image (with an OCI
- * whiteout) cold and warm, shares downloads between concurrent pulls, resumes or restarts broken
- * downloads, refuses hostile layers, and serves the engine's restore. Tagged host: whiteouts need
+ * image-service against a real registry-service process: pulls a 3-layer image (pushed by Ferry,
+ * with an OCI whiteout and an opaque directory) cold and warm, shares downloads between concurrent
+ * pulls, resumes or restarts broken downloads, refuses hostile layers, and serves the engine's restore. Tagged host: whiteouts need
  * root (mknod, trusted xattrs) and one test runs a container.
  */
 @Tag("host")
@@ -85,7 +85,8 @@ class ImageServiceTest {
         }
         byte[] data = new byte[3 << 20];
         new Random(3).nextBytes(data);
-        String config = builder.storeLayer(tar(Map.of("etc/app.conf", "answer=42\n".getBytes(), "etc/.wh.deleteme", new byte[0])),
+        String config = builder.storeLayer(tar(Map.of("etc/app.conf", "answer=42\n".getBytes(), "etc/.wh.deleteme", new byte[0],
+                        "var/www/.wh..wh..opq", new byte[0], "var/www/only.html", "only\n".getBytes())),
                 null, true);
         String payload = builder.storeLayer(tar(Map.of("opt/data.bin", data)), null, true);
         app = registry.address() + "/apps/app:1";
@@ -210,10 +211,12 @@ class ImageServiceTest {
         TestHost host = serviceFor("merged");
         assertThat(pull(app).statusCode()).isEqualTo(200);
         host.engine().containers().run(new RunRequest("reader", app, List.of("sh", "-c",
-                "cat /etc/app.conf; ls /etc/deleteme 2>&1; wc -c < /opt/data.bin; sleep 60"), List.of()));
-        host.log("reader").await(l -> l.lines().size() >= 3, Duration.ofSeconds(20), "the reader's output");
+                "cat /etc/app.conf; ls /etc/deleteme 2>&1; echo www: $(ls /var/www); wc -c < /opt/data.bin; sleep 60"),
+                List.of()));
+        host.log("reader").await(l -> l.lines().size() >= 4, Duration.ofSeconds(20), "the reader's output");
+        // /var/www was opaque in the pushed layer: the base image's index.html and assets/ stay hidden
         assertThat(host.log("reader").lines()).contains("answer=42").anyMatch(l -> l.contains("No such file"))
-                .contains(String.valueOf(3 << 20));
+                .contains("www: only.html").contains(String.valueOf(3 << 20));
     }
 
     @Test

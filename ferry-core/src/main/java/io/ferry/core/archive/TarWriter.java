@@ -16,6 +16,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Date;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Predicate;
 
 /**
@@ -31,7 +32,8 @@ public final class TarWriter implements AutoCloseable {
 
     /**
      * Writes overlayfs whiteouts (character devices 0/0, as an unpacked image layer holds them) as
-     * OCI {@code .wh.NAME} entries, for pushing a layer to a registry.
+     * OCI {@code .wh.NAME} entries, and opaque directories with a {@code .wh..wh..opq} entry, for
+     * pushing a layer to a registry.
      */
     public TarWriter withOciWhiteouts() {
         this.ociWhiteouts = true;
@@ -61,6 +63,7 @@ public final class TarWriter implements AutoCloseable {
 
     /** Adds every entry below {@code dir} as {@code prefix/relative/path}; prefix "" for the top level. */
     public void addTree(String prefix, Path dir, Predicate<Path> skip) throws IOException {
+        Set<String> opaque = ociWhiteouts ? OpaqueDirs.in(dir) : Set.of();
         Files.walkFileTree(dir, new SimpleFileVisitor<>() {
             @Override
             public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes attrs) throws IOException {
@@ -70,6 +73,9 @@ public final class TarWriter implements AutoCloseable {
                 String rel = dir.relativize(d).toString();
                 if (!rel.isEmpty() || !prefix.isEmpty()) {
                     addPath(join(prefix, rel), d);
+                }
+                if (opaque.contains(rel)) {
+                    addOpaqueMarker(join(join(prefix, rel), Whiteouts.OPAQUE), attrs);
                 }
                 return FileVisitResult.CONTINUE;
             }
@@ -128,6 +134,16 @@ public final class TarWriter implements AutoCloseable {
         if (withContent) {
             copyExactly(path, e.getSize());
         }
+        tar.closeArchiveEntry();
+    }
+
+    /** The OCI opaque-directory marker: an empty file, dated like its directory so a layer's digest is stable. */
+    private void addOpaqueMarker(String name, BasicFileAttributes dir) throws IOException {
+        TarArchiveEntry e = new TarArchiveEntry(name);
+        e.setSize(0);
+        e.setMode(0100644);
+        e.setModTime(dir.lastModifiedTime().toMillis());
+        tar.putArchiveEntry(e);
         tar.closeArchiveEntry();
     }
 
