@@ -23,8 +23,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Arrays;
 import java.util.Random;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.IntStream;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -182,6 +188,31 @@ class RegistryConformanceTest {
             assertThat(range.statusCode()).isEqualTo(206);
             assertThat(range.headers().firstValue("Content-Range")).hasValue("bytes 100-199/1000");
             assertThat(range.body()).isEqualTo(Arrays.copyOfRange(content, 100, 200));
+        }
+
+        @Test
+        void theSameNewBlobPushedConcurrentlyToManyRepositoriesLandsInEach() throws Exception {
+            byte[] content = random(200_000);
+            List<String> repos = IntStream.range(0, 8).mapToObj(i -> repo + "-" + i).toList();
+            CountDownLatch start = new CountDownLatch(1);
+            ExecutorService pool = Executors.newFixedThreadPool(repos.size());
+            try {
+                List<Future<String>> pushes = repos.stream().map(r -> pool.submit(() -> {
+                    start.await();
+                    return v2.pushBlob(r, content);
+                })).toList();
+                start.countDown();
+                for (Future<String> push : pushes) {
+                    assertThat(push.get()).isEqualTo(V2.digest(content)); // each push answered 201
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+            for (String r : repos) {
+                HttpResponse<byte[]> get = v2.sendBytes(v2.authed("/v2/" + r + "/blobs/" + V2.digest(content), V2.pull(r)).GET());
+                assertThat(get.statusCode()).isEqualTo(200);
+                assertThat(get.body()).isEqualTo(content);
+            }
         }
 
         @Test

@@ -23,12 +23,6 @@ public class BlobEntity {
     protected BlobEntity() {
     }
 
-    public BlobEntity(String digest, long size) {
-        this.digest = digest;
-        this.size = size;
-        this.createdAt = Instant.now();
-    }
-
     public String getDigest() {
         return digest;
     }

@@ -15,6 +15,16 @@ public interface BlobRepository extends JpaRepository<BlobEntity, String> {
               select 1 from ManifestReferenceEntity r where r.digest = b.digest)""")
     List<BlobEntity> findUnreferencedBefore(Instant before);
 
+    /**
+     * Records a stored blob; a concurrent upload of the same content may have recorded it first, which
+     * is no error (a failed insert would abort the whole PostgreSQL transaction).
+     */
+    @Modifying
+    @Query(value = """
+            insert into blob (digest, size, created_at) values (:digest, :size, :createdAt)
+            on conflict (digest) do nothing""", nativeQuery = true)
+    int insertIfAbsent(String digest, long size, Instant createdAt);
+
     @Modifying
     @Query("delete from BlobEntity b where b.digest = :digest")
     int deleteByDigest(String digest);

@@ -5,11 +5,11 @@ import io.ferry.registry.error.RegistryException;
 import io.ferry.registry.repository.RepositoryEntity;
 import io.ferry.registry.storage.BlobFiles;
 import io.ferry.registry.storage.Digests;
-import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
 import java.nio.file.Path;
+import java.time.Instant;
 
 /** Blobs as a repository sees them: a blob is visible in a repository once linked to it. */
 @Service
@@ -42,24 +42,16 @@ public class Blobs {
         return links.existsByRepositoryIdAndDigest(repo.getId(), digest) && files.exists(digest);
     }
 
-    /** Records a stored blob and links it to the repository. */
+    /** Records a stored blob and links it to the repository; concurrent uploads of the same content all succeed. */
     @Transactional
     public void register(RepositoryEntity repo, String digest, long size) {
-        if (!blobs.existsById(digest)) {
-            try {
-                blobs.saveAndFlush(new BlobEntity(digest, size));
-            } catch (DataIntegrityViolationException raced) {
-                // another upload of the same content won: the row is there
-            }
-        }
+        blobs.insertIfAbsent(digest, size, Instant.now());
         link(repo, digest);
     }
 
     @Transactional
     public void link(RepositoryEntity repo, String digest) {
-        if (!links.existsByRepositoryIdAndDigest(repo.getId(), digest)) {
-            links.save(new RepositoryBlobEntity(repo.getId(), digest));
-        }
+        links.linkIfAbsent(repo.getId(), digest, Instant.now());
     }
 
     @Transactional

@@ -28,10 +28,4 @@ public class RepositoryBlobEntity {
 
     protected RepositoryBlobEntity() {
     }
-
-    public RepositoryBlobEntity(Long repositoryId, String digest) {
-        this.repositoryId = repositoryId;
-        this.digest = digest;
-        this.createdAt = Instant.now();
-    }
 }
