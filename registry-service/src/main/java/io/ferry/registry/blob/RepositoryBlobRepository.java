@@ -19,8 +19,4 @@ public interface RepositoryBlobRepository extends JpaRepository<RepositoryBlobEn
     @Modifying
     @Query("delete from RepositoryBlobEntity l where l.repositoryId = :repositoryId and l.digest = :digest")
     int unlink(Long repositoryId, String digest);
-
-    @Modifying
-    @Query("delete from RepositoryBlobEntity l where l.digest = :digest")
-    int unlinkEverywhere(String digest);
 }

@@ -2,7 +2,6 @@ package io.ferry.registry.gc;
 
 import io.ferry.registry.blob.BlobEntity;
 import io.ferry.registry.blob.BlobRepository;
-import io.ferry.registry.blob.RepositoryBlobRepository;
 import io.ferry.registry.config.RegistryProperties;
 import io.ferry.registry.storage.BlobFiles;
 import io.ferry.registry.upload.UploadSessionEntity;
@@ -24,16 +23,14 @@ public class GarbageCollector {
     private static final Logger log = LoggerFactory.getLogger(GarbageCollector.class);
 
     private final BlobRepository blobs;
-    private final RepositoryBlobRepository links;
     private final UploadSessionRepository sessions;
     private final BlobFiles files;
     private final RegistryProperties properties;
     private final TransactionTemplate tx;
 
-    public GarbageCollector(BlobRepository blobs, RepositoryBlobRepository links, UploadSessionRepository sessions,
+    public GarbageCollector(BlobRepository blobs, UploadSessionRepository sessions,
                             BlobFiles files, RegistryProperties properties, TransactionTemplate tx) {
         this.blobs = blobs;
-        this.links = links;
         this.sessions = sessions;
         this.files = files;
         this.properties = properties;
@@ -55,10 +52,8 @@ public class GarbageCollector {
     public Result collect(Instant now) {
         int removedBlobs = 0;
         for (BlobEntity b : blobs.findUnreferencedBefore(now.minus(properties.gc().blobGrace()))) {
-            Integer n = tx.execute(s -> {
-                links.unlinkEverywhere(b.getDigest());
-                return blobs.deleteByDigest(b.getDigest());
-            });
+            // the blob's repository links go with it (on delete cascade)
+            Integer n = tx.execute(s -> blobs.deleteByDigest(b.getDigest()));
             if (n != null && n > 0) {
                 files.delete(b.getDigest());
                 removedBlobs++;
