@@ -13,12 +13,7 @@ import io.ferry.core.testing.TestHosts;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -32,18 +27,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * it, and the looper counts on.
  */
 @Tag("host")
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "ferry.registry.auth.users.ferry=secret", "ferry.registry.gc.interval=1h"})
-class CheckpointArtifactTest {
-    static final Path DATA = RegistryConformanceTest.tempDir();
-
-    @DynamicPropertySource
-    static void dataDir(DynamicPropertyRegistry registry) {
-        registry.add("ferry.registry.data-dir", DATA::toString);
-    }
-
-    @LocalServerPort
-    int port;
+class CheckpointArtifactTest extends RegistryServerTest {
     @RegisterExtension
     final TestHosts hosts = new TestHosts();
 

@@ -19,7 +19,6 @@ import java.net.Socket;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -44,19 +43,12 @@ import static org.assertj.core.api.Assertions.assertThat;
         "ferry.registry.limits.max-manifest-size=64KB",
         "ferry.registry.gc.interval=1h"})
 class RegistryConformanceTest {
-    static final Path DATA = tempDir();
+    // its own data directory: its garbage collection test deletes blob files its own database finds unreferenced
+    static final Path DATA = RegistryServerTest.tempDir();
 
     @DynamicPropertySource
     static void dataDir(DynamicPropertyRegistry registry) {
         registry.add("ferry.registry.data-dir", DATA::toString);
-    }
-
-    static Path tempDir() {
-        try {
-            return Files.createTempDirectory("ferry-registry-test");
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     @LocalServerPort

@@ -10,10 +10,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -32,18 +28,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * root and skopeo + podman (scripts/test.sh installs them).
  */
 @Tag("host")
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "ferry.registry.auth.users.ferry=secret", "ferry.registry.gc.interval=1h"})
-class RegistryInteropTest {
-    static final Path DATA = RegistryConformanceTest.tempDir();
-
-    @DynamicPropertySource
-    static void dataDir(DynamicPropertyRegistry registry) {
-        registry.add("ferry.registry.data-dir", DATA::toString);
-    }
-
-    @LocalServerPort
-    int port;
+class RegistryInteropTest extends RegistryServerTest {
     Path work;
 
     @BeforeEach

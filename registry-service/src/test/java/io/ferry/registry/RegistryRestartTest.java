@@ -15,7 +15,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** Upload sessions (and everything else) live in PostgreSQL and on disk: they survive a restart. */
 class RegistryRestartTest {
-    private final Path data = RegistryConformanceTest.tempDir();
+    private final Path data = RegistryServerTest.tempDir();
     private ConfigurableApplicationContext context;
 
     private V2 start() {
