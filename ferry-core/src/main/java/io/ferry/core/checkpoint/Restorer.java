@@ -132,8 +132,9 @@ public final class Restorer {
                 runtime.restore(target.id(), layout.bundle(), new RestoreRequest(archive.imagesDir(),
                         criuWork, options.tcpEstablished()), layout.log(), settings.restoreTimeout());
                 Duration runtimeDuration = Duration.ofNanos(System.nanoTime() - restoreStart);
-                ContainerRecord record = new ContainerRecord(target, ContainerState.RUNNING, Instant.now(), null,
-                        false, source);
+                // tied to the image it was restored onto, as a container that ran here is to the one it ran on
+                ContainerRecord record = new ContainerRecord(target.onImage(image.id()), ContainerState.RUNNING,
+                        Instant.now(), null, false, source);
                 store.save(record);
                 RestoreStatistics stats = readStats(criuWork.resolve("stats-restore"));
                 FileTrees.deleteRecursively(criuWork);

@@ -95,9 +95,12 @@ public final class Provisioner {
         OverlayRootfs.mount(lowerDirs(config), store.layout(config.id()));
     }
 
-    /** The image layers below the container's writable layer, top first, as its overlay mounts them. */
+    /**
+     * The image layers below the container's writable layer, top first, as its overlay mounts them:
+     * by image id, since the name may have moved to another image since (a pull of a newer one).
+     */
     public List<Path> lowerDirs(ContainerConfig config) {
-        return images.lowerDirs(images.get(config.image()));
+        return images.lowerDirs(images.get(config.imageId()));
     }
 
     /** Removes everything of the container from this host; each step tolerates what is already gone. */

@@ -1,6 +1,8 @@
 package io.ferry.core.checkpoint;
 
+import io.ferry.core.archive.TarWriter;
 import io.ferry.core.container.ContainerRecord;
+import io.ferry.core.testing.BusyboxImage;
 import io.ferry.core.testing.ContainerLog;
 import io.ferry.core.testing.TestHost;
 import io.ferry.core.testing.TestHosts;
@@ -9,6 +11,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -147,6 +153,9 @@ class CheckpointRestoreTest {
         a.run("remaker", "rm -rf /var/www /tmp; mkdir -p /var/www/assets; echo new > /var/www/index.html; "
                 + "echo file > /tmp; " + TestHost.LOOPER);
         a.log("remaker").awaitNumberAtLeast(1, WAIT);
+        // The image's name moves to another image (as a pull of a newer one does): the checkpoint must
+        // still read the layers the container runs on.
+        a.engine().images().register(BusyboxImage.REF, List.of(a.engine().images().storeLayer(otherLayer())));
         Path archive = tmp.resolve("remaker.tar.zst");
         a.engine().checkpointer().checkpointToFile("remaker", CheckpointOptions.defaults(), archive);
 
@@ -160,6 +169,16 @@ class CheckpointRestoreTest {
         assertThat(www.resolve("assets")).isEmptyDirectory(); // the image's assets/style.css stays hidden
         assertThat(b.rootfs("remaker").resolve("tmp")).isRegularFile().hasContent("file");
         b.log("remaker").awaitNumberAtLeast(a.log("remaker").last() + 2, WAIT);
+    }
+
+    /** A one-file image layer. */
+    private static InputStream otherLayer() throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (TarWriter tar = new TarWriter(out)) {
+            tar.addBytes("etc/other-image", "another image\n".getBytes());
+            tar.finish();
+        }
+        return new ByteArrayInputStream(out.toByteArray());
     }
 
     @Test
