@@ -1,7 +1,6 @@
 package io.ferry.core.events;
 
 import java.time.Instant;
-import java.util.UUID;
 
 /**
  * The header every message carries: a unique id (consumers deduplicate on it), the migration it
@@ -11,13 +10,10 @@ import java.util.UUID;
 public record Meta(String id, String migrationId, String hostId, Instant at, int schemaVersion) {
     public static final int VERSION = 1;
 
-    public static Meta of(String migrationId, String hostId) {
-        return new Meta(UUID.randomUUID().toString(), migrationId, hostId, Instant.now(), VERSION);
-    }
-
     /**
-     * The id of a reply to a command, derived from the command's id: handling a redelivered
-     * command yields the same ids, so the reply is recorded once however often it is sent.
+     * The header of a message caused by this one (a host's reply to a command, the coordinator's
+     * decision on an event): its id derives from this id, so handling a redelivered message yields
+     * the same ids and what it causes is recorded once however often it is sent.
      */
     public Meta reply(String kind, String fromHost) {
         return new Meta(id + "/" + kind, migrationId, fromHost, Instant.now(), VERSION);

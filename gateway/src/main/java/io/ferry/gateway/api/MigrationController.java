@@ -8,6 +8,7 @@ import io.ferry.gateway.eventlog.EventLog;
 import io.ferry.gateway.migration.Migration;
 import io.ferry.gateway.migration.MigrationCoordinator;
 import io.ferry.gateway.migration.MigrationRepository;
+import io.ferry.gateway.migration.MigrationPolicy;
 import io.ferry.gateway.migration.MigrationState;
 import io.ferry.core.json.Json;
 import jakarta.validation.Valid;
@@ -50,7 +51,7 @@ public class MigrationController {
     public ResponseEntity<MigrationView> start(@Valid @RequestBody MigrationRequest request) {
         String id = request.id() != null ? request.id() : UUID.randomUUID().toString();
         MigrationMessage.MigrateRequested r = new MigrationMessage.MigrateRequested(
-                new Meta(id + "/requested", id, "gateway", Instant.now(), Meta.VERSION), request.container(),
+                new Meta(id + "/requested", id, MigrationPolicy.GATEWAY, Instant.now(), Meta.VERSION), request.container(),
                 request.sourceHost(), request.targetHost(), new MigrationOptions(Boolean.TRUE.equals(request.keep()),
                 Boolean.TRUE.equals(request.tcpEstablished()), request.newName()));
         coordinator.submit(r);
@@ -94,7 +95,7 @@ public class MigrationController {
             throw new ConflictProblem("migration " + id + " has ended (" + m.getState() + ")", URI.create("/api/migrations/" + id));
         }
         coordinator.submit(new MigrationMessage.MigrationCancelRequested(
-                new Meta(id + "/cancel", id, "gateway", Instant.now(), Meta.VERSION)));
+                new Meta(id + "/cancel", id, MigrationPolicy.GATEWAY, Instant.now(), Meta.VERSION)));
         return ResponseEntity.accepted().body(MigrationView.of(find(id)));
     }
 

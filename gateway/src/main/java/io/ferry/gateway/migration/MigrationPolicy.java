@@ -1,6 +1,5 @@
 package io.ferry.gateway.migration;
 
-import io.ferry.core.events.Meta;
 import io.ferry.core.events.MigrationMessage;
 import io.ferry.core.events.MigrationMessage.CancelRestoreCommand;
 import io.ferry.core.events.MigrationMessage.CheckpointCommand;
@@ -35,7 +34,7 @@ import java.util.Optional;
  * rolls back, and the source restores from its own checkpoint if it had stopped.
  */
 public final class MigrationPolicy {
-    static final String GATEWAY = "gateway";
+    public static final String GATEWAY = "gateway";
 
     /** What the policy needs from outside: the preflight, and where a migration's archive goes. */
     public interface Context {
@@ -55,11 +54,11 @@ public final class MigrationPolicy {
         if (msg instanceof MigrateRequested r) {
             Optional<String> refusal = ctx.preflight(r);
             if (refusal.isPresent()) {
-                return List.of(new MigrationRejected(meta(msg, "rejected", GATEWAY), refusal.get()));
+                return List.of(new MigrationRejected(msg.meta().reply("rejected", GATEWAY), refusal.get()));
             }
             String archive = ctx.archiveFor(m.getId());
-            return List.of(new MigrationAccepted(meta(msg, "accepted", GATEWAY), archive),
-                    new CheckpointCommand(meta(msg, "checkpoint", m.getSourceHost()), m.getContainer(), archive,
+            return List.of(new MigrationAccepted(msg.meta().reply("accepted", GATEWAY), archive),
+                    new CheckpointCommand(msg.meta().reply("checkpoint", m.getSourceHost()), m.getContainer(), archive,
                             m.isKeepSource(), m.isTcpEstablished()));
         }
         boolean checkpointing = before == MigrationState.CHECKPOINTING || before == MigrationState.UPLOADING;
@@ -67,18 +66,18 @@ public final class MigrationPolicy {
             if (m.isCancelRequested()) {
                 return List.of(rollback(m, msg));
             }
-            return List.of(new RestoreCommand(meta(msg, "restore", m.getTargetHost()), m.getArchive(), m.getNewName(),
+            return List.of(new RestoreCommand(msg.meta().reply("restore", m.getTargetHost()), m.getArchive(), m.getNewName(),
                     m.isTcpEstablished()));
         }
         if (msg instanceof CheckpointFailed f && checkpointing) {
             return f.containerRunning()
-                    ? List.of(new MigrationFailed(meta(msg, "failed", GATEWAY), "checkpoint failed on "
+                    ? List.of(new MigrationFailed(msg.meta().reply("failed", GATEWAY), "checkpoint failed on "
                     + m.getSourceHost() + ": " + f.reason() + " (the container runs on " + m.getSourceHost() + ")"))
                     : List.of(rollback(m, msg));
         }
         if (msg instanceof RestoreCompleted && before == MigrationState.RESTORING) {
             return m.isKeepSource() ? List.of(completed(m, msg))
-                    : List.of(new FinalizeCommand(meta(msg, "finalize", m.getSourceHost()), m.getContainer()));
+                    : List.of(new FinalizeCommand(msg.meta().reply("finalize", m.getSourceHost()), m.getContainer()));
         }
         if (msg instanceof RestoreFailed && before == MigrationState.RESTORING) {
             return List.of(rollback(m, msg)); // a failed restore removed what it made on the target
@@ -91,13 +90,13 @@ public final class MigrationPolicy {
         }
         if (msg instanceof RolledBack r && before == MigrationState.ROLLING_BACK) {
             return r.containerRunning()
-                    ? List.of(new MigrationRolledBack(meta(msg, "rolled-back", GATEWAY), m.getError() == null
+                    ? List.of(new MigrationRolledBack(msg.meta().reply("rolled-back", GATEWAY), m.getError() == null
                     ? "rolled back" : m.getError()))
-                    : List.of(new MigrationFailed(meta(msg, "failed", GATEWAY), "rollback ended without the container"
+                    : List.of(new MigrationFailed(msg.meta().reply("failed", GATEWAY), "rollback ended without the container"
                     + " running on " + m.getSourceHost() + "; restore it from " + m.getArchive()));
         }
         if (msg instanceof RollbackFailed f && before == MigrationState.ROLLING_BACK) {
-            return List.of(new MigrationFailed(meta(msg, "failed", GATEWAY), "rollback failed on " + m.getSourceHost()
+            return List.of(new MigrationFailed(msg.meta().reply("failed", GATEWAY), "rollback failed on " + m.getSourceHost()
                     + ": " + f.reason() + "; the container can be restored from " + m.getArchive()));
         }
         if (msg instanceof MigrationCancelRequested && before == MigrationState.RESTORING) {
@@ -108,7 +107,7 @@ public final class MigrationPolicy {
                 case REQUESTED, CHECKPOINTING, UPLOADING -> List.of(rollback(m, msg));
                 case RESTORING -> List.of(cancelRestore(m, msg)); // the source waits until the target confirms
                 case FINALIZING -> List.of(completed(m, msg)); // the container runs on the target already
-                case ROLLING_BACK -> List.of(new MigrationFailed(meta(msg, "failed", GATEWAY), "rollback did not finish"
+                case ROLLING_BACK -> List.of(new MigrationFailed(msg.meta().reply("failed", GATEWAY), "rollback did not finish"
                         + " in time; the container can be restored from " + m.getArchive()));
                 default -> List.of();
             };
@@ -117,11 +116,11 @@ public final class MigrationPolicy {
     }
 
     private static RollbackCommand rollback(Migration m, MigrationMessage cause) {
-        return new RollbackCommand(meta(cause, "rollback", m.getSourceHost()), m.getContainer(), m.getArchive());
+        return new RollbackCommand(cause.meta().reply("rollback", m.getSourceHost()), m.getContainer(), m.getArchive());
     }
 
     private static CancelRestoreCommand cancelRestore(Migration m, MigrationMessage cause) {
-        return new CancelRestoreCommand(meta(cause, "cancel-restore", m.getTargetHost()), m.getArchive(), m.getNewName());
+        return new CancelRestoreCommand(cause.meta().reply("cancel-restore", m.getTargetHost()), m.getArchive(), m.getNewName());
     }
 
     private static MigrationCompleted completed(Migration m, MigrationMessage cause) {
@@ -134,12 +133,7 @@ public final class MigrationPolicy {
         } else {
             downtime = -1;
         }
-        return new MigrationCompleted(meta(cause, "completed", GATEWAY), downtime,
+        return new MigrationCompleted(cause.meta().reply("completed", GATEWAY), downtime,
                 at.toEpochMilli() - m.getRequestedAt().toEpochMilli());
-    }
-
-    /** A decision's header: its id derives from the message that caused it, so it is made once. */
-    private static Meta meta(MigrationMessage cause, String kind, String host) {
-        return new Meta(cause.meta().id() + "/" + kind, cause.meta().migrationId(), host, Instant.now(), Meta.VERSION);
     }
 }

@@ -10,7 +10,6 @@ import org.springframework.stereotype.Component;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.EnumSet;
 
 /** Times out migrations stuck in a state; the coordinator then rolls back (or completes a finalize). */
 @Component
@@ -30,14 +29,13 @@ public class MigrationTimeouts {
     @Scheduled(fixedDelayString = "${ferry.gateway.timeout-check-interval:1s}")
     public void check() {
         Instant now = Instant.now();
-        for (Migration m : migrations.findByStateIn(EnumSet.complementOf(EnumSet.of(MigrationState.COMPLETED,
-                MigrationState.ROLLED_BACK, MigrationState.FAILED)))) {
+        for (Migration m : migrations.findByStateIn(MigrationState.active())) {
             Duration limit = limit(m.getState());
             if (m.getStateEnteredAt().plus(limit).isBefore(now)) {
                 log.warn("migration {} has been {} for more than {}", m.getId(), m.getState(), limit);
                 // one timeout per stay in a state: the id repeats if the check fires again
                 Meta meta = new Meta(m.getId() + "/timeout/" + m.getState() + "/" + m.getStateEnteredAt().toEpochMilli(),
-                        m.getId(), "gateway", now, Meta.VERSION);
+                        m.getId(), MigrationPolicy.GATEWAY, now, Meta.VERSION);
                 coordinator.submit(new MigrationMessage.MigrationTimedOut(meta, m.getState().name()));
             }
         }
