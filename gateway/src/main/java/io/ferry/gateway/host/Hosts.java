@@ -34,18 +34,19 @@ public class Hosts {
         }
     }
 
-    /** The host's latest heartbeat of that role, if it is fresh. */
-    public Optional<HostHeartbeat> up(String hostId, String role) {
-        return hosts.findById(hostId + ":" + role).filter(this::fresh).map(e -> MessageCodec.decodeHeartbeat(e.getHeartbeat()));
+    /**
+     * A host whose service of some role is up: that service's heartbeat, and the host's newest one
+     * from any service. Its services share one engine, so the newest is the freshest view of its
+     * containers (the one GET /api/hosts/{id}/containers shows).
+     */
+    public record Up(HostHeartbeat service, HostHeartbeat newest) {
     }
 
-    /**
-     * The host's newest heartbeat from any of its services. They share one engine, so this is the
-     * freshest view of its containers (and the one GET /api/hosts/{id}/containers shows).
-     */
-    public Optional<HostHeartbeat> latest(String hostId) {
-        return hosts.findByHostId(hostId).stream().max(Comparator.comparing(HostEntity::getLastSeen))
-                .map(e -> MessageCodec.decodeHeartbeat(e.getHeartbeat()));
+    /** The host, if its service of that role has beaten within the TTL. */
+    public Optional<Up> up(String hostId, String role) {
+        List<HostEntity> entities = hosts.findByHostId(hostId);
+        return entities.stream().filter(e -> e.getRole().equals(role) && fresh(e)).findFirst()
+                .map(e -> new Up(MessageCodec.decodeHeartbeat(e.getHeartbeat()), newest(entities)));
     }
 
     public boolean fresh(HostEntity e) {
@@ -79,8 +80,12 @@ public class Hosts {
         for (HostEntity e : entities) {
             services.put(e.getRole(), new ServiceView(e.getRole(), fresh(e), e.getLastSeen()));
         }
-        HostEntity newest = entities.stream().max(Comparator.comparing(HostEntity::getLastSeen)).orElseThrow();
         boolean up = services.values().stream().anyMatch(ServiceView::up);
-        return new HostView(id, up, services, MessageCodec.decodeHeartbeat(newest.getHeartbeat()));
+        return new HostView(id, up, services, newest(entities));
+    }
+
+    private static HostHeartbeat newest(List<HostEntity> entities) {
+        HostEntity newest = entities.stream().max(Comparator.comparing(HostEntity::getLastSeen)).orElseThrow();
+        return MessageCodec.decodeHeartbeat(newest.getHeartbeat());
     }
 }

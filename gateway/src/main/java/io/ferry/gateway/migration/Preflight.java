@@ -30,22 +30,22 @@ public class Preflight {
         if (r.sourceHost().equals(r.targetHost())) {
             return Optional.of("source and target are the same host (" + r.sourceHost() + ")");
         }
-        Optional<HostHeartbeat> source = hosts.up(r.sourceHost(), "checkpoint");
+        Optional<Hosts.Up> source = hosts.up(r.sourceHost(), "checkpoint");
         if (source.isEmpty()) {
             return Optional.of("source host " + r.sourceHost() + " is down: no heartbeat from its checkpoint-service in the last "
                     + properties.heartbeatTtl().toSeconds() + "s");
         }
-        Optional<HostHeartbeat> target = hosts.up(r.targetHost(), "restore");
+        Optional<Hosts.Up> target = hosts.up(r.targetHost(), "restore");
         if (target.isEmpty()) {
             return Optional.of("target host " + r.targetHost() + " is down: no heartbeat from its restore-service in the last "
                     + properties.heartbeatTtl().toSeconds() + "s");
         }
-        HostHeartbeat s = source.get();
-        HostHeartbeat t = target.get();
+        HostHeartbeat s = source.get().service();
+        HostHeartbeat t = target.get().service();
         // Containers from each host's newest beat of any service: a user who just saw the container in
         // GET /api/hosts/{id}/containers must not be refused because this role's beat is a second older.
-        List<HostHeartbeat.RunningContainer> onSource = hosts.latest(r.sourceHost()).orElse(s).containers();
-        List<HostHeartbeat.RunningContainer> onTarget = hosts.latest(r.targetHost()).orElse(t).containers();
+        List<HostHeartbeat.RunningContainer> onSource = source.get().newest().containers();
+        List<HostHeartbeat.RunningContainer> onTarget = target.get().newest().containers();
         boolean running = onSource.stream().anyMatch(c -> (c.name().equals(r.container()) || c.id().equals(r.container()))
                 && c.status().equals("running"));
         if (!running) {
