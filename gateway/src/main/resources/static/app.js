@@ -96,12 +96,19 @@ function row(m) {
   return r;
 }
 
+// Events come in bursts (a new stream first replays the migration's history): one redraw per burst.
+let redrawPending = null;
+function redrawSoon() {
+  if (redrawPending) return;
+  redrawPending = setTimeout(() => { redrawPending = null; refreshMigrations().catch(() => {}); }, 200);
+}
+
 // Live progress: each message of a moving migration arrives as a Server-Sent Event.
 function follow(id) {
   if (streams.has(id)) return;
   const source = new EventSource(`/api/migrations/${id}/events`);
   streams.set(id, source);
-  const update = () => { refreshMigrations().catch(() => {}); };
+  const update = redrawSoon;
   ['CheckpointStarted', 'CheckpointDumped', 'UploadProgress', 'CheckpointCompleted', 'RestoreStarted',
     'RestoreCompleted', 'SourceFinalized', 'RolledBack', 'RestoreFailed', 'CheckpointFailed'].forEach((t) => source.addEventListener(t, update));
   ['MigrationCompleted', 'MigrationRolledBack', 'MigrationFailed', 'MigrationRejected'].forEach((t) =>
