@@ -4,6 +4,7 @@ import io.ferry.core.exec.CommandResult;
 import io.ferry.core.exec.CommandTimeoutException;
 import io.ferry.core.exec.Commands;
 import io.ferry.core.host.FileTrees;
+import io.ferry.core.host.HostFacts;
 import io.ferry.core.json.Json;
 
 import java.io.IOException;
@@ -41,7 +42,7 @@ public final class CriuSelfTest {
     }
 
     public static Result cachedOrRun(Path binary, String version) {
-        String kernel = kernelRelease();
+        String kernel = HostFacts.kernel();
         Path cache = CACHE_DIR.resolve("criu-selftest.json");
         if (Files.isRegularFile(cache)) {
             try {
@@ -106,14 +107,6 @@ public final class CriuSelfTest {
                 victim.destroyForcibly();
             }
             clean(dir);
-        }
-    }
-
-    static String kernelRelease() {
-        try {
-            return Files.readString(Path.of("/proc/sys/kernel/osrelease")).strip();
-        } catch (IOException e) {
-            return System.getProperty("os.version");
         }
     }
 

@@ -11,6 +11,7 @@ import io.ferry.core.container.Provisioner;
 import io.ferry.core.criu.Criu;
 import io.ferry.core.criu.CriuSelfTest;
 import io.ferry.core.error.ConflictException;
+import io.ferry.core.exec.Memoized;
 import io.ferry.core.image.Image;
 import io.ferry.core.image.ImageStore;
 import io.ferry.core.network.NetworkNamespaces;
@@ -65,7 +66,7 @@ public final class FerryEngine {
     private FerryEngine(Host host, EngineSettings settings, Map<String, String> env) {
         this.host = host;
         this.settings = settings;
-        this.criu = memoize(() -> CriuSelfTest.discover(env));
+        this.criu = Memoized.of(() -> CriuSelfTest.discover(env));
         this.images = new ImageStore(host.images(), settings.archiveLimits());
         this.registries = RegistryClients.fromEnvironment(env);
         this.puller = new ImagePuller(images, registries, host.images().resolve("downloads"));
@@ -237,25 +238,5 @@ public final class FerryEngine {
                             + c.id() + ": volume is being used");
                 });
         volumes.remove(name);
-    }
-
-    private static <T> Supplier<T> memoize(Supplier<T> supplier) {
-        return new Supplier<>() {
-            private volatile T value;
-
-            @Override
-            public T get() {
-                T v = value;
-                if (v == null) {
-                    synchronized (this) {
-                        if (value == null) {
-                            value = supplier.get();
-                        }
-                        v = value;
-                    }
-                }
-                return v;
-            }
-        };
     }
 }

@@ -7,6 +7,7 @@ import io.ferry.core.error.ToolFailedException;
 import io.ferry.core.exec.CommandResult;
 import io.ferry.core.exec.CommandTimeoutException;
 import io.ferry.core.exec.Commands;
+import io.ferry.core.exec.Memoized;
 import io.ferry.core.json.Json;
 import tools.jackson.databind.JsonNode;
 
@@ -26,13 +27,13 @@ public final class RuncRuntime implements OciRuntime {
     private final Path runc;
     private final Path stateDir;
     private final Supplier<Criu> criu; // discovered on first checkpoint/restore: run and ps do not need it
-    private final String version;
+    private final Supplier<String> version; // asked for by checkpoints and heartbeats only: not every command runs runc --version
 
     public RuncRuntime(Path runc, Path stateDir, Supplier<Criu> criu) {
         this.runc = runc;
         this.stateDir = stateDir;
         this.criu = criu;
-        this.version = readVersion(runc);
+        this.version = Memoized.of(() -> readVersion(runc));
     }
 
     public static Path locate(Map<String, String> env) {
@@ -56,7 +57,7 @@ public final class RuncRuntime implements OciRuntime {
 
     @Override
     public String version() {
-        return version;
+        return version.get();
     }
 
     /** runc's global flags: our state dir and a per-call log of runc's own errors. */
