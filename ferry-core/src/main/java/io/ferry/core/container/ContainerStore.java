@@ -94,8 +94,9 @@ public final class ContainerStore {
         return list().stream().filter(c -> c.config().imageId().equals(imageId)).findFirst();
     }
 
-    public boolean nameInUse(String name) {
-        return list().stream().anyMatch(r -> r.name().equals(name));
+    /** By exact name only: a name that happens to look like another container's id is still free. */
+    public Optional<ContainerRecord> findByName(String name) {
+        return list().stream().filter(r -> r.name().equals(name)).findFirst();
     }
 
     public boolean idExists(String id) {

@@ -71,7 +71,7 @@ public final class Containers {
     }
 
     public void checkNameFree(String name) {
-        store.find(name).filter(r -> r.name().equals(name)).ifPresent(r -> {
+        store.findByName(name).ifPresent(r -> {
             throw new ConflictException("the container name \"" + name + "\" is already in use by " + r.id()
                     + ". You have to remove that container to be able to reuse that name: that name is already in use");
         });
