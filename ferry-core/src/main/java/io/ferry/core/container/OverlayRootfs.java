@@ -1,6 +1,7 @@
 package io.ferry.core.container;
 
 import io.ferry.core.exec.Commands;
+import io.ferry.core.host.Mounts;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -42,12 +43,6 @@ public final class OverlayRootfs {
     }
 
     public static boolean isMounted(Path mountpoint) {
-        try {
-            String target = mountpoint.toAbsolutePath().normalize().toString();
-            return Files.readAllLines(Path.of("/proc/self/mountinfo")).stream()
-                    .map(l -> l.split(" ")).anyMatch(f -> f.length > 4 && f[4].equals(target));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return Mounts.isMountPoint(mountpoint);
     }
 }

@@ -22,14 +22,23 @@ public final class Mounts {
     private Mounts() {
     }
 
-    public static List<String> below(Path dir) {
-        String prefix = dir.toAbsolutePath().normalize() + "/";
+    /** Every mount point of this mount namespace (the fifth field of /proc/self/mountinfo). */
+    public static List<String> mountPoints() {
         try {
-            return Files.readAllLines(Path.of("/proc/self/mountinfo")).stream().map(l -> l.split(" ")[4])
-                    .filter(m -> m.startsWith(prefix)).distinct().toList();
+            return Files.readAllLines(Path.of("/proc/self/mountinfo")).stream().map(l -> l.split(" "))
+                    .filter(f -> f.length > 4).map(f -> f[4]).toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    public static boolean isMountPoint(Path path) {
+        return mountPoints().contains(path.toAbsolutePath().normalize().toString());
+    }
+
+    public static List<String> below(Path dir) {
+        String prefix = dir.toAbsolutePath().normalize() + "/";
+        return mountPoints().stream().filter(m -> m.startsWith(prefix)).distinct().toList();
     }
 
     /** Unmounts everything below {@code dir}, deepest first; lazily where a mount is still busy. */
@@ -41,8 +50,9 @@ public final class Mounts {
                 Commands.check("unmounting " + m, List.of("umount", "-l", m), QUICK);
             }
         }
-        if (!below(dir).isEmpty()) {
-            throw new ToolFailedException("mounts remain below " + dir, below(dir));
+        List<String> left = below(dir);
+        if (!left.isEmpty()) {
+            throw new ToolFailedException("mounts remain below " + dir, left);
         }
     }
 }

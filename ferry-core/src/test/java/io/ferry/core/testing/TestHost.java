@@ -120,13 +120,7 @@ public final class TestHost implements AutoCloseable {
 
     /** Mounts below this host's root that still exist (cleanup checks). */
     public List<String> leftoverMounts() {
-        try {
-            String root = host().root().toString() + "/";
-            return Files.readAllLines(Path.of("/proc/self/mountinfo")).stream().map(l -> l.split(" ")[4])
-                    .filter(m -> m.startsWith(root)).toList();
-        } catch (IOException e) {
-            return List.of();
-        }
+        return io.ferry.core.host.Mounts.below(host().root());
     }
 
     public List<String> leftoverContainerDirs() {
