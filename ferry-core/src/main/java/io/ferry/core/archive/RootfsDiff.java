@@ -114,15 +114,7 @@ public final class RootfsDiff {
                 }
                 target = target.resolve(part);
             }
-            if (Files.isDirectory(target, NOFOLLOW)) {
-                FileTrees.deleteRecursively(target);
-            } else {
-                try {
-                    Files.deleteIfExists(target);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            }
+            FileTrees.deleteRecursively(target);
         }
     }
 

@@ -98,7 +98,7 @@ public final class SafeExtractor {
                     dirTimes.push(new DirTime(target, entry.getLastModifiedDate().getTime()));
                 } else if (entry.isSymbolicLink()) {
                     checkSymlink(relative, entry.getLinkName());
-                    replace(target);
+                    FileTrees.deleteRecursively(target); // a file, link or even a directory: the entry replaces it
                     Files.createSymbolicLink(target, Path.of(entry.getLinkName()));
                     Files.setAttribute(target, "unix:uid", (int) entry.getLongUserId(), NOFOLLOW);
                     Files.setAttribute(target, "unix:gid", (int) entry.getLongGroupId(), NOFOLLOW);
@@ -109,7 +109,7 @@ public final class SafeExtractor {
                         throw new InvalidArchiveException("archive entry \"" + entry.getName()
                                 + "\" is a hard link to \"" + entry.getLinkName() + "\", which is not a file extracted before it");
                     }
-                    replace(target);
+                    FileTrees.deleteRecursively(target); // a file, link or even a directory: the entry replaces it
                     Files.createLink(target, source);
                 } else if (entry.isCharacterDevice() || entry.isBlockDevice()) {
                     throw new InvalidArchiveException("archive entry \"" + entry.getName()
@@ -119,7 +119,7 @@ public final class SafeExtractor {
                     if (total > limits.maxTotalBytes()) {
                         throw new InvalidArchiveException("archive content exceeds the limit of " + limits.maxTotalBytes() + " bytes");
                     }
-                    replace(target);
+                    FileTrees.deleteRecursively(target); // a file, link or even a directory: the entry replaces it
                     try (OutputStream out = Files.newOutputStream(target, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
                         long copied = in.transferTo(out);
                         if (copied != entry.getSize()) {
@@ -191,18 +191,6 @@ public final class SafeExtractor {
             } else if (!part.isEmpty() && !part.equals(".")) {
                 depth++;
             }
-        }
-    }
-
-    /**
-     * Removes whatever is at target (never following a link) so we create a fresh one. A directory goes
-     * too: a layer or a container's writable layer may put a file where its base had a directory.
-     */
-    private static void replace(Path target) throws IOException {
-        if (Files.isDirectory(target, NOFOLLOW)) {
-            FileTrees.deleteRecursively(target);
-        } else {
-            Files.deleteIfExists(target);
         }
     }
 

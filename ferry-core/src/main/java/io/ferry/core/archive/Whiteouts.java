@@ -4,10 +4,6 @@ import io.ferry.core.error.InvalidArchiveException;
 import io.ferry.core.exec.Commands;
 import io.ferry.core.host.FileTrees;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -28,25 +24,17 @@ final class Whiteouts {
 
     static void apply(Path entry, String base) {
         Path dir = entry.getParent();
-        try {
-            if (base.equals(OPAQUE)) {
-                Commands.check("marking " + dir + " opaque",
-                        List.of("setfattr", "-n", "trusted.overlay.opaque", "-v", "y", dir.toString()), QUICK);
-                return;
-            }
-            String hidden = base.substring(PREFIX.length());
-            if (hidden.isEmpty() || hidden.equals(".") || hidden.equals("..") || hidden.contains("/")) {
-                throw new InvalidArchiveException("invalid whiteout \"" + base + "\"");
-            }
-            Path target = dir.resolve(hidden);
-            if (Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
-                FileTrees.deleteRecursively(target);
-            } else {
-                Files.deleteIfExists(target);
-            }
-            Commands.check("creating whiteout " + target, List.of("mknod", target.toString(), "c", "0", "0"), QUICK);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        if (base.equals(OPAQUE)) {
+            Commands.check("marking " + dir + " opaque",
+                    List.of("setfattr", "-n", "trusted.overlay.opaque", "-v", "y", dir.toString()), QUICK);
+            return;
         }
+        String hidden = base.substring(PREFIX.length());
+        if (hidden.isEmpty() || hidden.equals(".") || hidden.equals("..") || hidden.contains("/")) {
+            throw new InvalidArchiveException("invalid whiteout \"" + base + "\"");
+        }
+        Path target = dir.resolve(hidden);
+        FileTrees.deleteRecursively(target);
+        Commands.check("creating whiteout " + target, List.of("mknod", target.toString(), "c", "0", "0"), QUICK);
     }
 }
