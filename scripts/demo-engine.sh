@@ -9,9 +9,7 @@ here=$(pwd)
 
 [ "$(id -u)" -eq 0 ] || { echo "scripts/demo-engine.sh: run as root" >&2; exit 1; }
 
-command -v bc >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq bc >/dev/null
-t0=$(date +%s.%N)
-step() { printf '\n\033[1m[%6.1fs] %s\033[0m\n' "$(echo "$(date +%s.%N) - $t0" | bc)" "$*"; }
+source scripts/lib.sh
 
 step "Installing host prerequisites (runc, CRIU >= 4.2, busybox-static)"
 bash scripts/install-host.sh 2>&1 | tail -n 1
@@ -32,10 +30,7 @@ cleanup() {
 trap cleanup EXIT
 
 step "A busybox image on both hosts"
-mkdir -p "$work/rootfs/bin" "$work/rootfs"/{proc,sys,dev,tmp,etc,root}
-cp /bin/busybox "$work/rootfs/bin/"
-for applet in $(/bin/busybox --list); do [ "$applet" = busybox ] || ln -s busybox "$work/rootfs/bin/$applet"; done
-tar -C "$work/rootfs" -cf "$work/busybox.tar" .
+busybox_tar "$work"
 "${A[@]}" image import "$work/busybox.tar" busybox >/dev/null
 "${B[@]}" image import "$work/busybox.tar" busybox >/dev/null
 "${A[@]}" image ls
@@ -49,13 +44,13 @@ echo "looper on A says: $("${A[@]}" logs looper | tr '\n' ' ')"
 step "Host A: checkpoint with export"
 start=$(date +%s.%N)
 "${A[@]}" checkpoint looper --export "$work/looper.tar.zst" >/dev/null
-echo "checkpointed in $(echo "$(date +%s.%N) - $start" | bc 2>/dev/null || echo '?')s: $(du -h "$work/looper.tar.zst" | cut -f1) archive"
+echo "checkpointed in $(since "$start")s: $(du -h "$work/looper.tar.zst" | cut -f1) archive"
 "${A[@]}" inspect "$work/looper.tar.zst"
 
 step "Host B: restore with import (same name and id)"
 start=$(date +%s.%N)
 "${B[@]}" restore --import "$work/looper.tar.zst" >/dev/null
-echo "restored in $(echo "$(date +%s.%N) - $start" | bc 2>/dev/null || echo '?')s"
+echo "restored in $(since "$start")s"
 sleep 3
 "${B[@]}" ps
 echo "looper on B says: $("${B[@]}" logs looper | tr '\n' ' ')"

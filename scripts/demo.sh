@@ -28,9 +28,7 @@ done
 command -v java >/dev/null || { echo "scripts/demo.sh: needs a JDK 17 (java not found)" >&2; exit 1; }
 command -v mvn >/dev/null || { echo "scripts/demo.sh: needs Maven (mvn not found)" >&2; exit 1; }
 
-t0=$(date +%s.%N)
-elapsed() { printf '%6.1fs' "$(echo "$(date +%s.%N) - $t0" | bc)"; }
-step() { printf '\n\033[1m[%s] %s\033[0m\n' "$(elapsed)" "$*"; }
+source scripts/lib.sh
 
 NET=${FERRY_DEMO_NET:-10.88.77}
 STATE=${FERRY_DEMO_STATE:-/var/lib/ferry/demo}
@@ -43,7 +41,6 @@ pids=()
 
 step "Installing host prerequisites (runc, CRIU >= 4.2, busybox-static)"
 bash scripts/install-host.sh 2>&1 | tail -n 1
-command -v bc >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq bc >/dev/null
 
 jars=(registry-service gateway image-service checkpoint-service restore-service)
 need_build=false
@@ -146,10 +143,7 @@ curl -s "$GATEWAY/api/hosts/demo-b" | grep -q '"up":true' || { echo "demo: the h
 echo "hosts up: demo-a ($NET.11), demo-b ($NET.12); gateway $GATEWAY, registry $REGISTRY, Kafka $KAFKA"
 
 step "An image in the registry: busybox, pushed from host A (host B will pull it when it needs it)"
-mkdir -p "$STATE/rootfs/bin" "$STATE/rootfs"/{proc,sys,dev,tmp,etc,root}
-cp /bin/busybox "$STATE/rootfs/bin/"
-for applet in $(/bin/busybox --list); do [ "$applet" = busybox ] || ln -s busybox "$STATE/rootfs/bin/$applet"; done
-tar -C "$STATE/rootfs" -cf "$STATE/busybox.tar" .
+busybox_tar "$STATE"
 IMAGE=$REGISTRY/library/busybox:1
 ferry "${A[@]}" image import "$STATE/busybox.tar" "$IMAGE" >/dev/null
 ferry "${A[@]}" push "$IMAGE" 2>&1 >/dev/null

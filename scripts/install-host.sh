@@ -8,14 +8,15 @@
 # a wrapper with its own dynamic loader. The system's libc and apt sources are never touched: the
 # newer suite is read with a private source list and private package lists.
 #
-# Idempotent; run as root. Prints the CRIU it settled on as the last line: "criu: PATH VERSION".
+# Idempotent; run as root. Extra Debian packages to install along may be named as arguments (the
+# test suite's tools). Prints the CRIU it settled on as the last line: "criu: PATH VERSION".
 set -euo pipefail
 
 PREFIX=${FERRY_CRIU_PREFIX:-/opt/ferry/criu}
 WRAPPER=${FERRY_CRIU_WRAPPER:-/usr/local/lib/ferry/criu}
 MIN_CRIU=40200   # 4.2.0
 SUITES=${FERRY_CRIU_SUITES:-"testing unstable"}
-HOST_PACKAGES=(runc iproute2 iptables busybox-static zstd ca-certificates attr)
+HOST_PACKAGES=(runc iproute2 iptables busybox-static zstd ca-certificates attr "$@")
 
 log() { echo "install-host: $*" >&2; }
 die() { echo "install-host: error: $*" >&2; exit 1; }

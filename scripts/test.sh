@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Runs Ferry's whole test suite on this machine, as root: installs the host prerequisites
-# (scripts/install-host.sh: runc, iproute2, iptables, busybox-static, CRIU >= 4.2), checks that
-# checkpointing works here (ferry doctor), then builds and runs every test, including the ones
-# tagged "host" that checkpoint and restore real containers with runc and CRIU.
+# (scripts/install-host.sh: runc, iproute2, iptables, busybox-static, CRIU >= 4.2) and the tools the
+# tests drive, then builds and runs every test, including the ones tagged "host" that checkpoint and
+# restore real containers with runc and CRIU.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -10,20 +10,10 @@ cd "$(dirname "$0")/.."
 command -v java >/dev/null || { echo "scripts/test.sh: needs a JDK 17 (java not found)" >&2; exit 1; }
 command -v mvn >/dev/null || { echo "scripts/test.sh: needs Maven (mvn not found)" >&2; exit 1; }
 
-bash scripts/install-host.sh
-
 # Tools the tests drive, from Debian: skopeo and podman (against registry-service; podman runs with
 # its own config and storage under the test's temp dir), chromium and chromedriver (the dashboard,
 # headless), docker-compose (only to validate docker-compose.yml: no Docker engine is needed).
-# Test-only, so not in install-host.sh.
-missing=()
-for p in skopeo podman chromium chromium-driver docker-compose; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
-if [ ${#missing[@]} -gt 0 ]; then
-  apt-get update -qq || true   # a third-party source failing must not stop us
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-fi
+bash scripts/install-host.sh skopeo podman chromium chromium-driver docker-compose
 
 # -ntp: no transfer progress in CI logs; verify runs unit and host tests of every module
 mvn -B -ntp verify "$@"
