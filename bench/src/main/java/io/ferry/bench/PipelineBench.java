@@ -3,7 +3,6 @@ package io.ferry.bench;
 import io.ferry.core.checkpoint.CheckpointOptions;
 import io.ferry.core.checkpoint.RestoreOptions;
 import io.ferry.core.container.RunRequest;
-import io.ferry.core.json.Json;
 import io.ferry.core.testing.BusyboxImage;
 import io.ferry.core.testing.TestHost;
 import io.ferry.gateway.FerryCluster;
@@ -99,9 +98,5 @@ public final class PipelineBench {
         v.sort(Double::compare);
         int n = v.size();
         return n % 2 == 1 ? v.get(n / 2) : (v.get(n / 2 - 1) + v.get(n / 2)) / 2;
-    }
-
-    static JsonNode json(String s) {
-        return Json.MAPPER.readTree(s);
     }
 }

@@ -12,7 +12,6 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
@@ -96,8 +95,6 @@ public final class FerryCli {
             return EXIT_TOOL_FAILED;
         } else if (e instanceof IllegalArgumentException) {
             return EXIT_USAGE;
-        } else if (e instanceof UncheckedIOException) {
-            return EXIT_FAILURE;
         }
         return EXIT_FAILURE;
     }

@@ -37,7 +37,4 @@ final class Formats {
         return d.toDays() + " days ago";
     }
 
-    static String millis(Duration d) {
-        return String.format(Locale.ROOT, "%.3fs", d.toNanos() / 1e9);
-    }
 }

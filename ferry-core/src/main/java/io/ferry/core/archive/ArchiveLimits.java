@@ -14,7 +14,4 @@ public record ArchiveLimits(long maxTotalBytes, long maxEntryBytes, long maxEntr
         return new ArchiveLimits(bytes, Math.min(maxEntryBytes, bytes), maxEntries, maxMetadataBytes);
     }
 
-    public ArchiveLimits withMaxEntryBytes(long bytes) {
-        return new ArchiveLimits(maxTotalBytes, bytes, maxEntries, maxMetadataBytes);
-    }
 }

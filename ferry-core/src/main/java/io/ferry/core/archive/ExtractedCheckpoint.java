@@ -75,10 +75,6 @@ public final class ExtractedCheckpoint {
         }
     }
 
-    public Path dir() {
-        return dir;
-    }
-
     public CheckpointedContainer config() {
         return config;
     }
@@ -93,10 +89,6 @@ public final class ExtractedCheckpoint {
 
     public Path imagesDir() {
         return dir.resolve(ArchiveLayout.CHECKPOINT_DIR);
-    }
-
-    public Path statsDump() {
-        return dir.resolve(ArchiveLayout.STATS_DUMP);
     }
 
     public Optional<Path> ctrLog() {

@@ -2,9 +2,5 @@ package io.ferry.core.container;
 
 /** Recorded lifecycle; "running" is confirmed against the runtime when listed. */
 public enum ContainerState {
-    CREATED, RUNNING, EXITED;
-
-    public String display() {
-        return name().toLowerCase(java.util.Locale.ROOT);
-    }
+    CREATED, RUNNING, EXITED
 }

@@ -18,7 +18,6 @@ import java.util.stream.Stream;
 /** The host's container records, one directory per container id. */
 public final class ContainerStore {
     private static final Pattern NAME = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9_.-]{0,127}");
-    private static final Pattern ID = Pattern.compile("[0-9a-f]{64}");
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final Path dir;
@@ -39,10 +38,6 @@ public final class ContainerStore {
                     + "\": names must match [a-zA-Z0-9][a-zA-Z0-9_.-]*");
         }
         return name;
-    }
-
-    public static boolean isId(String s) {
-        return s != null && ID.matcher(s).matches();
     }
 
     public ContainerLayout layout(String id) {

@@ -69,10 +69,6 @@ public record Criu(Path binary, String version, Map<String, String> environment)
         return out;
     }
 
-    public boolean faultInjectionNeeded() {
-        return environment.containsKey("CRIU_FAULT");
-    }
-
     /**
      * Saves this CPU's description (cpuinfo.img) into the image directory, so the target can check
      * it before restoring. The CPU does not change while the machine runs: the image is made once

@@ -20,7 +20,6 @@ public record CriuImageFile(long magic, List<ProtoMessage> entries) {
     public static final long INVENTORY_MAGIC = 0x58313116L;
     public static final long STATS_MAGIC = 0x57093306L;
     public static final long PSTREE_MAGIC = 0x50273030L;
-    public static final long CORE_MAGIC = 0x55053847L;
     private static final int MAX_ENTRY = 16 << 20;
 
     public static CriuImageFile read(InputStream raw) throws IOException {

@@ -83,9 +83,4 @@ public final class ProtoMessage {
         List<Object> values = fields.get(field);
         return values == null || !(values.get(0) instanceof ByteString b) ? null : parse(b);
     }
-
-    public List<ProtoMessage> messages(int field) {
-        return fields.getOrDefault(field, List.of()).stream()
-                .filter(ByteString.class::isInstance).map(b -> parse((ByteString) b)).toList();
-    }
 }

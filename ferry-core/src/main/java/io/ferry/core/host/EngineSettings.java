@@ -11,13 +11,12 @@ import java.util.Map;
  */
 public record EngineSettings(
         Duration startTimeout,
-        Duration stopTimeout,
         Duration checkpointTimeout,
         Duration restoreTimeout,
         ArchiveLimits archiveLimits) {
 
     public static EngineSettings defaults() {
-        return new EngineSettings(Duration.ofSeconds(30), Duration.ofSeconds(10), Duration.ofMinutes(5),
+        return new EngineSettings(Duration.ofSeconds(30), Duration.ofMinutes(5),
                 Duration.ofMinutes(5), ArchiveLimits.defaults());
     }
 
@@ -26,7 +25,6 @@ public record EngineSettings(
         EngineSettings d = defaults();
         return new EngineSettings(
                 seconds(env, "FERRY_START_TIMEOUT", d.startTimeout),
-                seconds(env, "FERRY_STOP_TIMEOUT", d.stopTimeout),
                 seconds(env, "FERRY_CHECKPOINT_TIMEOUT", d.checkpointTimeout),
                 seconds(env, "FERRY_RESTORE_TIMEOUT", d.restoreTimeout),
                 env.containsKey("FERRY_MAX_ARCHIVE_BYTES")
@@ -35,15 +33,15 @@ public record EngineSettings(
     }
 
     public EngineSettings withCheckpointTimeout(Duration timeout) {
-        return new EngineSettings(startTimeout, stopTimeout, timeout, restoreTimeout, archiveLimits);
+        return new EngineSettings(startTimeout, timeout, restoreTimeout, archiveLimits);
     }
 
     public EngineSettings withRestoreTimeout(Duration timeout) {
-        return new EngineSettings(startTimeout, stopTimeout, checkpointTimeout, timeout, archiveLimits);
+        return new EngineSettings(startTimeout, checkpointTimeout, timeout, archiveLimits);
     }
 
     public EngineSettings withArchiveLimits(ArchiveLimits limits) {
-        return new EngineSettings(startTimeout, stopTimeout, checkpointTimeout, restoreTimeout, limits);
+        return new EngineSettings(startTimeout, checkpointTimeout, restoreTimeout, limits);
     }
 
     private static Duration seconds(Map<String, String> env, String key, Duration fallback) {

@@ -1,7 +1,6 @@
 package io.ferry.core.image;
 
 import io.ferry.core.error.InvalidArchiveException;
-import io.ferry.core.host.FileTrees;
 import io.ferry.core.json.Json;
 import io.ferry.core.oci.Descriptor;
 import io.ferry.core.oci.ImageIndex;
@@ -157,9 +156,4 @@ public final class ImagePuller {
         return Sha256.hex(digest);
     }
 
-
-    /** Removes partial downloads and lock files no pull is using (e.g. after a crash). */
-    public void cleanDownloads() {
-        FileTrees.deleteRecursively(downloads);
-    }
 }

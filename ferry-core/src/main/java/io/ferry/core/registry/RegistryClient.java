@@ -18,8 +18,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
@@ -194,20 +192,6 @@ public final class RegistryClient {
                 push(repository), HttpResponse.BodyHandlers.ofByteArray());
         expect(r, 201, "PUT manifest " + repository + ":" + reference);
         return r.headers().firstValue("Docker-Content-Digest").orElse(sha256(content));
-    }
-
-    public List<String> tags(String repository) {
-        List<String> out = new ArrayList<>();
-        String path = "/tags/list";
-        while (path != null) {
-            HttpResponse<byte[]> r = send(HttpRequest.newBuilder(base.resolve("/v2/" + repository + path)).GET(),
-                    pull(repository), HttpResponse.BodyHandlers.ofByteArray());
-            expect(r, 200, "GET tags of " + repository);
-            Json.MAPPER.readTree(r.body()).path("tags").forEach(t -> out.add(t.asString()));
-            path = r.headers().firstValue("Link").map(l -> l.replaceFirst("^<(/v2/[^>]+)>.*$", "$1"))
-                    .map(l -> l.substring(("/v2/" + repository).length())).orElse(null);
-        }
-        return out;
     }
 
     /** A pull token for the repository (null when the registry needs none), for handing to other clients. */
