@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 /** The container use cases: run, list, stop, remove, logs. */
 public final class Containers {
@@ -77,8 +78,11 @@ public final class Containers {
         });
     }
 
+    /** One runtime call for the whole list: heartbeats list the containers every few seconds. */
     public List<ContainerView> list(boolean all) {
-        return store.list().stream().map(this::view).filter(v -> all || v.running()).toList();
+        Map<String, RuntimeState> states = runtime.states();
+        return store.list().stream().map(r -> view(r, states.getOrDefault(r.id(), RuntimeState.MISSING)))
+                .filter(v -> all || v.running()).toList();
     }
 
     public ContainerView inspect(String nameOrId) {
@@ -86,7 +90,10 @@ public final class Containers {
     }
 
     public ContainerView view(ContainerRecord r) {
-        RuntimeState s = runtime.state(r.id());
+        return view(r, runtime.state(r.id()));
+    }
+
+    private static ContainerView view(ContainerRecord r, RuntimeState s) {
         if (s.running()) {
             return new ContainerView(r, "running", s.pid());
         }

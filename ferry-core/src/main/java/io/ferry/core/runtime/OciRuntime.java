@@ -2,6 +2,7 @@ package io.ferry.core.runtime;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 
 /**
  * The OCI runtime driver (after Podman's OCIRuntime): runc today; crun or others can follow by
@@ -22,6 +23,9 @@ public interface OciRuntime {
     void run(String id, Path bundle, Path logFile, Duration timeout);
 
     RuntimeState state(String id);
+
+    /** The state of every container the runtime holds, by id, in one call (for listings). */
+    Map<String, RuntimeState> states();
 
     void kill(String id, String signal);
 

@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -88,6 +89,16 @@ public final class RuncRuntime implements OciRuntime {
         }
         JsonNode node = Json.MAPPER.readTree(r.stdout());
         return new RuntimeState(node.path("status").asString("unknown"), node.path("pid").asLong(0));
+    }
+
+    @Override
+    public Map<String, RuntimeState> states() {
+        CommandResult r = Commands.check("runc list", runc(null, "list", "--format", "json"), QUICK);
+        Map<String, RuntimeState> states = new HashMap<>();
+        // "null" when it holds none
+        Json.MAPPER.readTree(r.stdout()).forEach(c -> states.put(c.path("id").asString(),
+                new RuntimeState(c.path("status").asString("unknown"), c.path("pid").asLong(0))));
+        return states;
     }
 
     @Override
