@@ -25,15 +25,12 @@ public abstract class HostCommands {
         this.processed = processed;
     }
 
-    /** One record from the command topic: anything that is not a Ferry command is logged and skipped. */
+    /**
+     * One record from the command topic: a Ferry message that is not a command is logged and skipped;
+     * one that is not a Ferry message at all fails to decode, and KafkaErrorHandling skips it.
+     */
     public void onRecord(String json) {
-        MigrationMessage message;
-        try {
-            message = MessageCodec.decode(json);
-        } catch (IllegalArgumentException e) {
-            log.error("ignoring a message that is not a Ferry command: {}", e.getMessage());
-            return;
-        }
+        MigrationMessage message = MessageCodec.decode(json);
         if (message instanceof MigrationMessage.Command command) {
             handle(command);
         } else {

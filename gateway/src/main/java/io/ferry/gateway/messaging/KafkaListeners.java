@@ -46,7 +46,7 @@ public class KafkaListeners {
 
     @KafkaListener(topics = Topics.EVENTS, groupId = "ferry-gateway")
     public void event(String json) {
-        decode(json, "event");
+        coordinator.handle(MessageCodec.decode(json)); // a malformed record: KafkaErrorHandling logs and skips it
     }
 
     @KafkaListener(topics = Topics.REQUESTS, groupId = "ferry-gateway-requests")
@@ -61,21 +61,6 @@ public class KafkaListeners {
 
     @KafkaListener(topics = Topics.HEARTBEATS, groupId = "ferry-gateway-hosts")
     public void heartbeat(String json) {
-        try {
-            hosts.record(MessageCodec.decodeHeartbeat(json));
-        } catch (IllegalArgumentException e) {
-            log.warn("ignoring a malformed heartbeat: {}", e.getMessage());
-        }
-    }
-
-    private void decode(String json, String what) {
-        MigrationMessage m;
-        try {
-            m = MessageCodec.decode(json);
-        } catch (IllegalArgumentException e) {
-            log.warn("ignoring a malformed {}: {}", what, e.getMessage());
-            return;
-        }
-        coordinator.handle(m);
+        hosts.record(MessageCodec.decodeHeartbeat(json));
     }
 }
