@@ -43,46 +43,36 @@ public class MigrationCoordinator {
         this.events = events;
     }
 
-    /** What handling a message came to. */
-    public enum Outcome { HANDLED, DUPLICATE, UNKNOWN_MIGRATION, ALREADY_REQUESTED }
-
     /** A message the gateway made itself (a REST request, a cancel, a timeout): also published to Kafka. */
     @Transactional
-    public Outcome submit(MigrationMessage message) {
-        return process(message, true);
+    public void submit(MigrationMessage message) {
+        process(message, true);
     }
 
     /** A message that came from Kafka (a host's report, or a request from another system). */
     @Transactional
-    public Outcome handle(MigrationMessage message) {
-        return process(message, false);
+    public void handle(MigrationMessage message) {
+        process(message, false);
     }
 
-    private Outcome process(MigrationMessage message, boolean publish) {
+    private void process(MigrationMessage message, boolean publish) {
         OptionalLong seq = eventLog.append(message);
         if (seq.isEmpty()) {
-            return Outcome.DUPLICATE;
+            return; // a duplicate: already handled
         }
         if (publish) {
             outbox.add(message);
         }
         List<MigrationUpdated.Recorded> recorded = new ArrayList<>();
         recorded.add(new MigrationUpdated.Recorded(seq.getAsLong(), message));
-        Migration m = migrations.findById(message.meta().migrationId()).orElse(null);
-        MigrationState before;
-        if (message instanceof MigrateRequested r) {
-            if (m != null) {
-                return Outcome.ALREADY_REQUESTED; // another request with this migration id: not started twice
-            }
-            m = MigrationProjection.create(r, seq.getAsLong());
-            before = null;
-        } else {
-            if (m == null) {
-                log.warn("{} for unknown migration {} logged and ignored", message.type(), message.meta().migrationId());
-                return Outcome.UNKNOWN_MIGRATION;
-            }
-            before = m.getState();
-            MigrationProjection.apply(m, message, seq.getAsLong());
+        Migration current = migrations.findById(message.meta().migrationId()).orElse(null);
+        MigrationState before = current == null ? null : current.getState();
+        Migration m = MigrationProjection.fold(current, message, seq.getAsLong());
+        if (m == null) {
+            // another request with a known migration id (not started twice), or a message for an unknown one
+            log.warn("{} for {} migration {} logged and ignored", message.type(), current == null ? "unknown" : "existing",
+                    message.meta().migrationId());
+            return;
         }
         for (MigrationMessage next : MigrationPolicy.react(m, before, message, context())) {
             OptionalLong nextSeq = eventLog.append(next);
@@ -94,7 +84,6 @@ public class MigrationCoordinator {
         }
         migrations.save(m);
         events.publishEvent(new MigrationUpdated(m, recorded));
-        return Outcome.HANDLED;
     }
 
     private MigrationPolicy.Context context() {

@@ -34,7 +34,23 @@ public final class MigrationProjection {
     private MigrationProjection() {
     }
 
-    public static Migration create(MigrateRequested r, long seq) {
+    /**
+     * One message of the log folded in, the same live and in replay: a request makes its migration,
+     * any other message updates its migration. Null when it changes nothing: a request for a
+     * migration that exists (not started twice), or a message for one that does not.
+     */
+    public static Migration fold(Migration current, MigrationMessage msg, long seq) {
+        if (msg instanceof MigrateRequested r) {
+            return current == null ? create(r, seq) : null;
+        }
+        if (current == null) {
+            return null;
+        }
+        apply(current, msg, seq);
+        return current;
+    }
+
+    static Migration create(MigrateRequested r, long seq) {
         Migration m = new Migration(r.meta().migrationId());
         m.setContainer(r.container());
         m.setSourceHost(r.sourceHost());

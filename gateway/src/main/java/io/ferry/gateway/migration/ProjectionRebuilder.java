@@ -44,13 +44,9 @@ public class ProjectionRebuilder {
             page = log.findBySeqGreaterThanOrderBySeqAsc(after, Limit.of(PAGE));
             for (EventLogEntry e : page) {
                 MigrationMessage m = MessageCodec.decode(e.getPayload());
-                Migration current = rebuilt.get(e.getMigrationId());
-                if (m instanceof MigrationMessage.MigrateRequested r) {
-                    if (current == null) {
-                        rebuilt.put(e.getMigrationId(), MigrationProjection.create(r, e.getSeq()));
-                    }
-                } else if (current != null) {
-                    MigrationProjection.apply(current, m, e.getSeq());
+                Migration folded = MigrationProjection.fold(rebuilt.get(e.getMigrationId()), m, e.getSeq());
+                if (folded != null) {
+                    rebuilt.put(e.getMigrationId(), folded);
                 }
                 after = e.getSeq();
                 count++;
