@@ -126,7 +126,7 @@ public class SourceCommands extends HostCommands {
                 return;
             }
             Optional<ContainerRecord> stopped = engine.containers().store().find(r.container());
-            if (stopped.isPresent() && hasLocalCheckpoint(stopped.get())) {
+            if (stopped.isPresent() && engine.containers().store().layout(stopped.get().id()).hasCheckpointImages()) {
                 engine.checkpointer().restoreLocal(r.container(), false);
             } else {
                 if (stopped.isPresent()) {
@@ -139,11 +139,6 @@ public class SourceCommands extends HostCommands {
             log.error("rollback of {} failed: {}", r.container(), e.getMessage());
             emit(replies, new MigrationMessage.RollbackFailed(r.meta().reply("rollback-failed", host()), e.getMessage()));
         }
-    }
-
-    private boolean hasLocalCheckpoint(ContainerRecord record) {
-        return java.nio.file.Files.isRegularFile(engine.containers().store().layout(record.id()).checkpointImages()
-                .resolve("inventory.img"));
     }
 
     private boolean running(String container) {

@@ -66,15 +66,15 @@ public class TargetCommands extends HostCommands {
         Timer.Sample sample = Timer.start(meters);
         String outcome = "failed";
         try {
-            String name = expectedName(r);
-            Optional<ContainerView> earlier = engine.containers().store().find(name).map(engine.containers()::view);
+            String name = expectedName(r.name(), r.archive());
+            Optional<ContainerView> earlier = madeBy(r, name);
             ContainerRecord restored;
             long restoreMillis;
-            if (earlier.isPresent() && earlier.get().running() && r.meta().migrationId().equals(migrationOf(earlier.get()))) {
+            if (earlier.isPresent() && earlier.get().running()) {
                 restored = earlier.get().record(); // restored before a crash cut off the reply
                 restoreMillis = 0;
             } else {
-                if (earlier.isPresent() && !earlier.get().running() && r.meta().migrationId().equals(migrationOf(earlier.get()))) {
+                if (earlier.isPresent()) {
                     engine.containers().remove(name, true); // half-made by a crashed attempt
                 }
                 emit(replies, new MigrationMessage.RestoreProgress(r.meta().reply("restoring", host()), "restoring"));
@@ -97,11 +97,14 @@ public class TargetCommands extends HostCommands {
     }
 
     /** The name the restored container has: the new name, or the archived one (from the artifact). */
-    private String expectedName(RestoreCommand r) {
-        if (r.name() != null) {
-            return r.name();
-        }
-        return engine.describeArchive(r.archive()).get(CheckpointAnnotations.CONTAINER_NAME);
+    private String expectedName(String newName, String archive) {
+        return newName != null ? newName : engine.describeArchive(archive).get(CheckpointAnnotations.CONTAINER_NAME);
+    }
+
+    /** The container of that name here, if this command's migration restored it. */
+    private Optional<ContainerView> madeBy(MigrationMessage.Command command, String name) {
+        return engine.containers().store().find(name).map(engine.containers()::view)
+                .filter(v -> command.meta().migrationId().equals(migrationOf(v)));
     }
 
     /** Which migration made a container here: its record says where it was restored from. */
@@ -113,9 +116,8 @@ public class TargetCommands extends HostCommands {
     private void cancel(CancelRestoreCommand c, List<MigrationMessage> replies) {
         boolean removed = false;
         try {
-            String name = c.name() != null ? c.name() : engine.describeArchive(c.archive()).get(CheckpointAnnotations.CONTAINER_NAME);
-            Optional<ContainerView> copy = engine.containers().store().find(name).map(engine.containers()::view);
-            if (copy.isPresent() && c.meta().migrationId().equals(migrationOf(copy.get()))) {
+            String name = expectedName(c.name(), c.archive());
+            if (madeBy(c, name).isPresent()) {
                 engine.containers().remove(name, true);
                 removed = true;
             }

@@ -251,7 +251,7 @@ public final class Checkpointer {
                 return record;
             }
             ContainerLayout layout = store.layout(record.id());
-            if (!Files.isRegularFile(layout.checkpointImages().resolve("inventory.img"))) {
+            if (!layout.hasCheckpointImages()) {
                 throw new NotFoundException("container " + record.name()
                         + " has no checkpoint kept on this host");
             }

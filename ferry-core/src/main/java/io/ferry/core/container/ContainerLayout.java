@@ -1,5 +1,6 @@
 package io.ferry.core.container;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -37,6 +38,11 @@ public record ContainerLayout(Path dir) {
 
     public Path checkpointImages() {
         return dir.resolve("checkpoint");
+    }
+
+    /** Whether CRIU images of the container are kept here (inventory.img is their index). */
+    public boolean hasCheckpointImages() {
+        return Files.isRegularFile(checkpointImages().resolve("inventory.img"));
     }
 
     public Path checkpointWork() {
