@@ -1,7 +1,9 @@
 package io.ferry.core.container;
 
+import io.ferry.core.error.ConflictException;
 import io.ferry.core.error.NotFoundException;
 import io.ferry.core.host.FileTrees;
+import io.ferry.core.image.Image;
 import io.ferry.core.json.Json;
 
 import java.io.IOException;
@@ -82,6 +84,13 @@ public final class ContainerStore {
 
     public ContainerRecord get(String nameOrId) {
         return find(nameOrId).orElseThrow(() -> NotFoundException.container(nameOrId));
+    }
+
+    /** Refuses (ConflictException) when a container of this host runs from, or was made from, the image. */
+    public void requireUnused(Image image, String ref) {
+        findUsingImage(image.id()).ifPresent(c -> {
+            throw new ConflictException("image " + ref + " is in use by container " + c.name());
+        });
     }
 
     /** A container of this host that runs from (or was made from) the image, if any. */

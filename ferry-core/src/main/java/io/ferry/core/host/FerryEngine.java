@@ -223,9 +223,7 @@ public final class FerryEngine {
     /** Removes an image unless a container of this host uses it. */
     public void removeImage(String ref) {
         Image image = images.get(ref);
-        store.findUsingImage(image.id()).ifPresent(c -> {
-            throw new ConflictException("image " + ref + " is in use by container " + c.name());
-        });
+        store.requireUnused(image, ref);
         images.remove(image);
     }
 

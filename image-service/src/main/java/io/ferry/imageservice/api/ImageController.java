@@ -1,7 +1,6 @@
 package io.ferry.imageservice.api;
 
 import io.ferry.core.container.ContainerStore;
-import io.ferry.core.error.ConflictException;
 import io.ferry.core.host.Host;
 import io.ferry.core.image.Image;
 import io.ferry.core.image.ImagePuller;
@@ -71,10 +70,7 @@ public class ImageController {
     @DeleteMapping("/{*reference}")
     public ResponseEntity<Void> delete(@PathVariable String reference) {
         Image image = store.get(reference.substring(1));
-        // the host's containers (the engine's, on the same state root) keep their images
-        containers.findUsingImage(image.id()).ifPresent(c -> {
-            throw new ConflictException("image " + reference.substring(1) + " is in use by container " + c.name());
-        });
+        containers.requireUnused(image, reference.substring(1)); // the engine's containers, on the same state root
         store.remove(image);
         return ResponseEntity.noContent().build();
     }
