@@ -59,7 +59,7 @@ public final class FerryCli {
                 env.put("FERRY_TLS_VERIFY", tlsVerify.toString());
             }
             String id = hostId != null ? hostId : env.getOrDefault("FERRY_HOST_ID", "local");
-            Host host = root != null ? new Host(id, root) : Host.withDefaultRoot(id);
+            Host host = Host.of(id, root);
             engine = FerryEngine.open(host, EngineSettings.fromEnvironment(env), env);
         }
         return engine;

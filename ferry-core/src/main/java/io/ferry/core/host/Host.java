@@ -24,6 +24,11 @@ public record Host(String id, Path root) {
         return new Host(id, DEFAULT_PARENT.resolve(id));
     }
 
+    /** The host at {@code root}, or at its default root when none is configured (null). */
+    public static Host of(String id, Path root) {
+        return root != null ? new Host(id, root) : withDefaultRoot(id);
+    }
+
     public Path images() {
         return root.resolve("images");
     }

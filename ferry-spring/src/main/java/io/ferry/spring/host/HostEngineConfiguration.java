@@ -22,7 +22,7 @@ public class HostEngineConfiguration {
 
     @Bean
     Host host(HostServiceProperties properties) {
-        return properties.root() != null ? new Host(properties.id(), properties.root()) : Host.withDefaultRoot(properties.id());
+        return Host.of(properties.id(), properties.root());
     }
 
     @Bean

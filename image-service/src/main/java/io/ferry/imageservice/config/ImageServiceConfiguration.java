@@ -16,8 +16,7 @@ public class ImageServiceConfiguration {
 
     @Bean
     Host host(ImageServiceProperties properties) {
-        ImageServiceProperties.HostSettings h = properties.host();
-        return h.root() != null ? new Host(h.id(), h.root()) : Host.withDefaultRoot(h.id());
+        return Host.of(properties.host().id(), properties.host().root());
     }
 
     @Bean
