@@ -4,6 +4,7 @@ import io.ferry.core.json.Json;
 import io.ferry.core.oci.Descriptor;
 import io.ferry.core.oci.ImageIndex;
 import io.ferry.core.oci.MediaTypes;
+import io.ferry.core.oci.Sha256;
 import io.ferry.registry.blob.Blobs;
 import io.ferry.registry.error.ErrorCode;
 import io.ferry.registry.error.RegistryException;
@@ -65,7 +66,7 @@ public class Manifests {
             throw new RegistryException(ErrorCode.MANIFEST_INVALID, "manifest schemaVersion must be 2");
         }
         String mediaType = mediaType(json, contentType);
-        String digest = Digests.of(body);
+        String digest = Sha256.of(body);
         if (byDigest && !digest.equals(reference)) {
             throw new RegistryException(ErrorCode.DIGEST_INVALID, "manifest digest " + digest
                     + " does not match the reference " + reference);

@@ -1,5 +1,6 @@
 package io.ferry.registry.storage;
 
+import io.ferry.core.oci.Sha256;
 import io.ferry.registry.config.RegistryProperties;
 import io.ferry.registry.error.ErrorCode;
 import io.ferry.registry.error.RegistryException;
@@ -48,7 +49,7 @@ public class BlobFiles {
     }
 
     public Path path(String digest) {
-        String hex = digest.substring("sha256:".length());
+        String hex = Sha256.hex(digest);
         return blobs.resolve(hex.substring(0, 2)).resolve(hex);
     }
 
@@ -64,18 +65,12 @@ public class BlobFiles {
     public Stored store(InputStream in, String expected) {
         Path file = tmp.resolve(UUID.randomUUID().toString());
         try {
-            MessageDigest md = Digests.sha256();
+            MessageDigest md = Sha256.newDigest();
             long size;
             try (OutputStream out = Files.newOutputStream(file, StandardOpenOption.CREATE_NEW)) {
                 size = copy(in, out, md, 0);
             }
-            String actual = Digests.of(md);
-            if (!actual.equals(expected)) {
-                throw new RegistryException(ErrorCode.DIGEST_INVALID, "content digest " + actual
-                        + " does not match the given digest " + expected);
-            }
-            publish(file, actual);
-            return new Stored(actual, size);
+            return publishIfMatches(file, Sha256.of(md), expected, size);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {
@@ -88,7 +83,7 @@ public class BlobFiles {
     public void createSession(UUID id) {
         try {
             Files.createFile(uploads.resolve(id.toString()));
-            running.put(id, new RunningDigest(Digests.sha256(), 0));
+            running.put(id, new RunningDigest(Sha256.newDigest(), 0));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -130,27 +125,24 @@ public class BlobFiles {
         try {
             long size = Files.size(file);
             RunningDigest rd = running.remove(id);
-            String actual;
-            if (rd != null && rd.bytes() == size) {
-                actual = Digests.of(rd.digest());
-            } else {
-                MessageDigest md = Digests.sha256();
-                try (InputStream in = Files.newInputStream(file)) {
-                    copy(in, OutputStream.nullOutputStream(), md, 0);
-                }
-                actual = Digests.of(md);
-            }
-            if (!actual.equals(expected)) {
-                throw new RegistryException(ErrorCode.DIGEST_INVALID, "uploaded content has digest " + actual
-                        + ", not " + expected);
-            }
-            publish(file, actual);
-            return new Stored(actual, size);
+            // without the running digest (bytes from before a restart), from the file
+            String actual = rd != null && rd.bytes() == size ? Sha256.of(rd.digest()) : Sha256.of(file);
+            return publishIfMatches(file, actual, expected, size);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {
             deleteQuietly(file);
         }
+    }
+
+    /** Moves a written file into place as blob {@code expected}, if that is the digest of its content. */
+    private Stored publishIfMatches(Path file, String actual, String expected, long size) throws IOException {
+        if (!actual.equals(expected)) {
+            throw new RegistryException(ErrorCode.DIGEST_INVALID, "content digest " + actual
+                    + " does not match the given digest " + expected);
+        }
+        publish(file, actual);
+        return new Stored(actual, size);
     }
 
     /** Cuts a session back to {@code size} bytes (a chunk that arrived short is not kept). */

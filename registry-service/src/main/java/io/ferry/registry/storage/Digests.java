@@ -1,10 +1,8 @@
 package io.ferry.registry.storage;
 
-import io.ferry.core.oci.Sha256;
 import io.ferry.registry.error.ErrorCode;
 import io.ferry.registry.error.RegistryException;
 
-import java.security.MessageDigest;
 import java.util.regex.Pattern;
 
 /** Content digests: only sha256 is accepted (the algorithm every client uses). */
@@ -24,17 +22,5 @@ public final class Digests {
                     + "\": expected sha256:<64 hex digits>");
         }
         return digest;
-    }
-
-    public static MessageDigest sha256() {
-        return Sha256.newDigest();
-    }
-
-    public static String of(MessageDigest md) {
-        return Sha256.of(md);
-    }
-
-    public static String of(byte[] content) {
-        return Sha256.of(content);
     }
 }
