@@ -139,13 +139,8 @@ public final class RuncRuntime implements OciRuntime {
         try {
             CommandResult r = Commands.run(runc(runcLog, args.toArray(String[]::new)), criu.get().environment(), timeout);
             if (!r.ok()) {
-                Path criuLog = request.workDir().resolve("dump.log");
-                List<String> lines = new ArrayList<>(CriuLogs.errorLines(criuLog));
-                lines.addAll(runcErrors(runcLog));
-                if (Files.exists(criuLog)) {
-                    lines.add("CRIU log: " + criuLog);
-                }
-                throw new ToolFailedException("checkpointing container " + id + " failed", lines);
+                throw new ToolFailedException("checkpointing container " + id + " failed",
+                        failureLines(request.workDir().resolve("dump.log"), runcLog));
             }
         } catch (CommandTimeoutException e) {
             // CRIU hangs on some task states (e.g. a SIGSTOPped process); it was killed with runc.
@@ -170,14 +165,19 @@ public final class RuncRuntime implements OciRuntime {
         int code = LogShim.launch("restoring container " + id, runc(runcLog, args.toArray(String[]::new)),
                 criu.get().environment(), logFile, timeout);
         if (code != 0) {
-            Path criuLog = request.workDir().resolve("restore.log");
-            List<String> lines = new ArrayList<>(CriuLogs.errorLines(criuLog));
-            lines.addAll(runcErrors(runcLog));
-            if (Files.exists(criuLog)) {
-                lines.add("CRIU log: " + criuLog);
-            }
-            throw new ToolFailedException("restoring container " + id + " failed", lines);
+            throw new ToolFailedException("restoring container " + id + " failed",
+                    failureLines(request.workDir().resolve("restore.log"), runcLog));
         }
+    }
+
+    /** What a failed CRIU run said: CRIU's error lines, runc's, and where CRIU's whole log is. */
+    private static List<String> failureLines(Path criuLog, Path runcLog) {
+        List<String> lines = new ArrayList<>(CriuLogs.errorLines(criuLog));
+        lines.addAll(runcErrors(runcLog));
+        if (Files.exists(criuLog)) {
+            lines.add("CRIU log: " + criuLog);
+        }
+        return lines;
     }
 
     /** Error lines of runc's own --log file. */
