@@ -86,7 +86,7 @@ public final class ImagePuller {
             bytes += got;
             downloaded += got > 0 ? 1 : 0;
         }
-        String id = manifest.config().digest().substring("sha256:".length());
+        String id = Sha256.hex(manifest.config().digest());
         Image image = store.register(ref.toString(), diffIds, id);
         return new Result(image, bytes, downloaded, layers.size() - downloaded);
     }
@@ -102,7 +102,7 @@ public final class ImagePuller {
             if (store.hasLayer(diffId)) {
                 return 0; // another pull (in this JVM or another process) unpacked it meanwhile
             }
-            Path partial = downloads.resolve(hex(layer.digest()) + ".partial");
+            Path partial = downloads.resolve(Sha256.hex(layer.digest()) + ".partial");
             long fetched = download(client, repository, layer, partial);
             try (InputStream in = Files.newInputStream(partial)) {
                 store.storeLayer(in, diffId, true);
@@ -149,11 +149,7 @@ public final class ImagePuller {
 
     private FileChannel lockFile(String digest) throws IOException {
         Files.createDirectories(downloads);
-        return FileChannel.open(downloads.resolve(hex(digest) + ".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-    }
-
-    private static String hex(String digest) {
-        return Sha256.hex(digest);
+        return FileChannel.open(downloads.resolve(Sha256.hex(digest) + ".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
     }
 
 }

@@ -190,7 +190,7 @@ public final class ImageStore {
     }
 
     private Path layerDir(String digest) {
-        return layersDir.resolve(digest.replace("sha256:", ""));
+        return layersDir.resolve(Sha256.hex(digest));
     }
 
     private void save(Image image) {
