@@ -135,13 +135,7 @@ public final class CheckpointBench {
     }
 
     private double median(String key) {
-        List<Double> v = new ArrayList<>(samples.getOrDefault(key, List.of()));
-        if (v.isEmpty()) {
-            return Double.NaN;
-        }
-        v.sort(Double::compare);
-        int n = v.size();
-        return n % 2 == 1 ? v.get(n / 2) : (v.get(n / 2 - 1) + v.get(n / 2)) / 2;
+        return Stats.median(samples.getOrDefault(key, List.of()));
     }
 
     private void print(int rounds) {

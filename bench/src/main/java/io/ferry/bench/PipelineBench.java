@@ -94,9 +94,6 @@ public final class PipelineBench {
     }
 
     private static double median(List<double[]> rs, int col) {
-        List<Double> v = new ArrayList<>(rs.stream().map(r -> r[col]).toList());
-        v.sort(Double::compare);
-        int n = v.size();
-        return n % 2 == 1 ? v.get(n / 2) : (v.get(n / 2 - 1) + v.get(n / 2)) / 2;
+        return Stats.median(rs.stream().map(r -> r[col]).toList());
     }
 }

@@ -30,6 +30,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Random;
 
+import static io.ferry.bench.Stats.median;
+
 /**
  * registry-service throughput and pull times, next to baselines in the same run:
  * a 1 GiB blob uploaded (known digest; and streamed with the digest computed on the way) and
@@ -181,12 +183,5 @@ public final class RegistryBench {
         long t = System.nanoTime();
         r.run();
         return (System.nanoTime() - t) / 1e9;
-    }
-
-    private static double median(List<Double> v) {
-        List<Double> s = new ArrayList<>(v);
-        s.sort(Double::compare);
-        int n = s.size();
-        return n % 2 == 1 ? s.get(n / 2) : (s.get(n / 2 - 1) + s.get(n / 2)) / 2;
     }
 }
