@@ -5,7 +5,7 @@ import io.ferry.core.checkpoint.RestoreOptions;
 import io.ferry.core.container.ContainerLayout;
 import io.ferry.core.container.ContainerRecord;
 import io.ferry.core.exec.Commands;
-import io.ferry.core.host.FileTrees;
+import io.ferry.core.os.FileTrees;
 import io.ferry.core.runtime.CheckpointRequest;
 import io.ferry.core.runtime.RestoreRequest;
 import io.ferry.core.testing.TestHost;

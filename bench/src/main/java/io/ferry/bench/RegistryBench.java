@@ -1,8 +1,8 @@
 package io.ferry.bench;
 
-import io.ferry.core.archive.ArchiveLimits;
+import io.ferry.core.tar.ArchiveLimits;
 import io.ferry.core.exec.Commands;
-import io.ferry.core.host.FileTrees;
+import io.ferry.core.os.FileTrees;
 import io.ferry.core.image.Image;
 import io.ferry.core.image.ImagePuller;
 import io.ferry.core.image.ImagePusher;

@@ -19,10 +19,10 @@ public class CheckpointCommandListener {
     /** The host creates its own command topic (one partition keeps its commands in order). */
     @Bean
     NewTopic checkpointCommandTopic(@Value("${ferry.host.id}") String hostId) {
-        return TopicBuilder.name(io.ferry.core.events.Topics.checkpointCommands(hostId)).partitions(1).build();
+        return TopicBuilder.name(io.ferry.protocol.Topics.checkpointCommands(hostId)).partitions(1).build();
     }
 
-    @KafkaListener(topics = "#{T(io.ferry.core.events.Topics).checkpointCommands('${ferry.host.id}')}",
+    @KafkaListener(topics = "#{T(io.ferry.protocol.Topics).checkpointCommands('${ferry.host.id}')}",
             groupId = "ferry.host.${ferry.host.id}.checkpoint")
     public void on(String json) {
         commands.onRecord(json);

@@ -5,11 +5,11 @@ import io.ferry.core.checkpoint.CheckpointProgress;
 import io.ferry.core.container.ContainerRecord;
 import io.ferry.core.container.ContainerView;
 import io.ferry.core.error.FerryException;
-import io.ferry.core.events.MigrationMessage;
-import io.ferry.core.events.MigrationMessage.CheckpointCommand;
-import io.ferry.core.events.MigrationMessage.FinalizeCommand;
-import io.ferry.core.events.MigrationMessage.RollbackCommand;
-import io.ferry.core.host.FerryEngine;
+import io.ferry.protocol.MigrationMessage;
+import io.ferry.protocol.MigrationMessage.CheckpointCommand;
+import io.ferry.protocol.MigrationMessage.FinalizeCommand;
+import io.ferry.protocol.MigrationMessage.RollbackCommand;
+import io.ferry.core.engine.FerryEngine;
 import io.ferry.spring.host.EventPublisher;
 import io.ferry.spring.host.HostCommands;
 import io.ferry.spring.host.ProcessedCommands;
@@ -70,7 +70,7 @@ public class SourceCommands extends HostCommands {
         String containerId = engine.containers().store().find(c.container()).map(ContainerRecord::id).orElse(null);
         emit(replies, new MigrationMessage.CheckpointStarted(c.meta().reply("started", host()), containerId));
         CheckpointOptions options = new CheckpointOptions(c.leaveRunning(), c.tcpEstablished(), false, false,
-                io.ferry.core.archive.Compression.ZSTD, !c.leaveRunning());
+                io.ferry.core.tar.Compression.ZSTD, !c.leaveRunning());
         Timer.Sample sample = Timer.start(meters);
         String outcome = "failed";
         try {

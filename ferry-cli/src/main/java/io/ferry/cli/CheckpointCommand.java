@@ -1,6 +1,6 @@
 package io.ferry.cli;
 
-import io.ferry.core.archive.Compression;
+import io.ferry.core.tar.Compression;
 import io.ferry.core.checkpoint.CheckpointOptions;
 import io.ferry.core.checkpoint.CheckpointResult;
 import io.ferry.core.json.Json;

@@ -22,7 +22,7 @@ public final class GenerateDocs {
 
     public static void main(String[] args) throws IOException {
         Path out = Path.of(args.length > 0 ? args[0] : "target/generated-docs");
-        io.ferry.core.host.FileTrees.deleteRecursively(out.resolve("man1")); // no page of a removed command stays
+        io.ferry.core.os.FileTrees.deleteRecursively(out.resolve("man1")); // no page of a removed command stays
         Path man = Files.createDirectories(out.resolve("man1"));
         CommandLine ferry = FerryCli.commandLine();
         write(man, ferry, "ferry");

@@ -109,6 +109,6 @@ final class Dashboard implements AutoCloseable {
     @Override
     public void close() {
         driver.quit();
-        io.ferry.core.host.FileTrees.deleteRecursively(profile);
+        io.ferry.core.os.FileTrees.deleteRecursively(profile);
     }
 }

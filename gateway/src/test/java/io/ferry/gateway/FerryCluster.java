@@ -1,7 +1,7 @@
 package io.ferry.gateway;
 
-import io.ferry.core.host.EngineSettings;
-import io.ferry.core.host.FileTrees;
+import io.ferry.core.engine.EngineSettings;
+import io.ferry.core.os.FileTrees;
 import io.ferry.core.json.Json;
 import io.ferry.core.testing.RegistryProcess;
 import io.ferry.core.testing.ServiceProcess;

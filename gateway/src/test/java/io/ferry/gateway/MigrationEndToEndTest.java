@@ -2,11 +2,11 @@ package io.ferry.gateway;
 
 import io.ferry.core.container.RunRequest;
 import io.ferry.core.container.VolumeMount;
-import io.ferry.core.events.Meta;
-import io.ferry.core.events.MessageCodec;
-import io.ferry.core.events.MigrationMessage;
-import io.ferry.core.events.MigrationOptions;
-import io.ferry.core.events.Topics;
+import io.ferry.protocol.Meta;
+import io.ferry.protocol.MessageCodec;
+import io.ferry.protocol.MigrationMessage;
+import io.ferry.protocol.MigrationOptions;
+import io.ferry.protocol.Topics;
 import io.ferry.core.json.Json;
 import io.ferry.core.testing.ContainerLog;
 import io.ferry.core.testing.TestHost;

@@ -1,12 +1,12 @@
 package io.ferry.imageservice;
 
-import io.ferry.core.archive.ArchiveLimits;
-import io.ferry.core.archive.TarWriter;
+import io.ferry.core.tar.ArchiveLimits;
+import io.ferry.core.tar.TarWriter;
 import io.ferry.core.checkpoint.CheckpointOptions;
 import io.ferry.core.checkpoint.RestoreOptions;
 import io.ferry.core.container.RunRequest;
-import io.ferry.core.host.EngineSettings;
-import io.ferry.core.host.FileTrees;
+import io.ferry.core.engine.EngineSettings;
+import io.ferry.core.os.FileTrees;
 import io.ferry.core.image.Image;
 import io.ferry.core.image.ImagePusher;
 import io.ferry.core.image.ImageStore;
@@ -340,7 +340,7 @@ class ImageServiceTest {
         a.engine().checkpointer().checkpointToFile("looper", CheckpointOptions.defaults(), archive);
 
         TestHost b = serviceFor("rdst");
-        var viaService = io.ferry.core.host.FerryEngine.open(b.host(), EngineSettings.defaults(),
+        var viaService = io.ferry.core.engine.FerryEngine.open(b.host(), EngineSettings.defaults(),
                 Map.of("FERRY_IMAGE_SERVICE_URL", base.toString(), "PATH", System.getenv("PATH")));
         viaService.restorer().restoreFromFile(archive, RestoreOptions.defaults());
 

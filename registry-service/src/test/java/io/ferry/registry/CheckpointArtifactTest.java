@@ -1,12 +1,13 @@
 package io.ferry.registry;
 
+import io.ferry.protocol.ArchiveAnnotations;
 import io.ferry.core.checkpoint.CheckpointOptions;
 import io.ferry.core.checkpoint.RestoreOptions;
 import io.ferry.core.checkpoint.RestoreResult;
 import io.ferry.core.error.InvalidArchiveException;
-import io.ferry.core.host.EngineSettings;
+import io.ferry.core.engine.EngineSettings;
 import io.ferry.core.oci.MediaTypes;
-import io.ferry.core.registry.CheckpointAnnotations;
+import io.ferry.core.checkpoint.CheckpointAnnotations;
 import io.ferry.core.testing.BusyboxImage;
 import io.ferry.core.testing.TestHost;
 import io.ferry.core.testing.TestHosts;
@@ -75,14 +76,14 @@ class CheckpointArtifactTest extends RegistryServerTest {
                 .header("Accept", MediaTypes.OCI_MANIFEST).GET()).body());
         assertThat(manifest.path("artifactType").asString()).isEqualTo(MediaTypes.FERRY_CHECKPOINT);
         var annotations = manifest.path("annotations");
-        assertThat(annotations.path(CheckpointAnnotations.CONTAINER_NAME).asString()).isEqualTo("looper");
-        assertThat(annotations.path(CheckpointAnnotations.ROOTFS_IMAGE_NAME).asString()).isEqualTo(BusyboxImage.REF);
-        assertThat(annotations.path(CheckpointAnnotations.RUNTIME_NAME).asString()).isEqualTo("runc");
-        assertThat(annotations.path(CheckpointAnnotations.CRIU_VERSION).asString()).startsWith("4.");
-        assertThat(annotations.path(CheckpointAnnotations.HOST_ARCH).asString()).isEqualTo("amd64");
-        assertThat(annotations.path(CheckpointAnnotations.CGROUP_VERSION).asString()).isNotEmpty();
-        assertThat(annotations.path(CheckpointAnnotations.ARCHIVE_COMPRESSION).asString()).isEqualTo("zstd");
-        assertThat(annotations.path(CheckpointAnnotations.ARCHIVE_SIZE).asLong())
+        assertThat(annotations.path(ArchiveAnnotations.CONTAINER_NAME).asString()).isEqualTo("looper");
+        assertThat(annotations.path(ArchiveAnnotations.ROOTFS_IMAGE_NAME).asString()).isEqualTo(BusyboxImage.REF);
+        assertThat(annotations.path(ArchiveAnnotations.RUNTIME_NAME).asString()).isEqualTo("runc");
+        assertThat(annotations.path(ArchiveAnnotations.CRIU_VERSION).asString()).startsWith("4.");
+        assertThat(annotations.path(ArchiveAnnotations.HOST_ARCH).asString()).isEqualTo("amd64");
+        assertThat(annotations.path(ArchiveAnnotations.CGROUP_VERSION).asString()).isNotEmpty();
+        assertThat(annotations.path(ArchiveAnnotations.ARCHIVE_COMPRESSION).asString()).isEqualTo("zstd");
+        assertThat(annotations.path(ArchiveAnnotations.ARCHIVE_SIZE).asLong())
                 .isEqualTo(manifest.path("layers").path(0).path("size").asLong()).isPositive();
         assertThat(a.running("looper")).isTrue();
     }

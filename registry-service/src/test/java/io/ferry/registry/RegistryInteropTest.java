@@ -2,8 +2,8 @@ package io.ferry.registry;
 
 import io.ferry.core.exec.CommandResult;
 import io.ferry.core.exec.Commands;
-import io.ferry.core.host.EngineSettings;
-import io.ferry.core.host.FileTrees;
+import io.ferry.core.engine.EngineSettings;
+import io.ferry.core.os.FileTrees;
 import io.ferry.core.testing.BusyboxImage;
 import io.ferry.core.testing.TestHost;
 import org.junit.jupiter.api.AfterEach;

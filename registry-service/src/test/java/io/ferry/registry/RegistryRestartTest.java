@@ -30,7 +30,7 @@ class RegistryRestartTest {
         if (context != null) {
             context.close();
         }
-        io.ferry.core.host.FileTrees.deleteRecursively(data);
+        io.ferry.core.os.FileTrees.deleteRecursively(data);
     }
 
     @Test

@@ -1,6 +1,6 @@
 package io.ferry.restoring;
 
-import io.ferry.core.events.Topics;
+import io.ferry.protocol.Topics;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
@@ -22,7 +22,7 @@ public class RestoreCommandListener {
         return TopicBuilder.name(Topics.restoreCommands(hostId)).partitions(1).build();
     }
 
-    @KafkaListener(topics = "#{T(io.ferry.core.events.Topics).restoreCommands('${ferry.host.id}')}",
+    @KafkaListener(topics = "#{T(io.ferry.protocol.Topics).restoreCommands('${ferry.host.id}')}",
             groupId = "ferry.host.${ferry.host.id}.restore")
     public void on(String json) {
         commands.onRecord(json);

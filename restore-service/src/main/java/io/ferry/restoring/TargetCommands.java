@@ -1,15 +1,16 @@
 package io.ferry.restoring;
 
+import io.ferry.protocol.ArchiveAnnotations;
 import io.ferry.core.checkpoint.RestoreOptions;
 import io.ferry.core.checkpoint.RestoreResult;
 import io.ferry.core.container.ContainerRecord;
 import io.ferry.core.container.ContainerView;
 import io.ferry.core.error.FerryException;
-import io.ferry.core.events.MigrationMessage;
-import io.ferry.core.events.MigrationMessage.CancelRestoreCommand;
-import io.ferry.core.events.MigrationMessage.RestoreCommand;
-import io.ferry.core.host.FerryEngine;
-import io.ferry.core.registry.CheckpointAnnotations;
+import io.ferry.protocol.MigrationMessage;
+import io.ferry.protocol.MigrationMessage.CancelRestoreCommand;
+import io.ferry.protocol.MigrationMessage.RestoreCommand;
+import io.ferry.core.engine.FerryEngine;
+import io.ferry.core.checkpoint.CheckpointAnnotations;
 import io.ferry.spring.host.EventPublisher;
 import io.ferry.spring.host.HostCommands;
 import io.ferry.spring.host.ProcessedCommands;
@@ -98,7 +99,7 @@ public class TargetCommands extends HostCommands {
 
     /** The name the restored container has: the new name, or the archived one (from the artifact). */
     private String expectedName(String newName, String archive) {
-        return newName != null ? newName : engine.describeArchive(archive).get(CheckpointAnnotations.CONTAINER_NAME);
+        return newName != null ? newName : engine.describeArchive(archive).get(ArchiveAnnotations.CONTAINER_NAME);
     }
 
     /** The container of that name here, if this command's migration restored it. */

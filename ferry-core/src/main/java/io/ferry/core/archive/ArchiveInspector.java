@@ -1,8 +1,12 @@
 package io.ferry.core.archive;
 
+import io.ferry.core.tar.ArchiveLimits;
+import io.ferry.core.tar.Compression;
+import io.ferry.core.tar.EntryNames;
+
 import io.ferry.core.criu.CheckpointImages;
 import io.ferry.core.criu.CriuImageFile;
-import io.ferry.core.criu.DumpStatistics;
+import io.ferry.protocol.DumpStatistics;
 import io.ferry.core.criu.ProcessTreeEntry;
 import io.ferry.core.error.InvalidArchiveException;
 import io.ferry.core.json.Json;
@@ -66,7 +70,7 @@ public final class ArchiveInspector {
             if (name.equals(ArchiveLayout.CONFIG_DUMP)) {
                 config = Json.read(new ByteArrayInputStream(small(tar, e, limits)), CheckpointedContainer.class);
             } else if (name.equals(ArchiveLayout.STATS_DUMP)) {
-                stats = DumpStatistics.from(CriuImageFile.read(new ByteArrayInputStream(small(tar, e, limits))).first());
+                stats = CheckpointImages.dumpStatistics(CriuImageFile.read(new ByteArrayInputStream(small(tar, e, limits))).first());
             } else if (name.equals(ArchiveLayout.ROOTFS_DIFF)) {
                 rootfs = size;
             } else if (volume.matches()) {

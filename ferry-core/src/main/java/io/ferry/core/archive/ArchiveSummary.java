@@ -1,6 +1,6 @@
 package io.ferry.core.archive;
 
-import io.ferry.core.criu.DumpStatistics;
+import io.ferry.protocol.DumpStatistics;
 import io.ferry.core.criu.ProcessTreeEntry;
 
 import java.util.List;

@@ -1,5 +1,8 @@
 package io.ferry.core.archive;
 
+import io.ferry.core.tar.OpaqueDirs;
+import io.ferry.core.tar.Whiteouts;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
@@ -44,7 +47,7 @@ final class LowerLayers {
                 try (DirectoryStream<Path> dir = Files.newDirectoryStream(layer.resolve(rel))) {
                     for (Path child : dir) {
                         String name = child.getFileName().toString();
-                        if (RootfsDiff.isWhiteout(child)) {
+                        if (Whiteouts.isOverlayWhiteout(child)) {
                             hidden.add(name);
                         } else if (!hidden.contains(name)) {
                             names.add(name);
@@ -87,7 +90,7 @@ final class LowerLayers {
                 if (!Files.exists(p, NOFOLLOW)) {
                     return Found.MISSING;
                 }
-                if (RootfsDiff.isWhiteout(p)) {
+                if (Whiteouts.isOverlayWhiteout(p)) {
                     return Found.OTHER;
                 }
             }

@@ -1,7 +1,14 @@
 package io.ferry.core.archive;
 
+import io.ferry.core.tar.ArchiveLimits;
+import io.ferry.core.tar.EntryNames;
+import io.ferry.core.tar.OpaqueDirs;
+import io.ferry.core.tar.SafeExtractor;
+import io.ferry.core.tar.TarWriter;
+import io.ferry.core.tar.Whiteouts;
+
 import io.ferry.core.error.InvalidArchiveException;
-import io.ferry.core.host.FileTrees;
+import io.ferry.core.os.FileTrees;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -29,8 +36,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class RootfsDiff {
     private static final LinkOption[] NOFOLLOW = {LinkOption.NOFOLLOW_LINKS};
-    private static final int S_IFMT = 0170000;
-    private static final int S_IFCHR = 0020000;
 
     /** What {@link #capture} found: the deleted paths (absolute, as inside the container). */
     public record Captured(Path tar, List<String> deleted) {
@@ -72,7 +77,7 @@ public final class RootfsDiff {
                         return FileVisitResult.CONTINUE;
                     }
                     changed.set(true);
-                    if (isWhiteout(file)) {
+                    if (Whiteouts.isOverlayWhiteout(file)) {
                         deleted.add("/" + upper.relativize(file));
                     }
                     return FileVisitResult.CONTINUE;
@@ -166,14 +171,9 @@ public final class RootfsDiff {
         return destinations.stream().anyMatch(d -> d.startsWith(abs));
     }
 
-    static boolean isWhiteout(Path p) throws IOException {
-        int mode = (Integer) Files.getAttribute(p, "unix:mode", NOFOLLOW);
-        return (mode & S_IFMT) == S_IFCHR && ((Long) Files.getAttribute(p, "unix:rdev", NOFOLLOW)) == 0L;
-    }
-
     private static boolean isWhiteoutQuietly(Path p) {
         try {
-            return !Files.isDirectory(p, NOFOLLOW) && isWhiteout(p);
+            return !Files.isDirectory(p, NOFOLLOW) && Whiteouts.isOverlayWhiteout(p);
         } catch (IOException e) {
             return false;
         }

@@ -1,6 +1,6 @@
 package io.ferry.core.checkpoint;
 
-import io.ferry.core.archive.Compression;
+import io.ferry.core.tar.Compression;
 
 /**
  * Podman's checkpoint flags: -R/--leave-running, --tcp-established, --ignore-rootfs, --ignore-volumes,

@@ -1,7 +1,7 @@
 package io.ferry.core.checkpoint;
 
 import io.ferry.core.archive.CheckpointedContainer;
-import io.ferry.core.criu.DumpStatistics;
+import io.ferry.protocol.DumpStatistics;
 
 import java.time.Duration;
 import java.time.Instant;

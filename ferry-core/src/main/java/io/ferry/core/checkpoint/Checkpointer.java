@@ -12,15 +12,15 @@ import io.ferry.core.container.Provisioner;
 import io.ferry.core.container.VolumeMount;
 import io.ferry.core.criu.CheckpointImages;
 import io.ferry.core.criu.Criu;
-import io.ferry.core.criu.DumpStatistics;
+import io.ferry.protocol.DumpStatistics;
 import io.ferry.core.error.ConflictException;
 import io.ferry.core.error.FerryException;
 import io.ferry.core.error.NotFoundException;
-import io.ferry.core.host.EngineSettings;
-import io.ferry.core.host.FileTrees;
+import io.ferry.core.engine.EngineSettings;
+import io.ferry.core.os.FileTrees;
 import io.ferry.core.host.Host;
-import io.ferry.core.host.HostFacts;
-import io.ferry.core.host.HostLock;
+import io.ferry.core.os.HostFacts;
+import io.ferry.core.os.HostLock;
 import io.ferry.core.network.NetworkNamespaces;
 import io.ferry.core.runtime.CheckpointRequest;
 import io.ferry.core.runtime.OciRuntime;
@@ -204,7 +204,7 @@ public final class Checkpointer {
             for (VolumeMount v : record.config().volumes()) {
                 Path tar = layout.checkpointWork().resolve("volume-" + v.name() + ".tar");
                 try (OutputStream out = Files.newOutputStream(tar);
-                     io.ferry.core.archive.TarWriter w = new io.ferry.core.archive.TarWriter(out)) {
+                     io.ferry.core.tar.TarWriter w = new io.ferry.core.tar.TarWriter(out)) {
                     w.addTree("", volumes.get(v.name()).mountpoint(), p -> false);
                     w.finish();
                 }

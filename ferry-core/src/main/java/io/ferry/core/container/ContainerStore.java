@@ -2,7 +2,7 @@ package io.ferry.core.container;
 
 import io.ferry.core.error.ConflictException;
 import io.ferry.core.error.NotFoundException;
-import io.ferry.core.host.FileTrees;
+import io.ferry.core.os.FileTrees;
 import io.ferry.core.image.Image;
 import io.ferry.core.json.Json;
 

@@ -1,9 +1,9 @@
 package io.ferry.core.container;
 
 import io.ferry.core.error.ConflictException;
-import io.ferry.core.host.EngineSettings;
+import io.ferry.core.engine.EngineSettings;
 import io.ferry.core.host.Host;
-import io.ferry.core.host.HostLock;
+import io.ferry.core.os.HostLock;
 import io.ferry.core.image.Image;
 import io.ferry.core.image.ImageRefs;
 import io.ferry.core.image.ImageStore;

@@ -1,7 +1,7 @@
 package io.ferry.core.container;
 
 import io.ferry.core.exec.Commands;
-import io.ferry.core.host.Mounts;
+import io.ferry.core.os.Mounts;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,8 +1,8 @@
 package io.ferry.core.container;
 
-import io.ferry.core.host.FileTrees;
+import io.ferry.core.os.FileTrees;
 import io.ferry.core.host.Host;
-import io.ferry.core.host.Mounts;
+import io.ferry.core.os.Mounts;
 import io.ferry.core.image.Image;
 import io.ferry.core.image.ImageStore;
 import io.ferry.core.json.Json;

@@ -1,5 +1,6 @@
 package io.ferry.core.criu;
 
+import io.ferry.protocol.DumpStatistics;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -53,7 +54,17 @@ public final class CheckpointImages {
     }
 
     public static DumpStatistics dumpStatistics(Path statsFile) throws IOException {
-        return DumpStatistics.from(read(statsFile).first());
+        return dumpStatistics(read(statsFile).first());
+    }
+
+    /** Decodes a StatsEntry message (field 1 = dump_stats_entry); null when it holds none. */
+    public static DumpStatistics dumpStatistics(ProtoMessage stats) {
+        ProtoMessage d = stats.message(1);
+        if (d == null) {
+            return null;
+        }
+        return new DumpStatistics(d.uint(1, 0), d.uint(2, 0), d.uint(3, 0), d.uint(4, 0),
+                d.uint(5, 0), d.uint(6, 0), d.uint(7, 0), d.uint(9, 0));
     }
 
     public static RestoreStatistics restoreStatistics(Path statsFile) throws IOException {

@@ -1,9 +1,10 @@
 package io.ferry.core.criu;
 
+import io.ferry.protocol.Compatibility;
 import io.ferry.core.error.ToolFailedException;
 import io.ferry.core.exec.CommandResult;
 import io.ferry.core.exec.Commands;
-import io.ferry.core.host.FileTrees;
+import io.ferry.core.os.FileTrees;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -50,23 +51,7 @@ public record Criu(Path binary, String version, Map<String, String> environment)
     }
 
     public static boolean atLeast(String version, String minimum) {
-        int[] v = parts(version);
-        int[] min = parts(minimum);
-        for (int i = 0; i < 3; i++) {
-            if (v[i] != min[i]) {
-                return v[i] > min[i];
-            }
-        }
-        return true;
-    }
-
-    private static int[] parts(String version) {
-        String[] s = version.split("\\.");
-        int[] out = new int[3];
-        for (int i = 0; i < Math.min(3, s.length); i++) {
-            out[i] = Integer.parseInt(s[i].replaceAll("\\D.*", ""));
-        }
-        return out;
+        return Compatibility.atLeast(version, minimum);
     }
 
     /**

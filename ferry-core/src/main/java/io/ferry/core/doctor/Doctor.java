@@ -5,7 +5,7 @@ import io.ferry.core.criu.CriuSelfTest;
 import io.ferry.core.criu.Executables;
 import io.ferry.core.exec.CommandResult;
 import io.ferry.core.exec.Commands;
-import io.ferry.core.host.HostFacts;
+import io.ferry.core.os.HostFacts;
 import io.ferry.core.runtime.RuncRuntime;
 
 import java.io.IOException;

@@ -1,6 +1,6 @@
 package io.ferry.core.image;
 
-import io.ferry.core.archive.TarWriter;
+import io.ferry.core.tar.TarWriter;
 import io.ferry.core.json.Json;
 import io.ferry.core.oci.Descriptor;
 import io.ferry.core.oci.ImageManifest;

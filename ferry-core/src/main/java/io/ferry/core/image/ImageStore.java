@@ -1,10 +1,10 @@
 package io.ferry.core.image;
 
-import io.ferry.core.archive.ArchiveLimits;
-import io.ferry.core.archive.Compression;
-import io.ferry.core.archive.SafeExtractor;
+import io.ferry.core.tar.ArchiveLimits;
+import io.ferry.core.tar.Compression;
+import io.ferry.core.tar.SafeExtractor;
 import io.ferry.core.error.NotFoundException;
-import io.ferry.core.host.FileTrees;
+import io.ferry.core.os.FileTrees;
 import io.ferry.core.json.Json;
 import io.ferry.core.oci.Sha256;
 

@@ -2,7 +2,7 @@ package io.ferry.core.volume;
 
 import io.ferry.core.error.ConflictException;
 import io.ferry.core.error.NotFoundException;
-import io.ferry.core.host.FileTrees;
+import io.ferry.core.os.FileTrees;
 import io.ferry.core.json.Json;
 
 import java.io.IOException;

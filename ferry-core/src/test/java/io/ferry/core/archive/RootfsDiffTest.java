@@ -1,5 +1,7 @@
 package io.ferry.core.archive;
 
+import io.ferry.core.tar.OpaqueDirs;
+
 import io.ferry.core.exec.Commands;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -92,12 +94,6 @@ class RootfsDiffTest {
         file(upper, "etc/new", "added");
 
         assertThat(deleted(upper, List.of(base), Set.of("/data"))).isEmpty();
-    }
-
-    @Test
-    void getfattrEscapesAreDecoded() {
-        assertThat(OpaqueDirs.unescape("/a/we\\040ird\\134name\\303\\251")).isEqualTo("/a/we ird\\nameé");
-        assertThat(OpaqueDirs.unescape("/plain")).isEqualTo("/plain");
     }
 
     @Test

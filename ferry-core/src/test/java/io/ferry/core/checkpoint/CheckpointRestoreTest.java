@@ -1,6 +1,6 @@
 package io.ferry.core.checkpoint;
 
-import io.ferry.core.archive.TarWriter;
+import io.ferry.core.tar.TarWriter;
 import io.ferry.core.container.ContainerRecord;
 import io.ferry.core.testing.BusyboxImage;
 import io.ferry.core.testing.ContainerLog;

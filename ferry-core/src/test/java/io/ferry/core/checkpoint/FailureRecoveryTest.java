@@ -1,7 +1,7 @@
 package io.ferry.core.checkpoint;
 
 import io.ferry.core.error.ToolFailedException;
-import io.ferry.core.host.EngineSettings;
+import io.ferry.core.engine.EngineSettings;
 import io.ferry.core.testing.ArchiveRewriter;
 import io.ferry.core.testing.TestHost;
 import io.ferry.core.testing.TestHosts;

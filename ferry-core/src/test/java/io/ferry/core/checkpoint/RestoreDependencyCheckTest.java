@@ -42,7 +42,7 @@ class RestoreDependencyCheckTest {
     @AfterAll
     void removeSource() {
         source.close();
-        io.ferry.core.host.FileTrees.deleteRecursively(dir);
+        io.ferry.core.os.FileTrees.deleteRecursively(dir);
     }
 
     @AfterEach

@@ -1,6 +1,6 @@
 package io.ferry.core.container;
 
-import io.ferry.core.archive.EntryNames;
+import io.ferry.core.tar.EntryNames;
 import io.ferry.core.host.Host;
 import io.ferry.core.image.ImageRefs;
 import org.junit.jupiter.api.Test;

@@ -1,5 +1,6 @@
 package io.ferry.core.criu;
 
+import io.ferry.protocol.DumpStatistics;
 import com.google.protobuf.CodedOutputStream;
 import org.junit.jupiter.api.Test;
 
@@ -47,7 +48,7 @@ class CriuImageFileTest {
         byte[] file = image(new long[]{0x55105940L, CriuImageFile.STATS_MAGIC}, stats.toByteArray());
 
         CriuImageFile img = CriuImageFile.read(new ByteArrayInputStream(file));
-        DumpStatistics s = DumpStatistics.from(img.first());
+        DumpStatistics s = CheckpointImages.dumpStatistics(img.first());
 
         assertThat(img.magic()).isEqualTo(CriuImageFile.STATS_MAGIC);
         assertThat(s).isEqualTo(new DumpStatistics(4216, 145295, 1377, 167, 49, 0, 35, 0));

@@ -1,6 +1,6 @@
 package io.ferry.core.testing;
 
-import io.ferry.core.archive.Compression;
+import io.ferry.core.tar.Compression;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;

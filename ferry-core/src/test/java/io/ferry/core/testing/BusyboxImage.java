@@ -1,8 +1,8 @@
 package io.ferry.core.testing;
 
-import io.ferry.core.archive.TarWriter;
+import io.ferry.core.tar.TarWriter;
 import io.ferry.core.exec.Commands;
-import io.ferry.core.host.FerryEngine;
+import io.ferry.core.engine.FerryEngine;
 import io.ferry.core.image.Image;
 
 import java.io.IOException;

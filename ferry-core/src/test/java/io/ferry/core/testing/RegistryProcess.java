@@ -1,6 +1,6 @@
 package io.ferry.core.testing;
 
-import io.ferry.core.host.FileTrees;
+import io.ferry.core.os.FileTrees;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

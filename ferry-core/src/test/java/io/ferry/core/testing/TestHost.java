@@ -6,9 +6,9 @@ import io.ferry.core.container.OverlayRootfs;
 import io.ferry.core.container.RunRequest;
 import io.ferry.core.container.VolumeMount;
 import io.ferry.core.exec.Commands;
-import io.ferry.core.host.EngineSettings;
-import io.ferry.core.host.FerryEngine;
-import io.ferry.core.host.FileTrees;
+import io.ferry.core.engine.EngineSettings;
+import io.ferry.core.engine.FerryEngine;
+import io.ferry.core.os.FileTrees;
 import io.ferry.core.host.Host;
 
 import java.io.IOException;
@@ -120,7 +120,7 @@ public final class TestHost implements AutoCloseable {
 
     /** Mounts below this host's root that still exist (cleanup checks). */
     public List<String> leftoverMounts() {
-        return io.ferry.core.host.Mounts.below(host().root());
+        return io.ferry.core.os.Mounts.below(host().root());
     }
 
     public List<String> leftoverContainerDirs() {

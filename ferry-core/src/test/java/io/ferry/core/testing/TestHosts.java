@@ -1,6 +1,6 @@
 package io.ferry.core.testing;
 
-import io.ferry.core.host.EngineSettings;
+import io.ferry.core.engine.EngineSettings;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 

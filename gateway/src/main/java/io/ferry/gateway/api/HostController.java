@@ -1,6 +1,6 @@
 package io.ferry.gateway.api;
 
-import io.ferry.core.events.HostHeartbeat;
+import io.ferry.protocol.HostHeartbeat;
 import io.ferry.gateway.host.Hosts;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;

@@ -1,16 +1,15 @@
 package io.ferry.gateway.api;
 
-import io.ferry.core.events.Meta;
+import io.ferry.protocol.Meta;
 
-import io.ferry.core.events.MigrationMessage;
-import io.ferry.core.events.MigrationOptions;
+import io.ferry.protocol.MigrationMessage;
+import io.ferry.protocol.MigrationOptions;
 import io.ferry.gateway.eventlog.EventLog;
 import io.ferry.gateway.migration.Migration;
 import io.ferry.gateway.migration.MigrationCoordinator;
 import io.ferry.gateway.migration.MigrationRepository;
 import io.ferry.gateway.migration.MigrationPolicy;
 import io.ferry.gateway.migration.MigrationState;
-import io.ferry.core.json.Json;
 import jakarta.validation.Valid;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -23,6 +22,7 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 import java.net.URI;
 import java.time.Instant;
@@ -85,7 +85,7 @@ public class MigrationController {
     @GetMapping(path = "/{id}/events", produces = MediaType.APPLICATION_JSON_VALUE)
     public List<JsonNode> timeline(@PathVariable String id) {
         find(id);
-        return log.of(id).stream().map(e -> Json.MAPPER.readTree(e.getPayload())).toList();
+        return log.of(id).stream().map(e -> JsonMapper.shared().readTree(e.getPayload())).toList();
     }
 
     @PostMapping("/{id}/cancel")

@@ -1,6 +1,6 @@
 package io.ferry.gateway.api;
 
-import io.ferry.core.events.MessageCodec;
+import io.ferry.protocol.MessageCodec;
 import io.ferry.gateway.eventlog.EventLog;
 import io.ferry.gateway.eventlog.EventLogEntry;
 import io.ferry.gateway.migration.MigrationUpdated;

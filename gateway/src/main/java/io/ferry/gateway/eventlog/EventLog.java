@@ -1,7 +1,7 @@
 package io.ferry.gateway.eventlog;
 
-import io.ferry.core.events.MessageCodec;
-import io.ferry.core.events.MigrationMessage;
+import io.ferry.protocol.MessageCodec;
+import io.ferry.protocol.MigrationMessage;
 import org.springframework.stereotype.Service;
 
 import java.util.List;

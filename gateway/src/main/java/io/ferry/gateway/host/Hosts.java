@@ -1,7 +1,7 @@
 package io.ferry.gateway.host;
 
-import io.ferry.core.events.HostHeartbeat;
-import io.ferry.core.events.MessageCodec;
+import io.ferry.protocol.HostHeartbeat;
+import io.ferry.protocol.MessageCodec;
 import io.ferry.gateway.config.GatewayProperties;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;

@@ -1,8 +1,8 @@
 package io.ferry.gateway.messaging;
 
-import io.ferry.core.events.MessageCodec;
-import io.ferry.core.events.MigrationMessage;
-import io.ferry.core.events.Topics;
+import io.ferry.protocol.MessageCodec;
+import io.ferry.protocol.MigrationMessage;
+import io.ferry.protocol.Topics;
 import io.ferry.gateway.host.Hosts;
 import io.ferry.gateway.migration.MigrationCoordinator;
 import org.apache.kafka.clients.admin.NewTopic;

@@ -1,7 +1,7 @@
 package io.ferry.gateway.migration;
 
-import io.ferry.core.events.MigrationMessage;
-import io.ferry.core.events.MigrationMessage.MigrateRequested;
+import io.ferry.protocol.MigrationMessage;
+import io.ferry.protocol.MigrationMessage.MigrateRequested;
 import io.ferry.gateway.config.GatewayProperties;
 import io.ferry.gateway.eventlog.EventLog;
 import io.ferry.gateway.outbox.Outbox;

@@ -1,6 +1,6 @@
 package io.ferry.gateway.migration;
 
-import io.ferry.core.events.MigrationMessage;
+import io.ferry.protocol.MigrationMessage;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;

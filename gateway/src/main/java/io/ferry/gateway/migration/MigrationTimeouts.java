@@ -1,7 +1,7 @@
 package io.ferry.gateway.migration;
 
-import io.ferry.core.events.Meta;
-import io.ferry.core.events.MigrationMessage;
+import io.ferry.protocol.Meta;
+import io.ferry.protocol.MigrationMessage;
 import io.ferry.gateway.config.GatewayProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

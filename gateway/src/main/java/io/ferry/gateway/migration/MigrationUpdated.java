@@ -1,6 +1,6 @@
 package io.ferry.gateway.migration;
 
-import io.ferry.core.events.MigrationMessage;
+import io.ferry.protocol.MigrationMessage;
 
 import java.util.List;
 

@@ -1,8 +1,8 @@
 package io.ferry.gateway.migration;
 
-import io.ferry.core.criu.Criu;
-import io.ferry.core.events.HostHeartbeat;
-import io.ferry.core.events.MigrationMessage.MigrateRequested;
+import io.ferry.protocol.Compatibility;
+import io.ferry.protocol.HostHeartbeat;
+import io.ferry.protocol.MigrationMessage.MigrateRequested;
 import io.ferry.gateway.config.GatewayProperties;
 import io.ferry.gateway.host.Hosts;
 import org.springframework.stereotype.Component;
@@ -55,18 +55,11 @@ public class Preflight {
         if (onTarget.stream().anyMatch(c -> c.name().equals(name))) {
             return Optional.of("target host " + r.targetHost() + " already has a container named " + name);
         }
-        if (!s.arch().equals(t.arch())) {
-            return Optional.of("target host " + r.targetHost() + " cannot restore it: it is " + t.arch() + ", the source "
-                    + s.arch());
-        }
-        if (!s.runtime().equals(t.runtime())) {
-            return Optional.of("target host " + r.targetHost() + " cannot restore it: it runs " + t.runtime()
-                    + ", the source " + s.runtime());
-        }
-        if (!Criu.atLeast(t.criuVersion(), s.criuVersion().replaceFirst("^(\\d+\\.\\d+).*", "$1"))) {
-            return Optional.of("target host " + r.targetHost() + " cannot restore it: its CRIU " + t.criuVersion()
-                    + " is older than the source's " + s.criuVersion());
-        }
-        return Optional.empty();
+        return Compatibility.problem(platform(s), platform(t))
+                .map(problem -> "target host " + r.targetHost() + " cannot restore it: " + problem);
+    }
+
+    private static Compatibility.Platform platform(HostHeartbeat beat) {
+        return new Compatibility.Platform(beat.runtime(), beat.arch(), beat.criuVersion());
     }
 }

@@ -1,7 +1,7 @@
 package io.ferry.gateway.migration;
 
-import io.ferry.core.events.MessageCodec;
-import io.ferry.core.events.MigrationMessage;
+import io.ferry.protocol.MessageCodec;
+import io.ferry.protocol.MigrationMessage;
 import io.ferry.gateway.eventlog.EventLogEntry;
 import io.ferry.gateway.eventlog.EventLogRepository;
 import org.springframework.data.domain.Limit;

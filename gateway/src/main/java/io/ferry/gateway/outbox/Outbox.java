@@ -1,8 +1,8 @@
 package io.ferry.gateway.outbox;
 
-import io.ferry.core.events.MessageCodec;
-import io.ferry.core.events.MigrationMessage;
-import io.ferry.core.events.Topics;
+import io.ferry.protocol.MessageCodec;
+import io.ferry.protocol.MigrationMessage;
+import io.ferry.protocol.Topics;
 import org.springframework.stereotype.Service;
 
 /** Queues a message for Kafka inside the current transaction: commands to their host's topic, events to the events topic. */

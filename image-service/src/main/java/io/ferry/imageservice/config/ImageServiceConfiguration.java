@@ -1,6 +1,6 @@
 package io.ferry.imageservice.config;
 
-import io.ferry.core.archive.ArchiveLimits;
+import io.ferry.core.tar.ArchiveLimits;
 import io.ferry.core.host.Host;
 import io.ferry.core.image.ImagePuller;
 import io.ferry.core.image.ImagePusher;

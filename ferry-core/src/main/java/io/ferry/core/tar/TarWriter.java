@@ -1,0 +1,175 @@
+package io.ferry.core.tar;
+
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+import org.apache.commons.compress.archivers.tar.TarConstants;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.Date;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Predicate;
+
+/**
+ * Writes a tar stream entry by entry (files are streamed from disk, never held in memory), keeping
+ * owners, modes, symbolic links and hard links as they are on disk.
+ */
+public final class TarWriter implements AutoCloseable {
+    private static final LinkOption[] NOFOLLOW = {LinkOption.NOFOLLOW_LINKS};
+
+    private final TarArchiveOutputStream tar;
+    private final Map<String, String> hardLinks = new HashMap<>(); // "dev:ino" -> first entry name
+    private boolean ociWhiteouts;
+
+    /**
+     * Writes overlayfs whiteouts (character devices 0/0, as an unpacked image layer holds them) as
+     * OCI {@code .wh.NAME} entries, and opaque directories with a {@code .wh..wh..opq} entry, for
+     * pushing a layer to a registry.
+     */
+    public TarWriter withOciWhiteouts() {
+        this.ociWhiteouts = true;
+        return this;
+    }
+
+    public TarWriter(OutputStream out) {
+        this.tar = new TarArchiveOutputStream(out);
+        tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
+        tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
+        tar.setAddPaxHeadersForNonAsciiNames(true);
+    }
+
+    public void addBytes(String name, byte[] content) throws IOException {
+        TarArchiveEntry e = new TarArchiveEntry(name);
+        e.setSize(content.length);
+        e.setMode(0100644);
+        e.setModTime(new Date());
+        tar.putArchiveEntry(e);
+        tar.write(content);
+        tar.closeArchiveEntry();
+    }
+
+    public void addFile(String name, Path file) throws IOException {
+        addPath(name, file);
+    }
+
+    /** Adds every entry below {@code dir} as {@code prefix/relative/path}; prefix "" for the top level. */
+    public void addTree(String prefix, Path dir, Predicate<Path> skip) throws IOException {
+        Set<String> opaque = ociWhiteouts ? OpaqueDirs.in(dir) : Set.of();
+        Files.walkFileTree(dir, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes attrs) throws IOException {
+                if (!d.equals(dir) && skip.test(d)) {
+                    return FileVisitResult.SKIP_SUBTREE;
+                }
+                String rel = dir.relativize(d).toString();
+                if (!rel.isEmpty() || !prefix.isEmpty()) {
+                    addPath(join(prefix, rel), d);
+                }
+                if (opaque.contains(rel)) {
+                    addOpaqueMarker(join(join(prefix, rel), Whiteouts.OPAQUE), attrs);
+                }
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFile(Path f, BasicFileAttributes attrs) throws IOException {
+                if (!skip.test(f)) {
+                    addPath(join(prefix, dir.relativize(f).toString()), f);
+                }
+                return FileVisitResult.CONTINUE;
+            }
+        });
+    }
+
+    private static String join(String prefix, String rel) {
+        if (prefix.isEmpty()) {
+            return rel;
+        }
+        return rel.isEmpty() ? prefix : prefix + "/" + rel;
+    }
+
+    private void addPath(String name, Path path) throws IOException {
+        Map<String, Object> unix = Files.readAttributes(path, "unix:mode,uid,gid,ino,dev,nlink,lastModifiedTime", NOFOLLOW);
+        int mode = (Integer) unix.get("mode");
+        TarArchiveEntry e;
+        boolean withContent = false;
+        if (Files.isSymbolicLink(path)) {
+            e = new TarArchiveEntry(name, TarConstants.LF_SYMLINK);
+            e.setLinkName(Files.readSymbolicLink(path).toString());
+        } else if (Files.isDirectory(path, NOFOLLOW)) {
+            e = new TarArchiveEntry(name.endsWith("/") ? name : name + "/");
+        } else if (Files.isRegularFile(path, NOFOLLOW)) {
+            String key = unix.get("dev") + ":" + unix.get("ino");
+            String first = (Integer) unix.get("nlink") > 1 ? hardLinks.putIfAbsent(key, name) : null;
+            if (first != null) {
+                e = new TarArchiveEntry(name, TarConstants.LF_LINK);
+                e.setLinkName(first);
+            } else {
+                e = new TarArchiveEntry(name);
+                e.setSize(Files.size(path));
+                withContent = true;
+            }
+        } else if (ociWhiteouts && Whiteouts.isOverlayWhiteout(path)) {
+            int slash = name.lastIndexOf('/');
+            e = new TarArchiveEntry(name.substring(0, slash + 1) + ".wh." + name.substring(slash + 1));
+            e.setSize(0);
+            mode = 0100644;
+        } else {
+            throw new IOException("cannot archive " + path + ": not a file, directory or symbolic link");
+        }
+        e.setMode(mode);
+        e.setUserId((Integer) unix.get("uid"));
+        e.setGroupId((Integer) unix.get("gid"));
+        e.setModTime(((java.nio.file.attribute.FileTime) unix.get("lastModifiedTime")).toMillis());
+        tar.putArchiveEntry(e);
+        if (withContent) {
+            copyExactly(path, e.getSize());
+        }
+        tar.closeArchiveEntry();
+    }
+
+    /** The OCI opaque-directory marker: an empty file, dated like its directory so a layer's digest is stable. */
+    private void addOpaqueMarker(String name, BasicFileAttributes dir) throws IOException {
+        TarArchiveEntry e = new TarArchiveEntry(name);
+        e.setSize(0);
+        e.setMode(0100644);
+        e.setModTime(dir.lastModifiedTime().toMillis());
+        tar.putArchiveEntry(e);
+        tar.closeArchiveEntry();
+    }
+
+    /** Copies the first {@code size} bytes: a log may grow after its header was written. */
+    private void copyExactly(Path path, long size) throws IOException {
+        byte[] buffer = new byte[1 << 16];
+        long left = size;
+        try (InputStream in = Files.newInputStream(path)) {
+            while (left > 0) {
+                int n = in.read(buffer, 0, (int) Math.min(buffer.length, left));
+                if (n < 0) {
+                    throw new IOException(path + " shrank while it was being archived");
+                }
+                tar.write(buffer, 0, n);
+                left -= n;
+            }
+        }
+    }
+
+    /** Writes the end-of-archive records; the underlying stream stays open. */
+    public void finish() throws IOException {
+        tar.finish();
+    }
+
+    @Override
+    public void close() throws IOException {
+        tar.close();
+    }
+}

@@ -1,0 +1,180 @@
+package io.ferry.core.tar;
+
+import io.ferry.core.error.InvalidArchiveException;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+import org.apache.commons.compress.archivers.tar.TarConstants;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class SafeExtractorTest {
+    @TempDir
+    Path tmp;
+
+    private final ArchiveLimits limits = ArchiveLimits.defaults();
+
+    /** Builds a tar in memory; each entry is given with its content. */
+    private static byte[] tar(Object... entriesAndContent) throws IOException {
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        try (TarArchiveOutputStream out = new TarArchiveOutputStream(buf)) {
+            out.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
+            for (int i = 0; i < entriesAndContent.length; i += 2) {
+                TarArchiveEntry e = (TarArchiveEntry) entriesAndContent[i];
+                byte[] content = ((String) entriesAndContent[i + 1]).getBytes(StandardCharsets.UTF_8);
+                if (!e.isDirectory() && !e.isSymbolicLink() && !e.isLink() && !e.isCharacterDevice()) {
+                    e.setSize(content.length);
+                }
+                out.putArchiveEntry(e);
+                out.write(content);
+                out.closeArchiveEntry();
+            }
+        }
+        return buf.toByteArray();
+    }
+
+    private static TarArchiveEntry link(String name, byte type, String target) {
+        TarArchiveEntry e = new TarArchiveEntry(name, type);
+        e.setLinkName(target);
+        return e;
+    }
+
+    private Path extract(byte[] tar, SafeExtractor.Links links) {
+        Path dest = tmp.resolve("dest");
+        new SafeExtractor(limits, links).extract(new ByteArrayInputStream(tar), dest);
+        return dest;
+    }
+
+    @Test
+    void extractsFilesDirectoriesAndLinksWithTheirModes() throws IOException {
+        TarArchiveEntry script = new TarArchiveEntry("bin/run.sh");
+        script.setMode(0100755);
+        Path dest = extract(tar(new TarArchiveEntry("bin/"), "", script, "#!/bin/sh\n",
+                link("bin/sh", TarConstants.LF_SYMLINK, "/bin/busybox"), "",
+                link("bin/again.sh", TarConstants.LF_LINK, "bin/run.sh"), ""), SafeExtractor.Links.ROOTFS);
+
+        assertThat(Files.readString(dest.resolve("bin/run.sh"))).isEqualTo("#!/bin/sh\n");
+        assertThat(Files.isExecutable(dest.resolve("bin/run.sh"))).isTrue();
+        assertThat(Files.readSymbolicLink(dest.resolve("bin/sh")).toString()).isEqualTo("/bin/busybox");
+        assertThat(Files.getAttribute(dest.resolve("bin/again.sh"), "unix:nlink")).isEqualTo(2);
+    }
+
+    @Test
+    void dotDotEntriesAreRefused() {
+        assertThatThrownBy(() -> extract(tar(new TarArchiveEntry("a/../../escape"), "x"), SafeExtractor.Links.ROOTFS))
+                .isInstanceOf(InvalidArchiveException.class)
+                .hasMessage("archive entry \"a/../../escape\" escapes the extraction directory (..)");
+        assertThat(tmp.resolve("escape")).doesNotExist();
+    }
+
+    @Test
+    void absoluteEntriesAreRefused() {
+        assertThatThrownBy(() -> extract(tar(new TarArchiveEntry("/etc/evil", true), "x"), SafeExtractor.Links.ROOTFS))
+                .isInstanceOf(InvalidArchiveException.class)
+                .hasMessage("archive entry \"/etc/evil\" has an absolute path");
+    }
+
+    @Test
+    void relativeLinksClimbingOutAreRefusedInEveryMode() {
+        for (SafeExtractor.Links mode : SafeExtractor.Links.values()) {
+            assertThatThrownBy(() -> extract(tar(link("a/b", TarConstants.LF_SYMLINK, "../../x"), ""), mode))
+                    .isInstanceOf(InvalidArchiveException.class)
+                    .hasMessageContaining("outside the extraction directory");
+        }
+    }
+
+    @Test
+    void absoluteLinksAreContainerPathsInARootfsButRefusedElsewhere() throws IOException {
+        assertThat(Files.isSymbolicLink(extract(tar(link("etc", TarConstants.LF_SYMLINK, "/etc"), ""),
+                SafeExtractor.Links.ROOTFS).resolve("etc"))).isTrue();
+        assertThatThrownBy(() -> new SafeExtractor(limits, SafeExtractor.Links.CONFINED).extract(
+                new ByteArrayInputStream(tar(link("etc", TarConstants.LF_SYMLINK, "/etc"), "")), tmp.resolve("other")))
+                .isInstanceOf(InvalidArchiveException.class)
+                .hasMessage("archive entry \"etc\" is a symbolic link to \"/etc\", outside the extraction directory");
+    }
+
+    @Test
+    void nothingIsWrittenThroughASymlink() throws IOException {
+        Path outside = Files.createDirectories(tmp.resolve("outside"));
+        // rootfs mode accepts the absolute link itself; writing through it must still be refused
+        assertThatThrownBy(() -> extract(tar(link("etc", TarConstants.LF_SYMLINK, outside.toString()), "",
+                new TarArchiveEntry("etc/passwd"), "pwned"), SafeExtractor.Links.ROOTFS))
+                .isInstanceOf(InvalidArchiveException.class)
+                .hasMessage("archive entry \"etc/passwd\" would be written through the symbolic link \"etc\"");
+        try (var files = Files.list(outside)) {
+            assertThat(files.toList()).isEmpty();
+        }
+    }
+
+    @Test
+    void aSymlinkIsReplacedNotFollowedWhenAFileOfTheSameNameComes() throws IOException {
+        Path victim = Files.writeString(tmp.resolve("victim"), "safe");
+        Path dest = extract(tar(link("f", TarConstants.LF_SYMLINK, "/" + victim), "",
+                new TarArchiveEntry("f"), "new"), SafeExtractor.Links.ROOTFS);
+        assertThat(Files.readString(victim)).isEqualTo("safe");
+        assertThat(Files.isSymbolicLink(dest.resolve("f"))).isFalse();
+        assertThat(Files.readString(dest.resolve("f"))).isEqualTo("new");
+    }
+
+    @Test
+    void aFileReplacesADirectoryOfTheSameName() throws IOException {
+        Path dest = tmp.resolve("dest");
+        Files.createDirectories(dest.resolve("data/old"));
+        Files.writeString(dest.resolve("data/old/file"), "from the image");
+
+        extract(tar(new TarArchiveEntry("data"), "now a file"), SafeExtractor.Links.ROOTFS);
+
+        assertThat(dest.resolve("data")).isRegularFile().hasContent("now a file");
+    }
+
+    @Test
+    void hardLinksMustPointAtAnExtractedFile() {
+        assertThatThrownBy(() -> extract(tar(link("h", TarConstants.LF_LINK, "etc/shadow"), ""), SafeExtractor.Links.ROOTFS))
+                .isInstanceOf(InvalidArchiveException.class)
+                .hasMessageContaining("is a hard link to \"etc/shadow\", which is not a file extracted before it");
+    }
+
+    @Test
+    void deviceNodesAndFifosAreRefused() {
+        TarArchiveEntry dev = new TarArchiveEntry("dev/sda", TarConstants.LF_BLK);
+        assertThatThrownBy(() -> extract(tar(dev, ""), SafeExtractor.Links.ROOTFS))
+                .isInstanceOf(InvalidArchiveException.class)
+                .hasMessage("archive entry \"dev/sda\" is a device node; device nodes are not allowed");
+        TarArchiveEntry fifo = new TarArchiveEntry("run/fifo", TarConstants.LF_FIFO);
+        assertThatThrownBy(() -> extract(tar(fifo, ""), SafeExtractor.Links.ROOTFS))
+                .isInstanceOf(InvalidArchiveException.class)
+                .hasMessage("archive entry \"run/fifo\" has an unsupported type (p)");
+    }
+
+    @Test
+    void limitsOnEntriesSizesAndCountsHold() throws IOException {
+        byte[] twoFiles = tar(new TarArchiveEntry("a"), "12345", new TarArchiveEntry("b"), "67890");
+        assertThatThrownBy(() -> new SafeExtractor(new ArchiveLimits(100, 4, 10, 10), SafeExtractor.Links.ROOTFS)
+                .extract(new ByteArrayInputStream(twoFiles), tmp.resolve("x1")))
+                .hasMessage("archive entry \"a\" is 5 bytes, over the limit of 4");
+        assertThatThrownBy(() -> new SafeExtractor(new ArchiveLimits(8, 8, 10, 10), SafeExtractor.Links.ROOTFS)
+                .extract(new ByteArrayInputStream(twoFiles), tmp.resolve("x2")))
+                .hasMessage("archive content exceeds the limit of 8 bytes");
+        assertThatThrownBy(() -> new SafeExtractor(new ArchiveLimits(100, 100, 1, 10), SafeExtractor.Links.ROOTFS)
+                .extract(new ByteArrayInputStream(twoFiles), tmp.resolve("x3")))
+                .hasMessage("archive has more than 1 entries");
+    }
+
+    @Test
+    void aTruncatedTarIsAnError() throws IOException {
+        byte[] whole = tar(new TarArchiveEntry("big"), "x".repeat(5000));
+        assertThatThrownBy(() -> extract(Arrays.copyOf(whole, 2000), SafeExtractor.Links.ROOTFS))
+                .isInstanceOf(InvalidArchiveException.class)
+                .hasMessageContaining("truncated");
+    }
+}

@@ -1,0 +1,154 @@
+package io.ferry.protocol;
+
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+
+import java.time.Instant;
+
+/**
+ * The event catalogue: every message of a migration, as JSON with a {@code type} field. Requests and
+ * the gateway's decisions, the commands it sends to hosts, and what hosts report back. All of them
+ * are appended to the gateway's event log; the migration view is a fold over them. JSON Schemas of
+ * each type are in docs/events/ (checked against these records by a test).
+ */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
+@JsonSubTypes({
+        @JsonSubTypes.Type(value = MigrationMessage.MigrateRequested.class, name = "MigrateRequested"),
+        @JsonSubTypes.Type(value = MigrationMessage.MigrationAccepted.class, name = "MigrationAccepted"),
+        @JsonSubTypes.Type(value = MigrationMessage.MigrationRejected.class, name = "MigrationRejected"),
+        @JsonSubTypes.Type(value = MigrationMessage.MigrationCancelRequested.class, name = "MigrationCancelRequested"),
+        @JsonSubTypes.Type(value = MigrationMessage.CheckpointCommand.class, name = "CheckpointCommand"),
+        @JsonSubTypes.Type(value = MigrationMessage.RestoreCommand.class, name = "RestoreCommand"),
+        @JsonSubTypes.Type(value = MigrationMessage.FinalizeCommand.class, name = "FinalizeCommand"),
+        @JsonSubTypes.Type(value = MigrationMessage.RollbackCommand.class, name = "RollbackCommand"),
+        @JsonSubTypes.Type(value = MigrationMessage.CancelRestoreCommand.class, name = "CancelRestoreCommand"),
+        @JsonSubTypes.Type(value = MigrationMessage.CheckpointStarted.class, name = "CheckpointStarted"),
+        @JsonSubTypes.Type(value = MigrationMessage.CheckpointDumped.class, name = "CheckpointDumped"),
+        @JsonSubTypes.Type(value = MigrationMessage.UploadProgress.class, name = "UploadProgress"),
+        @JsonSubTypes.Type(value = MigrationMessage.CheckpointCompleted.class, name = "CheckpointCompleted"),
+        @JsonSubTypes.Type(value = MigrationMessage.CheckpointFailed.class, name = "CheckpointFailed"),
+        @JsonSubTypes.Type(value = MigrationMessage.RestoreStarted.class, name = "RestoreStarted"),
+        @JsonSubTypes.Type(value = MigrationMessage.RestoreProgress.class, name = "RestoreProgress"),
+        @JsonSubTypes.Type(value = MigrationMessage.RestoreCompleted.class, name = "RestoreCompleted"),
+        @JsonSubTypes.Type(value = MigrationMessage.RestoreFailed.class, name = "RestoreFailed"),
+        @JsonSubTypes.Type(value = MigrationMessage.RestoreCancelled.class, name = "RestoreCancelled"),
+        @JsonSubTypes.Type(value = MigrationMessage.SourceFinalized.class, name = "SourceFinalized"),
+        @JsonSubTypes.Type(value = MigrationMessage.RolledBack.class, name = "RolledBack"),
+        @JsonSubTypes.Type(value = MigrationMessage.RollbackFailed.class, name = "RollbackFailed"),
+        @JsonSubTypes.Type(value = MigrationMessage.MigrationTimedOut.class, name = "MigrationTimedOut"),
+        @JsonSubTypes.Type(value = MigrationMessage.MigrationCompleted.class, name = "MigrationCompleted"),
+        @JsonSubTypes.Type(value = MigrationMessage.MigrationFailed.class, name = "MigrationFailed"),
+        @JsonSubTypes.Type(value = MigrationMessage.MigrationRolledBack.class, name = "MigrationRolledBack")})
+public sealed interface MigrationMessage {
+    Meta meta();
+
+    /** The type name on the wire (the record's simple name). */
+    default String type() {
+        return getClass().getSimpleName();
+    }
+
+    /** Commands, sent by the gateway to one host ({@code meta.hostId}). */
+    sealed interface Command extends MigrationMessage {
+    }
+
+    // ---- requests and the gateway's decisions ----
+
+    /** Start a migration (REST or another system publishing to ferry.migration.requests); meta.migrationId is its id. */
+    record MigrateRequested(Meta meta, String container, String sourceHost, String targetHost,
+                            MigrationOptions options) implements MigrationMessage {
+    }
+
+    /** Preflight passed; the archive will go to {@code archive} (registry://...). */
+    record MigrationAccepted(Meta meta, String archive) implements MigrationMessage {
+    }
+
+    /** Preflight failed (host down, host cannot restore this container, ...). */
+    record MigrationRejected(Meta meta, String reason) implements MigrationMessage {
+    }
+
+    record MigrationCancelRequested(Meta meta) implements MigrationMessage {
+    }
+
+    // ---- commands ----
+
+    /** Checkpoint {@code container} and stream the archive to {@code archive}. */
+    record CheckpointCommand(Meta meta, String container, String archive, boolean leaveRunning,
+                             boolean tcpEstablished) implements Command {
+    }
+
+    /** Restore the archive (pulling its image if missing); {@code name} null keeps name and id. */
+    record RestoreCommand(Meta meta, String archive, String name, boolean tcpEstablished) implements Command {
+    }
+
+    /** The target runs the container: remove the stopped source copy. */
+    record FinalizeCommand(Meta meta, String container) implements Command {
+    }
+
+    /** The move failed: make the container run on the source again (from the archive if it was stopped). */
+    record RollbackCommand(Meta meta, String container, String archive) implements Command {
+    }
+
+    /** Undo a restore on the target (remove the copy if it was made), before the source rolls back. */
+    record CancelRestoreCommand(Meta meta, String archive, String name) implements Command {
+    }
+
+    // ---- reports from hosts ----
+
+    record CheckpointStarted(Meta meta, String containerId) implements MigrationMessage {
+    }
+
+    /** The container is frozen and dumped (downtime began at {@code frozenAt}); the upload goes on. */
+    record CheckpointDumped(Meta meta, Instant frozenAt, long dumpMillis) implements MigrationMessage {
+    }
+
+    record UploadProgress(Meta meta, long bytes) implements MigrationMessage {
+    }
+
+    record CheckpointCompleted(Meta meta, String archive, String digest, long size, Instant frozenAt,
+                               long dumpMillis, long totalMillis, DumpStatistics statistics) implements MigrationMessage {
+    }
+
+    /** {@code containerRunning}: whether the container still (or again) runs on the source. */
+    record CheckpointFailed(Meta meta, String reason, boolean containerRunning) implements MigrationMessage {
+    }
+
+    record RestoreStarted(Meta meta) implements MigrationMessage {
+    }
+
+    /** "pulling image", "restoring". */
+    record RestoreProgress(Meta meta, String stage) implements MigrationMessage {
+    }
+
+    record RestoreCompleted(Meta meta, String containerId, String name, Instant runningAt, long restoreMillis,
+                            long totalMillis) implements MigrationMessage {
+    }
+
+    record RestoreFailed(Meta meta, String reason) implements MigrationMessage {
+    }
+
+    record RestoreCancelled(Meta meta, boolean removed) implements MigrationMessage {
+    }
+
+    record SourceFinalized(Meta meta) implements MigrationMessage {
+    }
+
+    record RolledBack(Meta meta, boolean containerRunning) implements MigrationMessage {
+    }
+
+    record RollbackFailed(Meta meta, String reason) implements MigrationMessage {
+    }
+
+    // ---- outcomes, decided by the gateway ----
+
+    record MigrationTimedOut(Meta meta, String stage) implements MigrationMessage {
+    }
+
+    record MigrationCompleted(Meta meta, long downtimeMillis, long totalMillis) implements MigrationMessage {
+    }
+
+    record MigrationFailed(Meta meta, String reason) implements MigrationMessage {
+    }
+
+    record MigrationRolledBack(Meta meta, String reason) implements MigrationMessage {
+    }
+}

@@ -1,0 +1,76 @@
+package io.ferry.spring.host;
+
+import io.ferry.core.container.ContainerView;
+import io.ferry.protocol.HostHeartbeat;
+import io.ferry.protocol.Meta;
+import io.ferry.protocol.MessageCodec;
+import io.ferry.protocol.Topics;
+import io.ferry.core.engine.FerryEngine;
+import io.ferry.core.os.HostFacts;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.core.env.Environment;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Component;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+
+/** Announces the host service every few seconds: versions, CPU, free disk, containers (ferry.hosts.heartbeats). */
+@Component
+public class HeartbeatPublisher {
+    private static final Logger log = LoggerFactory.getLogger(HeartbeatPublisher.class);
+
+    private final FerryEngine engine;
+    private final KafkaTemplate<String, String> kafka;
+    private final String role;
+
+    public HeartbeatPublisher(FerryEngine engine, KafkaTemplate<String, String> kafka, Environment env) {
+        this.engine = engine;
+        this.kafka = kafka;
+        this.role = env.getProperty("ferry.host.role", "host");
+    }
+
+    @Scheduled(fixedRateString = "${ferry.host.heartbeat-interval:5s}", initialDelay = 0)
+    public void beat() {
+        try {
+            kafka.send(Topics.HEARTBEATS, engine.host().id() + ":" + role, MessageCodec.encode(heartbeat()));
+        } catch (RuntimeException e) {
+            log.warn("heartbeat not sent: {}", e.getMessage());
+        }
+    }
+
+    public HostHeartbeat heartbeat() {
+        List<HostHeartbeat.RunningContainer> containers = engine.containers().list(true).stream()
+                .map(HeartbeatPublisher::describe).toList();
+        return new HostHeartbeat(engine.host().id(), role, Instant.now(), engine.runtime().name(),
+                engine.runtime().version(), engine.criu().version(), HostFacts.kernel(), HostFacts.arch(),
+                HostFacts.cgroupVersion(), cpuModel(), freeDisk(engine.host().root()), containers, Meta.VERSION);
+    }
+
+    private static HostHeartbeat.RunningContainer describe(ContainerView v) {
+        return new HostHeartbeat.RunningContainer(v.record().id(), v.record().name(), v.record().config().image(), v.status());
+    }
+
+    private static String cpuModel() {
+        try {
+            return Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
+                    .map(l -> l.substring(l.indexOf(':') + 1).strip()).findFirst().orElse("unknown");
+        } catch (IOException e) {
+            return "unknown";
+        }
+    }
+
+    private static long freeDisk(Path root) {
+        try {
+            Files.createDirectories(root);
+            return Files.getFileStore(root).getUsableSpace();
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+}
