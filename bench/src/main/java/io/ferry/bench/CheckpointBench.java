@@ -1,5 +1,9 @@
 package io.ferry.bench;
 
+import io.ferry.core.engine.ArchiveSource;
+
+import io.ferry.core.engine.ArchiveTarget;
+
 import io.ferry.core.checkpoint.CheckpointOptions;
 import io.ferry.core.checkpoint.RestoreOptions;
 import io.ferry.core.container.ContainerLayout;
@@ -98,11 +102,11 @@ public final class CheckpointBench {
 
     private void engine(TestHost host, String name, Path archive) throws IOException {
         long t0 = System.nanoTime();
-        host.engine().checkpointer().checkpointToFile(name, CheckpointOptions.defaults(), archive);
+        host.engine().checkpoint(name, CheckpointOptions.defaults(), ArchiveTarget.file(archive)).result();
         long t1 = System.nanoTime();
         host.engine().containers().remove(name, false);
         long t2 = System.nanoTime();
-        host.engine().restorer().restoreFromFile(archive, RestoreOptions.defaults());
+        host.engine().restore(ArchiveSource.file(archive), RestoreOptions.defaults());
         long t3 = System.nanoTime();
         record(name, "checkpoint", "ferry engine", t1 - t0);
         record(name, "restore", "ferry engine", t3 - t2);

@@ -1,5 +1,9 @@
 package io.ferry.bench;
 
+import io.ferry.core.engine.ArchiveSource;
+
+import io.ferry.core.engine.ArchiveTarget;
+
 import io.ferry.core.checkpoint.CheckpointOptions;
 import io.ferry.core.checkpoint.RestoreOptions;
 import io.ferry.core.container.RunRequest;
@@ -55,9 +59,9 @@ public final class PipelineBench {
                     start(a, engineName, w[1], cluster);
                     Path archive = dir.resolve(engineName + ".tar.zst");
                     long t0 = System.nanoTime();
-                    a.engine().checkpointer().checkpointToFile(engineName, CheckpointOptions.defaults(), archive);
+                    a.engine().checkpoint(engineName, CheckpointOptions.defaults(), ArchiveTarget.file(archive)).result();
                     long t1 = System.nanoTime();
-                    b.engine().restorer().restoreFromFile(archive, RestoreOptions.defaults());
+                    b.engine().restore(ArchiveSource.file(archive), RestoreOptions.defaults());
                     long t2 = System.nanoTime();
                     b.engine().containers().remove(engineName, true);
                     a.engine().containers().remove(engineName, true);

@@ -1,8 +1,13 @@
 package io.ferry.checkpointing;
 
+import io.ferry.core.engine.ExportedCheckpoint;
+
+import io.ferry.core.engine.ArchiveSource;
+
+import io.ferry.core.engine.ArchiveTarget;
+
 import io.ferry.core.checkpoint.CheckpointOptions;
 import io.ferry.core.checkpoint.CheckpointProgress;
-import io.ferry.core.container.ContainerRecord;
 import io.ferry.core.container.ContainerView;
 import io.ferry.core.error.FerryException;
 import io.ferry.protocol.MigrationMessage;
@@ -67,14 +72,14 @@ public class SourceCommands extends HostCommands {
     }
 
     private void checkpoint(CheckpointCommand c, List<MigrationMessage> replies) {
-        String containerId = engine.containers().store().find(c.container()).map(ContainerRecord::id).orElse(null);
+        String containerId = engine.find(c.container()).map(v -> v.record().id()).orElse(null);
         emit(replies, new MigrationMessage.CheckpointStarted(c.meta().reply("started", host()), containerId));
         CheckpointOptions options = new CheckpointOptions(c.leaveRunning(), c.tcpEstablished(), false, false,
                 io.ferry.core.tar.Compression.ZSTD, !c.leaveRunning());
         Timer.Sample sample = Timer.start(meters);
         String outcome = "failed";
         try {
-            FerryEngine.RegistryCheckpoint r = engine.checkpointToRegistry(c.container(), options, c.archive(),
+            ExportedCheckpoint r = engine.checkpoint(c.container(), options, new ArchiveTarget.Registry(c.archive()),
                     new CheckpointProgress() {
                         private long last;
 
@@ -109,7 +114,7 @@ public class SourceCommands extends HostCommands {
 
     private void finalizeSource(FinalizeCommand f, List<MigrationMessage> replies) {
         try {
-            Optional<ContainerView> view = engine.containers().store().find(f.container()).map(engine.containers()::view);
+            Optional<ContainerView> view = engine.find(f.container());
             if (view.isPresent() && !view.get().running()) {
                 engine.containers().remove(f.container(), false); // the stopped source copy and its kept images
             }
@@ -121,20 +126,8 @@ public class SourceCommands extends HostCommands {
 
     private void rollback(RollbackCommand r, List<MigrationMessage> replies) {
         try {
-            if (running(r.container())) {
-                emit(replies, new MigrationMessage.RolledBack(r.meta().reply("rolled-back", host()), true));
-                return;
-            }
-            Optional<ContainerRecord> stopped = engine.containers().store().find(r.container());
-            if (stopped.isPresent() && engine.containers().store().layout(stopped.get().id()).hasCheckpointImages()) {
-                engine.checkpointer().restoreLocal(r.container(), false);
-            } else {
-                if (stopped.isPresent()) {
-                    engine.containers().remove(r.container(), true);
-                }
-                engine.restoreFromRegistry(r.archive(), io.ferry.core.checkpoint.RestoreOptions.defaults());
-            }
-            emit(replies, new MigrationMessage.RolledBack(r.meta().reply("rolled-back", host()), running(r.container())));
+            boolean running = engine.rollback(r.container(), new ArchiveSource.Registry(r.archive()));
+            emit(replies, new MigrationMessage.RolledBack(r.meta().reply("rolled-back", host()), running));
         } catch (FerryException | UncheckedIOException e) {
             log.error("rollback of {} failed: {}", r.container(), e.getMessage());
             emit(replies, new MigrationMessage.RollbackFailed(r.meta().reply("rollback-failed", host()), e.getMessage()));
@@ -142,7 +135,6 @@ public class SourceCommands extends HostCommands {
     }
 
     private boolean running(String container) {
-        return engine.containers().store().find(container).map(engine.containers()::view)
-                .map(ContainerView::running).orElse(false);
+        return engine.find(container).map(ContainerView::running).orElse(false);
     }
 }

@@ -1,19 +1,20 @@
 package io.ferry.cli;
 
+import io.ferry.core.engine.ArchiveTarget;
+
 import io.ferry.core.tar.Compression;
 import io.ferry.core.checkpoint.CheckpointOptions;
 import io.ferry.core.checkpoint.CheckpointResult;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
 import io.ferry.core.json.Json;
-import io.ferry.core.registry.Reference;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
-import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 
 @Command(name = "checkpoint", description = "Checkpoint a running container with CRIU and export it to an archive.")
@@ -50,9 +51,7 @@ final class CheckpointCommand implements Callable<Integer> {
     public Integer call() {
         CheckpointOptions options = new CheckpointOptions(leaveRunning, tcpEstablished, ignoreRootfs, ignoreVolumes,
                 Compression.parse(compress));
-        CheckpointResult r = Reference.isRegistryUrl(export)
-                ? ferry.engine().checkpointToRegistry(container, options, export)
-                : ferry.engine().checkpointer().checkpointToFile(container, options, Path.of(export));
+        CheckpointResult r = ferry.engine().checkpoint(container, options, ArchiveTarget.parse(export)).result();
         if (printStats) {
             Map<String, Object> ctr = new LinkedHashMap<>();
             ctr.put("id", r.containerId());

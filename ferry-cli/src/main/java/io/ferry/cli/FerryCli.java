@@ -13,8 +13,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
-import java.util.HashMap;
-import java.util.Map;
 
 /** The {@code ferry} command: global options select the host; each subcommand parses, calls the engine, prints. */
 @Command(name = "ferry", mixinStandardHelpOptions = true, versionProvider = FerryCli.Version.class,
@@ -49,18 +47,16 @@ public final class FerryCli {
 
     private FerryEngine engine;
 
+    /** The engine's settings: FERRY_* variables, overridden by the global flags. */
+    EngineSettings settings() {
+        EngineSettings settings = EngineSettings.fromEnvironment(System.getenv()).withRegistryAuth(creds);
+        return tlsVerify != null ? settings.withTlsVerify(tlsVerify) : settings;
+    }
+
     FerryEngine engine() {
         if (engine == null) {
-            Map<String, String> env = new HashMap<>(System.getenv());
-            if (creds != null) {
-                env.put("FERRY_REGISTRY_AUTH", creds);
-            }
-            if (tlsVerify != null) {
-                env.put("FERRY_TLS_VERIFY", tlsVerify.toString());
-            }
-            String id = hostId != null ? hostId : env.getOrDefault("FERRY_HOST_ID", "local");
-            Host host = Host.of(id, root);
-            engine = FerryEngine.open(host, EngineSettings.fromEnvironment(env), env);
+            String id = hostId != null ? hostId : System.getenv().getOrDefault("FERRY_HOST_ID", "local");
+            engine = FerryEngine.open(Host.of(id, root), settings());
         }
         return engine;
     }

@@ -66,7 +66,7 @@ final class ImageCommand {
         @Override
         public Integer call() {
             for (String ref : refs) {
-                image.ferry.engine().removeImage(ref);
+                image.ferry.engine().images().remove(ref);
                 System.out.println("Untagged: " + ref);
             }
             return 0;

@@ -17,7 +17,7 @@ final class PullCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        ImagePuller.Result r = ferry.engine().pull(reference);
+        ImagePuller.Result r = ferry.engine().images().pull(reference);
         System.err.printf("pulled %s: %d layers downloaded (%s), %d already here%n", reference, r.layersDownloaded(),
                 Formats.bytes(r.bytesDownloaded()), r.layersCached());
         System.out.println(r.image().id());

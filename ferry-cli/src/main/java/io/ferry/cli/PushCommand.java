@@ -20,7 +20,7 @@ final class PushCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        ImagePusher.Result r = ferry.engine().push(image, destination);
+        ImagePusher.Result r = ferry.engine().images().push(image, destination);
         System.err.printf("pushed %s: %d layers uploaded, %d already in the registry%n", image, r.layersUploaded(),
                 r.layersPresent());
         System.out.println(r.digest());

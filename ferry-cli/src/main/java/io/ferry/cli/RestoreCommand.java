@@ -1,17 +1,18 @@
 package io.ferry.cli;
 
+import io.ferry.core.engine.ArchiveSource;
+
 import io.ferry.core.checkpoint.RestoreOptions;
 import io.ferry.core.checkpoint.RestoreResult;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
 import io.ferry.core.json.Json;
-import io.ferry.core.registry.Reference;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
-import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 
 @Command(name = "restore", description = "Restore a container from a checkpoint archive.")
@@ -41,9 +42,7 @@ final class RestoreCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         RestoreOptions options = new RestoreOptions(name, tcpEstablished, ignoreRootfs, ignoreVolumes);
-        RestoreResult r = Reference.isRegistryUrl(archive)
-                ? ferry.engine().restoreFromRegistry(archive, options)
-                : ferry.engine().restorer().restoreFromFile(Path.of(archive), options);
+        RestoreResult r = ferry.engine().restore(ArchiveSource.parse(archive), options);
         if (printStats) {
             Map<String, Object> ctr = new LinkedHashMap<>();
             ctr.put("id", r.container().id());

@@ -8,7 +8,6 @@ import io.ferry.core.tar.SafeExtractor;
 import io.ferry.core.tar.TarWriter;
 import io.ferry.core.container.ContainerConfig;
 import io.ferry.core.container.ContainerRecord;
-import io.ferry.core.container.ContainerState;
 import io.ferry.core.container.VolumeMount;
 import io.ferry.core.os.FileTrees;
 import io.ferry.core.image.Image;
@@ -36,7 +35,7 @@ final class StartupTraining {
         try {
             ContainerConfig config = new ContainerConfig("0".repeat(64), "training", "busybox:latest", "1".repeat(64),
                     List.of("sh"), List.of(new VolumeMount("v", "/v", false)), Instant.now());
-            ContainerRecord record = new ContainerRecord(config, ContainerState.RUNNING, Instant.now(), null, false, null);
+            ContainerRecord record = ContainerRecord.running(config, null, null);
             Json.write(dir.resolve("container.json"), record);
             Json.read(dir.resolve("container.json"), ContainerRecord.class);
             Json.write(dir.resolve("image.json"), new Image("2".repeat(64), List.of("busybox:latest"), List.of(), Instant.now(), 0));

@@ -13,7 +13,6 @@ import com.github.victools.jsonschema.generator.SchemaVersion;
 import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
-import io.ferry.protocol.DumpStatistics;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;

@@ -1,12 +1,13 @@
 package io.ferry.gateway;
 
+import org.springframework.boot.builder.SpringApplicationBuilder;
+
 import io.ferry.core.engine.EngineSettings;
 import io.ferry.core.os.FileTrees;
 import io.ferry.core.json.Json;
 import io.ferry.core.testing.RegistryProcess;
 import io.ferry.core.testing.ServiceProcess;
 import io.ferry.core.testing.TestHost;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
 import tools.jackson.databind.JsonNode;
@@ -84,7 +85,7 @@ public final class FerryCluster implements AutoCloseable {
     }
 
     private void addHost(String label) {
-        TestHost host = TestHost.create(label, EngineSettings.defaults(), Map.of("FERRY_REGISTRY_AUTH", registry.credentials()));
+        TestHost host = TestHost.create(label, EngineSettings.defaults().withRegistryAuth(registry.credentials()));
         String id = host.host().id();
         List<String> common = List.of("--ferry.host.id=" + id, "--ferry.host.root=" + host.host().root());
         List<String> images = new ArrayList<>(common);

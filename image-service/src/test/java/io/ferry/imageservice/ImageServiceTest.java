@@ -1,7 +1,10 @@
 package io.ferry.imageservice;
 
+import io.ferry.core.engine.ArchiveSource;
+
+import io.ferry.core.engine.ArchiveTarget;
+
 import io.ferry.core.tar.ArchiveLimits;
-import io.ferry.core.tar.TarWriter;
 import io.ferry.core.checkpoint.CheckpointOptions;
 import io.ferry.core.checkpoint.RestoreOptions;
 import io.ferry.core.container.RunRequest;
@@ -38,7 +41,6 @@ import tools.jackson.databind.JsonNode;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -131,7 +133,7 @@ class ImageServiceTest {
 
     /** image-service for a host (a fresh one, or a test host's root so the engine shares the store). */
     private TestHost serviceFor(String label) {
-        TestHost host = hosts.create(label, EngineSettings.defaults(), Map.of("FERRY_REGISTRY_AUTH", registry.credentials()));
+        TestHost host = hosts.create(label, EngineSettings.defaults().withRegistryAuth(registry.credentials()));
         service = new SpringApplicationBuilder(ImageServiceApplication.class).run("--server.port=0",
                 "--ferry.host.id=" + host.host().id(), "--ferry.host.root=" + host.host().root(),
                 "--ferry.registry-auth=" + registry.credentials());
@@ -183,7 +185,7 @@ class ImageServiceTest {
         assertThat(send(HttpRequest.newBuilder(base.resolve("/images")).GET()).body()).contains(app);
 
         Image pulled = host.engine().images().get(app);
-        Path whiteout = host.engine().images().layerContent(pulled.layers().get(1)).resolve("etc/deleteme");
+        Path whiteout = host.engine().imageStore().layerContent(pulled.layers().get(1)).resolve("etc/deleteme");
         assertThat((Integer) Files.getAttribute(whiteout, "unix:mode", java.nio.file.LinkOption.NOFOLLOW_LINKS) & 0170000)
                 .as("an OCI whiteout became an overlay whiteout").isEqualTo(0020000);
     }
@@ -277,7 +279,7 @@ class ImageServiceTest {
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         assertThat(Json.MAPPER.readTree(r.body()).path("bytesDownloaded").asLong())
                 .isEqualTo(layerBytes() - garbage.length + big.size());
-        assertThat(host.engine().images().hasLayer(host.engine().images().get(app).layers().get(2))).isTrue();
+        assertThat(host.engine().imageStore().hasLayer(host.engine().images().get(app).layers().get(2))).isTrue();
     }
 
     @Test
@@ -310,7 +312,7 @@ class ImageServiceTest {
         assertThat(Json.MAPPER.readTree(r.body()).path("detail").asString())
                 .contains("archive entry \"../../evil\" escapes the extraction directory");
         assertThat(host.engine().images().find(registry.address() + "/apps/evil:1")).isEmpty();
-        assertThat(host.engine().images().hasLayer(layerDigest)).isFalse();
+        assertThat(host.engine().imageStore().hasLayer(layerDigest)).isFalse();
         assertThat(host.host().root().resolve("evil")).doesNotExist();
         assertThat(host.host().images().resolve("evil")).doesNotExist();
     }
@@ -332,17 +334,16 @@ class ImageServiceTest {
 
     @Test
     void restoreAsksTheImageServiceForAMissingImage() {
-        TestHost a = hosts.create("rsrc", EngineSettings.defaults(), Map.of("FERRY_REGISTRY_AUTH", registry.credentials()));
-        a.engine().pull(app);
+        TestHost a = hosts.create("rsrc", EngineSettings.defaults().withRegistryAuth(registry.credentials()));
+        a.engine().images().pull(app);
         a.engine().containers().run(new RunRequest("looper", app, List.of("sh", "-c", TestHost.LOOPER), List.of()));
         a.log("looper").awaitNumberAtLeast(1, Duration.ofSeconds(20));
         Path archive = work.resolve("looper.tar.zst");
-        a.engine().checkpointer().checkpointToFile("looper", CheckpointOptions.defaults(), archive);
+        a.engine().checkpoint("looper", CheckpointOptions.defaults(), ArchiveTarget.file(archive)).result();
 
         TestHost b = serviceFor("rdst");
-        var viaService = io.ferry.core.engine.FerryEngine.open(b.host(), EngineSettings.defaults(),
-                Map.of("FERRY_IMAGE_SERVICE_URL", base.toString(), "PATH", System.getenv("PATH")));
-        viaService.restorer().restoreFromFile(archive, RestoreOptions.defaults());
+        var viaService = io.ferry.core.engine.FerryEngine.open(b.host(), EngineSettings.defaults().withImageService(base));
+        viaService.restore(ArchiveSource.file(archive), RestoreOptions.defaults());
 
         assertThat(metric("ferry_images_pull_duration_seconds_count")).as("the service pulled it").isEqualTo(1.0);
         b.log("looper").awaitNumberAtLeast(a.log("looper").last() + 2, Duration.ofSeconds(20));

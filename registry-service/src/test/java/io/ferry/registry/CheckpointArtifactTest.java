@@ -1,13 +1,17 @@
 package io.ferry.registry;
 
-import io.ferry.protocol.ArchiveAnnotations;
-import io.ferry.core.checkpoint.CheckpointOptions;
+import io.ferry.core.engine.ArchiveSource;
+
+import io.ferry.core.engine.ArchiveTarget;
+
 import io.ferry.core.checkpoint.RestoreOptions;
 import io.ferry.core.checkpoint.RestoreResult;
 import io.ferry.core.error.InvalidArchiveException;
+
+import io.ferry.protocol.ArchiveAnnotations;
+import io.ferry.core.checkpoint.CheckpointOptions;
 import io.ferry.core.engine.EngineSettings;
 import io.ferry.core.oci.MediaTypes;
-import io.ferry.core.checkpoint.CheckpointAnnotations;
 import io.ferry.core.testing.BusyboxImage;
 import io.ferry.core.testing.TestHost;
 import io.ferry.core.testing.TestHosts;
@@ -17,7 +21,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -33,7 +36,7 @@ class CheckpointArtifactTest extends RegistryServerTest {
     final TestHosts hosts = new TestHosts();
 
     private TestHost host(String label) {
-        return hosts.create(label, EngineSettings.defaults(), Map.of("FERRY_REGISTRY_AUTH", "ferry:secret"));
+        return hosts.create(label, EngineSettings.defaults().withRegistryAuth("ferry:secret"));
     }
 
     @Test
@@ -41,8 +44,8 @@ class CheckpointArtifactTest extends RegistryServerTest {
         String image = "127.0.0.1:" + port + "/lib/busybox:1";
         TestHost a = host("arta");
         TestHost b = host("artb");
-        a.engine().images().register(image, a.engine().images().get(BusyboxImage.REF).layers());
-        a.engine().push(image, null);
+        a.engine().imageStore().register(image, a.engine().images().get(BusyboxImage.REF).layers());
+        a.engine().images().push(image, null);
         // the container runs from the registry's image, so its archive names that image
         a.engine().containers().run(new io.ferry.core.container.RunRequest("looper", image,
                 List.of("sh", "-c", TestHost.LOOPER), List.of()));
@@ -50,9 +53,9 @@ class CheckpointArtifactTest extends RegistryServerTest {
         assertThat(b.engine().images().find(image)).isEmpty();
 
         String url = "registry://127.0.0.1:" + port + "/checkpoints/looper:1";
-        a.engine().checkpointToRegistry("looper", CheckpointOptions.defaults(), url);
+        a.engine().checkpoint("looper", CheckpointOptions.defaults(), new ArchiveTarget.Registry(url)).result();
         int stoppedAt = a.log("looper").last();
-        RestoreResult restored = b.engine().restoreFromRegistry(url, RestoreOptions.defaults());
+        RestoreResult restored = b.engine().restore(new ArchiveSource.Registry(url), RestoreOptions.defaults());
 
         assertThat(restored.container().restoredFrom()).isEqualTo("127.0.0.1:" + port + "/checkpoints/looper:1");
         assertThat(b.engine().images().find(image)).as("pulled on demand").isPresent();
@@ -69,7 +72,7 @@ class CheckpointArtifactTest extends RegistryServerTest {
         a.runLooper("looper");
         a.log("looper").awaitNumberAtLeast(1, Duration.ofSeconds(20));
         String url = "registry://127.0.0.1:" + port + "/checkpoints/annotated:1";
-        a.engine().checkpointToRegistry("looper", CheckpointOptions.defaults().leavingRunning(), url);
+        a.engine().checkpoint("looper", CheckpointOptions.defaults().leavingRunning(), new ArchiveTarget.Registry(url)).result();
 
         V2 v2 = new V2(port);
         var manifest = V2.json(v2.send(v2.authed("/v2/checkpoints/annotated/manifests/1", V2.pull("checkpoints/annotated"))
@@ -92,9 +95,9 @@ class CheckpointArtifactTest extends RegistryServerTest {
     void anImageIsNotAnArchive() {
         TestHost a = host("notart");
         String image = "127.0.0.1:" + port + "/lib/plain:1";
-        a.engine().images().register(image, a.engine().images().get(BusyboxImage.REF).layers());
-        a.engine().push(image, null);
-        assertThatThrownBy(() -> a.engine().restoreFromRegistry("registry://" + image, RestoreOptions.defaults()))
+        a.engine().imageStore().register(image, a.engine().images().get(BusyboxImage.REF).layers());
+        a.engine().images().push(image, null);
+        assertThatThrownBy(() -> a.engine().restore(new ArchiveSource.Registry("registry://" + image), RestoreOptions.defaults()))
                 .isInstanceOf(InvalidArchiveException.class)
                 .hasMessageContaining("is not a Ferry checkpoint artifact");
         assertThat(a.leftoverContainerDirs()).isEmpty();

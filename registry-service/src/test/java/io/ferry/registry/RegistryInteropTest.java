@@ -80,8 +80,8 @@ class RegistryInteropTest extends RegistryServerTest {
     @Test
     void podmanPullsAndRunsAnImagePushedByFerry() throws IOException {
         String ref = registry() + "/ferry/busybox:pushed";
-        try (TestHost host = TestHost.create("push", EngineSettings.defaults(), Map.of("FERRY_REGISTRY_AUTH", "ferry:secret"))) {
-            host.engine().push(BusyboxImage.REF, ref);
+        try (TestHost host = TestHost.create("push", EngineSettings.defaults().withRegistryAuth("ferry:secret"))) {
+            host.engine().images().push(BusyboxImage.REF, ref);
         }
         Path conf = work.resolve("containers.conf");
         Files.writeString(conf, """

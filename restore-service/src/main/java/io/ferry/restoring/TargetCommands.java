@@ -1,6 +1,7 @@
 package io.ferry.restoring;
 
-import io.ferry.protocol.ArchiveAnnotations;
+import io.ferry.core.engine.ArchiveSource;
+
 import io.ferry.core.checkpoint.RestoreOptions;
 import io.ferry.core.checkpoint.RestoreResult;
 import io.ferry.core.container.ContainerRecord;
@@ -10,7 +11,6 @@ import io.ferry.protocol.MigrationMessage;
 import io.ferry.protocol.MigrationMessage.CancelRestoreCommand;
 import io.ferry.protocol.MigrationMessage.RestoreCommand;
 import io.ferry.core.engine.FerryEngine;
-import io.ferry.core.checkpoint.CheckpointAnnotations;
 import io.ferry.spring.host.EventPublisher;
 import io.ferry.spring.host.HostCommands;
 import io.ferry.spring.host.ProcessedCommands;
@@ -30,7 +30,8 @@ import java.util.Optional;
  * image-service when configured), the archive streams from the registry with its digest checked,
  * the dependency checks run, and the container is restored. A restore cut off by a crash is
  * picked up again on redelivery: a running copy counts as done, a half-made one is removed first.
- * Cancel: remove the copy this migration made, if any.
+ * Cancel: remove the copy this migration made, if any. Which copy a migration made is recorded with
+ * the container ({@code ContainerRecord.migrationId}), never guessed from names or registry tags.
  */
 @Service
 public class TargetCommands extends HostCommands {
@@ -67,8 +68,7 @@ public class TargetCommands extends HostCommands {
         Timer.Sample sample = Timer.start(meters);
         String outcome = "failed";
         try {
-            String name = expectedName(r.name(), r.archive());
-            Optional<ContainerView> earlier = madeBy(r, name);
+            Optional<ContainerView> earlier = engine.restoredBy(r.meta().migrationId());
             ContainerRecord restored;
             long restoreMillis;
             if (earlier.isPresent() && earlier.get().running()) {
@@ -76,11 +76,11 @@ public class TargetCommands extends HostCommands {
                 restoreMillis = 0;
             } else {
                 if (earlier.isPresent()) {
-                    engine.containers().remove(name, true); // half-made by a crashed attempt
+                    engine.containers().remove(earlier.get().record().id(), true); // half-made by a crashed attempt
                 }
                 emit(replies, new MigrationMessage.RestoreProgress(r.meta().reply("restoring", host()), "restoring"));
-                RestoreResult result = engine.restoreFromRegistry(r.archive(),
-                        new RestoreOptions(r.name(), r.tcpEstablished(), false, false));
+                RestoreResult result = engine.restore(new ArchiveSource.Registry(r.archive()),
+                        new RestoreOptions(r.name(), r.tcpEstablished(), false, false).forMigration(r.meta().migrationId()));
                 restored = result.container();
                 restoreMillis = result.runtimeDuration().toMillis();
             }
@@ -97,29 +97,13 @@ public class TargetCommands extends HostCommands {
         }
     }
 
-    /** The name the restored container has: the new name, or the archived one (from the artifact). */
-    private String expectedName(String newName, String archive) {
-        return newName != null ? newName : engine.describeArchive(archive).get(ArchiveAnnotations.CONTAINER_NAME);
-    }
-
-    /** The container of that name here, if this command's migration restored it. */
-    private Optional<ContainerView> madeBy(MigrationMessage.Command command, String name) {
-        return engine.containers().store().find(name).map(engine.containers()::view)
-                .filter(v -> command.meta().migrationId().equals(migrationOf(v)));
-    }
-
-    /** Which migration made a container here: its record says where it was restored from. */
-    private static String migrationOf(ContainerView view) {
-        String from = view.record().restoredFrom();
-        return from == null ? null : from.substring(from.lastIndexOf(':') + 1);
-    }
-
+    /** Removes the copy this command's migration made here, if any (it is found by its migration id). */
     private void cancel(CancelRestoreCommand c, List<MigrationMessage> replies) {
         boolean removed = false;
         try {
-            String name = expectedName(c.name(), c.archive());
-            if (madeBy(c, name).isPresent()) {
-                engine.containers().remove(name, true);
+            Optional<ContainerView> made = engine.restoredBy(c.meta().migrationId());
+            if (made.isPresent()) {
+                engine.containers().remove(made.get().record().id(), true);
                 removed = true;
             }
         } catch (FerryException | UncheckedIOException e) {

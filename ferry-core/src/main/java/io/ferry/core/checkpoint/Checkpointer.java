@@ -16,7 +16,6 @@ import io.ferry.protocol.DumpStatistics;
 import io.ferry.core.error.ConflictException;
 import io.ferry.core.error.FerryException;
 import io.ferry.core.error.NotFoundException;
-import io.ferry.core.engine.EngineSettings;
 import io.ferry.core.os.FileTrees;
 import io.ferry.core.host.Host;
 import io.ferry.core.os.HostFacts;
@@ -34,7 +33,6 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
@@ -51,7 +49,8 @@ import java.util.function.Supplier;
  */
 public final class Checkpointer {
     private final Host host;
-    private final EngineSettings settings;
+    private final Duration checkpointTimeout;
+    private final Duration restoreTimeout;
     private final ContainerStore store;
     private final VolumeStore volumes;
     private final NetworkNamespaces netns;
@@ -60,11 +59,12 @@ public final class Checkpointer {
     private final HostLock lock;
     private final Provisioner provisioner;
 
-    public Checkpointer(Host host, EngineSettings settings, ContainerStore store, VolumeStore volumes,
+    public Checkpointer(Host host, Duration checkpointTimeout, Duration restoreTimeout, ContainerStore store, VolumeStore volumes,
                         NetworkNamespaces netns, OciRuntime runtime, Supplier<Criu> criu, HostLock lock,
                         Provisioner provisioner) {
         this.host = host;
-        this.settings = settings;
+        this.checkpointTimeout = checkpointTimeout;
+        this.restoreTimeout = restoreTimeout;
         this.store = store;
         this.volumes = volumes;
         this.netns = netns;
@@ -72,24 +72,6 @@ public final class Checkpointer {
         this.criu = criu;
         this.lock = lock;
         this.provisioner = provisioner;
-    }
-
-    /** Checkpoints and writes the archive to {@code exportFile} (via a temporary file renamed into place). */
-    public CheckpointResult checkpointToFile(String nameOrId, CheckpointOptions options, Path exportFile) {
-        Path tmp = exportFile.toAbsolutePath().resolveSibling("." + exportFile.getFileName() + ".part");
-        try {
-            CheckpointResult result = checkpoint(nameOrId, options, () -> Files.newOutputStream(tmp), CheckpointProgress.NONE);
-            Files.move(tmp, exportFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            return result;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + exportFile, e);
-        } finally {
-            try {
-                Files.deleteIfExists(tmp);
-            } catch (IOException ignored) {
-                // best effort
-            }
-        }
     }
 
     /** Where an archive goes: a file, or later a registry upload. Opened only after the dump succeeded. */
@@ -165,14 +147,14 @@ public final class Checkpointer {
         CheckpointRequest request = new CheckpointRequest(layout.checkpointImages(), layout.checkpointWork(),
                 options.leaveRunning(), options.tcpEstablished(), host.cgroupsPath(record.id()));
         if (!options.leaveRunning()) {
-            runtime.checkpoint(record.id(), request, settings.checkpointTimeout());
+            runtime.checkpoint(record.id(), request, checkpointTimeout);
             return;
         }
         runtime.pause(record.id());
         try {
             LogFiles.awaitQuiet(layout.log());
             Files.copy(layout.log(), logSnapshot);
-            runtime.checkpoint(record.id(), request, settings.checkpointTimeout());
+            runtime.checkpoint(record.id(), request, checkpointTimeout);
         } catch (IOException | RuntimeException e) {
             resumeAfterFailure(record.id(), e);
             throw e;
@@ -260,9 +242,9 @@ public final class Checkpointer {
             FileTrees.deleteRecursively(layout.restoreWork());
             Files.createDirectories(layout.restoreWork());
             runtime.restore(record.id(), layout.bundle(), new RestoreRequest(layout.checkpointImages(),
-                    layout.restoreWork(), tcpEstablished), layout.log(), settings.restoreTimeout());
+                    layout.restoreWork(), tcpEstablished), layout.log(), restoreTimeout);
             ContainerRecord running = new ContainerRecord(record.config(), ContainerState.RUNNING, Instant.now(), null,
-                    false, record.restoredFrom());
+                    false, record.restoredFrom(), record.migrationId());
             store.save(running);
             return running;
         } catch (IOException e) {
@@ -276,7 +258,7 @@ public final class Checkpointer {
             runtime.delete(record.id());
             Files.createDirectories(layout.restoreWork());
             runtime.restore(record.id(), layout.bundle(), new RestoreRequest(layout.checkpointImages(),
-                    layout.restoreWork(), options.tcpEstablished()), layout.log(), settings.restoreTimeout());
+                    layout.restoreWork(), options.tcpEstablished()), layout.log(), restoreTimeout);
             store.save(record);
             cause.addSuppressed(new FerryException("the export failed after the dump; container " + record.name()
                     + " was restored from its checkpoint and keeps running"));

@@ -14,42 +14,50 @@ import io.ferry.core.error.InvalidArchiveException;
 import io.ferry.core.error.NotFoundException;
 import io.ferry.core.image.Image;
 import io.ferry.core.image.ImageStore;
-import io.ferry.core.runtime.OciRuntime;
 import io.ferry.core.volume.VolumeStore;
 
+import io.ferry.protocol.Compatibility;
+
+import java.util.function.Supplier;
 import java.io.IOException;
+import io.ferry.protocol.Compatibility;
+
+import java.util.function.Supplier;
 import java.nio.file.Files;
+import io.ferry.protocol.Compatibility;
+
+import java.util.function.Supplier;
 import java.util.List;
 
 /**
  * The dependency checks before a restore, each failing with a specific error before anything is
- * created: runtime and CRIU image format supported, the image present, id and name free, the volume
+ * created: a runtime, architecture and CRIU that can restore it (the one Compatibility rule), the CRIU image format supported, the image present, id and name free, the volume
  * rule (Podman's: an archived volume must not exist yet unless --ignore-volumes, which needs it to
  * exist), TCP options matching, and a CPU that can run the checkpoint.
  */
 public final class RestorePreflight {
-    private final OciRuntime runtime;
     private final ImageStore images;
     private final VolumeStore volumes;
     private final ContainerStore store;
     private final Containers containers;
+    private final Supplier<Compatibility.Platform> hostPlatform;
 
-    public RestorePreflight(OciRuntime runtime, ImageStore images, VolumeStore volumes, ContainerStore store,
-                            Containers containers) {
-        this.runtime = runtime;
+    public RestorePreflight(ImageStore images, VolumeStore volumes, ContainerStore store,
+                            Containers containers, Supplier<Compatibility.Platform> hostPlatform) {
         this.images = images;
         this.volumes = volumes;
         this.store = store;
         this.containers = containers;
+        this.hostPlatform = hostPlatform;
     }
 
     /** Runs every check and returns the image to restore onto. {@code target} is the config after --name. */
     public Image check(ExtractedCheckpoint archive, ContainerConfig target, RestoreOptions options, Criu criu) {
         CheckpointInfo info = archive.config().checkpoint();
-        if (!runtime.name().equals(info.runtime())) {
-            throw new IncompatibleException("the checkpoint was made with OCI runtime \"" + info.runtime()
-                    + "\"; this host restores with \"" + runtime.name() + "\"");
-        }
+        Compatibility.problem(new Compatibility.Platform(info.runtime(), info.arch(), info.criuVersion()),
+                hostPlatform.get()).ifPresent(problem -> {
+                    throw new IncompatibleException(problem);
+                });
         long version;
         try {
             version = CheckpointImages.imageVersion(archive.imagesDir());

@@ -6,14 +6,13 @@ import io.ferry.core.tar.SafeExtractor;
 import io.ferry.core.container.ContainerConfig;
 import io.ferry.core.container.ContainerLayout;
 import io.ferry.core.container.ContainerRecord;
-import io.ferry.core.container.ContainerState;
 import io.ferry.core.container.ContainerStore;
 import io.ferry.core.container.Provisioner;
 import io.ferry.core.container.VolumeMount;
 import io.ferry.core.criu.CheckpointImages;
 import io.ferry.core.criu.Criu;
 import io.ferry.core.criu.RestoreStatistics;
-import io.ferry.core.engine.EngineSettings;
+import io.ferry.core.tar.ArchiveLimits;
 import io.ferry.core.os.FileTrees;
 import io.ferry.core.host.Host;
 import io.ferry.core.os.HostLock;
@@ -33,7 +32,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -47,7 +45,8 @@ import java.util.function.Supplier;
  */
 public final class Restorer {
     private final Host host;
-    private final EngineSettings settings;
+    private final Duration restoreTimeout;
+    private final ArchiveLimits limits;
     private final ContainerStore store;
     private final VolumeStore volumes;
     private final Provisioner provisioner;
@@ -58,11 +57,12 @@ public final class Restorer {
     private final ImageStore images;
     private final ImageFetcher fetcher;
 
-    public Restorer(Host host, EngineSettings settings, ContainerStore store, VolumeStore volumes,
+    public Restorer(Host host, Duration restoreTimeout, ArchiveLimits limits, ContainerStore store, VolumeStore volumes,
                     Provisioner provisioner, RestorePreflight preflight, OciRuntime runtime, Supplier<Criu> criu,
                     HostLock lock, ImageStore images, ImageFetcher fetcher) {
         this.host = host;
-        this.settings = settings;
+        this.restoreTimeout = restoreTimeout;
+        this.limits = limits;
         this.store = store;
         this.volumes = volumes;
         this.provisioner = provisioner;
@@ -75,20 +75,9 @@ public final class Restorer {
     }
 
     /** Pulls the image if it is missing here and names a registry (restore pulls, as Podman's does). */
-    public void ensureImage(String reference) {
+    private void ensureImage(String reference) {
         if (images.find(reference).isEmpty() && Reference.hasRegistry(reference)) {
             fetcher.fetch(reference);
-        }
-    }
-
-    public RestoreResult restoreFromFile(Path archive, RestoreOptions options) {
-        if (!Files.isRegularFile(archive)) {
-            throw new io.ferry.core.error.NotFoundException("checkpoint archive " + archive + " not found");
-        }
-        try (InputStream in = Files.newInputStream(archive)) {
-            return restore(in, archive.getFileName().toString(), options);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + archive, e);
         }
     }
 
@@ -97,7 +86,7 @@ public final class Restorer {
         long start = System.nanoTime();
         Path staging = host.tmp().resolve("restore-" + UUID.randomUUID());
         try {
-            ExtractedCheckpoint extracted = ExtractedCheckpoint.extract(archive, staging, settings.archiveLimits());
+            ExtractedCheckpoint extracted = ExtractedCheckpoint.extract(archive, staging, limits);
             return restoreExtracted(extracted, source, options, start);
         } finally {
             FileTrees.deleteRecursively(staging);
@@ -120,7 +109,7 @@ public final class Restorer {
                 ContainerLayout layout = p.layout();
                 if (!options.ignoreRootfs() && archive.rootfsDiff().isPresent()) {
                     RootfsDiff.apply(archive.rootfsDiff().get(), archive.deletedFiles(), layout.rootfs(),
-                            settings.archiveLimits());
+                            limits);
                 }
                 restoreVolumeContent(archive, target, options);
                 if (archive.ctrLog().isPresent()) {
@@ -130,11 +119,11 @@ public final class Restorer {
                 // CRIU's work dir lives outside the container's directory: kept when the restore fails
                 Files.createDirectories(criuWork);
                 runtime.restore(target.id(), layout.bundle(), new RestoreRequest(archive.imagesDir(),
-                        criuWork, options.tcpEstablished()), layout.log(), settings.restoreTimeout());
+                        criuWork, options.tcpEstablished()), layout.log(), restoreTimeout);
                 Duration runtimeDuration = Duration.ofNanos(System.nanoTime() - restoreStart);
                 // tied to the image it was restored onto, as a container that ran here is to the one it ran on
-                ContainerRecord record = new ContainerRecord(target.onImage(image.id()), ContainerState.RUNNING,
-                        Instant.now(), null, false, source);
+                ContainerRecord record = ContainerRecord.running(target.onImage(image.id()), source,
+                        options.migrationId());
                 store.save(record);
                 RestoreStatistics stats = readStats(criuWork.resolve("stats-restore"));
                 FileTrees.deleteRecursively(criuWork);
@@ -160,7 +149,7 @@ public final class Restorer {
             Path tar = archive.volumeTar(v.name()).orElse(null);
             if (tar != null) {
                 try (InputStream in = Files.newInputStream(tar)) {
-                    new SafeExtractor(settings.archiveLimits(), SafeExtractor.Links.ROOTFS)
+                    new SafeExtractor(limits, SafeExtractor.Links.ROOTFS)
                             .extract(in, volumes.get(v.name()).mountpoint());
                 }
             }

@@ -2,12 +2,23 @@ package io.ferry.core.container;
 
 import java.time.Instant;
 
-/** A container as the host keeps it: its config and its lifecycle as Ferry last recorded it. */
+/**
+ * A container as the host keeps it: its config and its lifecycle as Ferry last recorded it.
+ *
+ * @param restoredFrom the archive it was restored from (a file name or registry reference), null if it ran here
+ * @param migrationId  the migration that restored it here, null if none (the host services find it by this)
+ */
 public record ContainerRecord(ContainerConfig config, ContainerState state, Instant startedAt, Instant finishedAt,
-                              boolean checkpointed, String restoredFrom) {
+                              boolean checkpointed, String restoredFrom, String migrationId) {
+
+    /** A container that starts running now (run, or restored from {@code restoredFrom} by {@code migrationId}). */
+    public static ContainerRecord running(ContainerConfig config, String restoredFrom, String migrationId) {
+        return new ContainerRecord(config, ContainerState.RUNNING, Instant.now(), null, false, restoredFrom,
+                migrationId);
+    }
 
     public ContainerRecord withState(ContainerState newState, Instant finished, boolean wasCheckpointed) {
-        return new ContainerRecord(config, newState, startedAt, finished, wasCheckpointed, restoredFrom);
+        return new ContainerRecord(config, newState, startedAt, finished, wasCheckpointed, restoredFrom, migrationId);
     }
 
     public String id() {

@@ -1,7 +1,6 @@
 package io.ferry.core.container;
 
 import io.ferry.core.error.ConflictException;
-import io.ferry.core.engine.EngineSettings;
 import io.ferry.core.host.Host;
 import io.ferry.core.os.HostLock;
 import io.ferry.core.image.Image;
@@ -19,17 +18,17 @@ import java.util.Map;
 /** The container use cases: run, list, stop, remove, logs. */
 public final class Containers {
     private final Host host;
-    private final EngineSettings settings;
+    private final Duration startTimeout;
     private final ContainerStore store;
     private final ImageStore images;
     private final OciRuntime runtime;
     private final Provisioner provisioner;
     private final HostLock lock;
 
-    public Containers(Host host, EngineSettings settings, ContainerStore store, ImageStore images,
+    public Containers(Host host, Duration startTimeout, ContainerStore store, ImageStore images,
                       OciRuntime runtime, Provisioner provisioner, HostLock lock) {
         this.host = host;
-        this.settings = settings;
+        this.startTimeout = startTimeout;
         this.store = store;
         this.images = images;
         this.runtime = runtime;
@@ -47,8 +46,8 @@ public final class Containers {
                     image.id(), request.command(), request.volumes(), Instant.now());
             Provisioner.Provisioned p = provisioner.provision(config, image, null);
             try {
-                runtime.run(id, p.layout().bundle(), p.layout().log(), settings.startTimeout());
-                ContainerRecord record = new ContainerRecord(config, ContainerState.RUNNING, Instant.now(), null, false, null);
+                runtime.run(id, p.layout().bundle(), p.layout().log(), startTimeout);
+                ContainerRecord record = ContainerRecord.running(config, null, null);
                 store.save(record);
                 return record;
             } catch (RuntimeException e) {

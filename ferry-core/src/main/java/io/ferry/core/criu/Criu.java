@@ -29,15 +29,15 @@ public record Criu(Path binary, String version, Map<String, String> environment)
     private static final String CPUINFO = "cpuinfo.img";
     private static final Pattern VERSION = Pattern.compile("Version:\\s*(\\d+\\.\\d+(?:\\.\\d+)?)");
 
-    /** FERRY_CRIU, else Ferry's wrapper, else criu on PATH. */
-    public static Path locate(Map<String, String> env) {
-        if (env.get("FERRY_CRIU") != null) {
-            return Path.of(env.get("FERRY_CRIU"));
+    /** The configured CRIU (FERRY_CRIU), else Ferry's wrapper, else criu on PATH. */
+    public static Path locate(Path configured) {
+        if (configured != null) {
+            return configured;
         }
         if (Files.isExecutable(FERRY_WRAPPER)) {
             return FERRY_WRAPPER;
         }
-        return Executables.onPath("criu", env).orElseThrow(() -> new ToolFailedException(
+        return Executables.onPath("criu").orElseThrow(() -> new ToolFailedException(
                 "CRIU not found: run scripts/install-host.sh (needs CRIU >= " + MINIMUM_VERSION + ")", List.of()));
     }
 

@@ -34,8 +34,8 @@ public final class CriuSelfTest {
     }
 
     /** The CRIU to use, with CRIU_FAULT set only when the self-test found it necessary. */
-    public static Criu discover(Map<String, String> env) {
-        Path binary = Criu.locate(env);
+    public static Criu discover(Path configured) {
+        Path binary = Criu.locate(configured);
         String version = Criu.readVersion(binary);
         Result r = cachedOrRun(binary, version);
         return new Criu(binary, version, r.faultNeeded() ? Map.of("CRIU_FAULT", "130") : Map.of());

@@ -1,26 +1,47 @@
 package io.ferry.core.engine;
 
+import io.ferry.core.image.RegistryClients;
+import io.ferry.core.registry.Credentials;
 import io.ferry.core.tar.ArchiveLimits;
 
+import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 
 /**
- * Engine knobs. Every external call has a timeout: CRIU can hang (e.g. on a SIGSTOPped task) and a
- * stuck checkpoint must turn into a reported failure with the container still running.
+ * Engine settings, typed and built once: by the CLI from its flags and FERRY_* variables
+ * ({@link #fromEnvironment}), by the host services from their Spring properties. Every external
+ * call has a timeout: CRIU can hang (e.g. on a SIGSTOPped task) and a stuck checkpoint must turn
+ * into a reported failure with the container still running.
+ *
+ * @param runcBinary      runc to use; null: the first on PATH
+ * @param criuBinary      CRIU to use; null: the first on PATH
+ * @param registryAuth    user:password for every registry; null: anonymous
+ * @param tlsVerify       false: plain HTTP to every registry (Podman's --tls-verify=false)
+ * @param imageServiceUrl the host's image-service, through which restores pull missing images; null: in-process
  */
 public record EngineSettings(
         Duration startTimeout,
         Duration checkpointTimeout,
         Duration restoreTimeout,
-        ArchiveLimits archiveLimits) {
+        ArchiveLimits archiveLimits,
+        Path runcBinary,
+        Path criuBinary,
+        String registryAuth,
+        boolean tlsVerify,
+        URI imageServiceUrl) {
 
     public static EngineSettings defaults() {
-        return new EngineSettings(Duration.ofSeconds(30), Duration.ofMinutes(5),
-                Duration.ofMinutes(5), ArchiveLimits.defaults());
+        return new EngineSettings(Duration.ofSeconds(30), Duration.ofMinutes(5), Duration.ofMinutes(5),
+                ArchiveLimits.defaults(), null, null, null, true, null);
     }
 
-    /** Defaults overridden by FERRY_CHECKPOINT_TIMEOUT, FERRY_RESTORE_TIMEOUT (seconds), FERRY_MAX_ARCHIVE_BYTES. */
+    /**
+     * Defaults overridden by FERRY_START_TIMEOUT, FERRY_CHECKPOINT_TIMEOUT, FERRY_RESTORE_TIMEOUT (seconds),
+     * FERRY_MAX_ARCHIVE_BYTES, FERRY_RUNC, FERRY_CRIU, FERRY_REGISTRY_AUTH, FERRY_TLS_VERIFY and
+     * FERRY_IMAGE_SERVICE_URL: the CLI's configuration, read in this one place.
+     */
     public static EngineSettings fromEnvironment(Map<String, String> env) {
         EngineSettings d = defaults();
         return new EngineSettings(
@@ -29,23 +50,69 @@ public record EngineSettings(
                 seconds(env, "FERRY_RESTORE_TIMEOUT", d.restoreTimeout),
                 env.containsKey("FERRY_MAX_ARCHIVE_BYTES")
                         ? d.archiveLimits.withMaxTotalBytes(Long.parseLong(env.get("FERRY_MAX_ARCHIVE_BYTES")))
-                        : d.archiveLimits);
+                        : d.archiveLimits,
+                path(env.get("FERRY_RUNC")),
+                path(env.get("FERRY_CRIU")),
+                env.get("FERRY_REGISTRY_AUTH"),
+                !"false".equalsIgnoreCase(env.getOrDefault("FERRY_TLS_VERIFY", "true")),
+                blank(env.get("FERRY_IMAGE_SERVICE_URL")) ? null : URI.create(env.get("FERRY_IMAGE_SERVICE_URL")));
     }
 
     public EngineSettings withCheckpointTimeout(Duration timeout) {
-        return new EngineSettings(startTimeout, timeout, restoreTimeout, archiveLimits);
+        return new EngineSettings(startTimeout, timeout, restoreTimeout, archiveLimits, runcBinary, criuBinary,
+                registryAuth, tlsVerify, imageServiceUrl);
     }
 
     public EngineSettings withRestoreTimeout(Duration timeout) {
-        return new EngineSettings(startTimeout, checkpointTimeout, timeout, archiveLimits);
+        return new EngineSettings(startTimeout, checkpointTimeout, timeout, archiveLimits, runcBinary, criuBinary,
+                registryAuth, tlsVerify, imageServiceUrl);
     }
 
     public EngineSettings withArchiveLimits(ArchiveLimits limits) {
-        return new EngineSettings(startTimeout, checkpointTimeout, restoreTimeout, limits);
+        return new EngineSettings(startTimeout, checkpointTimeout, restoreTimeout, limits, runcBinary, criuBinary,
+                registryAuth, tlsVerify, imageServiceUrl);
+    }
+
+    /** user:password for every registry (null: keep these settings' own). */
+    public EngineSettings withRegistryAuth(String auth) {
+        return auth == null ? this : new EngineSettings(startTimeout, checkpointTimeout, restoreTimeout, archiveLimits,
+                runcBinary, criuBinary, auth, tlsVerify, imageServiceUrl);
+    }
+
+    public EngineSettings withTlsVerify(boolean verify) {
+        return new EngineSettings(startTimeout, checkpointTimeout, restoreTimeout, archiveLimits, runcBinary,
+                criuBinary, registryAuth, verify, imageServiceUrl);
+    }
+
+    public EngineSettings withImageService(URI url) {
+        return new EngineSettings(startTimeout, checkpointTimeout, restoreTimeout, archiveLimits, runcBinary,
+                criuBinary, registryAuth, tlsVerify, url);
+    }
+
+    /** Registry clients with these credentials and TLS setting (one per engine: tokens are cached per client). */
+    public RegistryClients registryClients() {
+        Credentials credentials = Credentials.parse(registryAuth);
+        return new RegistryClients(registry -> credentials, tlsVerify);
+    }
+
+    @Override
+    public String toString() { // never print the registry password
+        return "EngineSettings[startTimeout=" + startTimeout + ", checkpointTimeout=" + checkpointTimeout
+                + ", restoreTimeout=" + restoreTimeout + ", archiveLimits=" + archiveLimits + ", runcBinary="
+                + runcBinary + ", criuBinary=" + criuBinary + ", registryAuth=" + (registryAuth == null ? null : "***")
+                + ", tlsVerify=" + tlsVerify + ", imageServiceUrl=" + imageServiceUrl + "]";
     }
 
     private static Duration seconds(Map<String, String> env, String key, Duration fallback) {
         String v = env.get(key);
         return v == null ? fallback : Duration.ofSeconds(Long.parseLong(v));
+    }
+
+    private static Path path(String v) {
+        return blank(v) ? null : Path.of(v);
+    }
+
+    private static boolean blank(String v) {
+        return v == null || v.isBlank();
     }
 }

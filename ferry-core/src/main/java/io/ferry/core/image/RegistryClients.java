@@ -22,13 +22,6 @@ public final class RegistryClients {
         this.tlsVerify = tlsVerify;
     }
 
-    /** Credentials from FERRY_REGISTRY_AUTH (user:password, for every registry). */
-    public static RegistryClients fromEnvironment(Map<String, String> env) {
-        Credentials c = Credentials.parse(env.get("FERRY_REGISTRY_AUTH"));
-        boolean verify = !"false".equalsIgnoreCase(env.getOrDefault("FERRY_TLS_VERIFY", "true"));
-        return new RegistryClients(host -> c, verify);
-    }
-
     public RegistryClient client(String registry) {
         return clients.computeIfAbsent(registry, r -> new RegistryClient(r, credentials.apply(r),
                 !tlsVerify || RegistryClient.plainHttpByDefault(r)));

@@ -1,6 +1,7 @@
 package io.ferry.core.registry;
 
 import java.util.regex.Matcher;
+
 import java.util.regex.Pattern;
 
 /**

@@ -37,11 +37,12 @@ public final class RuncRuntime implements OciRuntime {
         this.version = Memoized.of(() -> readVersion(runc));
     }
 
-    public static Path locate(Map<String, String> env) {
-        if (env.get("FERRY_RUNC") != null) {
-            return Path.of(env.get("FERRY_RUNC"));
+    /** The configured runc (FERRY_RUNC), else runc on PATH. */
+    public static Path locate(Path configured) {
+        if (configured != null) {
+            return configured;
         }
-        return Executables.onPath("runc", env).orElseThrow(() -> new ToolFailedException(
+        return Executables.onPath("runc").orElseThrow(() -> new ToolFailedException(
                 "runc not found: run scripts/install-host.sh", List.of()));
     }
 

@@ -1,5 +1,9 @@
 package io.ferry.core.checkpoint;
 
+import io.ferry.core.engine.ArchiveSource;
+
+import io.ferry.core.engine.ArchiveTarget;
+
 import io.ferry.core.tar.TarWriter;
 import io.ferry.core.container.ContainerRecord;
 import io.ferry.core.testing.BusyboxImage;
@@ -32,7 +36,6 @@ class CheckpointRestoreTest {
     @TempDir
     Path tmp;
 
-
     /** Every number once, in order, from 0: the counter continued where it stopped. */
     static void assertCountsOnWithoutRestartOrRepeat(ContainerLog log, int checkpointedAt) {
         List<Integer> n = log.numbers();
@@ -50,12 +53,12 @@ class CheckpointRestoreTest {
         a.log("looper").awaitNumberAtLeast(2, WAIT);
         Path archive = tmp.resolve("looper.tar.zst");
 
-        a.engine().checkpointer().checkpointToFile("looper", CheckpointOptions.defaults(), archive);
+        a.engine().checkpoint("looper", CheckpointOptions.defaults(), ArchiveTarget.file(archive)).result();
         assertThat(a.running("looper")).as("checkpoint without -R stops the container").isFalse();
         int stoppedAt = a.log("looper").last();
         a.engine().containers().remove("looper", false);
 
-        RestoreResult restored = a.engine().restorer().restoreFromFile(archive, RestoreOptions.defaults());
+        RestoreResult restored = a.engine().restore(ArchiveSource.file(archive), RestoreOptions.defaults());
 
         assertThat(restored.container().name()).isEqualTo("looper");
         ContainerLog log = a.log("looper").awaitNumberAtLeast(stoppedAt + 3, WAIT);
@@ -69,11 +72,11 @@ class CheckpointRestoreTest {
         ContainerRecord original = a.runLooper("looper");
         a.log("looper").awaitNumberAtLeast(1, WAIT);
         Path archive = tmp.resolve("looper.tar.zst");
-        a.engine().checkpointer().checkpointToFile("looper", CheckpointOptions.defaults(), archive);
+        a.engine().checkpoint("looper", CheckpointOptions.defaults(), ArchiveTarget.file(archive)).result();
         a.engine().containers().remove("looper", false);
 
-        ContainerRecord same = a.engine().restorer().restoreFromFile(archive, RestoreOptions.defaults()).container();
-        ContainerRecord copy = a.engine().restorer().restoreFromFile(archive, RestoreOptions.defaults().named("copy")).container();
+        ContainerRecord same = a.engine().restore(ArchiveSource.file(archive), RestoreOptions.defaults()).container();
+        ContainerRecord copy = a.engine().restore(ArchiveSource.file(archive), RestoreOptions.defaults().named("copy")).container();
 
         assertThat(same.id()).isEqualTo(original.id());
         assertThat(copy.id()).isNotEqualTo(original.id()).matches("[0-9a-f]{64}");
@@ -87,10 +90,10 @@ class CheckpointRestoreTest {
         a.log("looper").awaitNumberAtLeast(2, WAIT);
         Path archive = tmp.resolve("looper.tar.zst");
 
-        a.engine().checkpointer().checkpointToFile("looper", CheckpointOptions.defaults().leavingRunning(), archive);
+        a.engine().checkpoint("looper", CheckpointOptions.defaults().leavingRunning(), ArchiveTarget.file(archive)).result();
         int checkpointedAt = a.log("looper").last();
-        a.engine().restorer().restoreFromFile(archive, RestoreOptions.defaults().named("copy1"));
-        a.engine().restorer().restoreFromFile(archive, RestoreOptions.defaults().named("copy2"));
+        a.engine().restore(ArchiveSource.file(archive), RestoreOptions.defaults().named("copy1"));
+        a.engine().restore(ArchiveSource.file(archive), RestoreOptions.defaults().named("copy2"));
 
         List<String> names = List.of("looper", "copy1", "copy2");
         List<Integer> before = names.stream().map(n -> a.log(n).awaitNumberAtLeast(checkpointedAt + 1, WAIT).last()).toList();
@@ -111,9 +114,9 @@ class CheckpointRestoreTest {
         a.log("looper").awaitNumberAtLeast(2, WAIT);
         Path archive = tmp.resolve("looper.tar.zst");
 
-        a.engine().checkpointer().checkpointToFile("looper", CheckpointOptions.defaults(), archive);
+        a.engine().checkpoint("looper", CheckpointOptions.defaults(), ArchiveTarget.file(archive)).result();
         int stoppedAt = a.log("looper").last();
-        RestoreResult moved = b.engine().restorer().restoreFromFile(archive, RestoreOptions.defaults());
+        RestoreResult moved = b.engine().restore(ArchiveSource.file(archive), RestoreOptions.defaults());
 
         assertThat(moved.container().id()).isEqualTo(original.id());
         assertThat(a.running("looper")).as("the source no longer runs it").isFalse();
@@ -128,7 +131,7 @@ class CheckpointRestoreTest {
         a.run("writer", "echo kept > /root/marker; rm /etc/deleteme; " + TestHost.LOOPER);
         a.log("writer").awaitNumberAtLeast(1, WAIT);
         Path archive = tmp.resolve("writer.tar.zst");
-        a.engine().checkpointer().checkpointToFile("writer", options, archive);
+        a.engine().checkpoint("writer", options, ArchiveTarget.file(archive)).result();
         return archive;
     }
 
@@ -138,7 +141,7 @@ class CheckpointRestoreTest {
         TestHost b = hosts.create("rootfsb");
         Path archive = checkpointWriter(a, CheckpointOptions.defaults());
 
-        b.engine().restorer().restoreFromFile(archive, RestoreOptions.defaults());
+        b.engine().restore(ArchiveSource.file(archive), RestoreOptions.defaults());
 
         assertThat(Files.readString(b.rootfs("writer").resolve("root/marker"))).isEqualTo("kept\n");
         assertThat(b.rootfs("writer").resolve("etc/deleteme")).doesNotExist();
@@ -155,11 +158,11 @@ class CheckpointRestoreTest {
         a.log("remaker").awaitNumberAtLeast(1, WAIT);
         // The image's name moves to another image (as a pull of a newer one does): the checkpoint must
         // still read the layers the container runs on.
-        a.engine().images().register(BusyboxImage.REF, List.of(a.engine().images().storeLayer(otherLayer())));
+        a.engine().imageStore().register(BusyboxImage.REF, List.of(a.engine().imageStore().storeLayer(otherLayer())));
         Path archive = tmp.resolve("remaker.tar.zst");
-        a.engine().checkpointer().checkpointToFile("remaker", CheckpointOptions.defaults(), archive);
+        a.engine().checkpoint("remaker", CheckpointOptions.defaults(), ArchiveTarget.file(archive)).result();
 
-        b.engine().restorer().restoreFromFile(archive, RestoreOptions.defaults());
+        b.engine().restore(ArchiveSource.file(archive), RestoreOptions.defaults());
 
         Path www = b.rootfs("remaker").resolve("var/www");
         try (var names = Files.list(www)) {
@@ -187,7 +190,7 @@ class CheckpointRestoreTest {
         TestHost b = hosts.create("norootb");
         Path archive = checkpointWriter(a, CheckpointOptions.defaults().ignoringRootfs());
 
-        b.engine().restorer().restoreFromFile(archive, RestoreOptions.defaults());
+        b.engine().restore(ArchiveSource.file(archive), RestoreOptions.defaults());
 
         assertThat(b.rootfs("writer").resolve("root/marker")).doesNotExist();
         assertThat(Files.readString(b.rootfs("writer").resolve("etc/deleteme"))).isEqualTo("in the image\n");
@@ -202,7 +205,7 @@ class CheckpointRestoreTest {
         Path archive = checkpointWriter(a, CheckpointOptions.defaults());
         assertThat(a.engine().inspect(archive).rootfsDiffBytes()).isPositive();
 
-        b.engine().restorer().restoreFromFile(archive, RestoreOptions.defaults().ignoringRootfs());
+        b.engine().restore(ArchiveSource.file(archive), RestoreOptions.defaults().ignoringRootfs());
 
         assertThat(b.rootfs("writer").resolve("root/marker")).doesNotExist();
     }

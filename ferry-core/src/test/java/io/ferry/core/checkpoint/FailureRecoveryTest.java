@@ -1,5 +1,9 @@
 package io.ferry.core.checkpoint;
 
+import io.ferry.core.engine.ArchiveSource;
+
+import io.ferry.core.engine.ArchiveTarget;
+
 import io.ferry.core.error.ToolFailedException;
 import io.ferry.core.engine.EngineSettings;
 import io.ferry.core.testing.ArchiveRewriter;
@@ -29,7 +33,6 @@ class FailureRecoveryTest {
     @TempDir
     Path tmp;
 
-
     @Test
     void restoreFailingInsideCriuRemovesWhatItCreatedAndReportsCriusErrors() {
         TestHost a = hosts.create("midway", EngineSettings.defaults());
@@ -37,11 +40,11 @@ class FailureRecoveryTest {
         a.run("writer", "echo x > /data/x; " + TestHost.LOOPER, "data:/data");
         a.log("writer").awaitNumberAtLeast(1, WAIT);
         Path archive = tmp.resolve("writer.tar.zst");
-        a.engine().checkpointer().checkpointToFile("writer", CheckpointOptions.defaults(), archive);
+        a.engine().checkpoint("writer", CheckpointOptions.defaults(), ArchiveTarget.file(archive)).result();
         // a memory image missing: every check passes, CRIU fails while restoring memory
         Path broken = new ArchiveRewriter().remove("checkpoint/pages-1.img").writeTo(archive, tmp.resolve("broken.tar.zst"));
 
-        assertThatThrownBy(() -> b.engine().restorer().restoreFromFile(broken, RestoreOptions.defaults()))
+        assertThatThrownBy(() -> b.engine().restore(ArchiveSource.file(broken), RestoreOptions.defaults()))
                 .isInstanceOf(ToolFailedException.class)
                 .hasMessageStartingWith("restoring container " + a.engine().containers().store().get("writer").id() + " failed")
                 .hasMessageContaining("Error (criu/");
@@ -53,7 +56,7 @@ class FailureRecoveryTest {
         assertThat(b.engine().volumes().exists("data")).as("the volume the restore created").isFalse();
         assertThat(b.engine().containers().list(true)).isEmpty();
 
-        b.engine().restorer().restoreFromFile(archive, RestoreOptions.defaults()); // the intact archive still works
+        b.engine().restore(ArchiveSource.file(archive), RestoreOptions.defaults()); // the intact archive still works
         b.log("writer").awaitNumberAtLeast(a.log("writer").last() + 2, WAIT);
     }
 
@@ -66,7 +69,7 @@ class FailureRecoveryTest {
         Path truncated = new ArchiveRewriter().change("checkpoint/pages-1.img", p -> Arrays.copyOf(p, p.length / 3))
                 .writeTo(archive, tmp.resolve("truncated.tar.zst"));
 
-        assertThatThrownBy(() -> b.engine().restorer().restoreFromFile(truncated, RestoreOptions.defaults()))
+        assertThatThrownBy(() -> b.engine().restore(ArchiveSource.file(truncated), RestoreOptions.defaults()))
                 .isInstanceOf(ToolFailedException.class)
                 .hasMessageContaining("did not finish within 5s");
 
@@ -84,7 +87,7 @@ class FailureRecoveryTest {
         a.log("stopper").awaitNumberAtLeast(1, WAIT);
         Path archive = tmp.resolve("stopper.tar.zst");
 
-        assertThatThrownBy(() -> a.engine().checkpointer().checkpointToFile("stopper", CheckpointOptions.defaults(), archive))
+        assertThatThrownBy(() -> a.engine().checkpoint("stopper", CheckpointOptions.defaults(), ArchiveTarget.file(archive)).result())
                 .isInstanceOf(ToolFailedException.class)
                 .hasMessageContaining("did not finish within 4s; CRIU was killed")
                 .hasMessageContaining("the container was thawed and keeps running");
@@ -102,9 +105,9 @@ class FailureRecoveryTest {
         a.runLooper("looper");
         a.log("looper").awaitNumberAtLeast(2, WAIT);
 
-        assertThatThrownBy(() -> a.engine().checkpointer().checkpoint("looper", CheckpointOptions.defaults(), () -> {
+        assertThatThrownBy(() -> a.engine().checkpoint("looper", CheckpointOptions.defaults(), new ArchiveTarget.Stream(() -> {
             throw new IOException("registry unreachable");
-        }, CheckpointProgress.NONE))
+        }), CheckpointProgress.NONE))
                 .isInstanceOf(UncheckedIOException.class)
                 .hasMessageContaining("registry unreachable")
                 .satisfies(e -> assertThat(e.getSuppressed()).extracting(Throwable::getMessage)

@@ -1,5 +1,7 @@
 package io.ferry.core.checkpoint;
 
+import io.ferry.core.engine.ArchiveSource;
+
 import io.ferry.core.error.ConflictException;
 import io.ferry.core.error.IncompatibleException;
 import io.ferry.core.error.NotFoundException;
@@ -64,16 +66,16 @@ class RestoreDependencyCheckTest {
     @Test
     void missingImageIsNamed() {
         TestHost b = target();
-        b.engine().removeImage("busybox");
+        b.engine().images().remove("busybox");
 
-        assertThatThrownBy(() -> b.engine().restorer().restoreFromFile(archive, RestoreOptions.defaults()))
+        assertThatThrownBy(() -> b.engine().restore(ArchiveSource.file(archive), RestoreOptions.defaults()))
                 .isInstanceOf(NotFoundException.class)
                 .hasMessage("image not known: busybox:latest");
     }
 
     @Test
     void aContainerWithTheSameIdIsRefused() {
-        assertThatThrownBy(() -> source.engine().restorer().restoreFromFile(archive, RestoreOptions.defaults()))
+        assertThatThrownBy(() -> source.engine().restore(ArchiveSource.file(archive), RestoreOptions.defaults()))
                 .isInstanceOf(ConflictException.class)
                 .hasMessageContaining("a container with ID " + source.engine().containers().store().get("looper").id()
                         + " already exists on this host");
@@ -85,7 +87,7 @@ class RestoreDependencyCheckTest {
         TestHost b = target();
         b.run("looper", "sleep 60");
 
-        assertThatThrownBy(() -> b.engine().restorer().restoreFromFile(archive, RestoreOptions.defaults()))
+        assertThatThrownBy(() -> b.engine().restore(ArchiveSource.file(archive), RestoreOptions.defaults()))
                 .isInstanceOf(ConflictException.class)
                 .hasMessageContaining("the container name \"looper\" is already in use");
         b.engine().containers().remove("looper", true);
@@ -94,7 +96,7 @@ class RestoreDependencyCheckTest {
     @Test
     void anInvalidNewNameIsRefused() {
         TestHost b = target();
-        assertThatThrownBy(() -> b.engine().restorer().restoreFromFile(archive, RestoreOptions.defaults().named("bad/name")))
+        assertThatThrownBy(() -> b.engine().restore(ArchiveSource.file(archive), RestoreOptions.defaults().named("bad/name")))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("invalid container name \"bad/name\"");
     }
@@ -106,7 +108,7 @@ class RestoreDependencyCheckTest {
                 .replace("\"runtime\" : \"runc\"", "\"runtime\" : \"crun\"").getBytes(StandardCharsets.UTF_8))
                 .writeTo(archive, dir.resolve("crun.tar.zst"));
 
-        assertThatThrownBy(() -> b.engine().restorer().restoreFromFile(crun, RestoreOptions.defaults()))
+        assertThatThrownBy(() -> b.engine().restore(ArchiveSource.file(crun), RestoreOptions.defaults()))
                 .isInstanceOf(IncompatibleException.class)
                 .hasMessage("the checkpoint was made with OCI runtime \"crun\"; this host restores with \"runc\"");
     }
@@ -117,7 +119,7 @@ class RestoreDependencyCheckTest {
         Path v3 = new ArchiveRewriter().change("checkpoint/inventory.img", img -> CriuImageTamper.inventoryVersion(img, 3))
                 .writeTo(archive, dir.resolve("v3.tar.zst"));
 
-        assertThatThrownBy(() -> b.engine().restorer().restoreFromFile(v3, RestoreOptions.defaults()))
+        assertThatThrownBy(() -> b.engine().restore(ArchiveSource.file(v3), RestoreOptions.defaults()))
                 .isInstanceOf(IncompatibleException.class)
                 .hasMessageStartingWith("unsupported CRIU image format version 3");
     }
@@ -128,7 +130,7 @@ class RestoreDependencyCheckTest {
         Path alien = new ArchiveRewriter().change("checkpoint/cpuinfo.img", CriuImageTamper::cpuinfoAllCapabilities)
                 .writeTo(archive, dir.resolve("cpu.tar.zst"));
 
-        assertThatThrownBy(() -> b.engine().restorer().restoreFromFile(alien, RestoreOptions.defaults()))
+        assertThatThrownBy(() -> b.engine().restore(ArchiveSource.file(alien), RestoreOptions.defaults()))
                 .isInstanceOf(IncompatibleException.class)
                 .hasMessageStartingWith("this host's CPU cannot run the checkpoint (criu cpuinfo check): ")
                 .hasMessageContaining("Error (criu/arch/x86/cpu.c");
@@ -137,7 +139,7 @@ class RestoreDependencyCheckTest {
     @Test
     void theUntamperedArchiveRestoresOnTheTarget() {
         TestHost b = target();
-        b.engine().restorer().restoreFromFile(archive, RestoreOptions.defaults());
+        b.engine().restore(ArchiveSource.file(archive), RestoreOptions.defaults());
         assertThat(b.running("looper")).isTrue();
         b.engine().containers().remove("looper", true);
     }

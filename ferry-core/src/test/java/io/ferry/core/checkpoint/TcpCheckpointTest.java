@@ -1,5 +1,9 @@
 package io.ferry.core.checkpoint;
 
+import io.ferry.core.engine.ArchiveSource;
+
+import io.ferry.core.engine.ArchiveTarget;
+
 import io.ferry.core.error.IncompatibleException;
 import io.ferry.core.error.ToolFailedException;
 import io.ferry.core.testing.TestHost;
@@ -29,7 +33,6 @@ class TcpCheckpointTest {
     @TempDir
     Path tmp;
 
-
     @Test
     void tcpServerKeepsServingAfterRestore() {
         TestHost a = hosts.create("httpa");
@@ -38,8 +41,8 @@ class TcpCheckpointTest {
         assertThat(awaitHttp(a, "web")).isEqualTo("hello from ferry\n");
         Path archive = tmp.resolve("web.tar.zst");
 
-        a.engine().checkpointer().checkpointToFile("web", CheckpointOptions.defaults(), archive);
-        b.engine().restorer().restoreFromFile(archive, RestoreOptions.defaults());
+        a.engine().checkpoint("web", CheckpointOptions.defaults(), ArchiveTarget.file(archive)).result();
+        b.engine().restore(ArchiveSource.file(archive), RestoreOptions.defaults());
 
         assertThat(awaitHttp(b, "web")).isEqualTo("hello from ferry\n");
     }
@@ -52,9 +55,9 @@ class TcpCheckpointTest {
         a.log("stream").await(l -> l.numbers("tcp-").size() >= 2, WAIT, "two lines over TCP");
         Path archive = tmp.resolve("stream.tar.zst");
 
-        a.engine().checkpointer().checkpointToFile("stream", CheckpointOptions.defaults().withTcpEstablished(), archive);
+        a.engine().checkpoint("stream", CheckpointOptions.defaults().withTcpEstablished(), ArchiveTarget.file(archive)).result();
         int stoppedAt = last(a.log("stream").numbers("tcp-"));
-        b.engine().restorer().restoreFromFile(archive, RestoreOptions.defaults().withTcpEstablished());
+        b.engine().restore(ArchiveSource.file(archive), RestoreOptions.defaults().withTcpEstablished());
 
         List<Integer> received = b.log("stream").await(l -> last(l.numbers("tcp-")) >= stoppedAt + 2, WAIT,
                 "the client to keep receiving").numbers("tcp-");
@@ -69,8 +72,7 @@ class TcpCheckpointTest {
         a.run("stream", STREAM);
         a.log("stream").await(l -> l.numbers("tcp-").size() >= 2, WAIT, "two lines over TCP");
 
-        assertThatThrownBy(() -> a.engine().checkpointer().checkpointToFile("stream", CheckpointOptions.defaults(),
-                tmp.resolve("stream.tar.zst")))
+        assertThatThrownBy(() -> a.engine().checkpoint("stream", CheckpointOptions.defaults(), ArchiveTarget.file(tmp.resolve("stream.tar.zst"))).result())
                 .isInstanceOf(ToolFailedException.class)
                 .hasMessageContaining("checkpointing container")
                 .hasMessageContaining("--tcp-established"); // CRIU's own advice, from its log
@@ -87,10 +89,10 @@ class TcpCheckpointTest {
         a.run("stream", STREAM);
         a.log("stream").await(l -> l.numbers("tcp-").size() >= 1, WAIT, "a line over TCP");
         Path archive = tmp.resolve("stream.tar.zst");
-        a.engine().checkpointer().checkpointToFile("stream", CheckpointOptions.defaults().withTcpEstablished(), archive);
+        a.engine().checkpoint("stream", CheckpointOptions.defaults().withTcpEstablished(), ArchiveTarget.file(archive)).result();
         a.engine().containers().remove("stream", false);
 
-        assertThatThrownBy(() -> a.engine().restorer().restoreFromFile(archive, RestoreOptions.defaults()))
+        assertThatThrownBy(() -> a.engine().restore(ArchiveSource.file(archive), RestoreOptions.defaults()))
                 .isInstanceOf(IncompatibleException.class)
                 .hasMessage("the checkpoint holds established TCP connections: restore with --tcp-established");
         assertThat(a.leftoverContainerDirs()).isEmpty();

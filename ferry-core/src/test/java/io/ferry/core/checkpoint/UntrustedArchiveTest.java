@@ -1,5 +1,7 @@
 package io.ferry.core.checkpoint;
 
+import io.ferry.core.engine.ArchiveSource;
+
 import io.ferry.core.tar.ArchiveLimits;
 import io.ferry.core.error.InvalidArchiveException;
 import io.ferry.core.engine.EngineSettings;
@@ -70,7 +72,7 @@ class UntrustedArchiveTest {
     }
 
     private void assertRefused(Path bad, String message) {
-        assertThatThrownBy(() -> target.engine().restorer().restoreFromFile(bad, RestoreOptions.defaults()))
+        assertThatThrownBy(() -> target.engine().restore(ArchiveSource.file(bad), RestoreOptions.defaults()))
                 .isInstanceOf(InvalidArchiveException.class)
                 .hasMessageContaining(message);
     }

@@ -1,5 +1,9 @@
 package io.ferry.core.checkpoint;
 
+import io.ferry.core.engine.ArchiveSource;
+
+import io.ferry.core.engine.ArchiveTarget;
+
 import io.ferry.core.error.ConflictException;
 import io.ferry.core.error.NotFoundException;
 import io.ferry.core.testing.TestHost;
@@ -33,7 +37,7 @@ class VolumeCheckpointTest {
         a.run("writer", "echo payload > /data/file; " + TestHost.LOOPER, "data:/data");
         a.log("writer").awaitNumberAtLeast(1, WAIT);
         archive = tmp.resolve("writer.tar.zst");
-        a.engine().checkpointer().checkpointToFile("writer", CheckpointOptions.defaults(), archive);
+        a.engine().checkpoint("writer", CheckpointOptions.defaults(), ArchiveTarget.file(archive)).result();
     }
 
     @AfterEach
@@ -46,7 +50,7 @@ class VolumeCheckpointTest {
     void volumeContentIsRecreatedOnTheTarget() throws Exception {
         assertThat(a.engine().inspect(archive).volumeBytes()).containsKey("data");
 
-        b.engine().restorer().restoreFromFile(archive, RestoreOptions.defaults());
+        b.engine().restore(ArchiveSource.file(archive), RestoreOptions.defaults());
 
         Path data = b.engine().volumes().get("data").mountpoint();
         assertThat(Files.readString(data.resolve("file"))).isEqualTo("payload\n");
@@ -57,7 +61,7 @@ class VolumeCheckpointTest {
     void anExistingVolumeOfThatNameIsRefused() {
         b.engine().volumes().create("data");
 
-        assertThatThrownBy(() -> b.engine().restorer().restoreFromFile(archive, RestoreOptions.defaults()))
+        assertThatThrownBy(() -> b.engine().restore(ArchiveSource.file(archive), RestoreOptions.defaults()))
                 .isInstanceOf(ConflictException.class)
                 .hasMessage("volume with name data already exists. Use --ignore-volumes to not restore content of volumes");
         assertThat(b.leftoverContainerDirs()).isEmpty();
@@ -69,7 +73,7 @@ class VolumeCheckpointTest {
         Path data = b.engine().volumes().create("data").mountpoint();
         Files.writeString(data.resolve("file"), "already here\n");
 
-        b.engine().restorer().restoreFromFile(archive, RestoreOptions.defaults().ignoringVolumes());
+        b.engine().restore(ArchiveSource.file(archive), RestoreOptions.defaults().ignoringVolumes());
 
         assertThat(Files.readString(data.resolve("file"))).isEqualTo("already here\n");
         assertThat(b.running("writer")).isTrue();
@@ -77,7 +81,7 @@ class VolumeCheckpointTest {
 
     @Test
     void ignoreVolumesNeedsTheVolumeToExist() {
-        assertThatThrownBy(() -> b.engine().restorer().restoreFromFile(archive, RestoreOptions.defaults().ignoringVolumes()))
+        assertThatThrownBy(() -> b.engine().restore(ArchiveSource.file(archive), RestoreOptions.defaults().ignoringVolumes()))
                 .isInstanceOf(NotFoundException.class)
                 .hasMessage("volume data is needed by the container but does not exist on this host (--ignore-volumes was given)");
         assertThat(b.engine().volumes().list()).isEmpty();
@@ -88,7 +92,7 @@ class VolumeCheckpointTest {
         b.engine().containers().run(new io.ferry.core.container.RunRequest("writer", "busybox",
                 java.util.List.of("sleep", "60"), java.util.List.of()));
 
-        assertThatThrownBy(() -> b.engine().restorer().restoreFromFile(archive, RestoreOptions.defaults()))
+        assertThatThrownBy(() -> b.engine().restore(ArchiveSource.file(archive), RestoreOptions.defaults()))
                 .isInstanceOf(ConflictException.class)
                 .hasMessageContaining("the container name \"writer\" is already in use");
         assertThat(b.engine().volumes().exists("data")).isFalse();

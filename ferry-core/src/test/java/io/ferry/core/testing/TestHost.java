@@ -1,8 +1,9 @@
 package io.ferry.core.testing;
 
+import io.ferry.core.engine.ArchiveTarget;
+
 import io.ferry.core.checkpoint.CheckpointOptions;
 import io.ferry.core.container.ContainerRecord;
-import io.ferry.core.container.OverlayRootfs;
 import io.ferry.core.container.RunRequest;
 import io.ferry.core.container.VolumeMount;
 import io.ferry.core.exec.Commands;
@@ -17,7 +18,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Stream;
 
@@ -41,23 +41,16 @@ public final class TestHost implements AutoCloseable {
     }
 
     public static TestHost create(String label, EngineSettings settings) {
-        return create(label, settings, Map.of());
-    }
-
-    /** A host whose engine sees {@code env} on top of the process environment (e.g. FERRY_REGISTRY_AUTH). */
-    public static TestHost create(String label, EngineSettings settings, Map<String, String> env) {
         String id = label + "-" + UUID.randomUUID().toString().substring(0, 6);
         Host host = new Host(id, TESTS_ROOT.resolve(id));
-        Map<String, String> all = new java.util.HashMap<>(System.getenv());
-        all.putAll(env);
-        TestHost h = new TestHost(FerryEngine.open(host, settings, all));
+        TestHost h = new TestHost(FerryEngine.open(host, settings));
         BusyboxImage.importInto(h.engine);
         return h;
     }
 
     /** The same host's state opened by a second engine (as a later CLI call would). */
     public FerryEngine reopen(EngineSettings settings) {
-        return FerryEngine.open(engine.host(), settings, System.getenv());
+        return FerryEngine.open(engine.host(), settings);
     }
 
     public FerryEngine engine() {
@@ -81,7 +74,7 @@ public final class TestHost implements AutoCloseable {
     public Path checkpointLooper(Path archive, CheckpointOptions options) {
         runLooper("looper");
         log("looper").awaitNumberAtLeast(1, Duration.ofSeconds(20));
-        engine.checkpointer().checkpointToFile("looper", options, archive);
+        engine.checkpoint("looper", options, ArchiveTarget.file(archive)).result();
         return archive;
     }
 

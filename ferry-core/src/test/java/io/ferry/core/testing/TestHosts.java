@@ -16,11 +16,7 @@ public final class TestHosts implements AfterEachCallback {
     }
 
     public TestHost create(String label, EngineSettings settings) {
-        return create(label, settings, java.util.Map.of());
-    }
-
-    public TestHost create(String label, EngineSettings settings, java.util.Map<String, String> env) {
-        TestHost h = TestHost.create(label, settings, env);
+        TestHost h = TestHost.create(label, settings);
         created.add(h);
         return h;
     }

@@ -1,6 +1,5 @@
 package io.ferry.spring.host;
 
-import io.ferry.core.engine.EngineSettings;
 import io.ferry.core.engine.FerryEngine;
 import io.ferry.core.host.Host;
 import io.ferry.spring.KafkaErrorHandling;
@@ -9,9 +8,6 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 import org.springframework.scheduling.annotation.EnableScheduling;
-
-import java.util.HashMap;
-import java.util.Map;
 
 /** What a host service (checkpoint-service, restore-service) is built on: the engine for its host, events, heartbeats. */
 @Configuration(proxyBeanMethods = false)
@@ -27,16 +23,6 @@ public class HostEngineConfiguration {
 
     @Bean
     FerryEngine ferryEngine(Host host, HostServiceProperties properties) {
-        Map<String, String> env = new HashMap<>(System.getenv());
-        if (properties.registryAuth() != null) {
-            env.put("FERRY_REGISTRY_AUTH", properties.registryAuth());
-        }
-        if (!properties.tlsVerify()) {
-            env.put("FERRY_TLS_VERIFY", "false");
-        }
-        if (properties.imageServiceUrl() != null && !properties.imageServiceUrl().isBlank()) {
-            env.put("FERRY_IMAGE_SERVICE_URL", properties.imageServiceUrl());
-        }
-        return FerryEngine.open(host, EngineSettings.fromEnvironment(env), env);
+        return FerryEngine.open(host, properties.engineSettings());
     }
 }

@@ -1,22 +1,43 @@
 package io.ferry.spring.host;
 
+import io.ferry.core.engine.EngineSettings;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 
 /**
- * {@code ferry.host.*}: the host a checkpoint- or restore-service acts for.
+ * {@code ferry.host.*}: the host a checkpoint- or restore-service acts for, and its engine's settings
+ * (typed here, turned into the engine's {@link EngineSettings} once).
  *
  * @param root              the host's state root, shared with the CLI and image-service (/var/lib/ferry/<id> when empty)
- * @param registryAuth      user:password for the registry (as FERRY_REGISTRY_AUTH)
+ * @param registryAuth      user:password for the registry
  * @param imageServiceUrl   the host's image-service; restores pull missing images through it (in-process when empty)
  * @param heartbeatInterval how often the service announces itself
- * @param tlsVerify         false: plain HTTP to every registry (as FERRY_TLS_VERIFY)
+ * @param tlsVerify         false: plain HTTP to every registry
+ * @param startTimeout      how long a container start may take
+ * @param checkpointTimeout how long a CRIU dump may take before it is stopped and the container thawed
+ * @param restoreTimeout    how long a CRIU restore may take
+ * @param maxArchiveBytes   the largest archive a restore unpacks (0: the engine's default)
+ * @param runc              runc to use (the first on PATH when empty)
+ * @param criu              CRIU to use (Ferry's wrapper, else the first on PATH, when empty)
  */
 @ConfigurationProperties("ferry.host")
 public record HostServiceProperties(@DefaultValue("local") String id, Path root, String registryAuth,
-                                    String imageServiceUrl, @DefaultValue("5s") Duration heartbeatInterval,
-                                    @DefaultValue("true") boolean tlsVerify) {
+                                    URI imageServiceUrl, @DefaultValue("5s") Duration heartbeatInterval,
+                                    @DefaultValue("true") boolean tlsVerify,
+                                    @DefaultValue("30s") Duration startTimeout,
+                                    @DefaultValue("5m") Duration checkpointTimeout,
+                                    @DefaultValue("5m") Duration restoreTimeout,
+                                    @DefaultValue("0") long maxArchiveBytes,
+                                    Path runc, Path criu) {
+
+    public EngineSettings engineSettings() {
+        EngineSettings d = EngineSettings.defaults();
+        return new EngineSettings(startTimeout, checkpointTimeout, restoreTimeout,
+                maxArchiveBytes > 0 ? d.archiveLimits().withMaxTotalBytes(maxArchiveBytes) : d.archiveLimits(),
+                runc, criu, registryAuth, tlsVerify, imageServiceUrl);
+    }
 }

@@ -1,12 +1,10 @@
 package io.ferry.imageservice.api;
 
-import io.ferry.core.container.ContainerStore;
-import io.ferry.core.host.Host;
+import io.ferry.core.engine.Images;
+
 import io.ferry.core.image.Image;
 import io.ferry.core.image.ImagePuller;
 import io.ferry.core.image.ImagePusher;
-import io.ferry.core.image.ImageStore;
-import io.ferry.core.registry.Reference;
 import io.ferry.imageservice.pull.PullCoordinator;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -24,15 +22,11 @@ import java.util.List;
 @RequestMapping("/images")
 public class ImageController {
     private final PullCoordinator pulls;
-    private final ImagePusher pusher;
-    private final ImageStore store;
-    private final ContainerStore containers;
+    private final Images images;
 
-    public ImageController(PullCoordinator pulls, ImagePusher pusher, ImageStore store, Host host) {
+    public ImageController(PullCoordinator pulls, Images images) {
         this.pulls = pulls;
-        this.pusher = pusher;
-        this.store = store;
-        this.containers = new ContainerStore(host.containers());
+        this.images = images;
     }
 
     public record PullRequest(String reference) {
@@ -55,23 +49,24 @@ public class ImageController {
                 r.layersDownloaded(), r.layersCached());
     }
 
+    /** The engine's push: to {@code destination}, or to the image's own name that names a registry. */
     @PostMapping("/push")
     public ImagePusher.Result push(@RequestBody PushRequest request) {
-        Image image = store.get(request.image());
-        return pusher.push(image, Reference.parse(request.destination() != null ? request.destination() : request.image()));
+        if (request.image() == null || request.image().isBlank()) {
+            throw new IllegalArgumentException("image is required, e.g. {\"image\": \"busybox:latest\", \"destination\": \"localhost:5000/busybox:latest\"}");
+        }
+        return images.push(request.image(), request.destination());
     }
 
     @GetMapping
     public List<Image> list() {
-        return store.list();
+        return images.list();
     }
 
-    /** The reference may hold slashes (registry/repo:tag): it is the rest of the path. */
+    /** The reference may hold slashes (registry/repo:tag): it is the rest of the path. Refused while a container uses it. */
     @DeleteMapping("/{*reference}")
     public ResponseEntity<Void> delete(@PathVariable String reference) {
-        Image image = store.get(reference.substring(1));
-        containers.requireUnused(image, reference.substring(1)); // the engine's containers, on the same state root
-        store.remove(image);
+        images.remove(reference.substring(1));
         return ResponseEntity.noContent().build();
     }
 }

@@ -1,5 +1,7 @@
 package io.ferry.imageservice.pull;
 
+import io.ferry.core.engine.Images;
+
 import io.ferry.core.image.ImagePuller;
 import io.ferry.core.registry.Reference;
 import io.micrometer.core.instrument.Counter;
@@ -14,19 +16,19 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Pulls with the host's metrics: two requests for the same image at the same time share one pull
  * (the second waits for the first); layers shared with other images are deduplicated further down,
- * in {@link ImagePuller}, across images and processes.
+ * in the engine's puller, across images and processes.
  */
 @Service
 public class PullCoordinator {
-    private final ImagePuller puller;
+    private final Images images;
     private final ConcurrentHashMap<String, CompletableFuture<ImagePuller.Result>> inFlight = new ConcurrentHashMap<>();
     private final Counter bytesPulled;
     private final Counter cacheHits;
     private final Counter layersDownloaded;
     private final MeterRegistry meters;
 
-    public PullCoordinator(ImagePuller puller, MeterRegistry meters) {
-        this.puller = puller;
+    public PullCoordinator(Images images, MeterRegistry meters) {
+        this.images = images;
         this.meters = meters;
         this.bytesPulled = Counter.builder("ferry.images.pulled.bytes").baseUnit("bytes")
                 .description("Bytes of image layers downloaded from registries").register(meters);
@@ -51,7 +53,7 @@ public class PullCoordinator {
         Timer.Sample sample = Timer.start(meters);
         String outcome = "failure";
         try {
-            ImagePuller.Result result = puller.pull(ref);
+            ImagePuller.Result result = images.pull(key);
             bytesPulled.increment(result.bytesDownloaded());
             cacheHits.increment(result.layersCached());
             layersDownloaded.increment(result.layersDownloaded());

@@ -1,4 +1,4 @@
-package io.ferry.core.doctor;
+package io.ferry.core.engine;
 
 import io.ferry.core.criu.Criu;
 import io.ferry.core.criu.CriuSelfTest;
@@ -14,7 +14,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * {@code ferry doctor}: what the engine finds on this machine and whether checkpointing can work.
@@ -39,19 +38,19 @@ public final class Doctor {
         }
     }
 
-    public static Report examine(Map<String, String> env) {
+    public static Report examine(EngineSettings settings) {
         List<Finding> out = new ArrayList<>();
         out.add(new Finding("kernel", HostFacts.kernel() + " (" + HostFacts.arch() + ")", true, false));
         out.add(new Finding("cgroups", HostFacts.cgroupVersion(), true, false));
         out.add(new Finding("overlayfs", filesystems().contains("overlay") ? "available" : "missing",
                 filesystems().contains("overlay"), true));
         for (String tool : List.of("ip", "iptables-restore", "mount", "setsid")) {
-            var path = Executables.onPath(tool, env);
+            var path = Executables.onPath(tool);
             out.add(new Finding(tool, path.map(Path::toString).orElse("not found (install it: scripts/install-host.sh)"),
                     path.isPresent(), true));
         }
         try {
-            Path runc = RuncRuntime.locate(env);
+            Path runc = RuncRuntime.locate(settings.runcBinary());
             out.add(new Finding("runc", runc + " " + RuncRuntime.readVersion(runc), true, true));
         } catch (RuntimeException e) {
             out.add(new Finding("runc", e.getMessage(), false, true));
@@ -59,7 +58,7 @@ public final class Doctor {
         Path criu;
         String version;
         try {
-            criu = Criu.locate(env);
+            criu = Criu.locate(settings.criuBinary());
             version = Criu.readVersion(criu);
         } catch (RuntimeException e) {
             out.add(new Finding("criu", e.getMessage(), false, true));

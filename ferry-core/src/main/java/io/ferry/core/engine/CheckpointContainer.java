@@ -1,0 +1,94 @@
+package io.ferry.core.engine;
+
+import io.ferry.core.checkpoint.CheckpointArtifacts;
+import io.ferry.core.checkpoint.CheckpointOptions;
+import io.ferry.core.checkpoint.CheckpointProgress;
+import io.ferry.core.checkpoint.CheckpointResult;
+import io.ferry.core.checkpoint.Checkpointer;
+import io.ferry.core.image.RegistryClients;
+import io.ferry.core.registry.BlobUpload;
+import io.ferry.core.registry.Reference;
+import io.ferry.core.registry.RegistryClient;
+import io.ferry.core.registry.RegistryException;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+
+/**
+ * {@code ferry checkpoint NAME --export FILE|registry://...}: one entry for both targets. The archive
+ * is written while the dump's images are packed; a failed export fails the checkpoint as a whole
+ * and the container runs on (the {@link Checkpointer} restores it in place).
+ */
+final class CheckpointContainer {
+    private final Checkpointer checkpointer;
+    private final RegistryClients registries;
+
+    CheckpointContainer(Checkpointer checkpointer, RegistryClients registries) {
+        this.checkpointer = checkpointer;
+        this.registries = registries;
+    }
+
+    ExportedCheckpoint checkpoint(String nameOrId, CheckpointOptions options, ArchiveTarget target,
+                                  CheckpointProgress progress) {
+        if (target instanceof ArchiveTarget.Registry r) {
+            return toRegistry(nameOrId, options, r, progress);
+        }
+        if (target instanceof ArchiveTarget.Stream s) {
+            CheckpointResult result = checkpointer.checkpoint(nameOrId, options, s.sink(), progress);
+            return new ExportedCheckpoint(result, target, null, result.archiveBytes(), null);
+        }
+        return toFile(nameOrId, options, (ArchiveTarget.File) target, progress);
+    }
+
+    /** Via a temporary file renamed into place: a reader never sees half an archive. */
+    private ExportedCheckpoint toFile(String nameOrId, CheckpointOptions options, ArchiveTarget.File target,
+                                      CheckpointProgress progress) {
+        Path file = target.path();
+        Path tmp = file.toAbsolutePath().resolveSibling("." + file.getFileName() + ".part");
+        try {
+            CheckpointResult result = checkpointer.checkpoint(nameOrId, options, () -> Files.newOutputStream(tmp),
+                    progress);
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            return new ExportedCheckpoint(result, target, null, result.archiveBytes(), null);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file, e);
+        } finally {
+            try {
+                Files.deleteIfExists(tmp);
+            } catch (IOException ignored) {
+                // best effort
+            }
+        }
+    }
+
+    /**
+     * The archive streams into the registry while it is written, then the artifact manifest (with the
+     * annotations) is pushed. If the upload fails, the checkpoint fails as any failed export does.
+     */
+    private ExportedCheckpoint toRegistry(String nameOrId, CheckpointOptions options, ArchiveTarget.Registry target,
+                                          CheckpointProgress progress) {
+        Reference ref = Reference.parse(target.url());
+        RegistryClient client = registries.client(ref.registry());
+        BlobUpload[] upload = new BlobUpload[1];
+        try {
+            CheckpointResult result = checkpointer.checkpoint(nameOrId, options, () -> {
+                upload[0] = CheckpointArtifacts.startUpload(client, ref);
+                return upload[0];
+            }, progress);
+            BlobUpload.Result blob = upload[0].finish();
+            String manifest = CheckpointArtifacts.publish(client, ref, blob, result, options.compression());
+            return new ExportedCheckpoint(result, target, blob.digest(), blob.size(), manifest);
+        } catch (IOException e) {
+            throw new RegistryException("uploading the checkpoint of " + nameOrId + " to " + ref + " failed: "
+                    + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            if (upload[0] != null) {
+                upload[0].abort();
+            }
+            throw e;
+        }
+    }
+}

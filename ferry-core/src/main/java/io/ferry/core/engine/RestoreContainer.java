@@ -1,0 +1,75 @@
+package io.ferry.core.engine;
+
+import io.ferry.core.checkpoint.CheckpointArtifacts;
+import io.ferry.core.checkpoint.RestoreOptions;
+import io.ferry.core.checkpoint.RestoreResult;
+import io.ferry.core.checkpoint.Restorer;
+import io.ferry.core.error.IncompatibleException;
+import io.ferry.core.error.NotFoundException;
+import io.ferry.core.image.RegistryClients;
+import io.ferry.core.registry.Reference;
+import io.ferry.core.registry.RegistryClient;
+import io.ferry.core.registry.RegistryException;
+import io.ferry.protocol.ArchiveAnnotations;
+import io.ferry.protocol.Compatibility;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * {@code ferry restore --import FILE|registry://...}: one entry for both sources. From a registry the
+ * manifest is read once and its annotations checked with the one {@link Compatibility} rule before
+ * anything is downloaded; the archive then streams into the {@link Restorer} (digest verified as it
+ * arrives), which pulls a missing image and runs the dependency checks on what the archive holds.
+ */
+final class RestoreContainer {
+    private final Restorer restorer;
+    private final RegistryClients registries;
+    private final Supplier<Compatibility.Platform> hostPlatform;
+
+    RestoreContainer(Restorer restorer, RegistryClients registries, Supplier<Compatibility.Platform> hostPlatform) {
+        this.restorer = restorer;
+        this.registries = registries;
+        this.hostPlatform = hostPlatform;
+    }
+
+    RestoreResult restore(ArchiveSource source, RestoreOptions options) {
+        if (source instanceof ArchiveSource.Registry r) {
+            return fromRegistry(r.url(), options);
+        }
+        return fromFile(((ArchiveSource.File) source).path(), options);
+    }
+
+    private RestoreResult fromFile(Path archive, RestoreOptions options) {
+        if (!Files.isRegularFile(archive)) {
+            throw new NotFoundException("checkpoint archive " + archive + " not found");
+        }
+        try (InputStream in = Files.newInputStream(archive)) {
+            return restorer.restore(in, archive.getFileName().toString(), options);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + archive, e);
+        }
+    }
+
+    private RestoreResult fromRegistry(String url, RestoreOptions options) {
+        Reference ref = Reference.parse(url);
+        RegistryClient client = registries.client(ref.registry());
+        CheckpointArtifacts.Artifact artifact = CheckpointArtifacts.describe(client, ref);
+        Map<String, String> a = artifact.annotations();
+        Compatibility.problem(new Compatibility.Platform(a.get(ArchiveAnnotations.RUNTIME_NAME),
+                a.get(ArchiveAnnotations.HOST_ARCH), a.get(ArchiveAnnotations.CRIU_VERSION)), hostPlatform.get())
+                .ifPresent(problem -> {
+                    throw new IncompatibleException(problem);
+                });
+        try (InputStream in = CheckpointArtifacts.open(client, artifact)) {
+            return restorer.restore(in, ref.toString(), options);
+        } catch (IOException e) {
+            throw new RegistryException("downloading " + ref + " failed: " + e.getMessage(), e);
+        }
+    }
+}
