@@ -24,7 +24,7 @@ final class VolumeCommand {
 
         @Override
         public Integer call() {
-            System.out.println(volume.ferry.engine().volumes().create(name).name());
+            System.out.println(volume.ferry.engine().createVolume(name).name());
             return 0;
         }
     }
@@ -37,7 +37,7 @@ final class VolumeCommand {
         @Override
         public Integer call() {
             System.out.printf("%-24s %s%n", "VOLUME NAME", "MOUNTPOINT");
-            for (Volume v : volume.ferry.engine().volumes().list()) {
+            for (Volume v : volume.ferry.engine().listVolumes()) {
                 System.out.printf("%-24s %s%n", v.name(), v.mountpoint());
             }
             return 0;

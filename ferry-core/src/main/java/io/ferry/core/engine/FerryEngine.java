@@ -28,10 +28,12 @@ import io.ferry.core.os.HostFacts;
 import io.ferry.core.os.HostLock;
 import io.ferry.core.runtime.OciRuntime;
 import io.ferry.core.runtime.RuncRuntime;
+import io.ferry.core.volume.Volume;
 import io.ferry.core.volume.VolumeStore;
 import io.ferry.protocol.Compatibility;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
 
@@ -170,6 +172,12 @@ public final class FerryEngine {
         return criu.get();
     }
 
+    /** What the host services announce in their heartbeats. */
+    public HostDescription describe() {
+        return new HostDescription(runtime.name(), runtime.version(), criu.get().version(), HostFacts.kernel(),
+                HostFacts.arch(), HostFacts.cgroupVersion());
+    }
+
     /** What this host offers a checkpoint: its runtime, architecture and CRIU. */
     public Compatibility.Platform platform() {
         return new Compatibility.Platform(runtime.name(), HostFacts.arch(), criu.get().version());
@@ -177,6 +185,14 @@ public final class FerryEngine {
 
     public ArchiveSummary inspect(Path archive) {
         return ArchiveInspector.inspect(archive, settings.archiveLimits());
+    }
+
+    public Volume createVolume(String name) {
+        return volumes.create(name);
+    }
+
+    public List<Volume> listVolumes() {
+        return volumes.list();
     }
 
     /** Removes a volume unless a container of this host uses it. */

@@ -6,7 +6,7 @@ import io.ferry.protocol.Meta;
 import io.ferry.protocol.MessageCodec;
 import io.ferry.protocol.Topics;
 import io.ferry.core.engine.FerryEngine;
-import io.ferry.core.os.HostFacts;
+import io.ferry.core.engine.HostDescription;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.env.Environment;
@@ -47,9 +47,10 @@ public class HeartbeatPublisher {
     public HostHeartbeat heartbeat() {
         List<HostHeartbeat.RunningContainer> containers = engine.containers().list(true).stream()
                 .map(HeartbeatPublisher::describe).toList();
-        return new HostHeartbeat(engine.host().id(), role, Instant.now(), engine.runtime().name(),
-                engine.runtime().version(), engine.criu().version(), HostFacts.kernel(), HostFacts.arch(),
-                HostFacts.cgroupVersion(), cpuModel(), freeDisk(engine.host().root()), containers, Meta.VERSION);
+        HostDescription host = engine.describe();
+        return new HostHeartbeat(engine.host().id(), role, Instant.now(), host.runtime(), host.runtimeVersion(),
+                host.criuVersion(), host.kernel(), host.arch(), host.cgroupVersion(), cpuModel(),
+                freeDisk(engine.host().root()), containers, Meta.VERSION);
     }
 
     private static HostHeartbeat.RunningContainer describe(ContainerView v) {
