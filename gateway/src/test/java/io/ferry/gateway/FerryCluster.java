@@ -1,5 +1,7 @@
 package io.ferry.gateway;
 
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 
 import io.ferry.core.engine.EngineSettings;
@@ -181,19 +183,11 @@ public final class FerryCluster implements AutoCloseable {
 
     public static void await(java.util.function.BooleanSupplier condition, Duration timeout,
                              java.util.function.Supplier<String> what) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (condition.getAsBoolean()) {
-                return;
-            }
-            try {
-                Thread.sleep(200);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
+        try {
+            Awaitility.await().atMost(timeout).pollInterval(Duration.ofMillis(200)).until(condition::getAsBoolean);
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError("timed out waiting for " + what.get(), e);
         }
-        throw new AssertionError("timed out waiting for " + what.get());
     }
 
     public String metrics() {

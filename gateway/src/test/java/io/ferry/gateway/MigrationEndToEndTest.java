@@ -12,10 +12,12 @@ import io.ferry.core.testing.ContainerLog;
 import io.ferry.core.testing.TestHost;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
@@ -31,7 +33,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
@@ -174,7 +178,9 @@ class MigrationEndToEndTest {
 
             assertThat(m.path("state").asString()).as(m.toString()).isEqualTo("COMPLETED");
             FerryCluster.await(() -> copies.get() >= 3, Duration.ofSeconds(30), "every command to be delivered twice");
-            Thread.sleep(3000); // let the redelivered commands be answered
+            // a redelivered command is answered with its recorded replies again (same ids): wait for those
+            FerryCluster.await(() -> answeredTwice(id, Set.of("CheckpointCompleted", "RestoreCompleted",
+                    "SourceFinalized")), Duration.ofSeconds(30), "every redelivered command to be answered again");
         }
         List<String> types = timeline(id);
         assertThat(types.stream().filter("MigrateRequested"::equals).count()).isEqualTo(1);
@@ -319,10 +325,36 @@ class MigrationEndToEndTest {
         }
     }
 
+    /** Whether each reply of these types of the migration is on the events topic twice (the original and the resent one). */
+    private boolean answeredTwice(String migrationId, Set<String> types) {
+        Properties c = new Properties();
+        c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.kafkaBootstrap());
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(c, new StringDeserializer(), new StringDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(Topics.EVENTS).stream()
+                    .map(i -> new TopicPartition(i.topic(), i.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            Map<String, Integer> seen = new HashMap<>();
+            while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
+                for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(200))) {
+                    if (migrationId.equals(r.key())) {
+                        MigrationMessage m = MessageCodec.decode(r.value());
+                        if (types.contains(m.type())) {
+                            seen.merge(m.meta().id(), 1, Integer::sum);
+                        }
+                    }
+                }
+            }
+            return seen.size() == types.size() && seen.values().stream().allMatch(n -> n >= 2);
+        }
+    }
+
     /** Sends every command on the hosts' topics a second time: what a redelivery looks like to a host service. */
     private static final class CommandDuplicator implements AutoCloseable {
         private static final String MARK = "x-ferry-test-copy";
         private final AtomicBoolean running = new AtomicBoolean(true);
+        private final AtomicBoolean listening = new AtomicBoolean();
         private final Thread thread;
 
         CommandDuplicator(String bootstrap, AtomicInteger copies) {
@@ -338,7 +370,12 @@ class MigrationEndToEndTest {
                      KafkaProducer<String, String> producer = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer())) {
                     consumer.subscribe(Pattern.compile("ferry\\.host\\..*"));
                     while (running.get()) {
-                        for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(200))) {
+                        ConsumerRecords<String, String> records = consumer.poll(Duration.ofMillis(200));
+                        if (!listening.get() && !consumer.assignment().isEmpty()) {
+                            consumer.assignment().forEach(consumer::position); // fixes the "latest" start offsets now
+                            listening.set(true);
+                        }
+                        for (ConsumerRecord<String, String> r : records) {
                             if (r.headers().lastHeader(MARK) == null) {
                                 ProducerRecord<String, String> copy = new ProducerRecord<>(r.topic(), r.key(), r.value());
                                 copy.headers().add(MARK, "1".getBytes(StandardCharsets.UTF_8));
@@ -350,11 +387,8 @@ class MigrationEndToEndTest {
                 }
             }, "command-duplicator");
             thread.start();
-            try {
-                Thread.sleep(2000); // subscribed before the migration starts
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            // listening before the migration starts, or its first command would not be copied
+            FerryCluster.await(listening::get, Duration.ofSeconds(30), "the duplicator to be assigned the command topics");
         }
 
         @Override
