@@ -17,12 +17,18 @@ public final class MessageCodec {
         return MAPPER.writeValueAsString(message);
     }
 
+    /** A message with its header and id, or IllegalArgumentException (consumers skip such a record). */
     public static MigrationMessage decode(String json) {
+        MigrationMessage message;
         try {
-            return MAPPER.readValue(json, MigrationMessage.class);
+            message = MAPPER.readValue(json, MigrationMessage.class);
         } catch (JacksonException e) {
             throw new IllegalArgumentException("not a Ferry migration message: " + e.getOriginalMessage(), e);
         }
+        if (message == null || message.meta() == null || message.meta().id() == null || message.meta().id().isBlank()) {
+            throw new IllegalArgumentException("not a Ferry migration message: it has no meta.id");
+        }
+        return message;
     }
 
     public static HostHeartbeat decodeHeartbeat(String json) {

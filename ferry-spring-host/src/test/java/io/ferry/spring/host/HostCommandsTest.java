@@ -14,7 +14,6 @@ import io.ferry.protocol.MigrationMessage.RestoreCommand;
 import io.ferry.protocol.MigrationMessage.SourceFinalized;
 import io.ferry.protocol.MigrationMessage.UploadProgress;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.mock.env.MockEnvironment;
@@ -207,10 +206,6 @@ class HostCommandsTest {
         assertThat(recordFiles()).isEmpty();
     }
 
-    @Disabled("BUG: HostCommands.onRecord throws NullPointerException, not IllegalArgumentException, for the JSON "
-            + "record `null` (MessageCodec.decode returns null, then message.type()) and for a command without meta or "
-            + "meta.id (ProcessedCommands.file(null)); KafkaErrorHandling retries an NPE with backoff for ten minutes, "
-            + "holding up that partition's commands, instead of skipping the malformed record")
     @Test
     void aRecordThatIsNullOrACommandWithoutAnIdIsRejectedAsIllegalArgument() {
         // given records that decode, but not to a command that can be handled; when / then
