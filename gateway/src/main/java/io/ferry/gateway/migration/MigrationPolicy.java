@@ -30,8 +30,9 @@ import java.util.Optional;
 /**
  * The coordinator's decisions: given a migration (already updated by the message) and the state it
  * was in, what to send next. The rule that matters: whatever fails, the container ends up running
- * on exactly one host: a failed or timed-out restore is cancelled on the target before the source
- * rolls back, and the source restores from its own checkpoint if it had stopped.
+ * on exactly one host: a timed-out (or cancelled) restore is cancelled on the target before the
+ * source rolls back (a failed one has removed its copy itself), and the source restores from its own
+ * checkpoint if it had stopped.
  */
 public final class MigrationPolicy {
     public static final String GATEWAY = "gateway";

@@ -1,13 +1,13 @@
 package io.ferry.gateway.migration;
 
-import io.ferry.core.events.MigrationMessage;
-import io.ferry.core.events.MigrationMessage.CancelRestoreCommand;
-import io.ferry.core.events.MigrationMessage.MigrationFailed;
-import io.ferry.core.events.MigrationMessage.MigrationRolledBack;
-import io.ferry.core.events.MigrationMessage.RestoreCommand;
-import io.ferry.core.events.MigrationMessage.RollbackCommand;
-import io.ferry.core.events.MigrationOptions;
-import io.ferry.core.events.Topics;
+import io.ferry.protocol.MigrationMessage;
+import io.ferry.protocol.MigrationMessage.CancelRestoreCommand;
+import io.ferry.protocol.MigrationMessage.MigrationFailed;
+import io.ferry.protocol.MigrationMessage.MigrationRolledBack;
+import io.ferry.protocol.MigrationMessage.RestoreCommand;
+import io.ferry.protocol.MigrationMessage.RollbackCommand;
+import io.ferry.protocol.MigrationOptions;
+import io.ferry.protocol.Topics;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;

@@ -1,14 +1,14 @@
 package io.ferry.gateway.migration;
 
-import io.ferry.core.events.MigrationMessage;
-import io.ferry.core.events.MigrationMessage.CheckpointCommand;
-import io.ferry.core.events.MigrationMessage.FinalizeCommand;
-import io.ferry.core.events.MigrationMessage.MigrationAccepted;
-import io.ferry.core.events.MigrationMessage.MigrationCompleted;
-import io.ferry.core.events.MigrationMessage.MigrationRejected;
-import io.ferry.core.events.MigrationMessage.RestoreCommand;
-import io.ferry.core.events.MigrationOptions;
-import io.ferry.core.events.Topics;
+import io.ferry.protocol.MigrationMessage;
+import io.ferry.protocol.MigrationMessage.CheckpointCommand;
+import io.ferry.protocol.MigrationMessage.FinalizeCommand;
+import io.ferry.protocol.MigrationMessage.MigrationAccepted;
+import io.ferry.protocol.MigrationMessage.MigrationCompleted;
+import io.ferry.protocol.MigrationMessage.MigrationRejected;
+import io.ferry.protocol.MigrationMessage.RestoreCommand;
+import io.ferry.protocol.MigrationOptions;
+import io.ferry.protocol.Topics;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;

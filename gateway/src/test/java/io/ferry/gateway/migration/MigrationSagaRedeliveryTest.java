@@ -1,8 +1,8 @@
 package io.ferry.gateway.migration;
 
-import io.ferry.core.events.MigrationMessage;
-import io.ferry.core.events.MigrationMessage.MigrateRequested;
-import io.ferry.core.events.MigrationOptions;
+import io.ferry.protocol.MigrationMessage;
+import io.ferry.protocol.MigrationMessage.MigrateRequested;
+import io.ferry.protocol.MigrationOptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;

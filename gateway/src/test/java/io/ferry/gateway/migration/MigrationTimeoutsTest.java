@@ -1,7 +1,7 @@
 package io.ferry.gateway.migration;
 
-import io.ferry.core.events.MigrationMessage;
-import io.ferry.core.events.MigrationMessage.MigrationTimedOut;
+import io.ferry.protocol.MigrationMessage;
+import io.ferry.protocol.MigrationMessage.MigrationTimedOut;
 import io.ferry.gateway.config.GatewayProperties;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -1,8 +1,8 @@
 package io.ferry.gateway.migration;
 
-import io.ferry.core.events.MigrationMessage;
-import io.ferry.core.events.MigrationMessage.MigrateRequested;
-import io.ferry.core.events.MigrationOptions;
+import io.ferry.protocol.MigrationMessage;
+import io.ferry.protocol.MigrationMessage.MigrateRequested;
+import io.ferry.protocol.MigrationOptions;
 
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;

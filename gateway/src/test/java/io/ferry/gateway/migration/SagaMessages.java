@@ -1,24 +1,24 @@
 package io.ferry.gateway.migration;
 
-import io.ferry.core.events.Meta;
-import io.ferry.core.events.MigrationMessage;
-import io.ferry.core.events.MigrationMessage.CheckpointCompleted;
-import io.ferry.core.events.MigrationMessage.CheckpointDumped;
-import io.ferry.core.events.MigrationMessage.CheckpointFailed;
-import io.ferry.core.events.MigrationMessage.CheckpointStarted;
-import io.ferry.core.events.MigrationMessage.MigrateRequested;
-import io.ferry.core.events.MigrationMessage.MigrationCancelRequested;
-import io.ferry.core.events.MigrationMessage.MigrationTimedOut;
-import io.ferry.core.events.MigrationMessage.RestoreCancelled;
-import io.ferry.core.events.MigrationMessage.RestoreCompleted;
-import io.ferry.core.events.MigrationMessage.RestoreFailed;
-import io.ferry.core.events.MigrationMessage.RestoreProgress;
-import io.ferry.core.events.MigrationMessage.RestoreStarted;
-import io.ferry.core.events.MigrationMessage.RollbackFailed;
-import io.ferry.core.events.MigrationMessage.RolledBack;
-import io.ferry.core.events.MigrationMessage.SourceFinalized;
-import io.ferry.core.events.MigrationMessage.UploadProgress;
-import io.ferry.core.events.MigrationOptions;
+import io.ferry.protocol.Meta;
+import io.ferry.protocol.MigrationMessage;
+import io.ferry.protocol.MigrationMessage.CheckpointCompleted;
+import io.ferry.protocol.MigrationMessage.CheckpointDumped;
+import io.ferry.protocol.MigrationMessage.CheckpointFailed;
+import io.ferry.protocol.MigrationMessage.CheckpointStarted;
+import io.ferry.protocol.MigrationMessage.MigrateRequested;
+import io.ferry.protocol.MigrationMessage.MigrationCancelRequested;
+import io.ferry.protocol.MigrationMessage.MigrationTimedOut;
+import io.ferry.protocol.MigrationMessage.RestoreCancelled;
+import io.ferry.protocol.MigrationMessage.RestoreCompleted;
+import io.ferry.protocol.MigrationMessage.RestoreFailed;
+import io.ferry.protocol.MigrationMessage.RestoreProgress;
+import io.ferry.protocol.MigrationMessage.RestoreStarted;
+import io.ferry.protocol.MigrationMessage.RollbackFailed;
+import io.ferry.protocol.MigrationMessage.RolledBack;
+import io.ferry.protocol.MigrationMessage.SourceFinalized;
+import io.ferry.protocol.MigrationMessage.UploadProgress;
+import io.ferry.protocol.MigrationOptions;
 
 import java.time.Instant;
 
