@@ -1,13 +1,11 @@
 package io.ferry.bench;
 
-import io.ferry.core.engine.ArchiveSource;
-
-import io.ferry.core.engine.ArchiveTarget;
-
 import io.ferry.core.checkpoint.CheckpointOptions;
 import io.ferry.core.checkpoint.RestoreOptions;
 import io.ferry.core.container.ContainerLayout;
 import io.ferry.core.container.ContainerRecord;
+import io.ferry.core.engine.ArchiveSource;
+import io.ferry.core.engine.ArchiveTarget;
 import io.ferry.core.exec.Commands;
 import io.ferry.core.os.FileTrees;
 import io.ferry.core.runtime.CheckpointRequest;

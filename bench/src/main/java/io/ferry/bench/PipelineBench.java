@@ -1,12 +1,10 @@
 package io.ferry.bench;
 
-import io.ferry.core.engine.ArchiveSource;
-
-import io.ferry.core.engine.ArchiveTarget;
-
 import io.ferry.core.checkpoint.CheckpointOptions;
 import io.ferry.core.checkpoint.RestoreOptions;
 import io.ferry.core.container.RunRequest;
+import io.ferry.core.engine.ArchiveSource;
+import io.ferry.core.engine.ArchiveTarget;
 import io.ferry.core.testing.BusyboxImage;
 import io.ferry.core.testing.TestHost;
 import io.ferry.gateway.FerryCluster;

@@ -1,27 +1,24 @@
 package io.ferry.bench;
 
-import io.ferry.core.tar.ArchiveLimits;
-import io.ferry.core.os.FileTrees;
+import io.ferry.core.exec.Commands;
 import io.ferry.core.image.Image;
 import io.ferry.core.image.ImagePuller;
 import io.ferry.core.image.ImagePusher;
 import io.ferry.core.image.ImageStore;
-import io.ferry.core.registry.Reference;
-import io.ferry.core.testing.BusyboxImage;
-import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.util.Locale;
-import java.util.Random;
-
-import io.ferry.core.exec.Commands;
 import io.ferry.core.image.RegistryClients;
+import io.ferry.core.os.FileTrees;
 import io.ferry.core.registry.BlobUpload;
 import io.ferry.core.registry.Credentials;
+import io.ferry.core.registry.Reference;
 import io.ferry.core.registry.RegistryClient;
+import io.ferry.core.tar.ArchiveLimits;
+import io.ferry.core.testing.BusyboxImage;
 import io.ferry.core.testing.RegistryProcess;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -30,6 +27,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Random;
 
 import static io.ferry.bench.Stats.median;
 

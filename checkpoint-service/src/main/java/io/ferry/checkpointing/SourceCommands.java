@@ -1,20 +1,17 @@
 package io.ferry.checkpointing;
 
-import io.ferry.core.engine.ExportedCheckpoint;
-
-import io.ferry.core.engine.ArchiveSource;
-
-import io.ferry.core.engine.ArchiveTarget;
-
 import io.ferry.core.checkpoint.CheckpointOptions;
 import io.ferry.core.checkpoint.CheckpointProgress;
 import io.ferry.core.container.ContainerView;
+import io.ferry.core.engine.ArchiveSource;
+import io.ferry.core.engine.ArchiveTarget;
+import io.ferry.core.engine.ExportedCheckpoint;
+import io.ferry.core.engine.FerryEngine;
 import io.ferry.core.error.FerryException;
 import io.ferry.protocol.MigrationMessage;
 import io.ferry.protocol.MigrationMessage.CheckpointCommand;
 import io.ferry.protocol.MigrationMessage.FinalizeCommand;
 import io.ferry.protocol.MigrationMessage.RollbackCommand;
-import io.ferry.core.engine.FerryEngine;
 import io.ferry.spring.host.EventPublisher;
 import io.ferry.spring.host.HostCommands;
 import io.ferry.spring.host.ProcessedCommands;

@@ -1,20 +1,18 @@
 package io.ferry.cli;
 
-import io.ferry.core.engine.ArchiveTarget;
-
-import io.ferry.core.tar.Compression;
 import io.ferry.core.checkpoint.CheckpointOptions;
 import io.ferry.core.checkpoint.CheckpointResult;
-import java.util.LinkedHashMap;
-import java.util.Map;
-
+import io.ferry.core.engine.ArchiveTarget;
 import io.ferry.core.json.Json;
+import io.ferry.core.tar.Compression;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 @Command(name = "checkpoint", description = "Checkpoint a running container with CRIU and export it to an archive.")

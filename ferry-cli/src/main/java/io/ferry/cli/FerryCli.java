@@ -1,12 +1,12 @@
 package io.ferry.cli;
 
+import io.ferry.core.engine.EngineSettings;
+import io.ferry.core.engine.FerryEngine;
 import io.ferry.core.error.ConflictException;
 import io.ferry.core.error.IncompatibleException;
 import io.ferry.core.error.InvalidArchiveException;
 import io.ferry.core.error.NotFoundException;
 import io.ferry.core.error.ToolFailedException;
-import io.ferry.core.engine.EngineSettings;
-import io.ferry.core.engine.FerryEngine;
 import io.ferry.core.host.Host;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;

@@ -2,8 +2,12 @@ package io.ferry.cli;
 
 import io.ferry.core.error.FerryException;
 import io.ferry.core.json.Json;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
+
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -13,11 +17,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Iterator;
 import java.util.Locale;
-
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-
 import java.util.concurrent.Callable;
 
 /** Starts a migration through the gateway and follows it live (its Server-Sent Events), a line per step. */

@@ -1,15 +1,14 @@
 package io.ferry.cli;
 
 import io.ferry.core.error.FerryException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-
 import java.util.concurrent.Callable;
 
 @Command(name = "replay", description = "Rebuild the gateway's migration views from its event log.")

@@ -1,18 +1,16 @@
 package io.ferry.cli;
 
-import io.ferry.core.engine.ArchiveSource;
-
 import io.ferry.core.checkpoint.RestoreOptions;
 import io.ferry.core.checkpoint.RestoreResult;
-import java.util.LinkedHashMap;
-import java.util.Map;
-
+import io.ferry.core.engine.ArchiveSource;
 import io.ferry.core.json.Json;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 @Command(name = "restore", description = "Restore a container from a checkpoint archive.")

@@ -1,17 +1,17 @@
 package io.ferry.cli;
 
-import io.ferry.core.tar.ArchiveLimits;
 import io.ferry.core.archive.CheckpointInfo;
 import io.ferry.core.archive.CheckpointedContainer;
-import io.ferry.core.tar.Compression;
-import io.ferry.core.tar.SafeExtractor;
-import io.ferry.core.tar.TarWriter;
 import io.ferry.core.container.ContainerConfig;
 import io.ferry.core.container.ContainerRecord;
 import io.ferry.core.container.VolumeMount;
-import io.ferry.core.os.FileTrees;
 import io.ferry.core.image.Image;
 import io.ferry.core.json.Json;
+import io.ferry.core.os.FileTrees;
+import io.ferry.core.tar.ArchiveLimits;
+import io.ferry.core.tar.Compression;
+import io.ferry.core.tar.SafeExtractor;
+import io.ferry.core.tar.TarWriter;
 
 import java.io.InputStream;
 import java.io.OutputStream;

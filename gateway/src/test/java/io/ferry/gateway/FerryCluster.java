@@ -1,15 +1,14 @@
 package io.ferry.gateway;
 
-import org.awaitility.Awaitility;
-import org.awaitility.core.ConditionTimeoutException;
-import org.springframework.boot.builder.SpringApplicationBuilder;
-
 import io.ferry.core.engine.EngineSettings;
-import io.ferry.core.os.FileTrees;
 import io.ferry.core.json.Json;
+import io.ferry.core.os.FileTrees;
 import io.ferry.core.testing.RegistryProcess;
 import io.ferry.core.testing.ServiceProcess;
 import io.ferry.core.testing.TestHost;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
+import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
 import tools.jackson.databind.JsonNode;

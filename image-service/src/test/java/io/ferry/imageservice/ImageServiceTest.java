@@ -1,15 +1,11 @@
 package io.ferry.imageservice;
 
-import io.ferry.core.engine.ArchiveSource;
-
-import io.ferry.core.engine.ArchiveTarget;
-
-import io.ferry.core.tar.ArchiveLimits;
 import io.ferry.core.checkpoint.CheckpointOptions;
 import io.ferry.core.checkpoint.RestoreOptions;
 import io.ferry.core.container.RunRequest;
+import io.ferry.core.engine.ArchiveSource;
+import io.ferry.core.engine.ArchiveTarget;
 import io.ferry.core.engine.EngineSettings;
-import io.ferry.core.os.FileTrees;
 import io.ferry.core.image.Image;
 import io.ferry.core.image.ImagePusher;
 import io.ferry.core.image.ImageStore;
@@ -18,9 +14,11 @@ import io.ferry.core.json.Json;
 import io.ferry.core.oci.Descriptor;
 import io.ferry.core.oci.ImageManifest;
 import io.ferry.core.oci.MediaTypes;
+import io.ferry.core.os.FileTrees;
 import io.ferry.core.registry.Credentials;
 import io.ferry.core.registry.Reference;
 import io.ferry.core.registry.RegistryClient;
+import io.ferry.core.tar.ArchiveLimits;
 import io.ferry.core.testing.BusyboxImage;
 import io.ferry.core.testing.RegistryProcess;
 import io.ferry.core.testing.TestHost;

@@ -1,20 +1,17 @@
 package io.ferry.registry;
 
-import io.ferry.core.engine.ArchiveSource;
-
-import io.ferry.core.engine.ArchiveTarget;
-
+import io.ferry.core.checkpoint.CheckpointOptions;
 import io.ferry.core.checkpoint.RestoreOptions;
 import io.ferry.core.checkpoint.RestoreResult;
-import io.ferry.core.error.InvalidArchiveException;
-
-import io.ferry.protocol.ArchiveAnnotations;
-import io.ferry.core.checkpoint.CheckpointOptions;
+import io.ferry.core.engine.ArchiveSource;
+import io.ferry.core.engine.ArchiveTarget;
 import io.ferry.core.engine.EngineSettings;
+import io.ferry.core.error.InvalidArchiveException;
 import io.ferry.core.oci.MediaTypes;
 import io.ferry.core.testing.BusyboxImage;
 import io.ferry.core.testing.TestHost;
 import io.ferry.core.testing.TestHosts;
+import io.ferry.protocol.ArchiveAnnotations;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;

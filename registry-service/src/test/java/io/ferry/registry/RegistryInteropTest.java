@@ -1,8 +1,8 @@
 package io.ferry.registry;
 
+import io.ferry.core.engine.EngineSettings;
 import io.ferry.core.exec.CommandResult;
 import io.ferry.core.exec.Commands;
-import io.ferry.core.engine.EngineSettings;
 import io.ferry.core.os.FileTrees;
 import io.ferry.core.testing.BusyboxImage;
 import io.ferry.core.testing.TestHost;

@@ -2,15 +2,15 @@ package io.ferry.registry;
 
 import io.ferry.core.json.Json;
 import tools.jackson.databind.JsonNode;
+
 import java.io.IOException;
+import java.net.URI;
 import java.net.URLEncoder;
+import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
-
-import java.net.URI;
-import java.net.http.HttpClient;
 
 /** Raw HTTP against the registry for conformance tests: every request and header as a client sends it. */
 public final class V2 {

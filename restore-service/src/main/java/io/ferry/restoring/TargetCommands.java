@@ -1,16 +1,15 @@
 package io.ferry.restoring;
 
-import io.ferry.core.engine.ArchiveSource;
-
 import io.ferry.core.checkpoint.RestoreOptions;
 import io.ferry.core.checkpoint.RestoreResult;
 import io.ferry.core.container.ContainerRecord;
 import io.ferry.core.container.ContainerView;
+import io.ferry.core.engine.ArchiveSource;
+import io.ferry.core.engine.FerryEngine;
 import io.ferry.core.error.FerryException;
 import io.ferry.protocol.MigrationMessage;
 import io.ferry.protocol.MigrationMessage.CancelRestoreCommand;
 import io.ferry.protocol.MigrationMessage.RestoreCommand;
-import io.ferry.core.engine.FerryEngine;
 import io.ferry.spring.host.EventPublisher;
 import io.ferry.spring.host.HostCommands;
 import io.ferry.spring.host.ProcessedCommands;

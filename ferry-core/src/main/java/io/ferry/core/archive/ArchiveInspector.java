@@ -1,15 +1,14 @@
 package io.ferry.core.archive;
 
-import io.ferry.core.tar.ArchiveLimits;
-import io.ferry.core.tar.Compression;
-import io.ferry.core.tar.EntryNames;
-
 import io.ferry.core.criu.CheckpointImages;
 import io.ferry.core.criu.CriuImageFile;
-import io.ferry.protocol.DumpStatistics;
 import io.ferry.core.criu.ProcessTreeEntry;
 import io.ferry.core.error.InvalidArchiveException;
 import io.ferry.core.json.Json;
+import io.ferry.core.tar.ArchiveLimits;
+import io.ferry.core.tar.Compression;
+import io.ferry.core.tar.EntryNames;
+import io.ferry.protocol.DumpStatistics;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 

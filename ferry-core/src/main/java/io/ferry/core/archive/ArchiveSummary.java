@@ -1,7 +1,7 @@
 package io.ferry.core.archive;
 
-import io.ferry.protocol.DumpStatistics;
 import io.ferry.core.criu.ProcessTreeEntry;
+import io.ferry.protocol.DumpStatistics;
 
 import java.util.List;
 import java.util.Map;

@@ -1,9 +1,8 @@
 package io.ferry.core.archive;
 
+import io.ferry.core.json.Json;
 import io.ferry.core.tar.Compression;
 import io.ferry.core.tar.TarWriter;
-
-import io.ferry.core.json.Json;
 
 import java.io.IOException;
 import java.io.OutputStream;

@@ -1,11 +1,10 @@
 package io.ferry.core.archive;
 
+import io.ferry.core.error.InvalidArchiveException;
+import io.ferry.core.json.Json;
 import io.ferry.core.tar.ArchiveLimits;
 import io.ferry.core.tar.Compression;
 import io.ferry.core.tar.SafeExtractor;
-
-import io.ferry.core.error.InvalidArchiveException;
-import io.ferry.core.json.Json;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.node.ObjectNode;
 

@@ -1,14 +1,13 @@
 package io.ferry.core.archive;
 
+import io.ferry.core.error.InvalidArchiveException;
+import io.ferry.core.os.FileTrees;
 import io.ferry.core.tar.ArchiveLimits;
 import io.ferry.core.tar.EntryNames;
 import io.ferry.core.tar.OpaqueDirs;
 import io.ferry.core.tar.SafeExtractor;
 import io.ferry.core.tar.TarWriter;
 import io.ferry.core.tar.Whiteouts;
-
-import io.ferry.core.error.InvalidArchiveException;
-import io.ferry.core.os.FileTrees;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,17 +1,16 @@
 package io.ferry.core.checkpoint;
 
-import io.ferry.protocol.ArchiveAnnotations;
-import io.ferry.core.registry.BlobUpload;
-import io.ferry.core.registry.Reference;
-import io.ferry.core.registry.RegistryClient;
-
-import io.ferry.core.tar.Compression;
 import io.ferry.core.error.InvalidArchiveException;
 import io.ferry.core.json.Json;
 import io.ferry.core.oci.Descriptor;
 import io.ferry.core.oci.ImageManifest;
 import io.ferry.core.oci.MediaTypes;
 import io.ferry.core.oci.Sha256;
+import io.ferry.core.registry.BlobUpload;
+import io.ferry.core.registry.Reference;
+import io.ferry.core.registry.RegistryClient;
+import io.ferry.core.tar.Compression;
+import io.ferry.protocol.ArchiveAnnotations;
 
 import java.io.FilterInputStream;
 import java.io.IOException;

@@ -3,8 +3,8 @@ package io.ferry.core.checkpoint;
 import io.ferry.core.archive.CheckpointInfo;
 import io.ferry.core.archive.ExtractedCheckpoint;
 import io.ferry.core.container.ContainerConfig;
-import io.ferry.core.container.Containers;
 import io.ferry.core.container.ContainerStore;
+import io.ferry.core.container.Containers;
 import io.ferry.core.container.VolumeMount;
 import io.ferry.core.criu.CheckpointImages;
 import io.ferry.core.criu.Criu;
@@ -15,19 +15,12 @@ import io.ferry.core.error.NotFoundException;
 import io.ferry.core.image.Image;
 import io.ferry.core.image.ImageStore;
 import io.ferry.core.volume.VolumeStore;
-
 import io.ferry.protocol.Compatibility;
 
-import java.util.function.Supplier;
 import java.io.IOException;
-import io.ferry.protocol.Compatibility;
-
-import java.util.function.Supplier;
 import java.nio.file.Files;
-import io.ferry.protocol.Compatibility;
-
-import java.util.function.Supplier;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * The dependency checks before a restore, each failing with a specific error before anything is

@@ -2,9 +2,9 @@ package io.ferry.core.container;
 
 import io.ferry.core.error.ConflictException;
 import io.ferry.core.error.NotFoundException;
-import io.ferry.core.os.FileTrees;
 import io.ferry.core.image.Image;
 import io.ferry.core.json.Json;
+import io.ferry.core.os.FileTrees;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -2,10 +2,10 @@ package io.ferry.core.container;
 
 import io.ferry.core.error.ConflictException;
 import io.ferry.core.host.Host;
-import io.ferry.core.os.HostLock;
 import io.ferry.core.image.Image;
 import io.ferry.core.image.ImageRefs;
 import io.ferry.core.image.ImageStore;
+import io.ferry.core.os.HostLock;
 import io.ferry.core.runtime.OciRuntime;
 import io.ferry.core.runtime.RuntimeState;
 

@@ -1,12 +1,12 @@
 package io.ferry.core.container;
 
-import io.ferry.core.os.FileTrees;
 import io.ferry.core.host.Host;
-import io.ferry.core.os.Mounts;
 import io.ferry.core.image.Image;
 import io.ferry.core.image.ImageStore;
 import io.ferry.core.json.Json;
 import io.ferry.core.network.NetworkNamespaces;
+import io.ferry.core.os.FileTrees;
+import io.ferry.core.os.Mounts;
 import io.ferry.core.runtime.Cgroups;
 import io.ferry.core.runtime.OciRuntime;
 import io.ferry.core.volume.Volume;

@@ -1,6 +1,7 @@
 package io.ferry.core.criu;
 
 import io.ferry.protocol.DumpStatistics;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;

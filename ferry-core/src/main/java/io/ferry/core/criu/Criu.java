@@ -1,10 +1,10 @@
 package io.ferry.core.criu;
 
-import io.ferry.protocol.Compatibility;
 import io.ferry.core.error.ToolFailedException;
 import io.ferry.core.exec.CommandResult;
 import io.ferry.core.exec.Commands;
 import io.ferry.core.os.FileTrees;
+import io.ferry.protocol.Compatibility;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

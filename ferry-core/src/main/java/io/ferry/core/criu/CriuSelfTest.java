@@ -3,9 +3,9 @@ package io.ferry.core.criu;
 import io.ferry.core.exec.CommandResult;
 import io.ferry.core.exec.CommandTimeoutException;
 import io.ferry.core.exec.Commands;
+import io.ferry.core.json.Json;
 import io.ferry.core.os.FileTrees;
 import io.ferry.core.os.HostFacts;
-import io.ferry.core.json.Json;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

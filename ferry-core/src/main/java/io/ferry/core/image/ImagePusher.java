@@ -1,6 +1,5 @@
 package io.ferry.core.image;
 
-import io.ferry.core.tar.TarWriter;
 import io.ferry.core.json.Json;
 import io.ferry.core.oci.Descriptor;
 import io.ferry.core.oci.ImageManifest;
@@ -8,6 +7,7 @@ import io.ferry.core.oci.MediaTypes;
 import io.ferry.core.oci.Sha256;
 import io.ferry.core.registry.Reference;
 import io.ferry.core.registry.RegistryClient;
+import io.ferry.core.tar.TarWriter;
 import org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream;
 
 import java.io.IOException;

@@ -1,12 +1,12 @@
 package io.ferry.core.image;
 
+import io.ferry.core.error.NotFoundException;
+import io.ferry.core.json.Json;
+import io.ferry.core.oci.Sha256;
+import io.ferry.core.os.FileTrees;
 import io.ferry.core.tar.ArchiveLimits;
 import io.ferry.core.tar.Compression;
 import io.ferry.core.tar.SafeExtractor;
-import io.ferry.core.error.NotFoundException;
-import io.ferry.core.os.FileTrees;
-import io.ferry.core.json.Json;
-import io.ferry.core.oci.Sha256;
 
 import java.io.IOException;
 import java.io.InputStream;

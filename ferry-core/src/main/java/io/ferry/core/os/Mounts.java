@@ -1,8 +1,8 @@
 package io.ferry.core.os;
 
+import io.ferry.core.error.ToolFailedException;
 import io.ferry.core.exec.CommandResult;
 import io.ferry.core.exec.Commands;
-import io.ferry.core.error.ToolFailedException;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,7 +1,6 @@
 package io.ferry.core.registry;
 
 import java.util.regex.Matcher;
-
 import java.util.regex.Pattern;
 
 /**

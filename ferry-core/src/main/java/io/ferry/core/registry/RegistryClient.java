@@ -1,27 +1,26 @@
 package io.ferry.core.registry;
 
 import io.ferry.core.json.Json;
-import tools.jackson.databind.JsonNode;
-import java.io.UncheckedIOException;
-import java.net.URLEncoder;
-import java.net.http.HttpHeaders;
-import java.net.http.HttpRequest;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.util.regex.Matcher;
-
 import io.ferry.core.oci.MediaTypes;
 import io.ferry.core.oci.Sha256;
+import tools.jackson.databind.JsonNode;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**

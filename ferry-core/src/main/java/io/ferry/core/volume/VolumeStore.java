@@ -2,8 +2,8 @@ package io.ferry.core.volume;
 
 import io.ferry.core.error.ConflictException;
 import io.ferry.core.error.NotFoundException;
-import io.ferry.core.os.FileTrees;
 import io.ferry.core.json.Json;
+import io.ferry.core.os.FileTrees;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

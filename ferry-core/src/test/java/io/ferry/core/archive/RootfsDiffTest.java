@@ -1,8 +1,7 @@
 package io.ferry.core.archive;
 
-import io.ferry.core.tar.OpaqueDirs;
-
 import io.ferry.core.exec.Commands;
+import io.ferry.core.tar.OpaqueDirs;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

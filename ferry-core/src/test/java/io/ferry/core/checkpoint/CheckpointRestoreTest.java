@@ -1,11 +1,9 @@
 package io.ferry.core.checkpoint;
 
-import io.ferry.core.engine.ArchiveSource;
-
-import io.ferry.core.engine.ArchiveTarget;
-
-import io.ferry.core.tar.TarWriter;
 import io.ferry.core.container.ContainerRecord;
+import io.ferry.core.engine.ArchiveSource;
+import io.ferry.core.engine.ArchiveTarget;
+import io.ferry.core.tar.TarWriter;
 import io.ferry.core.testing.BusyboxImage;
 import io.ferry.core.testing.ContainerLog;
 import io.ferry.core.testing.TestHost;

@@ -1,11 +1,9 @@
 package io.ferry.core.checkpoint;
 
 import io.ferry.core.engine.ArchiveSource;
-
 import io.ferry.core.engine.ArchiveTarget;
-
-import io.ferry.core.error.ToolFailedException;
 import io.ferry.core.engine.EngineSettings;
+import io.ferry.core.error.ToolFailedException;
 import io.ferry.core.testing.ArchiveRewriter;
 import io.ferry.core.testing.TestHost;
 import io.ferry.core.testing.TestHosts;

@@ -1,7 +1,6 @@
 package io.ferry.core.checkpoint;
 
 import io.ferry.core.engine.ArchiveSource;
-
 import io.ferry.core.error.ConflictException;
 import io.ferry.core.error.IncompatibleException;
 import io.ferry.core.error.NotFoundException;

@@ -1,9 +1,7 @@
 package io.ferry.core.checkpoint;
 
 import io.ferry.core.engine.ArchiveSource;
-
 import io.ferry.core.engine.ArchiveTarget;
-
 import io.ferry.core.error.IncompatibleException;
 import io.ferry.core.error.ToolFailedException;
 import io.ferry.core.testing.TestHost;

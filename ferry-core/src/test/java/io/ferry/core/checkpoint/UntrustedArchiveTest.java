@@ -1,11 +1,10 @@
 package io.ferry.core.checkpoint;
 
 import io.ferry.core.engine.ArchiveSource;
-
-import io.ferry.core.tar.ArchiveLimits;
-import io.ferry.core.error.InvalidArchiveException;
 import io.ferry.core.engine.EngineSettings;
+import io.ferry.core.error.InvalidArchiveException;
 import io.ferry.core.os.FileTrees;
+import io.ferry.core.tar.ArchiveLimits;
 import io.ferry.core.testing.ArchiveRewriter;
 import io.ferry.core.testing.TestHost;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;

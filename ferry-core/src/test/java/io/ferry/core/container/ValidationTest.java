@@ -1,8 +1,8 @@
 package io.ferry.core.container;
 
-import io.ferry.core.tar.EntryNames;
 import io.ferry.core.host.Host;
 import io.ferry.core.image.ImageRefs;
+import io.ferry.core.tar.EntryNames;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;

@@ -1,7 +1,7 @@
 package io.ferry.core.criu;
 
-import io.ferry.protocol.DumpStatistics;
 import com.google.protobuf.CodedOutputStream;
+import io.ferry.protocol.DumpStatistics;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayInputStream;

@@ -1,9 +1,9 @@
 package io.ferry.core.testing;
 
-import io.ferry.core.tar.TarWriter;
-import io.ferry.core.exec.Commands;
 import io.ferry.core.engine.FerryEngine;
+import io.ferry.core.exec.Commands;
 import io.ferry.core.image.Image;
+import io.ferry.core.tar.TarWriter;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,16 +1,15 @@
 package io.ferry.core.testing;
 
-import io.ferry.core.engine.ArchiveTarget;
-
 import io.ferry.core.checkpoint.CheckpointOptions;
 import io.ferry.core.container.ContainerRecord;
 import io.ferry.core.container.RunRequest;
 import io.ferry.core.container.VolumeMount;
-import io.ferry.core.exec.Commands;
+import io.ferry.core.engine.ArchiveTarget;
 import io.ferry.core.engine.EngineSettings;
 import io.ferry.core.engine.FerryEngine;
-import io.ferry.core.os.FileTrees;
+import io.ferry.core.exec.Commands;
 import io.ferry.core.host.Host;
+import io.ferry.core.os.FileTrees;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,12 +1,12 @@
 package io.ferry.spring.host;
 
 import io.ferry.core.container.ContainerView;
-import io.ferry.protocol.HostHeartbeat;
-import io.ferry.protocol.Meta;
-import io.ferry.protocol.MessageCodec;
-import io.ferry.protocol.Topics;
 import io.ferry.core.engine.FerryEngine;
 import io.ferry.core.engine.HostDescription;
+import io.ferry.protocol.HostHeartbeat;
+import io.ferry.protocol.MessageCodec;
+import io.ferry.protocol.Meta;
+import io.ferry.protocol.Topics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.env.Environment;

@@ -1,10 +1,10 @@
 package io.ferry.spring.host;
 
-import io.ferry.protocol.MessageCodec;
-import io.ferry.protocol.MigrationMessage;
 import io.ferry.core.host.Host;
 import io.ferry.core.json.Json;
 import io.ferry.core.oci.Sha256;
+import io.ferry.protocol.MessageCodec;
+import io.ferry.protocol.MigrationMessage;
 import org.springframework.stereotype.Component;
 
 import java.io.IOException;

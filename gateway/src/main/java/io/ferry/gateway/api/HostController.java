@@ -1,7 +1,7 @@
 package io.ferry.gateway.api;
 
-import io.ferry.protocol.HostHeartbeat;
 import io.ferry.gateway.host.Hosts;
+import io.ferry.protocol.HostHeartbeat;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestMapping;

@@ -1,15 +1,14 @@
 package io.ferry.gateway.api;
 
-import io.ferry.protocol.Meta;
-
-import io.ferry.protocol.MigrationMessage;
-import io.ferry.protocol.MigrationOptions;
 import io.ferry.gateway.eventlog.EventLog;
 import io.ferry.gateway.migration.Migration;
 import io.ferry.gateway.migration.MigrationCoordinator;
-import io.ferry.gateway.migration.MigrationRepository;
 import io.ferry.gateway.migration.MigrationPolicy;
+import io.ferry.gateway.migration.MigrationRepository;
 import io.ferry.gateway.migration.MigrationState;
+import io.ferry.protocol.Meta;
+import io.ferry.protocol.MigrationMessage;
+import io.ferry.protocol.MigrationOptions;
 import jakarta.validation.Valid;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;

@@ -1,9 +1,9 @@
 package io.ferry.gateway.api;
 
-import io.ferry.protocol.MessageCodec;
 import io.ferry.gateway.eventlog.EventLog;
 import io.ferry.gateway.eventlog.EventLogEntry;
 import io.ferry.gateway.migration.MigrationUpdated;
+import io.ferry.protocol.MessageCodec;
 import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.event.TransactionalEventListener;

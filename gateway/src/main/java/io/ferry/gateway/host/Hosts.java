@@ -1,8 +1,8 @@
 package io.ferry.gateway.host;
 
+import io.ferry.gateway.config.GatewayProperties;
 import io.ferry.protocol.HostHeartbeat;
 import io.ferry.protocol.MessageCodec;
-import io.ferry.gateway.config.GatewayProperties;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 

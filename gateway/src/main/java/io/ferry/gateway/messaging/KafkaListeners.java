@@ -1,10 +1,10 @@
 package io.ferry.gateway.messaging;
 
+import io.ferry.gateway.host.Hosts;
+import io.ferry.gateway.migration.MigrationCoordinator;
 import io.ferry.protocol.MessageCodec;
 import io.ferry.protocol.MigrationMessage;
 import io.ferry.protocol.Topics;
-import io.ferry.gateway.host.Hosts;
-import io.ferry.gateway.migration.MigrationCoordinator;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -1,10 +1,10 @@
 package io.ferry.gateway.migration;
 
-import io.ferry.protocol.MigrationMessage;
-import io.ferry.protocol.MigrationMessage.MigrateRequested;
 import io.ferry.gateway.config.GatewayProperties;
 import io.ferry.gateway.eventlog.EventLog;
 import io.ferry.gateway.outbox.Outbox;
+import io.ferry.protocol.MigrationMessage;
+import io.ferry.protocol.MigrationMessage.MigrateRequested;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.ApplicationEventPublisher;

@@ -18,9 +18,9 @@ import io.ferry.protocol.MigrationMessage.RestoreCancelled;
 import io.ferry.protocol.MigrationMessage.RestoreCommand;
 import io.ferry.protocol.MigrationMessage.RestoreCompleted;
 import io.ferry.protocol.MigrationMessage.RestoreFailed;
-import io.ferry.protocol.MigrationMessage.RolledBack;
 import io.ferry.protocol.MigrationMessage.RollbackCommand;
 import io.ferry.protocol.MigrationMessage.RollbackFailed;
+import io.ferry.protocol.MigrationMessage.RolledBack;
 import io.ferry.protocol.MigrationMessage.SourceFinalized;
 
 import java.time.Instant;

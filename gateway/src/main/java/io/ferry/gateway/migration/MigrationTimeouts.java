@@ -1,8 +1,8 @@
 package io.ferry.gateway.migration;
 
+import io.ferry.gateway.config.GatewayProperties;
 import io.ferry.protocol.Meta;
 import io.ferry.protocol.MigrationMessage;
-import io.ferry.gateway.config.GatewayProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.scheduling.annotation.Scheduled;

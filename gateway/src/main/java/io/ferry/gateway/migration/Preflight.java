@@ -1,10 +1,10 @@
 package io.ferry.gateway.migration;
 
+import io.ferry.gateway.config.GatewayProperties;
+import io.ferry.gateway.host.Hosts;
 import io.ferry.protocol.Compatibility;
 import io.ferry.protocol.HostHeartbeat;
 import io.ferry.protocol.MigrationMessage.MigrateRequested;
-import io.ferry.gateway.config.GatewayProperties;
-import io.ferry.gateway.host.Hosts;
 import org.springframework.stereotype.Component;
 
 import java.util.List;

@@ -1,9 +1,9 @@
 package io.ferry.gateway.migration;
 
-import io.ferry.protocol.MessageCodec;
-import io.ferry.protocol.MigrationMessage;
 import io.ferry.gateway.eventlog.EventLogEntry;
 import io.ferry.gateway.eventlog.EventLogRepository;
+import io.ferry.protocol.MessageCodec;
+import io.ferry.protocol.MigrationMessage;
 import org.springframework.data.domain.Limit;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;

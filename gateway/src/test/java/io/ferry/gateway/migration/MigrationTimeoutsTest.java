@@ -1,8 +1,8 @@
 package io.ferry.gateway.migration;
 
+import io.ferry.gateway.config.GatewayProperties;
 import io.ferry.protocol.MigrationMessage;
 import io.ferry.protocol.MigrationMessage.MigrationTimedOut;
-import io.ferry.gateway.config.GatewayProperties;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;

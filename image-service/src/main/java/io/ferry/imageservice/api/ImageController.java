@@ -1,7 +1,6 @@
 package io.ferry.imageservice.api;
 
 import io.ferry.core.engine.Images;
-
 import io.ferry.core.image.Image;
 import io.ferry.core.image.ImagePuller;
 import io.ferry.core.image.ImagePusher;

@@ -1,9 +1,7 @@
 package io.ferry.imageservice.config;
 
-import io.ferry.core.engine.Images;
-
 import io.ferry.core.engine.EngineSettings;
-
+import io.ferry.core.engine.Images;
 import io.ferry.core.host.Host;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;

@@ -1,7 +1,6 @@
 package io.ferry.imageservice.pull;
 
 import io.ferry.core.engine.Images;
-
 import io.ferry.core.image.ImagePuller;
 import io.ferry.core.registry.Reference;
 import io.micrometer.core.instrument.Counter;
