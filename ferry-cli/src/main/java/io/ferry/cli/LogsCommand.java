@@ -26,7 +26,7 @@ final class LogsCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException, InterruptedException {
         var containers = ferry.engine().containers();
-        ContainerRecord record = containers.inspect(container).record();
+        ContainerRecord record = containers.get(container);
         Path log = containers.logFile(container);
         if (!Files.exists(log)) {
             return 0;

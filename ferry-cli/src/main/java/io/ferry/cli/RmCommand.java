@@ -22,7 +22,7 @@ final class RmCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         for (String c : containers) {
-            String id = ferry.engine().containers().inspect(c).record().id();
+            String id = ferry.engine().containers().get(c).id();
             ferry.engine().containers().remove(c, force);
             System.out.println(id);
         }

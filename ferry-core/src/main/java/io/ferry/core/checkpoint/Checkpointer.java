@@ -59,9 +59,9 @@ public final class Checkpointer {
     private final HostLock lock;
     private final Provisioner provisioner;
 
-    public Checkpointer(Host host, Duration checkpointTimeout, Duration restoreTimeout, ContainerStore store, VolumeStore volumes,
-                        NetworkNamespaces netns, OciRuntime runtime, Supplier<Criu> criu, HostLock lock,
-                        Provisioner provisioner) {
+    public Checkpointer(Host host, Duration checkpointTimeout, Duration restoreTimeout, ContainerStore store,
+                        VolumeStore volumes, NetworkNamespaces netns, OciRuntime runtime, Supplier<Criu> criu,
+                        HostLock lock, Provisioner provisioner) {
         this.host = host;
         this.checkpointTimeout = checkpointTimeout;
         this.restoreTimeout = restoreTimeout;

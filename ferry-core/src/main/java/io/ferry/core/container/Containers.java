@@ -84,6 +84,11 @@ public final class Containers {
                 .filter(v -> all || v.running()).toList();
     }
 
+    /** The container's record as Ferry keeps it, without asking the runtime for its status. */
+    public ContainerRecord get(String nameOrId) {
+        return store.get(nameOrId);
+    }
+
     public ContainerView inspect(String nameOrId) {
         return view(store.get(nameOrId));
     }

@@ -4,7 +4,6 @@ import io.ferry.core.error.ToolFailedException;
 import io.ferry.core.exec.CommandResult;
 import io.ferry.core.exec.Commands;
 import io.ferry.core.os.FileTrees;
-import io.ferry.protocol.Compatibility;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -48,10 +47,6 @@ public record Criu(Path binary, String version, Map<String, String> environment)
             throw new ToolFailedException("cannot read the version of " + binary, r.errorLines());
         }
         return m.group(1);
-    }
-
-    public static boolean atLeast(String version, String minimum) {
-        return Compatibility.atLeast(version, minimum);
     }
 
     /**

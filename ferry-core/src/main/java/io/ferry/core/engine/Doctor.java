@@ -7,6 +7,7 @@ import io.ferry.core.exec.CommandResult;
 import io.ferry.core.exec.Commands;
 import io.ferry.core.os.HostFacts;
 import io.ferry.core.runtime.RuncRuntime;
+import io.ferry.protocol.Compatibility;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -64,7 +65,7 @@ public final class Doctor {
             out.add(new Finding("criu", e.getMessage(), false, true));
             return new Report(out);
         }
-        boolean recent = Criu.atLeast(version, Criu.MINIMUM_VERSION);
+        boolean recent = Compatibility.atLeast(version, Criu.MINIMUM_VERSION);
         out.add(new Finding("criu", criu + " " + version + (recent ? "" : " (older than " + Criu.MINIMUM_VERSION
                 + ": TCP sockets cannot be checkpointed on kernels >= 6.16)"), recent, false));
         CommandResult check = Commands.run(List.of(criu.toString(), "check"), QUICK);

@@ -82,14 +82,6 @@ class CriuImageFileTest {
     }
 
     @Test
-    void versionsCompareNumerically() {
-        assertThat(Criu.atLeast("4.2.1", "4.2")).isTrue();
-        assertThat(Criu.atLeast("4.10", "4.2")).isTrue();
-        assertThat(Criu.atLeast("4.1.1", "4.2")).isFalse();
-        assertThat(Criu.atLeast("3.17.1", "4.2")).isFalse();
-    }
-
-    @Test
     void onlyCriusErrorLinesAreKeptWithoutTheHarmlessRlimitOne() {
         String log = """
                 (00.001) Warn  (criu/kerndat.c:1799): Hardware breakpoints don't seem to work
