@@ -1,6 +1,7 @@
 package io.ferry.protocol;
 
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * The one rule for "can this host restore that checkpoint": the same OCI runtime, the same
@@ -14,6 +15,9 @@ public final class Compatibility {
     public record Platform(String runtime, String arch, String criuVersion) {
     }
 
+    /** Digits first, as CRIU prints them ("4.2", "4.2.1"); bounded, since it may come from a crafted archive. */
+    private static final Pattern VERSION = Pattern.compile("\\d{1,9}(\\.\\d{1,9}){0,3}([-+~][A-Za-z0-9.+~-]{0,31})?");
+
     private Compatibility() {
     }
 
@@ -25,6 +29,11 @@ public final class Compatibility {
         }
         if (checkpoint.arch() != null && host.arch() != null && !checkpoint.arch().equals(host.arch())) {
             return Optional.of("the checkpoint was made on " + checkpoint.arch() + "; this host is " + host.arch());
+        }
+        if (checkpoint.criuVersion() != null && !VERSION.matcher(checkpoint.criuVersion()).matches()) {
+            String shown = checkpoint.criuVersion().length() > 40 ? checkpoint.criuVersion().substring(0, 40) + "..."
+                    : checkpoint.criuVersion();
+            return Optional.of("the checkpoint names CRIU version \"" + shown + "\", which is not a version");
         }
         if (checkpoint.criuVersion() != null && host.criuVersion() != null
                 && !atLeast(host.criuVersion(), checkpoint.criuVersion().replaceFirst("^(\\d+\\.\\d+).*", "$1"))) {
@@ -51,7 +60,8 @@ public final class Compatibility {
         int[] out = new int[3];
         for (int i = 0; i < Math.min(3, s.length); i++) {
             String digits = s[i].replaceAll("\\D.*", "");
-            out[i] = digits.isEmpty() ? 0 : Integer.parseInt(digits);
+            // versions come from archives and heartbeats: an absurd one compares as huge, it does not throw
+            out[i] = digits.isEmpty() ? 0 : digits.length() > 9 ? Integer.MAX_VALUE : Integer.parseInt(digits);
         }
         return out;
     }
