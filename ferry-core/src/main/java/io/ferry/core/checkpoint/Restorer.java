@@ -149,7 +149,8 @@ public final class Restorer {
             Path tar = archive.volumeTar(v.name()).orElse(null);
             if (tar != null) {
                 try (InputStream in = Files.newInputStream(tar)) {
-                    new SafeExtractor(limits, SafeExtractor.Links.ROOTFS)
+                    // confined: a volume is mounted anywhere, so an absolute link in it has no fixed meaning
+                    new SafeExtractor(limits, SafeExtractor.Links.CONFINED)
                             .extract(in, volumes.get(v.name()).mountpoint());
                 }
             }

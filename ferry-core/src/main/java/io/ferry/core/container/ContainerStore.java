@@ -47,12 +47,7 @@ public final class ContainerStore {
     }
 
     public void save(ContainerRecord record) {
-        Path d = dir.resolve(record.id());
-        try {
-            Files.createDirectories(d);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        FileTrees.createPrivateDirectories(dir.resolve(record.id())); // the rootfs and bundle: root's alone
         Json.write(layout(record.id()).record(), record);
     }
 

@@ -12,10 +12,13 @@ import io.ferry.core.registry.RegistryClient;
 import io.ferry.core.registry.RegistryException;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 
 /**
  * {@code ferry checkpoint NAME --export FILE|registry://...}: one entry for both targets. The archive
@@ -49,7 +52,7 @@ final class CheckpointContainer {
         Path file = target.path();
         Path tmp = file.toAbsolutePath().resolveSibling("." + file.getFileName() + ".part");
         try {
-            CheckpointResult result = checkpointer.checkpoint(nameOrId, options, () -> Files.newOutputStream(tmp),
+            CheckpointResult result = checkpointer.checkpoint(nameOrId, options, () -> ownerOnly(tmp),
                     progress);
             Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             return new ExportedCheckpoint(result, target, null, result.archiveBytes(), null);
@@ -62,6 +65,13 @@ final class CheckpointContainer {
                 // best effort
             }
         }
+    }
+
+    /** An archive holds the container's memory and files: readable by its owner alone, from the first byte. */
+    private static OutputStream ownerOnly(Path file) throws IOException {
+        Files.deleteIfExists(file); // a leftover of a crashed export (or a link: removed, not followed)
+        Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        return Files.newOutputStream(file, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
     }
 
     /**

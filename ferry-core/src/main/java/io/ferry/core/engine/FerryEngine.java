@@ -19,6 +19,7 @@ import io.ferry.core.criu.CriuSelfTest;
 import io.ferry.core.error.ConflictException;
 import io.ferry.core.exec.Memoized;
 import io.ferry.core.host.Host;
+import io.ferry.core.host.StateRoot;
 import io.ferry.core.image.ImageFetcher;
 import io.ferry.core.image.ImageServiceClient;
 import io.ferry.core.image.ImageStore;
@@ -57,6 +58,7 @@ public final class FerryEngine {
     private final RestoreContainer restore;
 
     private FerryEngine(Host host, EngineSettings settings) {
+        StateRoot.secure(host);
         this.host = host;
         this.settings = settings;
         this.criu = Memoized.of(() -> CriuSelfTest.discover(settings.criuBinary()));

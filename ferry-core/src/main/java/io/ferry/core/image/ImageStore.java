@@ -73,7 +73,7 @@ public final class ImageStore {
     public String storeLayer(InputStream compressed, String expectedDiffId, boolean ociWhiteouts) {
         Path tmp = layersDir.resolve(".tmp-" + UUID.randomUUID());
         try {
-            Files.createDirectories(layersDir);
+            FileTrees.createPrivateDirectories(tmp); // renamed to layers/<digest>: root's alone
             MessageDigest sha = Sha256.newDigest();
             try (InputStream in = new DigestInputStream(Compression.decompress(compressed), sha)) {
                 SafeExtractor.Stats stats = new SafeExtractor(limits, SafeExtractor.Links.ROOTFS, ociWhiteouts)
@@ -194,11 +194,7 @@ public final class ImageStore {
     }
 
     private void save(Image image) {
-        try {
-            Files.createDirectories(recordsDir);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        FileTrees.createPrivateDirectories(recordsDir);
         Json.write(recordsDir.resolve(image.id() + ".json"), image);
     }
 

@@ -58,12 +58,22 @@ public enum Compression {
         return NONE;
     }
 
+    /** As {@link #decompress(InputStream, ArchiveLimits)} with the default limits. */
     public static InputStream decompress(InputStream raw) throws IOException {
-        BufferedInputStream in = raw instanceof BufferedInputStream b ? b : new BufferedInputStream(raw, 1 << 16);
+        return decompress(raw, ArchiveLimits.defaults());
+    }
+
+    /**
+     * The decompressed stream, refused (an InvalidArchiveException from read) once it has expanded
+     * more than {@code limits.maxExpansionRatio()} times the compressed bytes read so far.
+     */
+    public static InputStream decompress(InputStream raw, ArchiveLimits limits) throws IOException {
+        ExpansionGuard guard = new ExpansionGuard(limits.maxExpansionRatio());
+        BufferedInputStream in = new BufferedInputStream(guard.compressedSide(raw), 1 << 16);
         return switch (detect(in)) {
-            case ZSTD -> new ZstdInputStream(in);
-            case GZIP -> new GzipCompressorInputStream(in, true);
-            case NONE -> in;
+            case ZSTD -> guard.expandedSide(new ZstdInputStream(in));
+            case GZIP -> guard.expandedSide(new GzipCompressorInputStream(in, true));
+            case NONE -> in; // a plain tar does not expand
         };
     }
 }

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -16,23 +17,33 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * Extracts an untrusted tar stream into a directory and never writes outside it: entries with
- * {@code ..} or absolute names, links pointing outside, device nodes and entries past the size
- * limits are rejected, and nothing is ever written through a symbolic link. A truncated or corrupt
- * stream is an {@link InvalidArchiveException}; the caller removes the partial directory.
+ * {@code ..} or absolute names, links pointing outside, device nodes, sparse entries and entries past
+ * the limits are rejected, and no path is ever resolved through a symbolic link (the archive's own or
+ * anyone else's): parents are walked one by one, hard links may only name a regular file this stream
+ * extracted. A truncated or corrupt stream is an {@link InvalidArchiveException}; the caller removes
+ * the partial directory.
  */
 public final class SafeExtractor {
     private static final LinkOption[] NOFOLLOW = {LinkOption.NOFOLLOW_LINKS};
+    private static final long SPACE_CHECK_BYTES = 64L << 20;
 
     /** How symbolic link targets are judged. */
     public enum Links {
-        /** Links must resolve inside the extraction directory (checkpoint images, volumes). */
+        /**
+         * Links must resolve inside the extraction directory (checkpoint images, volumes): no absolute
+         * target, and {@code ..} only at the start of the target (after a name, it could climb back
+         * out through another link).
+         */
         CONFINED,
         /**
          * A container root filesystem: absolute targets are resolved against the container's root
-         * (so /bin/sh -> /bin/busybox is fine), relative targets must not climb above it.
+         * (so /bin/sh -> /bin/busybox is fine), relative targets must not climb above it. The host
+         * never resolves them; the kernel does, inside the container.
          */
         ROOTFS
     }
@@ -64,80 +75,7 @@ public final class SafeExtractor {
     public Stats extract(InputStream tar, Path dest) {
         try {
             Files.createDirectories(dest);
-            TarArchiveInputStream in = new TarArchiveInputStream(tar);
-            long entries = 0;
-            long total = 0;
-            Deque<DirTime> dirTimes = new ArrayDeque<>();
-            TarArchiveEntry entry;
-            while ((entry = in.getNextEntry()) != null) {
-                if (++entries > limits.maxEntries()) {
-                    throw new InvalidArchiveException("archive has more than " + limits.maxEntries() + " entries");
-                }
-                String relative = EntryNames.normalize(entry.getName());
-                if (relative.isEmpty()) {
-                    continue; // the "./" entry of the root itself
-                }
-                if (entry.getSize() > limits.maxEntryBytes()) {
-                    throw new InvalidArchiveException("archive entry \"" + entry.getName() + "\" is " + entry.getSize()
-                            + " bytes, over the limit of " + limits.maxEntryBytes());
-                }
-                Path target = prepareParents(dest, relative, entry.getName());
-                String base = target.getFileName().toString();
-                if (ociWhiteouts && base.startsWith(Whiteouts.PREFIX)) {
-                    Whiteouts.apply(target, base);
-                    continue;
-                }
-                if (entry.isDirectory()) {
-                    if (Files.isSymbolicLink(target) || Files.exists(target, NOFOLLOW) && !Files.isDirectory(target, NOFOLLOW)) {
-                        Files.delete(target);
-                    }
-                    if (!Files.isDirectory(target, NOFOLLOW)) {
-                        Files.createDirectory(target);
-                    }
-                    applyOwnerAndMode(target, entry);
-                    dirTimes.push(new DirTime(target, entry.getLastModifiedDate().getTime()));
-                } else if (entry.isSymbolicLink()) {
-                    checkSymlink(relative, entry.getLinkName());
-                    FileTrees.deleteRecursively(target); // a file, link or even a directory: the entry replaces it
-                    Files.createSymbolicLink(target, Path.of(entry.getLinkName()));
-                    Files.setAttribute(target, "unix:uid", (int) entry.getLongUserId(), NOFOLLOW);
-                    Files.setAttribute(target, "unix:gid", (int) entry.getLongGroupId(), NOFOLLOW);
-                } else if (entry.isLink()) {
-                    String linked = EntryNames.normalize(entry.getLinkName());
-                    Path source = dest.resolve(linked);
-                    if (linked.isEmpty() || !Files.exists(source, NOFOLLOW) || Files.isDirectory(source, NOFOLLOW)) {
-                        throw new InvalidArchiveException("archive entry \"" + entry.getName()
-                                + "\" is a hard link to \"" + entry.getLinkName() + "\", which is not a file extracted before it");
-                    }
-                    FileTrees.deleteRecursively(target); // a file, link or even a directory: the entry replaces it
-                    Files.createLink(target, source);
-                } else if (entry.isCharacterDevice() || entry.isBlockDevice()) {
-                    throw new InvalidArchiveException("archive entry \"" + entry.getName()
-                            + "\" is a device node; device nodes are not allowed");
-                } else if (entry.isFile() && !entry.isFIFO()) { // isFile() is also true of odd types: checked after them
-                    total += entry.getSize();
-                    if (total > limits.maxTotalBytes()) {
-                        throw new InvalidArchiveException("archive content exceeds the limit of " + limits.maxTotalBytes() + " bytes");
-                    }
-                    FileTrees.deleteRecursively(target); // a file, link or even a directory: the entry replaces it
-                    try (OutputStream out = Files.newOutputStream(target, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                        long copied = in.transferTo(out);
-                        if (copied != entry.getSize()) {
-                            throw new InvalidArchiveException("archive is truncated inside \"" + entry.getName() + "\"");
-                        }
-                    }
-                    applyOwnerAndMode(target, entry);
-                    Files.setLastModifiedTime(target, FileTime.fromMillis(entry.getLastModifiedDate().getTime()));
-                } else {
-                    throw new InvalidArchiveException("archive entry \"" + entry.getName()
-                            + "\" has an unsupported type (" + (char) typeFlag(entry) + ")");
-                }
-            }
-            while (!dirTimes.isEmpty()) { // children changed the directories' times; set them last
-                DirTime d = dirTimes.pop();
-                Files.setLastModifiedTime(d.dir, FileTime.fromMillis(d.millis));
-            }
-            return new Stats(entries, total);
+            return new Run(dest).extract(new TarArchiveInputStream(tar));
         } catch (InvalidArchiveException e) {
             throw e;
         } catch (FileAlreadyExistsException e) {
@@ -147,32 +85,198 @@ public final class SafeExtractor {
         }
     }
 
-    private record DirTime(Path dir, long millis) {
-    }
+    /** One extraction's state: counts, the regular files it wrote, the directory times to set last. */
+    private final class Run {
+        private final Path dest;
+        private final FileStore store;
+        private final Map<String, Object> regularFiles = new HashMap<>(); // name -> inode (fileKey)
+        private final Deque<DirTime> dirTimes = new ArrayDeque<>();
+        private long created;
+        private long total;
+        private long sinceSpaceCheck = SPACE_CHECK_BYTES; // check before the first byte
 
-    /** Creates missing parent directories one by one, refusing to pass through a symbolic link. */
-    private static Path prepareParents(Path dest, String relative, String original) throws IOException {
-        Path current = dest;
-        String[] parts = relative.split("/");
-        for (int i = 0; i < parts.length - 1; i++) {
-            current = current.resolve(parts[i]);
-            if (Files.isSymbolicLink(current)) {
-                throw new InvalidArchiveException("archive entry \"" + original
-                        + "\" would be written through the symbolic link \"" + dest.relativize(current) + "\"");
+        Run(Path dest) throws IOException {
+            this.dest = dest;
+            this.store = Files.getFileStore(dest);
+        }
+
+        Stats extract(TarArchiveInputStream in) throws IOException {
+            long entries = 0;
+            TarArchiveEntry entry;
+            while ((entry = in.getNextEntry()) != null) {
+                entries++;
+                String relative = EntryNames.normalize(entry.getName());
+                if (entry.isSparse()) { // GNU old, PAX 0.0/0.1/1.0 and star: expands past its stored size
+                    throw new InvalidArchiveException("archive entry \"" + entry.getName() + "\" is a sparse file ("
+                            + entry.getRealSize() + " bytes stored as holes and data); sparse entries are not supported");
+                }
+                if (relative.isEmpty()) {
+                    continue; // the "./" entry of the root itself
+                }
+                countCreated(1);
+                if (entry.getSize() > limits.maxEntryBytes()) {
+                    throw new InvalidArchiveException("archive entry \"" + entry.getName() + "\" is " + entry.getSize()
+                            + " bytes, over the limit of " + limits.maxEntryBytes());
+                }
+                Path target = prepareParents(relative, entry.getName());
+                String base = target.getFileName().toString();
+                if (ociWhiteouts && base.startsWith(Whiteouts.PREFIX)) {
+                    Whiteouts.apply(target, base);
+                    continue;
+                }
+                if (entry.isDirectory()) {
+                    directory(entry, target);
+                } else if (entry.isSymbolicLink()) {
+                    checkSymlink(relative, entry.getLinkName());
+                    FileTrees.deleteRecursively(target); // a file, link or even a directory: the entry replaces it
+                    Files.createSymbolicLink(target, Path.of(entry.getLinkName()));
+                    Files.setAttribute(target, "unix:uid", (int) entry.getLongUserId(), NOFOLLOW);
+                    Files.setAttribute(target, "unix:gid", (int) entry.getLongGroupId(), NOFOLLOW);
+                } else if (entry.isLink()) {
+                    hardLink(entry, relative, target);
+                } else if (entry.isCharacterDevice() || entry.isBlockDevice()) {
+                    throw new InvalidArchiveException("archive entry \"" + entry.getName()
+                            + "\" is a device node; device nodes are not allowed");
+                } else if (entry.isFile() && !entry.isFIFO()) { // isFile() is also true of odd types: checked after them
+                    regularFile(in, entry, relative, target);
+                } else {
+                    throw new InvalidArchiveException("archive entry \"" + entry.getName()
+                            + "\" has an unsupported type (" + (char) typeFlag(entry) + ")");
+                }
             }
-            if (!Files.exists(current, NOFOLLOW)) {
-                Files.createDirectory(current);
-            } else if (!Files.isDirectory(current, NOFOLLOW)) {
-                throw new InvalidArchiveException("archive entry \"" + original + "\" needs \""
-                        + dest.relativize(current) + "\" to be a directory");
+            while (!dirTimes.isEmpty()) { // children changed the directories' times; set them last
+                DirTime d = dirTimes.pop();
+                Path dir = withoutLinks(d.relative); // a later entry may have replaced a parent with a link
+                if (dir != null && Files.isDirectory(dir, NOFOLLOW)) {
+                    Files.setLastModifiedTime(dir, FileTime.fromMillis(d.millis));
+                }
+            }
+            return new Stats(entries, total);
+        }
+
+        /** Files, links and directories count alike: each is an inode on the host. */
+        private void countCreated(long n) {
+            created += n;
+            if (created > limits.maxEntries()) {
+                throw new InvalidArchiveException("archive has more than " + limits.maxEntries()
+                        + " entries (directories created for them included)");
             }
         }
-        return current.resolve(parts[parts.length - 1]);
+
+        private void directory(TarArchiveEntry entry, Path target) throws IOException {
+            if (Files.exists(target, NOFOLLOW) && !Files.isDirectory(target, NOFOLLOW)) {
+                FileTrees.deleteRecursively(target); // a file or a link: the directory replaces it
+            }
+            if (!Files.isDirectory(target, NOFOLLOW)) {
+                Files.createDirectory(target);
+            }
+            applyOwnerAndMode(target, entry);
+            dirTimes.push(new DirTime(dest.relativize(target).toString(), entry.getLastModifiedDate().getTime()));
+        }
+
+        /** Only to a regular file written earlier by this stream, found again without following any link. */
+        private void hardLink(TarArchiveEntry entry, String relative, Path target) throws IOException {
+            String linked = EntryNames.normalize(entry.getLinkName());
+            Object inode = regularFiles.get(linked);
+            Path source = inode == null ? null : withoutLinks(linked);
+            if (source == null || !Files.isRegularFile(source, NOFOLLOW) || !inode.equals(fileKey(source))) {
+                throw new InvalidArchiveException("archive entry \"" + entry.getName() + "\" is a hard link to \""
+                        + entry.getLinkName() + "\", which is not a file extracted before it");
+            }
+            FileTrees.deleteRecursively(target); // a file, link or even a directory: the entry replaces it
+            Files.createLink(target, source);
+            regularFiles.put(relative, inode);
+        }
+
+        private void regularFile(TarArchiveInputStream in, TarArchiveEntry entry, String relative, Path target)
+                throws IOException {
+            FileTrees.deleteRecursively(target); // a file, link or even a directory: the entry replaces it
+            try (OutputStream out = Files.newOutputStream(target, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                if (copy(in, out, entry) != entry.getSize()) {
+                    throw new InvalidArchiveException("archive is truncated inside \"" + entry.getName() + "\"");
+                }
+            }
+            applyOwnerAndMode(target, entry);
+            Files.setLastModifiedTime(target, FileTime.fromMillis(entry.getLastModifiedDate().getTime()));
+            regularFiles.put(relative, fileKey(target));
+        }
+
+        /** Counts the bytes really written against the limits as they come, not as the header claims. */
+        private long copy(InputStream in, OutputStream out, TarArchiveEntry entry) throws IOException {
+            byte[] buf = new byte[1 << 16];
+            long copied = 0;
+            int n;
+            while ((n = in.read(buf)) > 0) {
+                copied += n;
+                total += n;
+                if (copied > limits.maxEntryBytes()) {
+                    throw new InvalidArchiveException("archive entry \"" + entry.getName() + "\" is over the limit of "
+                            + limits.maxEntryBytes() + " bytes");
+                }
+                if (total > limits.maxTotalBytes()) {
+                    throw new InvalidArchiveException("archive content exceeds the limit of " + limits.maxTotalBytes() + " bytes");
+                }
+                checkFreeSpace(entry, n);
+                out.write(buf, 0, n);
+            }
+            return copied;
+        }
+
+        private void checkFreeSpace(TarArchiveEntry entry, int about) throws IOException {
+            sinceSpaceCheck += about;
+            if (sinceSpaceCheck >= SPACE_CHECK_BYTES) {
+                sinceSpaceCheck = 0;
+                if (store.getUsableSpace() - SPACE_CHECK_BYTES < limits.minFreeBytes()) {
+                    throw new InvalidArchiveException("archive entry \"" + entry.getName() + "\" would leave less than "
+                            + limits.minFreeBytes() + " bytes free on the filesystem of " + dest);
+                }
+            }
+        }
+
+        /** Creates missing parent directories one by one, refusing to pass through a symbolic link. */
+        private Path prepareParents(String relative, String original) throws IOException {
+            Path current = dest;
+            String[] parts = relative.split("/");
+            for (int i = 0; i < parts.length - 1; i++) {
+                current = current.resolve(parts[i]);
+                if (Files.isSymbolicLink(current)) {
+                    throw new InvalidArchiveException("archive entry \"" + original
+                            + "\" would be written through the symbolic link \"" + dest.relativize(current) + "\"");
+                }
+                if (!Files.exists(current, NOFOLLOW)) {
+                    countCreated(1);
+                    Files.createDirectory(current);
+                } else if (!Files.isDirectory(current, NOFOLLOW)) {
+                    throw new InvalidArchiveException("archive entry \"" + original + "\" needs \""
+                            + dest.relativize(current) + "\" to be a directory");
+                }
+            }
+            return current.resolve(parts[parts.length - 1]);
+        }
+
+        /** {@code dest/relative} when no parent on the way is a symbolic link (the last part may be one), else null. */
+        private Path withoutLinks(String relative) {
+            Path current = dest;
+            String[] parts = relative.split("/");
+            for (int i = 0; i < parts.length - 1; i++) {
+                current = current.resolve(parts[i]);
+                if (!Files.isDirectory(current, NOFOLLOW)) {
+                    return null;
+                }
+            }
+            return current.resolve(parts[parts.length - 1]);
+        }
+    }
+
+    private record DirTime(String relative, long millis) {
     }
 
     private void checkSymlink(String relative, String linkTarget) {
         if (linkTarget.isEmpty()) {
             throw new InvalidArchiveException("archive entry \"" + relative + "\" is a symbolic link without a target");
+        }
+        if (linkTarget.indexOf('\0') >= 0) {
+            throw new InvalidArchiveException("archive entry \"" + relative + "\" is a symbolic link whose target contains a NUL byte");
         }
         if (linkTarget.startsWith("/")) {
             if (links == Links.CONFINED) {
@@ -182,22 +286,32 @@ public final class SafeExtractor {
             return; // resolved against the container's root, which is the extraction directory
         }
         int depth = relative.split("/").length - 1; // directories above the link, inside dest
+        boolean named = false;
         for (String part : linkTarget.split("/")) {
             if (part.equals("..")) {
                 if (--depth < 0) {
                     throw new InvalidArchiveException("archive entry \"" + relative + "\" is a symbolic link to \""
                             + linkTarget + "\", outside the extraction directory");
                 }
+                if (named && links == Links.CONFINED) { // "a/.." is not where "a" leads when "a" is a link
+                    throw new InvalidArchiveException("archive entry \"" + relative + "\" is a symbolic link to \""
+                            + linkTarget + "\": in a confined archive \"..\" may only lead the target");
+                }
             } else if (!part.isEmpty() && !part.equals(".")) {
                 depth++;
+                named = true;
             }
         }
+    }
+
+    private static Object fileKey(Path p) throws IOException {
+        return Files.readAttributes(p, java.nio.file.attribute.BasicFileAttributes.class, NOFOLLOW).fileKey();
     }
 
     private static void applyOwnerAndMode(Path target, TarArchiveEntry entry) throws IOException {
         Files.setAttribute(target, "unix:uid", (int) entry.getLongUserId(), NOFOLLOW);
         Files.setAttribute(target, "unix:gid", (int) entry.getLongGroupId(), NOFOLLOW);
-        Files.setAttribute(target, "unix:mode", entry.getMode() & 07777);
+        Files.setAttribute(target, "unix:mode", entry.getMode() & 07777, NOFOLLOW);
     }
 
     private static byte typeFlag(TarArchiveEntry entry) {

@@ -40,6 +40,7 @@ public final class VolumeStore {
             throw new ConflictException("volume with name " + name + " already exists: volume already exists");
         }
         try {
+            FileTrees.createPrivateDirectories(volumeDir); // _data keeps its mode: the container sees it
             Files.createDirectories(volumeDir.resolve("_data"));
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -1,6 +1,7 @@
 package io.ferry.core.checkpoint;
 
 import io.ferry.core.engine.ArchiveSource;
+import io.ferry.core.engine.ArchiveTarget;
 import io.ferry.core.engine.EngineSettings;
 import io.ferry.core.error.InvalidArchiveException;
 import io.ferry.core.os.FileTrees;
@@ -8,6 +9,7 @@ import io.ferry.core.tar.ArchiveLimits;
 import io.ferry.core.testing.ArchiveRewriter;
 import io.ferry.core.testing.TestHost;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.apache.commons.compress.archivers.tar.TarConstants;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -16,7 +18,9 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,13 +41,21 @@ class UntrustedArchiveTest {
     private TestHost target;
     private Path dir;
     private Path archive;
+    private Path volumeArchive;
     private Path sentinel;
+    private Path victim;
 
     @BeforeAll
     void checkpointALooper() throws IOException {
         source = TestHost.create("evil");
         dir = Files.createTempDirectory("ferry-evil");
         archive = source.checkpointLooper(dir.resolve("looper.tar.zst"), CheckpointOptions.defaults());
+        source.run("vlooper", TestHost.LOOPER, "vdata:/data");
+        source.log("vlooper").awaitNumberAtLeast(1, java.time.Duration.ofSeconds(20));
+        volumeArchive = dir.resolve("vlooper.tar.zst");
+        source.engine().checkpoint("vlooper", CheckpointOptions.defaults(), ArchiveTarget.file(volumeArchive)).result();
+        // a host file on the same filesystem as the target's state root: a hard link to it would work
+        victim = Files.writeString(dir.resolve("victim"), "host secret\n");
         target = TestHost.create("evilt", EngineSettings.defaults().withArchiveLimits(
                 ArchiveLimits.defaults().withMaxTotalBytes(8L << 20)));
         // entries aim here: the state root's parent, outside every extraction directory
@@ -60,6 +72,8 @@ class UntrustedArchiveTest {
     @AfterEach
     void nothingWasCreatedOrWrittenOutside() throws IOException {
         assertThat(sentinel).doesNotExist();
+        assertThat(victim).hasContent("host secret\n");
+        assertThat(Files.getAttribute(victim, "unix:nlink")).as("links to the host file").isEqualTo(1);
         assertThat(target.leftoverContainerDirs()).isEmpty();
         assertThat(target.leftoverNetns()).isEmpty();
         assertThat(target.leftoverMounts()).isEmpty();
@@ -167,5 +181,69 @@ class UntrustedArchiveTest {
         Path badJson = new ArchiveRewriter().change("config.dump", b -> "{not json".getBytes(StandardCharsets.UTF_8))
                 .writeTo(archive, dir.resolve("badjson.tar.zst"));
         assertRefused(badJson, "config.dump is not valid JSON");
+    }
+
+    private static TarArchiveEntry link(String name, byte type, String target) {
+        TarArchiveEntry e = new TarArchiveEntry(name, type);
+        e.setLinkName(target);
+        return e;
+    }
+
+    /** A volume tar made of the given entries (links and directories, or files with the content "x"). */
+    private static byte[] volumeTar(TarArchiveEntry... entries) {
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        try (TarArchiveOutputStream out = new TarArchiveOutputStream(buf)) {
+            for (TarArchiveEntry e : entries) {
+                boolean file = !e.isSymbolicLink() && !e.isLink() && !e.isDirectory();
+                if (file) {
+                    e.setSize(1);
+                }
+                out.putArchiveEntry(e);
+                if (file) {
+                    out.write('x');
+                }
+                out.closeArchiveEntry();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return buf.toByteArray();
+    }
+
+    private Path withVolume(String name, byte[] tar) {
+        return new ArchiveRewriter().change("volumes/vdata.tar", b -> tar).writeTo(volumeArchive, dir.resolve(name));
+    }
+
+    @Test
+    void aVolumeCannotHardLinkAHostFileThroughAnAbsoluteSymlink() {
+        // before: the volume was extracted as a rootfs (absolute links allowed), and the hard link was
+        // resolved through the link: the container got a writable name for the host file
+        Path bad = withVolume("vhard.tar.zst", volumeTar(
+                link("host", TarConstants.LF_SYMLINK, victim.getParent().toString()),
+                link("mine", TarConstants.LF_LINK, "host/" + victim.getFileName())));
+        assertRefused(bad, "archive entry \"host\" is a symbolic link to \"" + victim.getParent()
+                + "\", outside the extraction directory");
+    }
+
+    @Test
+    void aVolumeCannotHoldAnAbsoluteSymlinkToWriteThrough() {
+        Path bad = withVolume("vwrite.tar.zst", volumeTar(
+                link("etc", TarConstants.LF_SYMLINK, sentinel.getParent().toString()),
+                new TarArchiveEntry("etc/" + sentinel.getFileName())));
+        assertRefused(bad, "archive entry \"etc\" is a symbolic link to \"" + sentinel.getParent()
+                + "\", outside the extraction directory");
+    }
+
+    @Test
+    void aDeepSymlinkHardLinkedToTheTopCannotLeakAHostFileIntoTheLog() {
+        // inside the staging directory at depth 4; as ctr.log at the top it would point at the host file,
+        // which the restore copies into the container's log
+        String up = "../../../../" + dir.getFileName() + "/" + victim.getFileName();
+        Path bad = new ArchiveRewriter()
+                .add(link("deep/a/b/c/s", TarConstants.LF_SYMLINK, up), new byte[0])
+                .add(link("ctr.log", TarConstants.LF_LINK, "deep/a/b/c/s"), new byte[0])
+                .writeTo(archive, dir.resolve("deep.tar.zst"));
+        assertRefused(bad, "archive entry \"ctr.log\" is a hard link to \"deep/a/b/c/s\", which is not a file"
+                + " extracted before it");
     }
 }

@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.util.Arrays;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -167,7 +168,7 @@ class SafeExtractorTest {
                 .hasMessage("archive content exceeds the limit of 8 bytes");
         assertThatThrownBy(() -> new SafeExtractor(new ArchiveLimits(100, 100, 1, 10), SafeExtractor.Links.ROOTFS)
                 .extract(new ByteArrayInputStream(twoFiles), tmp.resolve("x3")))
-                .hasMessage("archive has more than 1 entries");
+                .hasMessage("archive has more than 1 entries (directories created for them included)");
     }
 
     @Test
@@ -176,5 +177,73 @@ class SafeExtractorTest {
         assertThatThrownBy(() -> extract(Arrays.copyOf(whole, 2000), SafeExtractor.Links.ROOTFS))
                 .isInstanceOf(InvalidArchiveException.class)
                 .hasMessageContaining("truncated");
+    }
+
+    @Test
+    void aHardLinkThroughAnExtractedSymlinkNeverReachesAHostFile() throws IOException {
+        Path host = Files.createDirectories(tmp.resolve("host"));
+        Path victim = Files.writeString(host.resolve("victim"), "host secret");
+        // rootfs mode accepts the absolute link (a container path); the hard link must not resolve through it
+        assertThatThrownBy(() -> extract(tar(link("etc", TarConstants.LF_SYMLINK, host.toString()), "",
+                link("evil", TarConstants.LF_LINK, "etc/victim"), ""), SafeExtractor.Links.ROOTFS))
+                .isInstanceOf(InvalidArchiveException.class)
+                .hasMessage("archive entry \"evil\" is a hard link to \"etc/victim\", which is not a file extracted before it");
+        assertThat(Files.getAttribute(victim, "unix:nlink")).isEqualTo(1);
+        assertThat(victim).hasContent("host secret");
+        assertThat(tmp.resolve("dest/evil")).doesNotExist();
+    }
+
+    @Test
+    void aHardLinkToAFileTheArchiveDidNotWriteIsRefused() throws IOException {
+        Path dest = Files.createDirectories(tmp.resolve("dest"));
+        Path present = Files.writeString(dest.resolve("present"), "already there");
+        assertThatThrownBy(() -> extract(tar(link("h", TarConstants.LF_LINK, "present"), ""), SafeExtractor.Links.ROOTFS))
+                .isInstanceOf(InvalidArchiveException.class)
+                .hasMessage("archive entry \"h\" is a hard link to \"present\", which is not a file extracted before it");
+        assertThat(Files.getAttribute(present, "unix:nlink")).isEqualTo(1);
+    }
+
+    @Test
+    void aDeepSymlinkHardLinkedToTheTopCannotEscapeTheConfinedMode() throws IOException {
+        Path secret = Files.writeString(tmp.resolve("secret"), "host secret");
+        Path dest = tmp.resolve("one/two/dest");
+        // inside at a/b/c (it climbs three levels), outside when hard-linked to the top
+        byte[] tar = tar(link("a/b/c/s", TarConstants.LF_SYMLINK, "../../../secret"), "",
+                link("ctr.log", TarConstants.LF_LINK, "a/b/c/s"), "");
+        assertThatThrownBy(() -> new SafeExtractor(limits, SafeExtractor.Links.CONFINED)
+                .extract(new ByteArrayInputStream(tar), dest))
+                .isInstanceOf(InvalidArchiveException.class)
+                .hasMessage("archive entry \"ctr.log\" is a hard link to \"a/b/c/s\", which is not a file extracted before it");
+        assertThat(dest.resolve("ctr.log")).doesNotExist();
+        assertThat(Files.getAttribute(secret, "unix:nlink")).isEqualTo(1);
+    }
+
+    @Test
+    void chainedSymlinksCannotClimbOutOfTheConfinedMode() throws IOException {
+        Files.writeString(tmp.resolve("secret"), "host secret");
+        Path dest = tmp.resolve("one/dest");
+        // a/up is the directory itself; a/up/a/up/../.. is lexically inside, but really two levels above it
+        byte[] tar = tar(link("a/up", TarConstants.LF_SYMLINK, ".."), "",
+                link("ctr.log", TarConstants.LF_SYMLINK, "a/up/a/up/../../secret"), "");
+        assertThatThrownBy(() -> new SafeExtractor(limits, SafeExtractor.Links.CONFINED)
+                .extract(new ByteArrayInputStream(tar), dest))
+                .isInstanceOf(InvalidArchiveException.class)
+                .hasMessage("archive entry \"ctr.log\" is a symbolic link to \"a/up/a/up/../../secret\": in a confined"
+                        + " archive \"..\" may only lead the target");
+        assertThat(dest.resolve("ctr.log")).doesNotExist();
+    }
+
+    @Test
+    void directoryTimesAreNeverSetThroughALaterSymlink() throws IOException {
+        Path host = Files.createDirectories(tmp.resolve("host/b"));
+        FileTime before = FileTime.fromMillis(1_600_000_000_000L);
+        Files.setLastModifiedTime(host, before);
+        TarArchiveEntry a = new TarArchiveEntry("a/");
+        TarArchiveEntry ab = new TarArchiveEntry("a/b/");
+        ab.setModTime(946_684_800_000L);
+        // a/b's time is set at the end, when "a" has become a link to the host directory
+        extract(tar(a, "", ab, "", link("a", TarConstants.LF_SYMLINK, host.getParent().toString()), ""),
+                SafeExtractor.Links.ROOTFS);
+        assertThat(Files.getLastModifiedTime(host)).isEqualTo(before);
     }
 }
