@@ -119,14 +119,14 @@ public class DistributionController {
     }
 
     private ResponseEntity<?> tags(String name, String n, String last) {
-        if (n != null && !n.matches("[0-9]{1,9}")) {
+        if (n != null && !n.matches("[0-9]{1,10}")) {
             throw new RegistryException(ErrorCode.UNSUPPORTED, "n must be a number from 0, not \"" + n + "\"");
         }
         if (last != null && !V2Route.TAG.matcher(last).matches()) {
             throw new RegistryException(ErrorCode.UNSUPPORTED, "last must be a tag, not \"" + last + "\"");
         }
         RepositoryEntity repo = repositories.existing(name);
-        int limit = n == null ? MAX_TAGS_PAGE : Math.min(Integer.parseInt(n), MAX_TAGS_PAGE);
+        int limit = n == null ? MAX_TAGS_PAGE : (int) Math.min(Long.parseLong(n), MAX_TAGS_PAGE);
         List<String> page = limit == 0 ? List.of() : manifests.tags(repo, limit + 1, last);
         ResponseEntity.BodyBuilder ok = ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON);
         if (page.size() > limit) {
