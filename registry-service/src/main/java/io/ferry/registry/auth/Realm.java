@@ -38,7 +38,7 @@ public class Realm {
     }
 
     /** An absolute http(s) URL that cannot break out of the challenge's quoted string. */
-    static String check(String realm) {
+    public static String check(String realm) {
         try {
             URI uri = new URI(realm);
             boolean web = "http".equals(uri.getScheme()) || "https".equals(uri.getScheme());
