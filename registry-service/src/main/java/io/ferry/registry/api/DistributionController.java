@@ -10,6 +10,7 @@ import io.ferry.registry.manifest.ManifestEntity;
 import io.ferry.registry.manifest.Manifests;
 import io.ferry.registry.repository.Repositories;
 import io.ferry.registry.repository.RepositoryEntity;
+import io.ferry.registry.route.V2Request;
 import io.ferry.registry.route.V2Route;
 import io.ferry.registry.upload.UploadSessionEntity;
 import io.ferry.registry.upload.Uploads;
@@ -22,12 +23,10 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PatchMapping;
-import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestMethod;
-import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 import java.io.IOException;
@@ -38,7 +37,8 @@ import java.util.UUID;
 
 /**
  * The OCI Distribution API (v1.1) under /v2. Repository names hold slashes, so every endpoint is one
- * catch-all mapping per method, and {@link V2Route} tells which resource the path names.
+ * catch-all mapping per method, and the {@link V2Request} that the auth filter judged (never Spring's
+ * own decoding of the path) tells which resource the path names and holds the query parameters.
  */
 @RestController
 @RequestMapping("/v2")
@@ -48,6 +48,8 @@ public class DistributionController {
     private final Uploads uploads;
     private final Manifests manifests;
     private final long maxManifestBytes;
+    /** The largest tags page; a client asking for more gets this many and a Link to the rest. */
+    static final int MAX_TAGS_PAGE = 1000;
 
     public DistributionController(Repositories repositories, Blobs blobs, Uploads uploads, Manifests manifests,
                                   RegistryProperties properties) {
@@ -64,10 +66,10 @@ public class DistributionController {
     }
 
     @RequestMapping(path = "/{*path}", method = {RequestMethod.GET, RequestMethod.HEAD})
-    public ResponseEntity<?> read(@PathVariable String path, HttpServletRequest request,
-                                  @RequestParam(required = false) Integer n, @RequestParam(required = false) String last,
-                                  @RequestParam(required = false) String artifactType) {
-        V2Route route = V2Route.parse(path);
+    public ResponseEntity<?> read(HttpServletRequest request) {
+        V2Request v2 = V2Request.of(request);
+        V2Route route = v2.route();
+        String artifactType = v2.param("artifactType");
         boolean head = request.getMethod().equals("HEAD");
         switch (route.kind()) {
             case BASE:
@@ -102,7 +104,7 @@ public class DistributionController {
                         .header("Range", range(size)).header("Docker-Upload-UUID", id.toString()).build();
             }
             case TAGS:
-                return tags(route.name(), n, last);
+                return tags(route.name(), v2.param("n"), v2.param("last"));
             case REFERRERS: {
                 ImageIndex index = manifests.referrers(repositories.existing(route.name()), route.reference(), artifactType);
                 ResponseEntity.BodyBuilder ok = ResponseEntity.ok().contentType(MediaType.parseMediaType(MediaTypes.OCI_INDEX));
@@ -112,16 +114,19 @@ public class DistributionController {
                 return ok.body(index);
             }
             default:
-                throw notAllowed(request.getMethod(), path);
+                throw notAllowed(request);
         }
     }
 
-    private ResponseEntity<?> tags(String name, Integer n, String last) {
-        RepositoryEntity repo = repositories.existing(name);
-        int limit = n == null ? 1000 : n;
-        if (limit < 0) {
-            throw new RegistryException(ErrorCode.UNSUPPORTED, "n must not be negative");
+    private ResponseEntity<?> tags(String name, String n, String last) {
+        if (n != null && !n.matches("[0-9]{1,10}")) {
+            throw new RegistryException(ErrorCode.UNSUPPORTED, "n must be a number from 0, not \"" + n + "\"");
         }
+        if (last != null && !V2Route.TAG.matcher(last).matches()) {
+            throw new RegistryException(ErrorCode.UNSUPPORTED, "last must be a tag, not \"" + last + "\"");
+        }
+        RepositoryEntity repo = repositories.existing(name);
+        int limit = n == null ? MAX_TAGS_PAGE : (int) Math.min(Long.parseLong(n), MAX_TAGS_PAGE);
         List<String> page = limit == 0 ? List.of() : manifests.tags(repo, limit + 1, last);
         ResponseEntity.BodyBuilder ok = ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON);
         if (page.size() > limit) {
@@ -133,13 +138,15 @@ public class DistributionController {
     }
 
     @PostMapping("/{*path}")
-    public ResponseEntity<?> post(@PathVariable String path, HttpServletRequest request,
-                                  @RequestParam(required = false) String digest, @RequestParam(required = false) String mount,
-                                  @RequestParam(required = false) String from) throws IOException {
-        V2Route route = V2Route.parse(path);
+    public ResponseEntity<?> post(HttpServletRequest request) throws IOException {
+        V2Request v2 = V2Request.of(request);
+        V2Route route = v2.route();
         if (route.kind() != V2Route.Kind.UPLOADS) {
-            throw notAllowed("POST", path);
+            throw notAllowed(request);
         }
+        String digest = v2.param("digest");
+        String mount = v2.param("mount");
+        String from = v2.param("from");
         RepositoryEntity repo = repositories.getOrCreate(route.name());
         if (mount != null) {
             RepositoryEntity source = from == null ? null : repositories.existingOrNull(from);
@@ -158,10 +165,10 @@ public class DistributionController {
     }
 
     @PatchMapping("/{*path}")
-    public ResponseEntity<?> patch(@PathVariable String path, HttpServletRequest request) throws IOException {
-        V2Route route = V2Route.parse(path);
+    public ResponseEntity<?> patch(HttpServletRequest request) throws IOException {
+        V2Route route = V2Request.of(request).route();
         if (route.kind() != V2Route.Kind.UPLOAD) {
-            throw notAllowed("PATCH", path);
+            throw notAllowed(request);
         }
         UUID id = Uploads.parseId(route.reference());
         long size;
@@ -174,9 +181,10 @@ public class DistributionController {
     }
 
     @PutMapping("/{*path}")
-    public ResponseEntity<?> put(@PathVariable String path, HttpServletRequest request,
-                                 @RequestParam(required = false) String digest) throws IOException {
-        V2Route route = V2Route.parse(path);
+    public ResponseEntity<?> put(HttpServletRequest request) throws IOException {
+        V2Request v2 = V2Request.of(request);
+        V2Route route = v2.route();
+        String digest = v2.param("digest");
         if (route.kind() == V2Route.Kind.UPLOAD) {
             if (digest == null) {
                 throw new RegistryException(ErrorCode.DIGEST_INVALID, "PUT to an upload needs ?digest=");
@@ -189,7 +197,7 @@ public class DistributionController {
             }
         }
         if (route.kind() != V2Route.Kind.MANIFEST) {
-            throw notAllowed("PUT", path);
+            throw notAllowed(request);
         }
         byte[] body;
         try (InputStream in = request.getInputStream()) {
@@ -211,14 +219,14 @@ public class DistributionController {
     }
 
     @DeleteMapping("/{*path}")
-    public ResponseEntity<?> delete(@PathVariable String path) {
-        V2Route route = V2Route.parse(path);
+    public ResponseEntity<?> delete(HttpServletRequest request) {
+        V2Route route = V2Request.of(request).route();
         RepositoryEntity repo = repositories.existing(route.name());
         switch (route.kind()) {
             case MANIFEST -> manifests.delete(repo, route.reference());
             case BLOB -> blobs.unlink(repo, route.reference());
             case UPLOAD -> uploads.cancel(repo, Uploads.parseId(route.reference()));
-            default -> throw notAllowed("DELETE", path);
+            default -> throw notAllowed(request);
         }
         return ResponseEntity.accepted().build();
     }
@@ -237,8 +245,8 @@ public class DistributionController {
         return "0-" + Math.max(0, size - 1);
     }
 
-    private static RegistryException notAllowed(String method, String path) {
+    private static RegistryException notAllowed(HttpServletRequest request) {
         return new RegistryException(ErrorCode.UNSUPPORTED, HttpStatus.METHOD_NOT_ALLOWED,
-                method + " is not supported on /v2" + path, null);
+                request.getMethod() + " is not supported on " + request.getRequestURI(), null);
     }
 }

@@ -4,12 +4,13 @@ import io.ferry.core.json.Json;
 import io.ferry.registry.config.RegistryProperties;
 import io.ferry.registry.error.ErrorBody;
 import io.ferry.registry.error.ErrorCode;
-import io.ferry.registry.error.RegistryException;
-import io.ferry.registry.route.V2Route;
+import io.ferry.registry.route.V2Request;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 
@@ -21,48 +22,41 @@ import java.util.stream.Collectors;
 /**
  * Guards /v2: a request without a token covering what it needs gets 401 with the
  * {@code WWW-Authenticate: Bearer realm=...,service=...,scope=...} challenge clients follow to the
- * token endpoint. Also sets the Docker-Distribution-API-Version header clients check.
+ * token endpoint. It judges the {@link V2Request} the controller will serve, never the raw URI.
  */
 @Component
+@Order(Ordered.HIGHEST_PRECEDENCE + 10)
 public class BearerAuthFilter extends OncePerRequestFilter {
     private final TokenService tokens;
     private final RegistryProperties properties;
+    private final Realm realm;
 
-    public BearerAuthFilter(TokenService tokens, RegistryProperties properties) {
+    public BearerAuthFilter(TokenService tokens, RegistryProperties properties, Realm realm) {
         this.tokens = tokens;
         this.properties = properties;
+        this.realm = realm;
     }
 
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
-        String path = request.getRequestURI();
-        return !(path.equals("/v2") || path.startsWith("/v2/"));
+        return V2Request.orNull(request) == null; // not /v2 (V2RequestFilter parses every /v2 request first)
     }
 
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
-        response.setHeader("Docker-Distribution-API-Version", "registry/2.0");
         if (!properties.auth().enabled()) {
             chain.doFilter(request, response);
             return;
         }
-        V2Route route;
-        try {
-            route = V2Route.parse(request.getRequestURI().substring(3));
-        } catch (RegistryException e) {
-            chain.doFilter(request, response); // the controller answers the malformed path
-            return;
-        }
-        List<Access> needed = RequiredAccess.of(request.getMethod(), route, request.getParameter("from"));
+        V2Request v2 = V2Request.of(request);
+        List<Access> needed = RequiredAccess.of(request.getMethod(), v2.route(), v2.param("from"));
         Optional<List<Access>> granted = bearer(request).flatMap(tokens::verify);
         if (granted.isPresent() && RequiredAccess.covered(needed, granted.get())) {
             chain.doFilter(request, response);
             return;
         }
-        String realm = properties.realm() != null && !properties.realm().isBlank() ? properties.realm()
-                : request.getScheme() + "://" + request.getHeader("Host") + "/token";
-        String challenge = "Bearer realm=\"" + realm + "\",service=\"" + properties.service() + "\"";
+        String challenge = "Bearer realm=\"" + realm.of(request) + "\",service=\"" + properties.service() + "\"";
         if (!needed.isEmpty()) {
             challenge += ",scope=\"" + needed.stream().map(Access::scope).collect(Collectors.joining(" ")) + "\"";
         }

@@ -10,8 +10,6 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
-import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,19 +33,15 @@ public class TokenController {
         List<String> scopes = raw == null ? List.of() : List.of(raw);
         Optional<String> user = Optional.empty();
         String header = request.getHeader("Authorization");
-        if (header != null && header.regionMatches(true, 0, "Basic ", 0, 6)) {
-            String decoded = new String(Base64.getDecoder().decode(header.substring(6).strip()), StandardCharsets.UTF_8);
-            int colon = decoded.indexOf(':');
-            user = colon < 0 ? Optional.empty() : tokens.authenticate(decoded.substring(0, colon), decoded.substring(colon + 1));
+        if (header != null) {
+            // any Authorization header must be valid Basic credentials of a user: a malformed one is
+            // a client error (401), never an anonymous request nor a server error
+            user = BasicCredentials.parse(header).flatMap(c -> tokens.authenticate(c.user(), c.password()));
             if (user.isEmpty()) {
-                return ResponseEntity.status(HttpStatus.UNAUTHORIZED)
-                        .header("WWW-Authenticate", "Basic realm=\"" + properties.service() + "\"")
-                        .body(ErrorBody.of(ErrorCode.UNAUTHORIZED, "invalid user name or password", null));
+                return unauthorized("invalid user name or password");
             }
         } else if (!properties.auth().anonymousPull() && !scopes.isEmpty()) {
-            return ResponseEntity.status(HttpStatus.UNAUTHORIZED)
-                    .header("WWW-Authenticate", "Basic realm=\"" + properties.service() + "\"")
-                    .body(ErrorBody.of(ErrorCode.UNAUTHORIZED, "credentials required", null));
+            return unauthorized("credentials required");
         }
         TokenService.Issued issued = tokens.issue(user.orElse(null), Access.parseScopes(scopes));
         Map<String, Object> body = new LinkedHashMap<>();
@@ -56,5 +50,11 @@ public class TokenController {
         body.put("expires_in", issued.expiresIn());
         body.put("issued_at", issued.issuedAt().toString());
         return ResponseEntity.ok(body);
+    }
+
+    private ResponseEntity<?> unauthorized(String message) {
+        return ResponseEntity.status(HttpStatus.UNAUTHORIZED)
+                .header("WWW-Authenticate", "Basic realm=\"" + properties.service() + "\"")
+                .body(ErrorBody.of(ErrorCode.UNAUTHORIZED, message, null));
     }
 }

@@ -13,7 +13,8 @@ import java.util.Map;
  *
  * @param dataDir  blobs, upload sessions and (when embedded) PostgreSQL's data live below it
  * @param service  the service name in token challenges and tokens
- * @param realm    the token endpoint clients are sent to; derived from the request when empty
+ * @param realm    the token endpoint clients are sent to; when empty, the server's own address and port the
+ *                 connection arrived on (never the request's Host or X-Forwarded-* headers), see {@code Realm}
  */
 @ConfigurationProperties("ferry.registry")
 public record RegistryProperties(

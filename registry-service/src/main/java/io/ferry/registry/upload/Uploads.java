@@ -23,7 +23,8 @@ import java.util.regex.Pattern;
  */
 @Service
 public class Uploads {
-    private static final Pattern RANGE = Pattern.compile("(?:bytes )?(\\d+)-(\\d+)");
+    // at most 18 digits: always a long, never a NumberFormatException
+    private static final Pattern RANGE = Pattern.compile("(?:bytes )?(\\d{1,18})-(\\d{1,18})");
 
     private final UploadSessionRepository sessions;
     private final BlobFiles files;
