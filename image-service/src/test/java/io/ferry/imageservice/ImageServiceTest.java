@@ -340,7 +340,9 @@ class ImageServiceTest {
         a.engine().checkpoint("looper", CheckpointOptions.defaults(), ArchiveTarget.file(archive)).result();
 
         TestHost b = serviceFor("rdst");
-        var viaService = io.ferry.core.engine.FerryEngine.open(b.host(), EngineSettings.defaults().withImageService(base));
+        // no credentials here (image-service has them): the registry is allowed explicitly
+        var viaService = io.ferry.core.engine.FerryEngine.open(b.host(), EngineSettings.defaults().withImageService(base)
+                .withAllowedRegistries(List.of(registry.address())));
         viaService.restore(ArchiveSource.file(archive), RestoreOptions.defaults());
 
         assertThat(metric("ferry_images_pull_duration_seconds_count")).as("the service pulled it").isEqualTo(1.0);
