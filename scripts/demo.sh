@@ -36,7 +36,7 @@ BRIDGE=ferry-demo0
 GW=$NET.1
 REGISTRY=$GW:5000
 GATEWAY=http://127.0.0.1:8080
-CREDS=ferry:ferry
+CREDS="$REGISTRY=ferry:ferry" # a credential names the one registry it is sent to
 pids=()
 
 step "Installing host prerequisites (runc, CRIU >= 4.2, busybox-static)"

@@ -10,6 +10,7 @@ import io.ferry.core.os.FileTrees;
 import io.ferry.core.registry.BlobUpload;
 import io.ferry.core.registry.Credentials;
 import io.ferry.core.registry.Reference;
+import io.ferry.core.registry.RegistryAuth;
 import io.ferry.core.registry.RegistryClient;
 import io.ferry.core.tar.ArchiveLimits;
 import io.ferry.core.testing.BusyboxImage;
@@ -48,8 +49,8 @@ public final class RegistryBench {
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 3;
         Path work = Files.createTempDirectory("ferry-registry-bench");
         try (RegistryProcess registry = RegistryProcess.start()) {
-            Credentials creds = Credentials.parse(registry.credentials());
-            RegistryClients clients = new RegistryClients(r -> creds, true);
+            RegistryAuth creds = RegistryAuth.of(registry.address(), Credentials.parse(registry.credentials()));
+            RegistryClients clients = new RegistryClients(creds, true);
             RegistryClient client = clients.client(registry.address());
 
             Path blob = work.resolve("blob.bin");
@@ -116,7 +117,7 @@ public final class RegistryBench {
             for (int i = 0; i < rounds; i++) {
                 Path storeDir = work.resolve("store" + i);
                 ImageStore store = new ImageStore(storeDir, ArchiveLimits.defaults());
-                ImagePuller puller = new ImagePuller(store, new RegistryClients(r -> creds, true), storeDir.resolve("downloads"));
+                ImagePuller puller = new ImagePuller(store, new RegistryClients(creds, true), storeDir.resolve("downloads"));
                 cold.add(time(() -> puller.pull(Reference.parse(ref))));
                 warm.add(time(() -> puller.pull(Reference.parse(ref))));
                 FileTrees.deleteRecursively(storeDir);

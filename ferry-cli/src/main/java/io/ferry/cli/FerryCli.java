@@ -8,11 +8,14 @@ import io.ferry.core.error.InvalidArchiveException;
 import io.ferry.core.error.NotFoundException;
 import io.ferry.core.error.ToolFailedException;
 import io.ferry.core.host.Host;
+import io.ferry.core.registry.RegistryAuth;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 /** The {@code ferry} command: global options select the host; each subcommand parses, calls the engine, prints. */
 @Command(name = "ferry", mixinStandardHelpOptions = true, versionProvider = FerryCli.Version.class,
@@ -37,9 +40,18 @@ public final class FerryCli {
     @Option(names = "--root", description = "State root (default: /var/lib/ferry/<host-id>).")
     Path root;
 
-    @Option(names = "--creds", paramLabel = "USER:PASSWORD",
-            description = "Registry credentials (default: $FERRY_REGISTRY_AUTH).")
-    String creds;
+    @Option(names = "--creds", paramLabel = "HOST[:PORT]=USER:PASSWORD",
+            description = "A registry's credentials, sent to that registry only (repeatable; also $FERRY_REGISTRY_AUTH).")
+    List<String> creds = new ArrayList<>();
+
+    @Option(names = "--authfile", paramLabel = "PATH",
+            description = "Registry credentials per host, containers-auth.json format (default: $FERRY_REGISTRY_AUTH_FILE).")
+    Path authFile;
+
+    @Option(names = "--allow-registry", paramLabel = "HOST[:PORT]",
+            description = "Also let restores pull an archive's image from this registry (repeatable; also"
+                    + " $FERRY_ALLOWED_REGISTRIES); registries with credentials are allowed.")
+    List<String> allowRegistries = new ArrayList<>();
 
     @Option(names = "--tls-verify", arity = "1", paramLabel = "true|false",
             description = "Use TLS with registries (default: true, except for localhost).")
@@ -49,7 +61,11 @@ public final class FerryCli {
 
     /** The engine's settings: FERRY_* variables, overridden by the global flags. */
     EngineSettings settings() {
-        EngineSettings settings = EngineSettings.fromEnvironment(System.getenv()).withRegistryAuth(creds);
+        EngineSettings settings = EngineSettings.fromEnvironment(System.getenv())
+                .withRegistryAuth(RegistryAuth.readFile(authFile)).withAllowedRegistries(allowRegistries);
+        for (String c : creds) {
+            settings = settings.withRegistryAuth(RegistryAuth.parseEntry(c, "--creds"));
+        }
         return tlsVerify != null ? settings.withTlsVerify(tlsVerify) : settings;
     }
 

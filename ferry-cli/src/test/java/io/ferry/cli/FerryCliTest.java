@@ -1,6 +1,10 @@
 package io.ferry.cli;
 
+import io.ferry.core.checkpoint.CheckpointOptions;
+import io.ferry.core.json.Json;
+import io.ferry.core.testing.ArchiveRewriter;
 import io.ferry.core.testing.BusyboxImage;
+import io.ferry.core.testing.FakeRegistry;
 import io.ferry.core.testing.TestHost;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -8,6 +12,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
+import tools.jackson.databind.node.ObjectNode;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -93,6 +98,31 @@ class FerryCliTest {
         assertThat(ferry(a, "rm", "looper").exit()).isZero();
         assertThat(ferry(b, "stop", "moved").exit()).isZero();
         assertThat(ferry(b, "ps", "-a").out()).contains("moved").contains("exited");
+    }
+
+    @Test
+    void aRegistryCredentialNamesItsHostAndAnArchiveFromAnotherRegistryIsRefused() {
+        Run bare = ferry(a, "--creds", "ferry:secret", "ps");
+        assertThat(bare.exit()).isEqualTo(FerryCli.EXIT_USAGE);
+        assertThat(bare.err()).contains("Error: --creds must be HOST[:PORT]=USER:PASSWORD");
+
+        try (FakeRegistry evil = FakeRegistry.start()) {
+            Path archive = a.checkpointLooper(tmp.resolve("looper.tar.zst"), CheckpointOptions.defaults());
+            String image = evil.address() + "/library/busybox:1";
+            Path elsewhere = new ArchiveRewriter().change("config.dump", json -> {
+                ObjectNode config = (ObjectNode) Json.MAPPER.readTree(json);
+                ((ObjectNode) config.get("container")).put("image", image);
+                return Json.bytes(config);
+            }).writeTo(archive, tmp.resolve("elsewhere.tar.zst"));
+
+            Run restore = ferry(b, "--creds", "registry.example:5000=ferry:secret", "restore", "-i", elsewhere.toString());
+
+            assertThat(restore.exit()).as(restore.err()).isEqualTo(FerryCli.EXIT_INVALID_ARCHIVE);
+            assertThat(restore.err()).contains("Error: the archive's image " + image + " names registry "
+                    + evil.address() + ", which is not an allowed registry of this host (allowed: registry.example:5000)");
+            assertThat(evil.requests()).isEmpty();
+            assertThat(b.leftoverContainerDirs()).isEmpty();
+        }
     }
 
     @Test

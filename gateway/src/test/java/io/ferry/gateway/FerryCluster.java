@@ -86,14 +86,14 @@ public final class FerryCluster implements AutoCloseable {
     }
 
     private void addHost(String label) {
-        TestHost host = TestHost.create(label, EngineSettings.defaults().withRegistryAuth(registry.credentials()));
+        TestHost host = TestHost.create(label, EngineSettings.defaults().withRegistryAuth(registry.auth()));
         String id = host.host().id();
         List<String> common = List.of("--ferry.host.id=" + id, "--ferry.host.root=" + host.host().root());
         List<String> images = new ArrayList<>(common);
-        images.add("--ferry.registry-auth=" + registry.credentials());
+        images.add("--ferry.registry-auth=" + registry.auth());
         ServiceProcess imageService = ServiceProcess.start(id + "-image", "ferry.image-service.jar", work, images);
         List<String> agent = new ArrayList<>(common);
-        agent.addAll(List.of("--ferry.host.registry-auth=" + registry.credentials(),
+        agent.addAll(List.of("--ferry.host.registry-auth=" + registry.auth(),
                 "--spring.kafka.bootstrap-servers=" + kafka.getBrokersAsString(), "--ferry.host.heartbeat-interval=1s",
                 "--ferry.host.image-service-url=http://127.0.0.1:" + imageService.port()));
         ServiceProcess checkpoints = ServiceProcess.start(id + "-checkpoint", "ferry.checkpoint-service.jar", work, agent);

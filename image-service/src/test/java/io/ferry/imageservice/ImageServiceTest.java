@@ -17,6 +17,7 @@ import io.ferry.core.oci.MediaTypes;
 import io.ferry.core.os.FileTrees;
 import io.ferry.core.registry.Credentials;
 import io.ferry.core.registry.Reference;
+import io.ferry.core.registry.RegistryAuth;
 import io.ferry.core.registry.RegistryClient;
 import io.ferry.core.tar.ArchiveLimits;
 import io.ferry.core.testing.BusyboxImage;
@@ -111,8 +112,7 @@ class ImageServiceTest {
     }
 
     private RegistryClients clients() {
-        Credentials c = Credentials.parse(registry.credentials());
-        return new RegistryClients(r -> c, true);
+        return new RegistryClients(RegistryAuth.of(registry.address(), Credentials.parse(registry.credentials())), true);
     }
 
     private static InputStream tar(Map<String, byte[]> files) throws IOException {
@@ -131,10 +131,10 @@ class ImageServiceTest {
 
     /** image-service for a host (a fresh one, or a test host's root so the engine shares the store). */
     private TestHost serviceFor(String label) {
-        TestHost host = hosts.create(label, EngineSettings.defaults().withRegistryAuth(registry.credentials()));
+        TestHost host = hosts.create(label, EngineSettings.defaults().withRegistryAuth(registry.auth()));
         service = new SpringApplicationBuilder(ImageServiceApplication.class).run("--server.port=0",
                 "--ferry.host.id=" + host.host().id(), "--ferry.host.root=" + host.host().root(),
-                "--ferry.registry-auth=" + registry.credentials());
+                "--ferry.registry-auth=" + registry.auth());
         base = URI.create("http://127.0.0.1:" + service.getEnvironment().getProperty("local.server.port"));
         return host;
     }
@@ -332,7 +332,7 @@ class ImageServiceTest {
 
     @Test
     void restoreAsksTheImageServiceForAMissingImage() {
-        TestHost a = hosts.create("rsrc", EngineSettings.defaults().withRegistryAuth(registry.credentials()));
+        TestHost a = hosts.create("rsrc", EngineSettings.defaults().withRegistryAuth(registry.auth()));
         a.engine().images().pull(app);
         a.engine().containers().run(new RunRequest("looper", app, List.of("sh", "-c", TestHost.LOOPER), List.of()));
         a.log("looper").awaitNumberAtLeast(1, Duration.ofSeconds(20));
@@ -340,7 +340,9 @@ class ImageServiceTest {
         a.engine().checkpoint("looper", CheckpointOptions.defaults(), ArchiveTarget.file(archive)).result();
 
         TestHost b = serviceFor("rdst");
-        var viaService = io.ferry.core.engine.FerryEngine.open(b.host(), EngineSettings.defaults().withImageService(base));
+        // no credentials here (image-service has them): the registry is allowed explicitly
+        var viaService = io.ferry.core.engine.FerryEngine.open(b.host(), EngineSettings.defaults().withImageService(base)
+                .withAllowedRegistries(List.of(registry.address())));
         viaService.restore(ArchiveSource.file(archive), RestoreOptions.defaults());
 
         assertThat(metric("ferry_images_pull_duration_seconds_count")).as("the service pulled it").isEqualTo(1.0);

@@ -33,7 +33,7 @@ class CheckpointArtifactTest extends RegistryServerTest {
     final TestHosts hosts = new TestHosts();
 
     private TestHost host(String label) {
-        return hosts.create(label, EngineSettings.defaults().withRegistryAuth("ferry:secret"));
+        return hosts.create(label, EngineSettings.defaults().withRegistryAuth("127.0.0.1:" + port + "=ferry:secret"));
     }
 
     @Test

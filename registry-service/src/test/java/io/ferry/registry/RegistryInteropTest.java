@@ -80,7 +80,7 @@ class RegistryInteropTest extends RegistryServerTest {
     @Test
     void podmanPullsAndRunsAnImagePushedByFerry() throws IOException {
         String ref = registry() + "/ferry/busybox:pushed";
-        try (TestHost host = TestHost.create("push", EngineSettings.defaults().withRegistryAuth("ferry:secret"))) {
+        try (TestHost host = TestHost.create("push", EngineSettings.defaults().withRegistryAuth(registry() + "=ferry:secret"))) {
             host.engine().images().push(BusyboxImage.REF, ref);
         }
         Path conf = work.resolve("containers.conf");

@@ -1,13 +1,19 @@
 package io.ferry.core.engine;
 
 import io.ferry.core.image.RegistryClients;
-import io.ferry.core.registry.Credentials;
+import io.ferry.core.registry.AllowedRegistries;
+import io.ferry.core.registry.RegistryAuth;
 import io.ferry.core.tar.ArchiveLimits;
 
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
+import java.util.stream.Stream;
 
 /**
  * Engine settings, typed and built once: by the CLI from its flags and FERRY_* variables
@@ -17,7 +23,8 @@ import java.util.Map;
  *
  * @param runcBinary      runc to use; null: the first on PATH
  * @param criuBinary      CRIU to use; null: the first on PATH
- * @param registryAuth    user:password for every registry; null: anonymous
+ * @param registryAuth    credentials per registry host, each sent only to its host
+ * @param allowedRegistries registries restores and image-service pull from besides those in {@code registryAuth}
  * @param tlsVerify       false: plain HTTP to every registry (Podman's --tls-verify=false)
  * @param imageServiceUrl the host's image-service, through which restores pull missing images; null: in-process
  */
@@ -28,19 +35,26 @@ public record EngineSettings(
         ArchiveLimits archiveLimits,
         Path runcBinary,
         Path criuBinary,
-        String registryAuth,
+        RegistryAuth registryAuth,
+        List<String> allowedRegistries,
         boolean tlsVerify,
         URI imageServiceUrl) {
 
+    public EngineSettings {
+        registryAuth = registryAuth == null ? RegistryAuth.none() : registryAuth;
+        allowedRegistries = allowedRegistries == null ? List.of() : List.copyOf(allowedRegistries);
+    }
+
     public static EngineSettings defaults() {
         return new EngineSettings(Duration.ofSeconds(30), Duration.ofMinutes(5), Duration.ofMinutes(5),
-                ArchiveLimits.defaults(), null, null, null, true, null);
+                ArchiveLimits.defaults(), null, null, RegistryAuth.none(), List.of(), true, null);
     }
 
     /**
      * Defaults overridden by FERRY_START_TIMEOUT, FERRY_CHECKPOINT_TIMEOUT, FERRY_RESTORE_TIMEOUT (seconds),
-     * FERRY_MAX_ARCHIVE_BYTES, FERRY_RUNC, FERRY_CRIU, FERRY_REGISTRY_AUTH, FERRY_TLS_VERIFY and
-     * FERRY_IMAGE_SERVICE_URL: the CLI's configuration, read in this one place.
+     * FERRY_MAX_ARCHIVE_BYTES, FERRY_RUNC, FERRY_CRIU, FERRY_REGISTRY_AUTH (HOST[:PORT]=USER:PASSWORD),
+     * FERRY_REGISTRY_AUTH_FILE (containers-auth.json), FERRY_ALLOWED_REGISTRIES (comma-separated
+     * HOST[:PORT]), FERRY_TLS_VERIFY and FERRY_IMAGE_SERVICE_URL: the CLI's configuration, read in this one place.
      */
     public static EngineSettings fromEnvironment(Map<String, String> env) {
         EngineSettings d = defaults();
@@ -53,59 +67,84 @@ public record EngineSettings(
                         : d.archiveLimits,
                 path(env.get("FERRY_RUNC")),
                 path(env.get("FERRY_CRIU")),
-                env.get("FERRY_REGISTRY_AUTH"),
+                RegistryAuth.readFile(path(env.get("FERRY_REGISTRY_AUTH_FILE")))
+                        .plus(RegistryAuth.parseEntry(env.get("FERRY_REGISTRY_AUTH"), "FERRY_REGISTRY_AUTH")),
+                hosts(blank(env.get("FERRY_ALLOWED_REGISTRIES")) ? List.of()
+                        : Arrays.asList(env.get("FERRY_ALLOWED_REGISTRIES").split(",")), "FERRY_ALLOWED_REGISTRIES"),
                 !"false".equalsIgnoreCase(env.getOrDefault("FERRY_TLS_VERIFY", "true")),
                 blank(env.get("FERRY_IMAGE_SERVICE_URL")) ? null : URI.create(env.get("FERRY_IMAGE_SERVICE_URL")));
     }
 
     public EngineSettings withCheckpointTimeout(Duration timeout) {
         return new EngineSettings(startTimeout, timeout, restoreTimeout, archiveLimits, runcBinary, criuBinary,
-                registryAuth, tlsVerify, imageServiceUrl);
+                registryAuth, allowedRegistries, tlsVerify, imageServiceUrl);
     }
 
     public EngineSettings withRestoreTimeout(Duration timeout) {
         return new EngineSettings(startTimeout, checkpointTimeout, timeout, archiveLimits, runcBinary, criuBinary,
-                registryAuth, tlsVerify, imageServiceUrl);
+                registryAuth, allowedRegistries, tlsVerify, imageServiceUrl);
     }
 
     public EngineSettings withArchiveLimits(ArchiveLimits limits) {
         return new EngineSettings(startTimeout, checkpointTimeout, restoreTimeout, limits, runcBinary, criuBinary,
-                registryAuth, tlsVerify, imageServiceUrl);
+                registryAuth, allowedRegistries, tlsVerify, imageServiceUrl);
     }
 
-    /** user:password for every registry (null: keep these settings' own). */
-    public EngineSettings withRegistryAuth(String auth) {
-        return auth == null ? this : new EngineSettings(startTimeout, checkpointTimeout, restoreTimeout, archiveLimits,
-                runcBinary, criuBinary, auth, tlsVerify, imageServiceUrl);
+    /** Adds a credential {@code HOST[:PORT]=USER:PASSWORD} (as --creds; null: keep these settings' own). */
+    public EngineSettings withRegistryAuth(String hostEqualsCredentials) {
+        return withRegistryAuth(RegistryAuth.parseEntry(hostEqualsCredentials, "the registry credential"));
+    }
+
+    /** Adds these credentials (they win for a host both name). */
+    public EngineSettings withRegistryAuth(RegistryAuth auth) {
+        return new EngineSettings(startTimeout, checkpointTimeout, restoreTimeout, archiveLimits,
+                runcBinary, criuBinary, registryAuth.plus(auth), allowedRegistries, tlsVerify, imageServiceUrl);
+    }
+
+    /** Also pulls for restores and image-service from these registries (HOST[:PORT] each). */
+    public EngineSettings withAllowedRegistries(Collection<String> registries) {
+        return new EngineSettings(startTimeout, checkpointTimeout, restoreTimeout, archiveLimits, runcBinary,
+                criuBinary, registryAuth, hosts(Stream.concat(allowedRegistries.stream(), registries.stream()).toList(),
+                "allowed registry"), tlsVerify, imageServiceUrl);
     }
 
     public EngineSettings withTlsVerify(boolean verify) {
         return new EngineSettings(startTimeout, checkpointTimeout, restoreTimeout, archiveLimits, runcBinary,
-                criuBinary, registryAuth, verify, imageServiceUrl);
+                criuBinary, registryAuth, allowedRegistries, verify, imageServiceUrl);
     }
 
     public EngineSettings withImageService(URI url) {
         return new EngineSettings(startTimeout, checkpointTimeout, restoreTimeout, archiveLimits, runcBinary,
-                criuBinary, registryAuth, tlsVerify, url);
+                criuBinary, registryAuth, allowedRegistries, tlsVerify, url);
     }
 
     /** Registry clients with these credentials and TLS setting (one per engine: tokens are cached per client). */
     public RegistryClients registryClients() {
-        Credentials credentials = Credentials.parse(registryAuth);
-        return new RegistryClients(registry -> credentials, tlsVerify);
+        return new RegistryClients(registryAuth, tlsVerify);
+    }
+
+    /** What restores and image-service pull from: the registries with credentials and those allowed explicitly. */
+    public AllowedRegistries allowed() {
+        TreeSet<String> hosts = new TreeSet<>(registryAuth.hosts());
+        hosts.addAll(allowedRegistries);
+        return new AllowedRegistries(hosts);
     }
 
     @Override
     public String toString() { // never print the registry password
         return "EngineSettings[startTimeout=" + startTimeout + ", checkpointTimeout=" + checkpointTimeout
                 + ", restoreTimeout=" + restoreTimeout + ", archiveLimits=" + archiveLimits + ", runcBinary="
-                + runcBinary + ", criuBinary=" + criuBinary + ", registryAuth=" + (registryAuth == null ? null : "***")
-                + ", tlsVerify=" + tlsVerify + ", imageServiceUrl=" + imageServiceUrl + "]";
+                + runcBinary + ", criuBinary=" + criuBinary + ", registryAuth=" + registryAuth
+                + ", allowedRegistries=" + allowedRegistries + ", tlsVerify=" + tlsVerify + ", imageServiceUrl=" + imageServiceUrl + "]";
     }
 
     private static Duration seconds(Map<String, String> env, String key, Duration fallback) {
         String v = env.get(key);
         return v == null ? fallback : Duration.ofSeconds(Long.parseLong(v));
+    }
+
+    private static List<String> hosts(Collection<String> hosts, String setting) {
+        return hosts.stream().filter(h -> !h.isBlank()).map(h -> RegistryAuth.host(h, setting)).distinct().toList();
     }
 
     private static Path path(String v) {

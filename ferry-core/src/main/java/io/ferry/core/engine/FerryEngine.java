@@ -17,6 +17,7 @@ import io.ferry.core.container.Provisioner;
 import io.ferry.core.criu.Criu;
 import io.ferry.core.criu.CriuSelfTest;
 import io.ferry.core.error.ConflictException;
+import io.ferry.core.error.InvalidArchiveException;
 import io.ferry.core.exec.Memoized;
 import io.ferry.core.host.Host;
 import io.ferry.core.host.StateRoot;
@@ -27,6 +28,8 @@ import io.ferry.core.image.RegistryClients;
 import io.ferry.core.network.NetworkNamespaces;
 import io.ferry.core.os.HostFacts;
 import io.ferry.core.os.HostLock;
+import io.ferry.core.registry.AllowedRegistries;
+import io.ferry.core.registry.Reference;
 import io.ferry.core.runtime.OciRuntime;
 import io.ferry.core.runtime.RuncRuntime;
 import io.ferry.core.volume.Volume;
@@ -65,9 +68,15 @@ public final class FerryEngine {
         RegistryClients registries = settings.registryClients();
         this.images = Images.open(host, settings, registries);
         ImageStore imageStore = images.store();
-        ImageFetcher fetcher = settings.imageServiceUrl() != null
+        ImageFetcher pull = settings.imageServiceUrl() != null
                 ? new ImageServiceClient(settings.imageServiceUrl(), imageStore)
                 : ref -> images.pull(ref).image();
+        AllowedRegistries allowed = settings.allowed();
+        // the archive names the image: pulled only from an allowed registry, never from wherever it says
+        ImageFetcher fetcher = ref -> {
+            allowed.require(registryOf(ref), "the archive's image " + ref);
+            return pull.fetch(ref);
+        };
         this.volumes = new VolumeStore(host.volumes());
         this.store = new ContainerStore(host.containers());
         this.runtime = new RuncRuntime(RuncRuntime.locate(settings.runcBinary()), host.runcRoot(), criu);
@@ -81,7 +90,16 @@ public final class FerryEngine {
                 provisioner, new RestorePreflight(imageStore, volumes, store, containers, this::platform),
                 runtime, criu, lock, imageStore, fetcher);
         this.checkpoint = new CheckpointContainer(checkpointer, registries);
-        this.restore = new RestoreContainer(restorer, registries, this::platform);
+        this.restore = new RestoreContainer(restorer, registries, allowed, this::platform);
+    }
+
+    private static String registryOf(String archivedImage) {
+        try {
+            return Reference.parse(archivedImage).registry();
+        } catch (IllegalArgumentException e) {
+            throw new InvalidArchiveException("the archive's image \"" + archivedImage + "\" is not a registry"
+                    + " reference HOST[:PORT]/REPOSITORY[:TAG][@sha256:DIGEST]");
+        }
     }
 
     public static FerryEngine open(Host host, EngineSettings settings) {

@@ -7,6 +7,7 @@ import io.ferry.core.image.ImagePuller;
 import io.ferry.core.image.ImagePusher;
 import io.ferry.core.image.ImageStore;
 import io.ferry.core.image.RegistryClients;
+import io.ferry.core.registry.AllowedRegistries;
 import io.ferry.core.registry.Reference;
 
 import java.io.InputStream;
@@ -22,12 +23,15 @@ public final class Images {
     private final ContainerStore containers;
     private final ImagePuller puller;
     private final ImagePusher pusher;
+    private final AllowedRegistries allowed;
 
-    private Images(ImageStore store, ContainerStore containers, ImagePuller puller, ImagePusher pusher) {
+    private Images(ImageStore store, ContainerStore containers, ImagePuller puller, ImagePusher pusher,
+                   AllowedRegistries allowed) {
         this.store = store;
         this.containers = containers;
         this.puller = puller;
         this.pusher = pusher;
+        this.allowed = allowed;
     }
 
     /** The image use cases of {@code host}, with the registry access of {@code settings}. */
@@ -39,11 +43,22 @@ public final class Images {
         ImageStore store = new ImageStore(host.images(), settings.archiveLimits());
         return new Images(store, new ContainerStore(host.containers()),
                 new ImagePuller(store, registries, host.images().resolve("downloads")),
-                new ImagePusher(store, registries, host.tmp()));
+                new ImagePusher(store, registries, host.tmp()), settings.allowed());
     }
 
+    /** The user's own pull ({@code ferry pull}): from any registry they name. */
     public ImagePuller.Result pull(String reference) {
         return puller.pull(Reference.parse(reference));
+    }
+
+    /**
+     * A pull asked for by another component (image-service's API, a restore): refused unless the
+     * reference names one of the host's allowed registries; nothing is sent to any other.
+     */
+    public ImagePuller.Result pullFromAllowed(String reference) {
+        Reference ref = Reference.parse(reference);
+        allowed.require(ref.registry(), "image " + reference);
+        return puller.pull(ref);
     }
 
     /** Pushes a local image to {@code destination} (a registry reference; the image's own name if null). */

@@ -7,6 +7,7 @@ import io.ferry.core.checkpoint.Restorer;
 import io.ferry.core.error.IncompatibleException;
 import io.ferry.core.error.NotFoundException;
 import io.ferry.core.image.RegistryClients;
+import io.ferry.core.registry.AllowedRegistries;
 import io.ferry.core.registry.Reference;
 import io.ferry.core.registry.RegistryClient;
 import io.ferry.core.registry.RegistryException;
@@ -30,17 +31,24 @@ import java.util.function.Supplier;
 final class RestoreContainer {
     private final Restorer restorer;
     private final RegistryClients registries;
+    private final AllowedRegistries allowed;
     private final Supplier<Compatibility.Platform> hostPlatform;
 
-    RestoreContainer(Restorer restorer, RegistryClients registries, Supplier<Compatibility.Platform> hostPlatform) {
+    RestoreContainer(Restorer restorer, RegistryClients registries, AllowedRegistries allowed,
+                     Supplier<Compatibility.Platform> hostPlatform) {
         this.restorer = restorer;
         this.registries = registries;
+        this.allowed = allowed;
         this.hostPlatform = hostPlatform;
     }
 
     RestoreResult restore(ArchiveSource source, RestoreOptions options) {
         if (source instanceof ArchiveSource.Registry r) {
-            return fromRegistry(r.url(), options);
+            Reference ref = Reference.parse(r.url());
+            if (!r.namedByUser()) {
+                allowed.require(ref.registry(), "the archive " + r.url());
+            }
+            return fromRegistry(ref, options);
         }
         return fromFile(((ArchiveSource.File) source).path(), options);
     }
@@ -56,8 +64,7 @@ final class RestoreContainer {
         }
     }
 
-    private RestoreResult fromRegistry(String url, RestoreOptions options) {
-        Reference ref = Reference.parse(url);
+    private RestoreResult fromRegistry(Reference ref, RestoreOptions options) {
         RegistryClient client = registries.client(ref.registry());
         CheckpointArtifacts.Artifact artifact = CheckpointArtifacts.describe(client, ref);
         Map<String, String> a = artifact.annotations();

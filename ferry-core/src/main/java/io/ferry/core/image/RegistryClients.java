@@ -1,29 +1,28 @@
 package io.ferry.core.image;
 
-import io.ferry.core.registry.Credentials;
+import io.ferry.core.registry.RegistryAuth;
 import io.ferry.core.registry.RegistryClient;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Function;
 
-/** One {@link RegistryClient} per registry host (tokens are cached per client), with the credentials for it. */
+/** One {@link RegistryClient} per registry host (tokens are cached per client), with the host-scoped credentials. */
 public final class RegistryClients {
-    private final Function<String, Credentials> credentials;
+    private final RegistryAuth auth;
     private final boolean tlsVerify;
     private final Map<String, RegistryClient> clients = new ConcurrentHashMap<>();
 
     /**
-     * @param credentials registry host -> credentials (or null)
-     * @param tlsVerify   false: plain HTTP to every registry (Podman's --tls-verify=false on a lab network)
+     * @param auth      credentials per registry host; each is sent only to its own host
+     * @param tlsVerify false: plain HTTP to every registry (Podman's --tls-verify=false on a lab network)
      */
-    public RegistryClients(Function<String, Credentials> credentials, boolean tlsVerify) {
-        this.credentials = credentials;
+    public RegistryClients(RegistryAuth auth, boolean tlsVerify) {
+        this.auth = auth;
         this.tlsVerify = tlsVerify;
     }
 
     public RegistryClient client(String registry) {
-        return clients.computeIfAbsent(registry, r -> new RegistryClient(r, credentials.apply(r),
+        return clients.computeIfAbsent(registry, r -> new RegistryClient(r, auth,
                 !tlsVerify || RegistryClient.plainHttpByDefault(r)));
     }
 }

@@ -3,10 +3,10 @@ package io.ferry.core.registry;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 
-/** A user name and password for a registry's token endpoint. */
+/** A user name and password for one registry's token endpoint (see {@link RegistryAuth} for which). */
 public record Credentials(String user, String password) {
 
-    /** "user:password" (as in --creds and FERRY_REGISTRY_AUTH); null for null or blank. */
+    /** "user:password" (after the "HOST=" of --creds and FERRY_REGISTRY_AUTH); null for null or blank. */
     public static Credentials parse(String userColonPassword) {
         if (userColonPassword == null || userColonPassword.isBlank()) {
             return null;

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpHeaders;
@@ -18,8 +19,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -27,6 +30,11 @@ import java.util.regex.Pattern;
  * A client of one registry speaking the OCI Distribution API, with the Docker token flow: the first
  * 401 tells the token endpoint (realm, service), tokens are fetched per scope with the credentials
  * and cached, and a request refused with 401 is retried once with a fresh token.
+ *
+ * <p>Credentials never leave the host they are configured for: the token request carries the
+ * credentials configured for the realm's own host (none for a realm elsewhere: an anonymous token
+ * request), a realm may not downgrade https to http, and redirects are followed here, not by the
+ * HTTP client, so that an Authorization header goes only to the origin it was meant for.
  */
 public final class RegistryClient {
     private static final Pattern CHALLENGE_PARAM = Pattern.compile("(\\w+)=\"([^\"]*)\"");
@@ -34,10 +42,11 @@ public final class RegistryClient {
             MediaTypes.DOCKER_MANIFEST, MediaTypes.DOCKER_MANIFEST_LIST);
     /** A token older than this is refreshed before a request whose body cannot be sent twice. */
     private static final Duration FRESH = Duration.ofSeconds(60);
+    private static final int MAX_REDIRECTS = 5;
 
     private final String registry;
     private final URI base;
-    private final Credentials credentials;
+    private final Function<String, Credentials> credentialsFor;
     private final HttpClient http;
     private final Map<String, Token> tokens = new ConcurrentHashMap<>();
     private volatile Challenge challenge;
@@ -49,12 +58,19 @@ public final class RegistryClient {
     private record Challenge(String realm, String service) {
     }
 
+    /** A client whose credentials are for this registry only (null: anonymous). */
     public RegistryClient(String registry, Credentials credentials, boolean plainHttp) {
+        this(registry, credentials == null ? RegistryAuth.none() : RegistryAuth.of(registry, credentials), plainHttp);
+    }
+
+    /** A client that sends each host only the credentials {@code auth} configures for it. */
+    public RegistryClient(String registry, RegistryAuth auth, boolean plainHttp) {
         this.registry = registry;
         this.base = URI.create((plainHttp ? "http://" : "https://") + registry);
-        this.credentials = credentials;
+        this.credentialsFor = auth::credentialsFor;
+        // never the client's own redirects: it would forward the Authorization header to any host
         this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .followRedirects(HttpClient.Redirect.NORMAL).connectTimeout(Duration.ofSeconds(10)).build();
+                .followRedirects(HttpClient.Redirect.NEVER).connectTimeout(Duration.ofSeconds(10)).build();
     }
 
     /** localhost registries are spoken to over plain HTTP (as Docker and Podman do); others over TLS unless told. */
@@ -242,11 +258,13 @@ public final class RegistryClient {
         try {
             String token = token(scope, replayable ? null : FRESH);
             HttpRequest.Builder copy = rb.copy();
-            if (token != null) {
+            // an upload Location may point elsewhere: the registry's token is for the registry's origin only
+            boolean ours = sameOrigin(rb.copy().build().uri(), base);
+            if (token != null && ours) {
                 rb.header("Authorization", "Bearer " + token);
             }
-            HttpResponse<T> r = http.send(rb.build(), handler);
-            if (r.statusCode() == 401 && replayable) {
+            HttpResponse<T> r = exchange(rb.build(), handler);
+            if (r.statusCode() == 401 && replayable && ours) {
                 discard(r);
                 readChallenge(r.headers());
                 tokens.remove(scope);
@@ -254,7 +272,7 @@ public final class RegistryClient {
                 if (token != null) {
                     copy.header("Authorization", "Bearer " + token);
                 }
-                r = http.send(copy.build(), handler);
+                r = exchange(copy.build(), handler);
             }
             return r;
         } catch (IOException e) {
@@ -268,7 +286,7 @@ public final class RegistryClient {
     /** The cached token for the scope (fetching one if needed); null when the registry needs none. */
     private String token(String scope, Duration maxAge) throws IOException, InterruptedException {
         if (challenge == null) {
-            HttpResponse<Void> ping = http.send(HttpRequest.newBuilder(base.resolve("/v2/")).GET().build(),
+            HttpResponse<Void> ping = exchange(HttpRequest.newBuilder(base.resolve("/v2/")).GET().build(),
                     HttpResponse.BodyHandlers.discarding());
             if (ping.statusCode() == 401) {
                 readChallenge(ping.headers());
@@ -283,20 +301,107 @@ public final class RegistryClient {
         if (t != null && (maxAge == null || t.fetched().plus(maxAge).isAfter(Instant.now()))) {
             return t.value();
         }
-        String url = challenge.realm() + "?service=" + URLEncoder.encode(challenge.service(), StandardCharsets.UTF_8)
+        URI realm = realm(registry, base, challenge.realm());
+        String url = realm + (realm.getRawQuery() == null ? "?" : "&")
+                + "service=" + URLEncoder.encode(challenge.service(), StandardCharsets.UTF_8)
                 + "&scope=" + URLEncoder.encode(scope, StandardCharsets.UTF_8);
         HttpRequest.Builder rb = HttpRequest.newBuilder(URI.create(url)).GET();
+        String realmHost = hostOf(realm);
+        Credentials credentials = credentialsFor.apply(realmHost);
         if (credentials != null) {
             rb.header("Authorization", credentials.basicHeader());
         }
-        HttpResponse<byte[]> r = http.send(rb.build(), HttpResponse.BodyHandlers.ofByteArray());
+        HttpResponse<byte[]> r = exchange(rb.build(), HttpResponse.BodyHandlers.ofByteArray());
         if (r.statusCode() != 200) {
-            throw refused(r.statusCode(), r.body(), "token for " + scope + (credentials == null ? " (no credentials given)" : ""));
+            throw refused(r.statusCode(), r.body(), "token for " + scope
+                    + (credentials == null ? " (no credentials configured for " + realmHost + ")" : ""));
         }
         JsonNode json = Json.MAPPER.readTree(r.body());
         String value = json.has("token") ? json.get("token").asString() : json.path("access_token").asString();
         tokens.put(scope, new Token(value, Instant.now()));
         return value;
+    }
+
+    /**
+     * The token endpoint the registry named: http(s) only, and never plain HTTP when the registry
+     * itself is spoken to over TLS (the credentials and the token would cross the network in clear).
+     */
+    static URI realm(String registry, URI base, String realm) {
+        URI uri;
+        try {
+            uri = new URI(realm);
+        } catch (URISyntaxException e) {
+            throw new RegistryException("registry " + registry + " names an invalid token realm \"" + realm + "\"",
+                    401, "UNAUTHORIZED");
+        }
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        if (!(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null || uri.getRawUserInfo() != null) {
+            throw new RegistryException("registry " + registry + " names token realm \"" + realm
+                    + "\", which is not an http(s) URL of a host", 401, "UNAUTHORIZED");
+        }
+        if (base.getScheme().equals("https") && scheme.equals("http")) {
+            throw new RegistryException("registry " + registry + " names token realm " + realm
+                    + " over plain HTTP; refusing to downgrade from https", 401, "UNAUTHORIZED");
+        }
+        return uri;
+    }
+
+    /**
+     * Sends the request, following up to {@link #MAX_REDIRECTS} redirects of a GET or HEAD itself:
+     * the Authorization header goes along only while the target is the request's own origin, and
+     * https is never redirected to http.
+     */
+    private <T> HttpResponse<T> exchange(HttpRequest request, HttpResponse.BodyHandler<T> handler)
+            throws IOException, InterruptedException {
+        HttpResponse<T> r = http.send(request, handler);
+        URI origin = request.uri();
+        HttpRequest current = request;
+        for (int hops = 0; isRedirect(r.statusCode()) && r.headers().firstValue("Location").isPresent()
+                && (request.method().equals("GET") || request.method().equals("HEAD")); hops++) {
+            discard(r);
+            if (hops == MAX_REDIRECTS) {
+                throw new RegistryException("registry " + registry + " redirected " + request.uri().getPath()
+                        + " more than " + MAX_REDIRECTS + " times", r.statusCode(), null);
+            }
+            URI next = current.uri().resolve(r.headers().firstValue("Location").get());
+            String scheme = next.getScheme() == null ? "" : next.getScheme().toLowerCase(Locale.ROOT);
+            if (!(scheme.equals("http") || scheme.equals("https"))
+                    || current.uri().getScheme().equals("https") && scheme.equals("http")) {
+                throw new RegistryException("registry " + registry + " redirected " + request.uri().getPath()
+                        + " to " + next.getScheme() + "://" + next.getRawAuthority() + "; refusing to leave https",
+                        r.statusCode(), null);
+            }
+            HttpRequest.Builder b = HttpRequest.newBuilder(next).method(request.method(),
+                    HttpRequest.BodyPublishers.noBody());
+            request.timeout().ifPresent(b::timeout);
+            request.headers().map().forEach((name, values) -> {
+                if (!name.equalsIgnoreCase("Authorization") || sameOrigin(next, origin)) {
+                    values.forEach(v -> b.header(name, v));
+                }
+            });
+            current = b.build();
+            r = http.send(current, handler);
+        }
+        return r;
+    }
+
+    private static boolean isRedirect(int status) {
+        return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
+    }
+
+    /** Same scheme, host and port (the port a scheme implies counts as given). */
+    static boolean sameOrigin(URI a, URI b) {
+        return a.getScheme() != null && a.getScheme().equalsIgnoreCase(b.getScheme())
+                && hostOf(a).equals(hostOf(b));
+    }
+
+    /** {@code host[:port]} as auth files name it: lower case, the scheme's default port left out. */
+    static String hostOf(URI uri) {
+        String host = uri.getHost() == null ? "" : uri.getHost().toLowerCase(Locale.ROOT);
+        int port = uri.getPort();
+        boolean implied = port == -1 || port == 443 && "https".equalsIgnoreCase(uri.getScheme())
+                || port == 80 && "http".equalsIgnoreCase(uri.getScheme());
+        return implied ? host : host + ":" + port;
     }
 
     private void readChallenge(HttpHeaders headers) {

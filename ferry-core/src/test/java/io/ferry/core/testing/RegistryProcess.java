@@ -59,6 +59,11 @@ public final class RegistryProcess implements AutoCloseable {
         return USER + ":" + PASSWORD;
     }
 
+    /** The credential for this registry only, as --creds and ferry.host.registry-auth take it: HOST:PORT=USER:PASSWORD. */
+    public String auth() {
+        return address() + "=" + credentials();
+    }
+
     public Path dataDir() {
         return data;
     }

@@ -1,19 +1,23 @@
 package io.ferry.spring.host;
 
 import io.ferry.core.engine.EngineSettings;
+import io.ferry.core.registry.RegistryAuth;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * {@code ferry.host.*}: the host a checkpoint- or restore-service acts for, and its engine's settings
  * (typed here, turned into the engine's {@link EngineSettings} once).
  *
  * @param root              the host's state root, shared with the CLI and image-service (/var/lib/ferry/<id> when empty)
- * @param registryAuth      user:password for the registry
+ * @param registryAuth      HOST[:PORT]=USER:PASSWORD: a registry's credentials, sent to that registry only
+ * @param registryAuthFile  credentials per registry host, containers-auth.json format
+ * @param allowedRegistries registries restores pull from besides those with credentials (HOST[:PORT] each)
  * @param imageServiceUrl   the host's image-service; restores pull missing images through it (in-process when empty)
  * @param heartbeatInterval how often the service announces itself
  * @param tlsVerify         false: plain HTTP to every registry
@@ -26,6 +30,7 @@ import java.time.Duration;
  */
 @ConfigurationProperties("ferry.host")
 public record HostServiceProperties(@DefaultValue("local") String id, Path root, String registryAuth,
+                                    Path registryAuthFile, List<String> allowedRegistries,
                                     URI imageServiceUrl, @DefaultValue("5s") Duration heartbeatInterval,
                                     @DefaultValue("true") boolean tlsVerify,
                                     @DefaultValue("30s") Duration startTimeout,
@@ -38,6 +43,9 @@ public record HostServiceProperties(@DefaultValue("local") String id, Path root,
         EngineSettings d = EngineSettings.defaults();
         return new EngineSettings(startTimeout, checkpointTimeout, restoreTimeout,
                 maxArchiveBytes > 0 ? d.archiveLimits().withMaxTotalBytes(maxArchiveBytes) : d.archiveLimits(),
-                runc, criu, registryAuth, tlsVerify, imageServiceUrl);
+                runc, criu, RegistryAuth.readFile(registryAuthFile)
+                        .plus(RegistryAuth.parseEntry(registryAuth, "ferry.host.registry-auth")),
+                List.of(), tlsVerify, imageServiceUrl)
+                .withAllowedRegistries(allowedRegistries == null ? List.of() : allowedRegistries);
     }
 }

@@ -4,6 +4,7 @@ import io.ferry.core.error.ConflictException;
 import io.ferry.core.error.FerryException;
 import io.ferry.core.error.InvalidArchiveException;
 import io.ferry.core.error.NotFoundException;
+import io.ferry.core.error.RegistryNotAllowedException;
 import io.ferry.core.registry.RegistryException;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
@@ -29,6 +30,11 @@ public class ProblemHandler {
     @ExceptionHandler(ConflictException.class)
     ProblemDetail conflict(ConflictException e) {
         return problem(HttpStatus.CONFLICT, "Conflict", e);
+    }
+
+    @ExceptionHandler(RegistryNotAllowedException.class)
+    ProblemDetail notAllowed(RegistryNotAllowedException e) {
+        return problem(HttpStatus.FORBIDDEN, "Registry not allowed", e);
     }
 
     @ExceptionHandler(InvalidArchiveException.class)

@@ -3,8 +3,11 @@ package io.ferry.imageservice.config;
 import io.ferry.core.engine.EngineSettings;
 import io.ferry.core.engine.Images;
 import io.ferry.core.host.Host;
+import io.ferry.core.registry.RegistryAuth;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+
+import java.util.List;
 
 /** The engine's image use cases for this host (its store is shared with the engine on disk). */
 @Configuration(proxyBeanMethods = false)
@@ -18,6 +21,11 @@ public class ImageServiceConfiguration {
     @Bean
     Images images(Host host, ImageServiceProperties properties) {
         String auth = properties.registryAuth() != null ? properties.registryAuth() : System.getenv("FERRY_REGISTRY_AUTH");
-        return Images.open(host, EngineSettings.defaults().withRegistryAuth(auth).withTlsVerify(properties.tlsVerify()));
+        EngineSettings settings = EngineSettings.defaults()
+                .withRegistryAuth(RegistryAuth.readFile(properties.registryAuthFile()))
+                .withRegistryAuth(RegistryAuth.parseEntry(auth, "ferry.registry-auth"))
+                .withAllowedRegistries(properties.allowedRegistries() == null ? List.of() : properties.allowedRegistries())
+                .withTlsVerify(properties.tlsVerify());
+        return Images.open(host, settings);
     }
 }

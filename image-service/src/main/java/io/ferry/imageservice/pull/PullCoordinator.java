@@ -52,7 +52,8 @@ public class PullCoordinator {
         Timer.Sample sample = Timer.start(meters);
         String outcome = "failure";
         try {
-            ImagePuller.Result result = images.pull(key);
+            // the reference comes from a request: only from an allowed registry
+            ImagePuller.Result result = images.pullFromAllowed(key);
             bytesPulled.increment(result.bytesDownloaded());
             cacheHits.increment(result.layersCached());
             layersDownloaded.increment(result.layersDownloaded());
