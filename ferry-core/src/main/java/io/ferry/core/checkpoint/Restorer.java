@@ -2,10 +2,12 @@ package io.ferry.core.checkpoint;
 
 import io.ferry.core.archive.ExtractedCheckpoint;
 import io.ferry.core.archive.RootfsDiff;
+import io.ferry.core.container.ArchivedSpecs;
 import io.ferry.core.container.ContainerConfig;
 import io.ferry.core.container.ContainerLayout;
 import io.ferry.core.container.ContainerRecord;
 import io.ferry.core.container.ContainerStore;
+import io.ferry.core.container.OciSpecs;
 import io.ferry.core.container.Provisioner;
 import io.ferry.core.container.VolumeMount;
 import io.ferry.core.criu.CheckpointImages;
@@ -96,6 +98,9 @@ public final class Restorer {
     private RestoreResult restoreExtracted(ExtractedCheckpoint archive, String source, RestoreOptions options,
                                            long start) {
         ContainerConfig archived = archive.config().container();
+        // untrusted: spec.dump must be what this host's template gives, the tasks' credentials within it
+        String hostname = ArchivedSpecs.check(archive.spec(), archived);
+        ImageCredentialsCheck.check(archive.imagesDir(), OciSpecs.boundingSet());
         ContainerConfig target = options.name() == null ? archived
                 : archived.renamed(ContainerStore.newId(), ContainerStore.validName(options.name()));
         ensureImage(target.image()); // outside the host lock: a pull can take a while
@@ -104,7 +109,7 @@ public final class Restorer {
             Image image = preflight.check(archive, target, options, criu.get());
             List<String> created = new ArrayList<>();
             try {
-                Provisioner.Provisioned p = provisioner.provision(target, image, archive.spec());
+                Provisioner.Provisioned p = provisioner.provision(target, image, hostname);
                 created.addAll(p.createdVolumes());
                 ContainerLayout layout = p.layout();
                 if (!options.ignoreRootfs() && archive.rootfsDiff().isPresent()) {
