@@ -54,15 +54,10 @@ public final class ExtractedCheckpoint {
         checkMetadataSize(dir.resolve(ArchiveLayout.CONFIG_DUMP), limits);
         checkMetadataSize(dir.resolve(ArchiveLayout.SPEC_DUMP), limits);
         CheckpointedContainer config;
-        try {
-            config = Json.read(dir.resolve(ArchiveLayout.CONFIG_DUMP), CheckpointedContainer.class);
-        } catch (JacksonException e) {
-            throw new InvalidArchiveException("config.dump is not valid JSON: " + e.getOriginalMessage(), e);
-        }
-        if (config.container() == null || config.checkpoint() == null || config.container().id() == null
-                || config.container().name() == null || config.container().image() == null) {
-            throw new InvalidArchiveException("config.dump is not a Ferry container config (container id, name,"
-                    + " image and checkpoint facts are required)");
+        try (InputStream in = Files.newInputStream(dir.resolve(ArchiveLayout.CONFIG_DUMP))) {
+            config = CheckpointedContainer.read(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
         return new ExtractedCheckpoint(dir, config);
     }
