@@ -78,7 +78,7 @@ public record CheckpointedContainer(ContainerConfig container, CheckpointInfo ch
         return Optional.empty();
     }
 
-    /** Where in the JSON the mismatch is, without Jackson's class names: {@code "container.command" has the wrong type}. */
+    /** Where in the JSON the mismatch is, without Jackson's class names: {@code "container.command" is missing or has the wrong type}. */
     private static String describe(JacksonException e) {
         StringBuilder path = new StringBuilder();
         for (JacksonException.Reference r : e.getPath()) {
@@ -88,6 +88,6 @@ public record CheckpointedContainer(ContainerConfig container, CheckpointInfo ch
                 path.append('[').append(r.getIndex()).append(']');
             }
         }
-        return path.isEmpty() ? "it is not a JSON object of that shape" : "\"" + path + "\" has the wrong type";
+        return path.isEmpty() ? "it is not a JSON object of that shape" : "\"" + path + "\" is missing or has the wrong type";
     }
 }

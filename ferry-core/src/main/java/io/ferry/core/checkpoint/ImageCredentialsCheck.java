@@ -6,6 +6,7 @@ import io.ferry.core.error.InvalidArchiveException;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.BitSet;
 import java.util.Collection;
@@ -28,6 +29,9 @@ final class ImageCredentialsCheck {
         List<TaskCredentials> tasks;
         try {
             tasks = TaskCredentials.read(imagesDir);
+        } catch (NoSuchFileException e) {
+            throw new InvalidArchiveException("not a complete checkpoint archive: checkpoint/"
+                    + Path.of(e.getFile()).getFileName() + " is missing", e);
         } catch (IOException | UncheckedIOException e) {
             throw new InvalidArchiveException("cannot read the credentials of the checkpointed tasks: "
                     + e.getMessage(), e);
