@@ -53,6 +53,7 @@ public record CheckpointedContainer(ContainerConfig container, CheckpointInfo ch
                 new Object[]{"container.imageId", container.imageId()},
                 new Object[]{"container.command", container.command()},
                 new Object[]{"container.volumes", container.volumes()},
+                new Object[]{"container.created", container.created()},
                 new Object[]{"checkpoint.runtime", checkpoint.runtime()},
                 new Object[]{"checkpoint.criuVersion", checkpoint.criuVersion()},
                 new Object[]{"checkpoint.arch", checkpoint.arch()}));

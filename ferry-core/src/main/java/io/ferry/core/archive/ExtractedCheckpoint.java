@@ -80,8 +80,10 @@ public final class ExtractedCheckpoint {
     public ObjectNode spec() {
         try {
             return Json.readTree(dir.resolve(ArchiveLayout.SPEC_DUMP));
-        } catch (JacksonException | IllegalArgumentException e) {
-            throw new InvalidArchiveException("spec.dump is not a valid OCI runtime spec: " + e.getMessage(), e);
+        } catch (JacksonException e) {
+            throw new InvalidArchiveException("spec.dump is not a valid OCI runtime spec: " + e.getOriginalMessage(), e);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidArchiveException("spec.dump is not a valid OCI runtime spec: it is not a JSON object", e);
         }
     }
 
@@ -105,7 +107,11 @@ public final class ExtractedCheckpoint {
             return List.of();
         }
         try {
-            return List.of(Json.read(p, String[].class));
+            String[] paths = Json.read(p, String[].class);
+            if (paths == null || java.util.Arrays.asList(paths).contains(null)) {
+                throw new InvalidArchiveException("deleted.files is not a JSON list of paths: it holds null");
+            }
+            return List.of(paths);
         } catch (JacksonException e) {
             throw new InvalidArchiveException("deleted.files is not a JSON list of paths", e);
         }

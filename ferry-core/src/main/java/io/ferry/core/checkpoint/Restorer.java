@@ -41,8 +41,10 @@ import java.util.function.Supplier;
 
 /**
  * {@code ferry restore --import FILE [--name NEW]}: unpacks the archive into a staging directory,
- * runs the dependency checks, provisions the container (network namespace, overlay rootfs with the
- * archived changes, volumes, retargeted spec, the archived log) and has the runtime restore it.
+ * checks what it may not be trusted with (spec.dump against this host's template, the tasks'
+ * credentials in the CRIU images), runs the dependency checks, provisions the container (network
+ * namespace, overlay rootfs with the archived changes, volumes, a spec from this host's template, the
+ * archived log) and has the runtime restore it.
  * A failure at any point removes everything this restore created.
  */
 public final class Restorer {

@@ -34,7 +34,7 @@ class CheckpointedContainerTest {
     @Test
     void missingFieldsAreNamed() {
         String container = "\"container\":{\"id\":\"i\",\"name\":\"n\",\"image\":\"busybox\",\"imageId\":\"x\","
-                + "\"command\":[\"sh\",null],\"volumes\":[]}";
+                + "\"command\":[\"sh\",null],\"volumes\":[],\"created\":\"2026-11-29T12:00:00Z\"}";
         String checkpoint = "\"checkpoint\":{\"runtime\":\"runc\",\"criuVersion\":\"4.2\",\"arch\":\"amd64\","
                 + "\"tcpEstablished\":false,\"leaveRunning\":false,\"rootfsIncluded\":false,\"volumesIncluded\":false}";
         assertRefused("{" + container + ",\"checkpoint\":{}}", "config.dump is not a Ferry container config"
