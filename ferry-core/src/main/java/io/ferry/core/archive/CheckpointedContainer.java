@@ -8,12 +8,13 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.core.exc.StreamReadException;
 
 import java.io.InputStream;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 
 /** The content of config.dump: the container's config and the facts of its checkpoint. */
 public record CheckpointedContainer(ContainerConfig container, CheckpointInfo checkpoint) {
+    private static final String NOT_FERRY = "config.dump is not a Ferry container config";
 
     /**
      * Reads config.dump from an archive, which may come from another tool or be crafted: a wrong
@@ -38,8 +39,6 @@ public record CheckpointedContainer(ContainerConfig container, CheckpointInfo ch
         return config;
     }
 
-    private static final String NOT_FERRY = "config.dump is not a Ferry container config";
-
     /** The first field Ferry needs that is absent or null, by its JSON path. */
     Optional<String> missingField() {
         if (container == null) {
@@ -48,18 +47,20 @@ public record CheckpointedContainer(ContainerConfig container, CheckpointInfo ch
         if (checkpoint == null) {
             return Optional.of("checkpoint");
         }
-        List<Object[]> required = new ArrayList<>(List.of(new Object[]{"container.id", container.id()},
-                new Object[]{"container.name", container.name()}, new Object[]{"container.image", container.image()},
-                new Object[]{"container.imageId", container.imageId()},
-                new Object[]{"container.command", container.command()},
-                new Object[]{"container.volumes", container.volumes()},
-                new Object[]{"container.created", container.created()},
-                new Object[]{"checkpoint.runtime", checkpoint.runtime()},
-                new Object[]{"checkpoint.criuVersion", checkpoint.criuVersion()},
-                new Object[]{"checkpoint.arch", checkpoint.arch()}));
-        for (Object[] field : required) {
-            if (field[1] == null) {
-                return Optional.of((String) field[0]);
+        Map<String, Object> required = new LinkedHashMap<>(); // JSON path -> value
+        required.put("container.id", container.id());
+        required.put("container.name", container.name());
+        required.put("container.image", container.image());
+        required.put("container.imageId", container.imageId());
+        required.put("container.command", container.command());
+        required.put("container.volumes", container.volumes());
+        required.put("container.created", container.created());
+        required.put("checkpoint.runtime", checkpoint.runtime());
+        required.put("checkpoint.criuVersion", checkpoint.criuVersion());
+        required.put("checkpoint.arch", checkpoint.arch());
+        for (Map.Entry<String, Object> field : required.entrySet()) {
+            if (field.getValue() == null) {
+                return Optional.of(field.getKey());
             }
         }
         if (container.command().isEmpty()) {
