@@ -34,7 +34,7 @@ final class InspectCommand implements Callable<Integer> {
         var c = s.config().container();
         var k = s.config().checkpoint();
         row("Container", c.name() + " (" + c.id() + ")");
-        row("Image", c.image() + " (" + c.imageId().substring(0, 12) + ")");
+        row("Image", c.image() + " (" + c.imageId().substring(0, Math.min(12, c.imageId().length())) + ")");
         row("Command", String.join(" ", c.command()));
         row("Runtime", k.runtime() + " " + k.runtimeVersion());
         row("CRIU", k.criuVersion() + " (image format " + s.criuImageVersion() + ")");

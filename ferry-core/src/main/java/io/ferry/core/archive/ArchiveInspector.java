@@ -4,7 +4,6 @@ import io.ferry.core.criu.CheckpointImages;
 import io.ferry.core.criu.CriuImageFile;
 import io.ferry.core.criu.ProcessTreeEntry;
 import io.ferry.core.error.InvalidArchiveException;
-import io.ferry.core.json.Json;
 import io.ferry.core.tar.ArchiveLimits;
 import io.ferry.core.tar.Compression;
 import io.ferry.core.tar.EntryNames;
@@ -17,6 +16,7 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -67,9 +67,9 @@ public final class ArchiveInspector {
             Matcher core = CORE.matcher(name);
             Matcher volume = VOLUME.matcher(name);
             if (name.equals(ArchiveLayout.CONFIG_DUMP)) {
-                config = Json.read(new ByteArrayInputStream(small(tar, e, limits)), CheckpointedContainer.class);
+                config = CheckpointedContainer.read(new ByteArrayInputStream(small(tar, e, limits)));
             } else if (name.equals(ArchiveLayout.STATS_DUMP)) {
-                stats = CheckpointImages.dumpStatistics(CriuImageFile.read(new ByteArrayInputStream(small(tar, e, limits))).first());
+                stats = decode(name, small(tar, e, limits), image -> CheckpointImages.dumpStatistics(image.first()));
             } else if (name.equals(ArchiveLayout.ROOTFS_DIFF)) {
                 rootfs = size;
             } else if (volume.matches()) {
@@ -81,10 +81,9 @@ public final class ArchiveInspector {
                 } else if (name.equals("checkpoint/pstree.img")) {
                     pstree = small(tar, e, limits);
                 } else if (name.equals("checkpoint/inventory.img")) {
-                    imageVersion = CriuImageFile.read(new ByteArrayInputStream(small(tar, e, limits))).first().uint(1, -1);
+                    imageVersion = decode(name, small(tar, e, limits), image -> image.first().uint(1, -1));
                 } else if (core.matches()) {
-                    commands.put(Long.parseLong(core.group(1)),
-                            CheckpointImages.command(CriuImageFile.read(new ByteArrayInputStream(small(tar, e, limits)))));
+                    commands.put(pid(name, core.group(1)), decode(name, small(tar, e, limits), CheckpointImages::command));
                 }
             }
         }
@@ -92,11 +91,30 @@ public final class ArchiveInspector {
         if (config == null) {
             throw new InvalidArchiveException("not a checkpoint archive: config.dump is missing");
         }
-        List<ProcessTreeEntry> tree = pstree == null ? List.of()
-                : CheckpointImages.processTree(CriuImageFile.read(new ByteArrayInputStream(pstree)),
-                pid -> commands.getOrDefault(pid, "?"));
+        List<ProcessTreeEntry> tree = pstree == null ? List.of() : decode("checkpoint/pstree.img", pstree,
+                image -> CheckpointImages.processTree(image, pid -> commands.getOrDefault(pid, "?")));
         return new ArchiveSummary(compression.displayName(), archiveBytes, content, criuBytes, pages, rootfs, volumes,
                 config, stats, tree, imageVersion);
+    }
+
+    private interface Decoding<T> {
+        T from(CriuImageFile image) throws IOException;
+    }
+
+    /** Decodes a CRIU image of the archive; a broken one names its entry instead of failing somewhere later. */
+    private static <T> T decode(String name, byte[] content, Decoding<T> decoding) {
+        try {
+            return decoding.from(CriuImageFile.read(new ByteArrayInputStream(content)));
+        } catch (IOException | UncheckedIOException e) {
+            throw new InvalidArchiveException(name + " is not a valid CRIU image: " + e.getMessage(), e);
+        }
+    }
+
+    private static long pid(String name, String digits) {
+        if (digits.length() > 10) {
+            throw new InvalidArchiveException(name + " does not name a process id");
+        }
+        return Long.parseLong(digits);
     }
 
     private static byte[] small(TarArchiveInputStream tar, TarArchiveEntry e, ArchiveLimits limits) throws IOException {

@@ -54,15 +54,10 @@ public final class ExtractedCheckpoint {
         checkMetadataSize(dir.resolve(ArchiveLayout.CONFIG_DUMP), limits);
         checkMetadataSize(dir.resolve(ArchiveLayout.SPEC_DUMP), limits);
         CheckpointedContainer config;
-        try {
-            config = Json.read(dir.resolve(ArchiveLayout.CONFIG_DUMP), CheckpointedContainer.class);
-        } catch (JacksonException e) {
-            throw new InvalidArchiveException("config.dump is not valid JSON: " + e.getOriginalMessage(), e);
-        }
-        if (config.container() == null || config.checkpoint() == null || config.container().id() == null
-                || config.container().name() == null || config.container().image() == null) {
-            throw new InvalidArchiveException("config.dump is not a Ferry container config (container id, name,"
-                    + " image and checkpoint facts are required)");
+        try (InputStream in = Files.newInputStream(dir.resolve(ArchiveLayout.CONFIG_DUMP))) {
+            config = CheckpointedContainer.read(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
         return new ExtractedCheckpoint(dir, config);
     }
@@ -85,8 +80,10 @@ public final class ExtractedCheckpoint {
     public ObjectNode spec() {
         try {
             return Json.readTree(dir.resolve(ArchiveLayout.SPEC_DUMP));
-        } catch (JacksonException | IllegalArgumentException e) {
-            throw new InvalidArchiveException("spec.dump is not a valid OCI runtime spec: " + e.getMessage(), e);
+        } catch (JacksonException e) {
+            throw new InvalidArchiveException("spec.dump is not a valid OCI runtime spec: " + e.getOriginalMessage(), e);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidArchiveException("spec.dump is not a valid OCI runtime spec: it is not a JSON object", e);
         }
     }
 
@@ -110,7 +107,11 @@ public final class ExtractedCheckpoint {
             return List.of();
         }
         try {
-            return List.of(Json.read(p, String[].class));
+            String[] paths = Json.read(p, String[].class);
+            if (paths == null || java.util.Arrays.asList(paths).contains(null)) {
+                throw new InvalidArchiveException("deleted.files is not a JSON list of paths: it holds null");
+            }
+            return List.of(paths);
         } catch (JacksonException e) {
             throw new InvalidArchiveException("deleted.files is not a JSON list of paths", e);
         }

@@ -2,10 +2,12 @@ package io.ferry.core.checkpoint;
 
 import io.ferry.core.archive.ExtractedCheckpoint;
 import io.ferry.core.archive.RootfsDiff;
+import io.ferry.core.container.ArchivedSpecs;
 import io.ferry.core.container.ContainerConfig;
 import io.ferry.core.container.ContainerLayout;
 import io.ferry.core.container.ContainerRecord;
 import io.ferry.core.container.ContainerStore;
+import io.ferry.core.container.OciSpecs;
 import io.ferry.core.container.Provisioner;
 import io.ferry.core.container.VolumeMount;
 import io.ferry.core.criu.CheckpointImages;
@@ -39,8 +41,10 @@ import java.util.function.Supplier;
 
 /**
  * {@code ferry restore --import FILE [--name NEW]}: unpacks the archive into a staging directory,
- * runs the dependency checks, provisions the container (network namespace, overlay rootfs with the
- * archived changes, volumes, retargeted spec, the archived log) and has the runtime restore it.
+ * checks what it may not be trusted with (spec.dump against this host's template, the tasks'
+ * credentials in the CRIU images), runs the dependency checks, provisions the container (network
+ * namespace, overlay rootfs with the archived changes, volumes, a spec from this host's template, the
+ * archived log) and has the runtime restore it.
  * A failure at any point removes everything this restore created.
  */
 public final class Restorer {
@@ -96,6 +100,9 @@ public final class Restorer {
     private RestoreResult restoreExtracted(ExtractedCheckpoint archive, String source, RestoreOptions options,
                                            long start) {
         ContainerConfig archived = archive.config().container();
+        // untrusted: spec.dump must be what this host's template gives, the tasks' credentials within it
+        String hostname = ArchivedSpecs.check(archive.spec(), archived);
+        ImageCredentialsCheck.check(archive.imagesDir(), OciSpecs.boundingSet());
         ContainerConfig target = options.name() == null ? archived
                 : archived.renamed(ContainerStore.newId(), ContainerStore.validName(options.name()));
         ensureImage(target.image()); // outside the host lock: a pull can take a while
@@ -104,7 +111,7 @@ public final class Restorer {
             Image image = preflight.check(archive, target, options, criu.get());
             List<String> created = new ArrayList<>();
             try {
-                Provisioner.Provisioned p = provisioner.provision(target, image, archive.spec());
+                Provisioner.Provisioned p = provisioner.provision(target, image, hostname);
                 created.addAll(p.createdVolumes());
                 ContainerLayout layout = p.layout();
                 if (!options.ignoreRootfs() && archive.rootfsDiff().isPresent()) {

@@ -9,12 +9,16 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 /**
- * The OCI runtime spec (runc's config.json) of a container. The empty inheritable capability set
- * matters: with a full one CRIU cannot restore capabilities. The network namespace is one Ferry
- * created; the nofile limit stays under this sandbox's hard cap of 20000.
+ * The OCI runtime spec (runc's config.json) of a container, always made from this host's template,
+ * for a new container and for a restored one alike (an archive's spec.dump is only compared with it,
+ * by {@link ArchivedSpecs}). The empty inheritable capability set matters: with a full one CRIU cannot
+ * restore capabilities. The network namespace is one Ferry created; the nofile limit stays under this
+ * sandbox's hard cap of 20000.
  */
 public final class OciSpecs {
     private OciSpecs() {
@@ -22,10 +26,24 @@ public final class OciSpecs {
 
     public static ObjectNode create(ContainerConfig config, Path rootfs, Path netns, String cgroupsPath,
                                     Map<String, Path> volumeSources) {
+        return create(config, config.name(), rootfs, netns, cgroupsPath, volumeSources);
+    }
+
+    /** The spec with the given hostname (a restore keeps the archived one). */
+    public static ObjectNode create(ContainerConfig config, String hostname, Path rootfs, Path netns,
+                                    String cgroupsPath, Map<String, Path> volumeSources) {
         ObjectNode spec = template();
         ArrayNode args = ((ObjectNode) spec.get("process")).putArray("args");
         config.command().forEach(args::add);
-        spec.put("hostname", config.name());
+        spec.put("hostname", hostname);
+        ((ObjectNode) spec.get("root")).put("path", rootfs.toString());
+        ObjectNode linux = (ObjectNode) spec.get("linux");
+        linux.put("cgroupsPath", cgroupsPath);
+        for (JsonNode ns : linux.get("namespaces")) {
+            if (ns.path("type").asString("").equals("network")) {
+                ((ObjectNode) ns).put("path", netns.toString());
+            }
+        }
         ArrayNode mounts = (ArrayNode) spec.get("mounts");
         for (VolumeMount v : config.volumes()) {
             ObjectNode m = mounts.addObject();
@@ -36,31 +54,19 @@ public final class OciSpecs {
             options.add("rbind");
             options.add(v.readOnly() ? "ro" : "rw");
         }
-        return retarget(spec, config, rootfs, netns, cgroupsPath, volumeSources);
+        return spec;
     }
 
-    /**
-     * Points a spec (a fresh one, or spec.dump from an archive) at this host's paths: root filesystem,
-     * network namespace, cgroup, and volume sources (matched by destination).
-     */
-    public static ObjectNode retarget(ObjectNode spec, ContainerConfig config, Path rootfs, Path netns,
-                                      String cgroupsPath, Map<String, Path> volumeSources) {
-        ((ObjectNode) spec.get("root")).put("path", rootfs.toString());
-        ObjectNode linux = (ObjectNode) spec.get("linux");
-        linux.put("cgroupsPath", cgroupsPath);
-        for (JsonNode ns : linux.get("namespaces")) {
-            if (ns.path("type").asString("").equals("network")) {
-                ((ObjectNode) ns).put("path", netns.toString());
-            }
-        }
-        for (JsonNode m : spec.get("mounts")) {
-            for (VolumeMount v : config.volumes()) {
-                if (m.path("destination").asString("").equals(v.destination()) && m.path("type").asString("").equals("bind")) {
-                    ((ObjectNode) m).put("source", volumeSources.get(v.name()).toString());
-                }
-            }
-        }
-        return spec;
+    /** The capabilities a container of this host may ever hold: the template's bounding set. */
+    public static List<String> boundingSet() {
+        List<String> caps = new ArrayList<>();
+        template().get("process").get("capabilities").get("bounding").forEach(c -> caps.add(c.asString()));
+        return caps;
+    }
+
+    /** Mounts every container gets, before its volumes. */
+    static int baseMounts() {
+        return template().get("mounts").size();
     }
 
     private static ObjectNode template() {

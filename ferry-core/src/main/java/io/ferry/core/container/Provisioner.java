@@ -50,10 +50,10 @@ public final class Provisioner {
     }
 
     /**
-     * Provisions the container; {@code archivedSpec} is spec.dump when restoring (null for a new
-     * container). Volumes missing on this host are created.
+     * Provisions the container with a spec from this host's template; {@code hostname} is the one a
+     * restore keeps from the archive (null: the container's name). Volumes missing on this host are created.
      */
-    public Provisioned provision(ContainerConfig config, Image image, ObjectNode archivedSpec) {
+    public Provisioned provision(ContainerConfig config, Image image, String hostname) {
         ContainerLayout layout = store.layout(config.id());
         List<String> created = new ArrayList<>();
         try {
@@ -69,9 +69,8 @@ public final class Provisioner {
             }
             Path ns = netns.create(host.netnsName(config.id()));
             OverlayRootfs.mount(images.lowerDirs(image), layout);
-            ObjectNode spec = archivedSpec == null
-                    ? OciSpecs.create(config, layout.rootfs(), ns, host.cgroupsPath(config.id()), sources)
-                    : OciSpecs.retarget(archivedSpec, config, layout.rootfs(), ns, host.cgroupsPath(config.id()), sources);
+            ObjectNode spec = OciSpecs.create(config, hostname == null ? config.name() : hostname, layout.rootfs(), ns,
+                    host.cgroupsPath(config.id()), sources);
             Json.write(layout.spec(), spec);
             return new Provisioned(config, layout, created);
         } catch (IOException e) {

@@ -11,9 +11,16 @@ public record VolumeMount(String name, String destination, boolean readOnly) {
                 || (parts.length == 3 && !parts[2].equals("ro") && !parts[2].equals("rw"))) {
             throw new IllegalArgumentException("invalid volume \"" + spec + "\": use NAME:/absolute/path[:ro|rw]");
         }
-        if (parts[1].equals("/") || parts[1].contains("/../") || parts[1].endsWith("/..")) {
+        if (!validDestination(parts[1])) {
             throw new IllegalArgumentException("invalid volume destination \"" + parts[1] + "\"");
         }
         return new VolumeMount(VolumeStore.validName(parts[0]), parts[1], parts.length == 3 && parts[2].equals("ro"));
+    }
+
+    /** An absolute path in the container other than its root, without a .. component or control characters. */
+    public static boolean validDestination(String destination) {
+        return destination.startsWith("/") && destination.chars().noneMatch(c -> c < 0x20 || c == 0x7f)
+                && !destination.contains("/../") && !destination.endsWith("/..")
+                && !java.nio.file.Path.of(destination).normalize().toString().equals("/");
     }
 }

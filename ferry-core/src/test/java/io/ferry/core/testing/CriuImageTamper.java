@@ -27,6 +27,11 @@ public final class CriuImageTamper {
         return rewriteEntries(image, 8, msg -> setVarint(msg, new int[]{1, 6}, 0xffffffffL));
     }
 
+    /** Any image with two magics (core-PID.img, ...): every varint at the field path set to {@code value}. */
+    public static byte[] setAll(byte[] image, int[] path, long value) {
+        return rewriteEntries(image, 8, msg -> setVarint(msg, path, value));
+    }
+
     private static byte[] rewriteEntries(byte[] image, int magicBytes, java.util.function.UnaryOperator<byte[]> change) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         out.write(image, 0, magicBytes);

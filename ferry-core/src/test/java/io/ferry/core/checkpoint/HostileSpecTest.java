@@ -1,0 +1,220 @@
+package io.ferry.core.checkpoint;
+
+import io.ferry.core.engine.ArchiveSource;
+import io.ferry.core.error.InvalidArchiveException;
+import io.ferry.core.json.Json;
+import io.ferry.core.os.FileTrees;
+import io.ferry.core.testing.ArchiveRewriter;
+import io.ferry.core.testing.CriuImageTamper;
+import io.ferry.core.testing.TestHost;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.UUID;
+import java.util.function.Consumer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+/**
+ * A checkpoint is code: spec.dump and the CRIU images of a crafted archive try to get more than a
+ * container of this host gets (hooks run on the host, host directories, devices, host namespaces,
+ * capabilities). Each is refused before runc sees it, naming what was refused, and nothing ran.
+ */
+@Tag("host")
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class HostileSpecTest {
+    private TestHost source;
+    private TestHost target;
+    private Path dir;
+    private Path archive;
+    private Path marker;
+    private Path hostDir;
+
+    @BeforeAll
+    void checkpointALooper() throws IOException {
+        source = TestHost.create("spec");
+        dir = Files.createTempDirectory("ferry-spec");
+        archive = source.checkpointLooper(dir.resolve("looper.tar.zst"), CheckpointOptions.defaults());
+        target = TestHost.create("spect");
+        marker = target.host().root().getParent().resolve("hook-ran-" + target.host().id());
+        hostDir = Files.createDirectories(dir.resolve("host-secrets"));
+        Files.writeString(hostDir.resolve("key"), "secret");
+    }
+
+    @AfterAll
+    void cleanUp() throws IOException {
+        source.close();
+        target.close();
+        Files.deleteIfExists(marker);
+        FileTrees.deleteRecursively(dir);
+    }
+
+    @AfterEach
+    void nothingRanAndNothingIsLeft() throws IOException {
+        assertThat(marker).as("a hook ran on the host").doesNotExist();
+        assertThat(Files.readString(hostDir.resolve("key"))).isEqualTo("secret");
+        assertThat(target.leftoverContainerDirs()).isEmpty();
+        assertThat(target.leftoverNetns()).isEmpty();
+        assertThat(target.leftoverMounts()).isEmpty();
+        assertThat(target.runcContainers()).isEmpty();
+    }
+
+    private Path withSpec(Consumer<ObjectNode> change) {
+        return new ArchiveRewriter().change("spec.dump", bytes -> {
+            ObjectNode spec = (ObjectNode) Json.MAPPER.readTree(bytes);
+            change.accept(spec);
+            return Json.bytes(spec);
+        }).writeTo(archive, dir.resolve(UUID.randomUUID() + ".tar.zst"));
+    }
+
+    /** Restores under a fresh name; a restore that gets through is removed again before failing the test. */
+    private void assertRefused(Path bad, String message, String... more) {
+        String name = "evil-" + UUID.randomUUID().toString().substring(0, 8);
+        try {
+            target.engine().restore(ArchiveSource.file(bad), RestoreOptions.defaults().named(name));
+        } catch (InvalidArchiveException e) {
+            assertThat(e).hasMessageContaining(message);
+            for (String m : more) {
+                assertThat(e).hasMessageContaining(m);
+            }
+            return;
+        } catch (RuntimeException e) {
+            fail("expected InvalidArchiveException containing \"" + message + "\" but got " + e, e);
+        }
+        target.engine().containers().remove(name, true);
+        fail("the hostile archive was restored; expected a refusal containing \"" + message + "\"");
+    }
+
+    private ObjectNode hook() {
+        ObjectNode hook = Json.MAPPER.createObjectNode();
+        hook.put("path", "/bin/sh");
+        hook.putArray("args").add("sh").add("-c").add("touch " + marker);
+        return hook;
+    }
+
+    @Test
+    void theUntamperedArchiveStillRestoresWithItsHostname() {
+        target.engine().restore(ArchiveSource.file(archive), RestoreOptions.defaults().named("copy"));
+        try {
+            assertThat(target.running("copy")).isTrue();
+            ObjectNode spec = Json.readTree(target.engine().containers().store()
+                    .layout(target.engine().containers().store().get("copy").id()).spec());
+            assertThat(spec.get("hostname").asString()).isEqualTo("looper");
+            assertThat(spec.get("root").get("path").asString()).isEqualTo(target.rootfs("copy").toString());
+        } finally {
+            target.engine().containers().remove("copy", true);
+        }
+    }
+
+    @Test
+    void hooksAreRefusedAndNeverRun() {
+        for (String stage : List.of("prestart", "createRuntime", "poststart", "poststop")) {
+            Path bad = withSpec(spec -> spec.putObject("hooks").putArray(stage).add(hook()));
+            assertRefused(bad, "spec.dump: \"hooks\" is not allowed in a checkpoint");
+        }
+    }
+
+    @Test
+    void bindMountsOfHostDirectoriesAreRefused() {
+        Path extra = withSpec(spec -> {
+            ObjectNode m = ((ArrayNode) spec.get("mounts")).addObject();
+            m.put("destination", "/host");
+            m.put("type", "bind");
+            m.put("source", hostDir.toString());
+            m.putArray("options").add("rbind").add("rw");
+        });
+        assertRefused(extra, "spec.dump: \"mounts[7]\" is not allowed in a checkpoint");
+
+        Path replaced = withSpec(spec -> {
+            ObjectNode shm = (ObjectNode) spec.get("mounts").get(3);
+            shm.put("type", "bind");
+            shm.put("source", hostDir.toString());
+        });
+        assertRefused(replaced, "spec.dump: \"mounts[3].type\" is \"bind\"; this host allows only \"tmpfs\"");
+    }
+
+    @Test
+    void devicesAreRefused() {
+        Path node = withSpec(spec -> {
+            ObjectNode d = ((ObjectNode) spec.get("linux")).putArray("devices").addObject();
+            d.put("path", "/dev/sda");
+            d.put("type", "b");
+            d.put("major", 8);
+            d.put("minor", 0);
+        });
+        assertRefused(node, "spec.dump: \"linux.devices\" is not allowed in a checkpoint");
+
+        Path rule = withSpec(spec -> ((ArrayNode) spec.get("linux").get("resources").get("devices")).addObject()
+                .put("allow", true).put("access", "rwm"));
+        assertRefused(rule, "spec.dump: \"linux.resources.devices[1]\" is not allowed in a checkpoint");
+    }
+
+    @Test
+    void namespacesOfTheHostAreRefused() {
+        Path hostPid = withSpec(spec -> ((ObjectNode) spec.get("linux").get("namespaces").get(0))
+                .put("path", "/proc/1/ns/pid"));
+        assertRefused(hostPid, "spec.dump: \"linux.namespaces[0].path\" is not allowed in a checkpoint");
+
+        Path noMountNs = withSpec(spec -> ((ArrayNode) spec.get("linux").get("namespaces")).remove(3));
+        assertRefused(noMountNs, "spec.dump: \"linux.namespaces[3].type\" is \"network\"; this host allows only \"mount\"");
+    }
+
+    @Test
+    void capabilitiesBeyondTheTemplateAreRefused() {
+        Path bad = withSpec(spec -> {
+            ObjectNode caps = (ObjectNode) spec.get("process").get("capabilities");
+            for (String set : List.of("bounding", "effective", "permitted")) {
+                ((ArrayNode) caps.get(set)).add("CAP_SYS_ADMIN");
+            }
+        });
+        assertRefused(bad, "spec.dump: \"process.capabilities.bounding[12]\" is not allowed in a checkpoint");
+    }
+
+    @Test
+    void weakenedConfinementIsRefused() {
+        assertRefused(withSpec(spec -> ((ObjectNode) spec.get("process")).put("noNewPrivileges", false)),
+                "spec.dump: \"process.noNewPrivileges\" is false");
+        assertRefused(withSpec(spec -> ((ObjectNode) spec.get("linux")).remove("maskedPaths")),
+                "spec.dump: \"linux.maskedPaths\" is missing");
+        assertRefused(withSpec(spec -> ((ObjectNode) spec.get("process")).put("apparmorProfile", "unconfined")),
+                "spec.dump: \"process.apparmorProfile\" is not allowed in a checkpoint");
+        assertRefused(withSpec(spec -> ((ObjectNode) spec.get("linux")).putObject("sysctl").put("kernel.core_pattern", "|/tmp/x")),
+                "spec.dump: \"linux.sysctl\" is not allowed in a checkpoint");
+        assertRefused(withSpec(spec -> ((ObjectNode) spec.get("process").get("user")).put("uid", 1000)),
+                "spec.dump: \"process.user.uid\" is 1000");
+    }
+
+    @Test
+    void aSpecWithoutRootOrLinuxIsRefusedClearly() {
+        assertRefused(withSpec(spec -> spec.remove("root")), "spec.dump: \"root\" is missing");
+        assertRefused(withSpec(spec -> spec.remove("linux")), "spec.dump: \"linux\" is missing");
+        Path notAnObject = new ArchiveRewriter().change("spec.dump", b -> "[1,2]".getBytes())
+                .writeTo(archive, dir.resolve("array.tar.zst"));
+        assertRefused(notAnObject, "spec.dump is not a valid OCI runtime spec");
+    }
+
+    @Test
+    void tasksClaimingCapabilitiesBeyondTheTemplateAreRefused() {
+        // CoreEntry.thread_core (5) -> ThreadCoreEntry.creds (10) -> cap_eff (11) / cap_bnd (12): every bit set
+        assertRefused(withCoreOfInit(new int[]{5, 10, 11}), "checkpoint/core-1.img: task 1 (sh) claims ",
+                "CAP_SYS_ADMIN", "in its effective set, beyond what this host gives a container");
+        assertRefused(withCoreOfInit(new int[]{5, 10, 12}), "checkpoint/core-1.img: task 1 (sh) claims ",
+                "CAP_SYS_ADMIN", "in its bounding set, beyond what this host gives a container");
+    }
+
+    private Path withCoreOfInit(int[] field) {
+        return new ArchiveRewriter().change("checkpoint/core-1.img", img -> CriuImageTamper.setAll(img, field, 0xffffffffL))
+                .writeTo(archive, dir.resolve(UUID.randomUUID() + ".tar.zst"));
+    }
+}
