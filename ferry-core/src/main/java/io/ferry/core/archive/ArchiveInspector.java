@@ -92,6 +92,7 @@ public final class ArchiveInspector {
         if (config == null) {
             throw new InvalidArchiveException("not a checkpoint archive: config.dump is missing");
         }
+        config.checked(); // inspect prints its identifiers: refused as a restore refuses them
         List<ProcessTreeEntry> tree = pstree == null ? List.of()
                 : CheckpointImages.processTree(CriuImageFile.read(new ByteArrayInputStream(pstree)),
                 pid -> commands.getOrDefault(pid, "?"));

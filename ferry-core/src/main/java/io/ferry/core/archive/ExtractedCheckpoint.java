@@ -64,11 +64,7 @@ public final class ExtractedCheckpoint {
             throw new InvalidArchiveException("config.dump is not a Ferry container config (container id, name,"
                     + " image and checkpoint facts are required)");
         }
-        try {
-            config.container().checked(); // its id and names become paths, cgroups and netns names
-        } catch (IllegalArgumentException e) {
-            throw new InvalidArchiveException("config.dump: " + e.getMessage(), e);
-        }
+        config.checked(); // its id and names become paths, cgroups and netns names
         return new ExtractedCheckpoint(dir, config);
     }
 
