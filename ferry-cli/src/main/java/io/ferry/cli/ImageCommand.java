@@ -1,6 +1,7 @@
 package io.ferry.cli;
 
 import io.ferry.core.image.Image;
+import io.ferry.protocol.Identifiers;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
@@ -48,7 +49,7 @@ final class ImageCommand {
             System.out.printf(format, "REPOSITORY:TAG", "IMAGE ID", "CREATED", "SIZE");
             for (Image i : image.ferry.engine().images().list()) {
                 for (String name : i.names().isEmpty() ? List.of("<none>") : i.names()) {
-                    System.out.printf(format, name, i.shortId(), Formats.ago(i.created()), Formats.bytes(i.size()));
+                    System.out.printf(format, Identifiers.escape(name), i.shortId(), Formats.ago(i.created()), Formats.bytes(i.size()));
                 }
             }
             return 0;

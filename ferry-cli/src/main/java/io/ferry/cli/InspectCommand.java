@@ -3,6 +3,7 @@ package io.ferry.cli;
 import io.ferry.core.archive.ArchiveSummary;
 import io.ferry.core.criu.ProcessTreeEntry;
 import io.ferry.core.json.Json;
+import io.ferry.protocol.Identifiers;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -60,13 +61,13 @@ final class InspectCommand implements Callable<Integer> {
     }
 
     private static void row(String key, String value) {
-        System.out.printf("%-14s %s%n", key + ":", value);
+        System.out.printf("%-14s %s%n", key + ":", Identifiers.escape(value)); // archive text: never raw control characters
     }
 
     private static void printTree(List<ProcessTreeEntry> tasks, long parent, String indent) {
         for (ProcessTreeEntry t : tasks) {
             if (t.ppid() == parent) {
-                System.out.println(indent + "[" + t.pid() + "] " + t.command()
+                System.out.println(indent + "[" + t.pid() + "] " + Identifiers.escape(t.command())
                         + (t.threads() > 1 ? " (" + t.threads() + " threads)" : ""));
                 printTree(tasks, t.pid(), indent + "  ");
             }

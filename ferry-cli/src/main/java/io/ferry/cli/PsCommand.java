@@ -1,6 +1,7 @@
 package io.ferry.cli;
 
 import io.ferry.core.container.ContainerView;
+import io.ferry.protocol.Identifiers;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -30,10 +31,11 @@ final class PsCommand implements Callable<Integer> {
                 System.out.println(c.shortId());
                 continue;
             }
-            String cmd = String.join(" ", c.command());
+            // escaped: a stored name or command must not forge lines or terminal sequences (records are checked too)
+            String cmd = Identifiers.escape(String.join(" ", c.command()));
             String status = v.status() + (v.record().checkpointed() && !v.running() ? " (checkpointed)" : "");
-            System.out.printf(format, c.shortId(), c.image(), cmd.length() > 30 ? cmd.substring(0, 29) + "…" : cmd,
-                    Formats.ago(c.created()), status, c.name());
+            System.out.printf(format, c.shortId(), Identifiers.escape(c.image()), cmd.length() > 30 ? cmd.substring(0, 29) + "…" : cmd,
+                    Formats.ago(c.created()), status, Identifiers.escape(c.name()));
         }
         return 0;
     }

@@ -1,6 +1,7 @@
 package io.ferry.cli;
 
 import io.ferry.core.volume.Volume;
+import io.ferry.protocol.Identifiers;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
@@ -38,7 +39,7 @@ final class VolumeCommand {
         public Integer call() {
             System.out.printf("%-24s %s%n", "VOLUME NAME", "MOUNTPOINT");
             for (Volume v : volume.ferry.engine().listVolumes()) {
-                System.out.printf("%-24s %s%n", v.name(), v.mountpoint());
+                System.out.printf("%-24s %s%n", Identifiers.escape(v.name()), v.mountpoint());
             }
             return 0;
         }

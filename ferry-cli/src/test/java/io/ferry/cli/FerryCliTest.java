@@ -49,7 +49,7 @@ class FerryCliTest {
         b.close();
     }
 
-    private static Run ferry(TestHost host, String... args) {
+    static Run ferry(TestHost host, String... args) {
         List<String> argv = new ArrayList<>(List.of("--host-id", host.host().id(), "--root", host.host().root().toString()));
         argv.addAll(List.of(args));
         return ferryRaw(argv.toArray(String[]::new));

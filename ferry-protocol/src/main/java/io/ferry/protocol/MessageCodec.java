@@ -17,7 +17,10 @@ public final class MessageCodec {
         return MAPPER.writeValueAsString(message);
     }
 
-    /** A message with its header and id, or IllegalArgumentException (consumers skip such a record). */
+    /**
+     * A message with its header and id, its identifiers checked ({@link Identifiers}), or
+     * IllegalArgumentException (consumers skip such a record).
+     */
     public static MigrationMessage decode(String json) {
         MigrationMessage message;
         try {
@@ -28,14 +31,25 @@ public final class MessageCodec {
         if (message == null || message.meta() == null || message.meta().id() == null || message.meta().id().isBlank()) {
             throw new IllegalArgumentException("not a Ferry migration message: it has no meta.id");
         }
+        MessageChecks.check(message); // a forged identifier is refused here, before any consumer acts on it
         return message;
     }
 
     public static HostHeartbeat decodeHeartbeat(String json) {
+        HostHeartbeat beat;
         try {
-            return MAPPER.readValue(json, HostHeartbeat.class);
+            beat = MAPPER.readValue(json, HostHeartbeat.class);
         } catch (JacksonException e) {
             throw new IllegalArgumentException("not a Ferry heartbeat: " + e.getOriginalMessage(), e);
         }
+        if (beat == null) {
+            throw new IllegalArgumentException("not a Ferry heartbeat: null");
+        }
+        try {
+            MessageChecks.check(beat);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("HostHeartbeat: " + e.getMessage(), e);
+        }
+        return beat;
     }
 }

@@ -127,7 +127,13 @@ class EventSchemasTest {
         if (t == Meta.class) {
             return new Meta("m-1", "migration-1", "host-a", Instant.parse("2026-11-26T08:00:00Z"), Meta.VERSION);
         } else if (t == String.class) {
-            return name.equals("archive") ? "registry://localhost:5000/ferry/migrations:migration-1" : name + "-value";
+            return switch (name) { // values that pass the decoder's identifier checks (Identifiers)
+                case "archive" -> "registry://localhost:5000/ferry/migrations:migration-1";
+                case "containerId" -> "0123456789abcdef".repeat(4);
+                case "digest" -> "sha256:" + "0123456789abcdef".repeat(4);
+                case "sourceHost", "targetHost" -> "host-" + name.charAt(0);
+                default -> name + "-value";
+            };
         } else if (t == long.class) {
             return 42L;
         } else if (t == int.class) {

@@ -92,4 +92,20 @@ public record CheckpointedContainer(ContainerConfig container, CheckpointInfo ch
         }
         return path.isEmpty() ? "it is not a JSON object of that shape" : "\"" + path + "\" is missing or has the wrong type";
     }
+
+    /**
+     * This config.dump when its identifiers are valid (they become paths, cgroups, netns names and
+     * lines of output); otherwise InvalidArchiveException (exit 5) naming the field.
+     */
+    public CheckpointedContainer checked() {
+        if (container == null) {
+            throw new InvalidArchiveException("config.dump is not a Ferry container config: container is missing");
+        }
+        try {
+            container.checked();
+        } catch (IllegalArgumentException e) {
+            throw new InvalidArchiveException("config.dump: " + e.getMessage(), e);
+        }
+        return this;
+    }
 }

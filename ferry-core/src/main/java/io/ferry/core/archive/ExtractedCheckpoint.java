@@ -2,9 +2,11 @@ package io.ferry.core.archive;
 
 import io.ferry.core.error.InvalidArchiveException;
 import io.ferry.core.json.Json;
+import io.ferry.core.os.Confined;
 import io.ferry.core.tar.ArchiveLimits;
 import io.ferry.core.tar.Compression;
 import io.ferry.core.tar.SafeExtractor;
+import io.ferry.protocol.Identifiers;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -59,6 +61,7 @@ public final class ExtractedCheckpoint {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        config.checked(); // its id and names become paths, cgroups and netns names
         return new ExtractedCheckpoint(dir, config);
     }
 
@@ -118,7 +121,7 @@ public final class ExtractedCheckpoint {
     }
 
     public Optional<Path> volumeTar(String volume) {
-        Path p = dir.resolve(ArchiveLayout.volumeEntry(volume));
+        Path p = Confined.resolve(dir, ArchiveLayout.VOLUMES_DIR, Identifiers.volumeName("volume name", volume) + ".tar");
         return Files.isRegularFile(p) ? Optional.of(p) : Optional.empty();
     }
 }

@@ -83,6 +83,9 @@ final class LowerLayers {
         Path p = layer;
         try {
             for (String part : rel.isEmpty() ? new String[0] : rel.split("/")) {
+                if (part.isEmpty() || part.equals(".") || part.equals("..")) {
+                    throw new IllegalArgumentException("refusing layer path \"" + rel + "\": it is not a clean relative path");
+                }
                 if (!Files.isDirectory(p, NOFOLLOW)) {
                     return Found.OTHER;
                 }

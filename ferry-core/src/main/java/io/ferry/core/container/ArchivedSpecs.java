@@ -33,10 +33,12 @@ public final class ArchivedSpecs {
     public static String check(JsonNode spec, ContainerConfig archived) {
         for (int i = 0; i < archived.volumes().size(); i++) {
             String destination = archived.volumes().get(i).destination();
-            if (!VolumeMount.validDestination(destination)) {
+            try {
+                VolumeMount.checkDestination("volume destination", destination);
+            } catch (IllegalArgumentException e) {
                 throw new InvalidArchiveException("config.dump: \"container.volumes[" + i + "].destination\" is "
                         + shown(destination) + "; a volume must be mounted at an absolute path other than /,"
-                        + " without ..");
+                        + " without ..", e);
             }
         }
         if (!spec.isObject()) {

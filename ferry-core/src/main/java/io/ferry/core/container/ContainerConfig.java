@@ -1,5 +1,7 @@
 package io.ferry.core.container;
 
+import io.ferry.protocol.Identifiers;
+
 import java.time.Instant;
 import java.util.List;
 
@@ -9,6 +11,35 @@ import java.util.List;
  */
 public record ContainerConfig(String id, String name, String image, String imageId, List<String> command,
                               List<VolumeMount> volumes, Instant created) {
+
+    /**
+     * This config when every identifier in it is valid (it arrives from archives and is read back from
+     * disk); otherwise IllegalArgumentException naming the field, e.g. {@code container.id}.
+     */
+    public ContainerConfig checked() {
+        Identifiers.containerId("container.id", id);
+        Identifiers.name("container.name", name);
+        if (image == null || image.isEmpty() || image.length() > 512 || !Identifiers.escape(image).equals(image)) {
+            throw new IllegalArgumentException("invalid container.image " + Identifiers.quote(image)
+                    + ": must be an image reference of at most 512 characters");
+        }
+        Identifiers.imageId("container.imageId", imageId);
+        if (created == null) {
+            throw new IllegalArgumentException("container.created is missing");
+        }
+        if (command == null || command.isEmpty()) {
+            throw new IllegalArgumentException("container.command is missing");
+        }
+        for (int i = 0; volumes != null && i < volumes.size(); i++) {
+            VolumeMount v = volumes.get(i);
+            if (v == null) {
+                throw new IllegalArgumentException("container.volumes[" + i + "] is missing");
+            }
+            Identifiers.volumeName("container.volumes[" + i + "].name", v.name());
+            VolumeMount.checkDestination("container.volumes[" + i + "].destination", v.destination());
+        }
+        return this;
+    }
 
     public String shortId() {
         return id.substring(0, 12);

@@ -1,10 +1,13 @@
 package io.ferry.core.container;
 
 import io.ferry.core.error.ConflictException;
+import io.ferry.core.error.FerryException;
 import io.ferry.core.error.NotFoundException;
 import io.ferry.core.image.Image;
 import io.ferry.core.json.Json;
+import io.ferry.core.os.Confined;
 import io.ferry.core.os.FileTrees;
+import io.ferry.protocol.Identifiers;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -14,12 +17,13 @@ import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
-/** The host's container records, one directory per container id. */
+/**
+ * The host's container records, one directory per container id. Ids are checked before they become
+ * a path (64 hex, confined to the store), and records are checked again when read back.
+ */
 public final class ContainerStore {
-    private static final Pattern NAME = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9_.-]{0,127}");
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final Path dir;
@@ -35,19 +39,16 @@ public final class ContainerStore {
     }
 
     public static String validName(String name) {
-        if (name == null || !NAME.matcher(name).matches()) {
-            throw new IllegalArgumentException("invalid container name \"" + name
-                    + "\": names must match [a-zA-Z0-9][a-zA-Z0-9_.-]*");
-        }
-        return name;
+        return Identifiers.name("container name", name);
     }
 
     public ContainerLayout layout(String id) {
-        return new ContainerLayout(dir.resolve(id));
+        return new ContainerLayout(Confined.resolve(dir, Identifiers.containerId("container id", id)));
     }
 
     public void save(ContainerRecord record) {
-        FileTrees.createPrivateDirectories(dir.resolve(record.id())); // the rootfs and bundle: root's alone
+        record.config().checked();
+        FileTrees.createPrivateDirectories(layout(record.id()).dir()); // the rootfs and bundle: root's alone
         Json.write(layout(record.id()).record(), record);
     }
 
@@ -56,16 +57,37 @@ public final class ContainerStore {
             return List.of();
         }
         try (Stream<Path> dirs = Files.list(dir)) {
-            return dirs.map(d -> d.resolve("container.json")).filter(Files::isRegularFile)
-                    .map(f -> Json.read(f, ContainerRecord.class))
+            return dirs.filter(d -> Files.isRegularFile(d.resolve("container.json")))
+                    .map(ContainerStore::readChecked)
                     .sorted((a, b) -> a.config().created().compareTo(b.config().created())).toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
+    /** A record as written: its identifiers valid, and its id the name of its directory. */
+    private static ContainerRecord readChecked(Path recordDir) {
+        Path file = recordDir.resolve("container.json");
+        try {
+            ContainerRecord r = Json.read(file, ContainerRecord.class);
+            if (r == null || r.config() == null || r.state() == null) {
+                throw new IllegalArgumentException("it has no config or state");
+            }
+            r.config().checked();
+            if (!recordDir.getFileName().toString().equals(r.id())) {
+                throw new IllegalArgumentException("it names container " + r.id() + " but lies in "
+                        + Identifiers.quote(recordDir.getFileName().toString()));
+            }
+            return r;
+        } catch (IllegalArgumentException | tools.jackson.core.JacksonException e) {
+            throw new FerryException("container record " + file + " is invalid: " + e.getMessage()
+                    + "; remove that directory to go on", e);
+        }
+    }
+
     /** Exact id, exact name, or a unique id prefix, as Podman resolves them. */
     public Optional<ContainerRecord> find(String nameOrId) {
+        Identifiers.nameOrId("container name or id", nameOrId);
         List<ContainerRecord> all = list();
         for (ContainerRecord r : all) {
             if (r.id().equals(nameOrId) || r.name().equals(nameOrId)) {
@@ -99,10 +121,10 @@ public final class ContainerStore {
     }
 
     public boolean idExists(String id) {
-        return Files.isDirectory(dir.resolve(id));
+        return Files.isDirectory(layout(id).dir());
     }
 
     public void delete(String id) {
-        FileTrees.deleteRecursively(dir.resolve(id));
+        FileTrees.deleteRecursively(layout(id).dir());
     }
 }

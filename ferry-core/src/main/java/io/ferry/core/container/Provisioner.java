@@ -5,6 +5,7 @@ import io.ferry.core.image.Image;
 import io.ferry.core.image.ImageStore;
 import io.ferry.core.json.Json;
 import io.ferry.core.network.NetworkNamespaces;
+import io.ferry.core.os.Confined;
 import io.ferry.core.os.FileTrees;
 import io.ferry.core.os.Mounts;
 import io.ferry.core.runtime.Cgroups;
@@ -108,8 +109,9 @@ public final class Provisioner {
         ContainerLayout layout = store.layout(id);
         attempt(failures, () -> runtime.delete(id));
         attempt(failures, () -> Cgroups.killAndRemove(host.cgroupsPath(id)));
-        attempt(failures, () -> Mounts.unmountBelow(host.runcRoot().resolve(id))); // runc's criu-root of a killed restore
-        attempt(failures, () -> FileTrees.deleteRecursively(host.runcRoot().resolve(id)));
+        Path runcState = Confined.resolve(host.runcRoot(), id);
+        attempt(failures, () -> Mounts.unmountBelow(runcState)); // runc's criu-root of a killed restore
+        attempt(failures, () -> FileTrees.deleteRecursively(runcState));
         attempt(failures, () -> OverlayRootfs.unmount(layout));
         attempt(failures, () -> netns.delete(host.netnsName(id)));
         attempt(failures, () -> store.delete(id));

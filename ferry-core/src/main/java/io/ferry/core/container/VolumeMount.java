@@ -1,6 +1,7 @@
 package io.ferry.core.container;
 
 import io.ferry.core.volume.VolumeStore;
+import io.ferry.protocol.Identifiers;
 
 /** {@code -v NAME:/path[:ro]}: a named volume mounted into a container. */
 public record VolumeMount(String name, String destination, boolean readOnly) {
@@ -11,16 +12,25 @@ public record VolumeMount(String name, String destination, boolean readOnly) {
                 || (parts.length == 3 && !parts[2].equals("ro") && !parts[2].equals("rw"))) {
             throw new IllegalArgumentException("invalid volume \"" + spec + "\": use NAME:/absolute/path[:ro|rw]");
         }
-        if (!validDestination(parts[1])) {
-            throw new IllegalArgumentException("invalid volume destination \"" + parts[1] + "\"");
-        }
+        checkDestination("volume destination", parts[1]);
         return new VolumeMount(VolumeStore.validName(parts[0]), parts[1], parts.length == 3 && parts[2].equals("ro"));
     }
 
-    /** An absolute path in the container other than its root, without a .. component or control characters. */
-    public static boolean validDestination(String destination) {
-        return destination.startsWith("/") && destination.chars().noneMatch(c -> c < 0x20 || c == 0x7f)
-                && !destination.contains("/../") && !destination.endsWith("/..")
-                && !java.nio.file.Path.of(destination).normalize().toString().equals("/");
+    /**
+     * A destination inside the container: absolute and clean (no ".", "..", empty parts or trailing
+     * '/'), not "/" itself, no control characters, at most 4096 characters.
+     */
+    public static String checkDestination(String field, String destination) {
+        boolean clean = destination != null && destination.startsWith("/") && destination.length() > 1
+                && destination.length() <= 4096 && !destination.endsWith("/")
+                && Identifiers.escape(destination).equals(destination) && destination.indexOf('\0') < 0;
+        for (String part : clean ? destination.substring(1).split("/", -1) : new String[0]) {
+            clean &= !part.isEmpty() && !part.equals(".") && !part.equals("..");
+        }
+        if (!clean) {
+            throw new IllegalArgumentException("invalid " + field + " " + Identifiers.quote(destination)
+                    + ": must be an absolute path without \".\", \"..\" or empty parts");
+        }
+        return destination;
     }
 }

@@ -1,5 +1,7 @@
 package io.ferry.core.host;
 
+import io.ferry.protocol.Identifiers;
+
 import java.nio.file.Path;
 import java.util.regex.Pattern;
 
@@ -50,11 +52,12 @@ public record Host(String id, Path root) {
         return root.resolve("tmp");
     }
 
+    /** The whole id, not a prefix: a crafted id sharing a prefix must not name another container's namespace. */
     public String netnsName(String containerId) {
-        return "ferry-" + id + "-" + containerId.substring(0, 12);
+        return "ferry-" + id + "-" + Identifiers.containerId("container id", containerId);
     }
 
     public String cgroupsPath(String containerId) {
-        return "/ferry/" + id + "/" + containerId;
+        return "/ferry/" + id + "/" + Identifiers.containerId("container id", containerId);
     }
 }

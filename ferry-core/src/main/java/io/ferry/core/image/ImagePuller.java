@@ -8,9 +8,11 @@ import io.ferry.core.oci.ImageManifest;
 import io.ferry.core.oci.MediaTypes;
 import io.ferry.core.oci.Platform;
 import io.ferry.core.oci.Sha256;
+import io.ferry.core.os.Confined;
 import io.ferry.core.registry.Reference;
 import io.ferry.core.registry.RegistryClient;
 import io.ferry.core.registry.RegistryException;
+import io.ferry.protocol.Identifiers;
 import tools.jackson.databind.JsonNode;
 
 import java.io.IOException;
@@ -61,7 +63,7 @@ public final class ImagePuller {
             Descriptor chosen = index.manifests().stream().filter(d -> Platform.LINUX_AMD64.matches(d.platform()))
                     .findFirst().orElseThrow(() -> new RegistryException("image " + ref + " has no linux/amd64 manifest",
                             404, "MANIFEST_UNKNOWN"));
-            m = client.getManifest(ref.repository(), chosen.digest());
+            m = client.getManifest(ref.repository(), checkDigest(ref, "manifests[].digest", chosen.digest()));
         }
         if (!MediaTypes.MANIFESTS.contains(m.mediaType())) {
             throw new RegistryException(ref + " is not an image (media type " + m.mediaType() + ")", 200, "MANIFEST_INVALID");
@@ -71,10 +73,18 @@ public final class ImagePuller {
             throw new RegistryException(ref + " is an artifact of type " + manifest.artifactType() + ", not an image",
                     200, "MANIFEST_INVALID");
         }
-        JsonNode config = Json.MAPPER.readTree(client.getBlob(ref.repository(), manifest.config().digest(), MAX_CONFIG));
+        if (manifest.config() == null) {
+            throw new InvalidArchiveException("image " + ref + " is refused: its manifest has no config");
+        }
+        String configDigest = checkDigest(ref, "config.digest", manifest.config().digest());
+        JsonNode config = Json.MAPPER.readTree(client.getBlob(ref.repository(), configDigest, MAX_CONFIG));
         List<String> diffIds = new ArrayList<>();
-        config.path("rootfs").path("diff_ids").forEach(d -> diffIds.add(d.asString()));
+        config.path("rootfs").path("diff_ids").forEach(d -> diffIds.add(checkDigest(ref,
+                "rootfs.diff_ids[" + diffIds.size() + "]", d.isString() ? d.asString() : d.toString())));
         List<Descriptor> layers = manifest.layers() == null ? List.of() : manifest.layers();
+        for (int i = 0; i < layers.size(); i++) {
+            checkDigest(ref, "layers[" + i + "].digest", layers.get(i) == null ? null : layers.get(i).digest());
+        }
         if (diffIds.size() != layers.size()) {
             throw new RegistryException("image " + ref + " lists " + layers.size() + " layers but its config "
                     + diffIds.size() + " diff ids", 200, "MANIFEST_INVALID");
@@ -86,7 +96,7 @@ public final class ImagePuller {
             bytes += got;
             downloaded += got > 0 ? 1 : 0;
         }
-        String id = Sha256.hex(manifest.config().digest());
+        String id = Sha256.hex(configDigest);
         Image image = store.register(ref.toString(), diffIds, id);
         return new Result(image, bytes, downloaded, layers.size() - downloaded);
     }
@@ -102,7 +112,7 @@ public final class ImagePuller {
             if (store.hasLayer(diffId)) {
                 return 0; // another pull (in this JVM or another process) unpacked it meanwhile
             }
-            Path partial = downloads.resolve(Sha256.hex(layer.digest()) + ".partial");
+            Path partial = Confined.resolve(downloads, Sha256.hex(layer.digest()) + ".partial");
             long fetched = download(client, repository, layer, partial);
             try (InputStream in = Files.newInputStream(partial)) {
                 store.storeLayer(in, diffId, true);
@@ -149,7 +159,20 @@ public final class ImagePuller {
 
     private FileChannel lockFile(String digest) throws IOException {
         Files.createDirectories(downloads);
-        return FileChannel.open(downloads.resolve(Sha256.hex(digest) + ".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        return FileChannel.open(Confined.resolve(downloads, Sha256.hex(digest) + ".lock"), StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE);
+    }
+
+    /**
+     * Digests from a registry become URLs, file names and layer directories: each is checked before
+     * anything is fetched or created, and a crafted one refuses the whole image, naming the field.
+     */
+    private static String checkDigest(Reference ref, String field, String digest) {
+        try {
+            return Identifiers.digest(field, digest);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidArchiveException("image " + ref + " is refused: " + e.getMessage(), e);
+        }
     }
 
 }

@@ -1,12 +1,15 @@
 package io.ferry.core.image;
 
+import io.ferry.core.error.FerryException;
 import io.ferry.core.error.NotFoundException;
 import io.ferry.core.json.Json;
 import io.ferry.core.oci.Sha256;
+import io.ferry.core.os.Confined;
 import io.ferry.core.os.FileTrees;
 import io.ferry.core.tar.ArchiveLimits;
 import io.ferry.core.tar.Compression;
 import io.ferry.core.tar.SafeExtractor;
+import io.ferry.protocol.Identifiers;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -109,6 +112,7 @@ public final class ImageStore {
 
     /** As {@link #register(String, List)}, with the id given (a pulled image's config digest). */
     public synchronized Image register(String name, List<String> layers, String id) {
+        checkIdentifiers(id, layers);
         for (Image other : list()) {
             if (!other.id().equals(id) && other.names().contains(name)) {
                 List<String> names = new ArrayList<>(other.names());
@@ -154,7 +158,7 @@ public final class ImageStore {
         }
         try (Stream<Path> files = Files.list(recordsDir)) {
             return files.filter(p -> p.toString().endsWith(".json"))
-                    .map(p -> Json.read(p, Image.class)).sorted((a, b) -> b.created().compareTo(a.created())).toList();
+                    .map(ImageStore::readChecked).sorted((a, b) -> b.created().compareTo(a.created())).toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -163,7 +167,7 @@ public final class ImageStore {
     /** Removes the image record, and the layers no other image uses. The caller checks containers. */
     public synchronized void remove(Image image) {
         try {
-            Files.deleteIfExists(recordsDir.resolve(image.id() + ".json"));
+            Files.deleteIfExists(recordFile(image.id()));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -189,13 +193,44 @@ public final class ImageStore {
         return layerDir(diffId).resolve("diff");
     }
 
+    /** Layers are named by diff id, checked before it becomes a path: "sha256:../x" must not reach outside. */
     private Path layerDir(String digest) {
-        return layersDir.resolve(Sha256.hex(digest));
+        return Confined.resolve(layersDir, Sha256.hex(Identifiers.digest("layer diff id", digest)));
+    }
+
+    private Path recordFile(String id) {
+        return Confined.resolve(recordsDir, Identifiers.imageId("image id", id) + ".json");
+    }
+
+    private static void checkIdentifiers(String id, List<String> layers) {
+        Identifiers.imageId("image id", id);
+        for (int i = 0; i < layers.size(); i++) {
+            Identifiers.digest("layers[" + i + "]", layers.get(i));
+        }
+    }
+
+    /** An image record as written: valid id and layer digests, stored under its own id. */
+    private static Image readChecked(Path file) {
+        try {
+            Image image = Json.read(file, Image.class);
+            if (image == null || image.layers() == null || image.names() == null || image.created() == null) {
+                throw new IllegalArgumentException("it has no layers, names or creation time");
+            }
+            checkIdentifiers(image.id(), image.layers());
+            if (!file.getFileName().toString().equals(image.id() + ".json")) {
+                throw new IllegalArgumentException("it names image " + image.id() + " but is stored as "
+                        + Identifiers.quote(file.getFileName().toString()));
+            }
+            return image;
+        } catch (IllegalArgumentException | tools.jackson.core.JacksonException e) {
+            throw new FerryException("image record " + file + " is invalid: " + e.getMessage()
+                    + "; remove it to go on", e);
+        }
     }
 
     private void save(Image image) {
         FileTrees.createPrivateDirectories(recordsDir);
-        Json.write(recordsDir.resolve(image.id() + ".json"), image);
+        Json.write(recordFile(image.id()), image);
     }
 
     private long layersSize(List<String> layers) {

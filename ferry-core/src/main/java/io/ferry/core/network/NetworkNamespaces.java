@@ -1,6 +1,8 @@
 package io.ferry.core.network;
 
 import io.ferry.core.exec.Commands;
+import io.ferry.core.os.Confined;
+import io.ferry.protocol.Identifiers;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,8 +17,9 @@ public final class NetworkNamespaces {
     private static final Path NETNS_DIR = Path.of("/var/run/netns");
     private static final Duration QUICK = Duration.ofSeconds(30);
 
+    /** Names are checked before ip(8) or a path sees them: a name with '/' or ".." would reach outside. */
     public Path path(String name) {
-        return NETNS_DIR.resolve(name);
+        return Confined.resolve(NETNS_DIR, Identifiers.name("network namespace name", name));
     }
 
     public boolean exists(String name) {
@@ -25,6 +28,7 @@ public final class NetworkNamespaces {
 
     /** Creates the namespace with loopback up; removes it again if that fails. */
     public Path create(String name) {
+        path(name);
         Commands.check("creating network namespace " + name, List.of("ip", "netns", "add", name), QUICK);
         try {
             Commands.check("bringing up loopback in " + name, List.of("ip", "-n", name, "link", "set", "lo", "up"), QUICK);

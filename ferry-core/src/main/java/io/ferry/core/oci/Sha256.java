@@ -1,5 +1,7 @@
 package io.ferry.core.oci;
 
+import io.ferry.protocol.Identifiers;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -42,8 +44,8 @@ public final class Sha256 {
         return of(md);
     }
 
-    /** The 64 hex digits of a "sha256:..." digest. */
+    /** The 64 hex digits of a "sha256:..." digest; anything else is refused (it often becomes a file name). */
     public static String hex(String digest) {
-        return digest.substring(digest.indexOf(':') + 1);
+        return Identifiers.digest("digest", digest).substring("sha256:".length());
     }
 }

@@ -33,12 +33,21 @@ public final class Mounts {
     }
 
     public static boolean isMountPoint(Path path) {
-        return mountPoints().contains(path.toAbsolutePath().normalize().toString());
+        return mountPoints().contains(exact(path).toString());
     }
 
     public static List<String> below(Path dir) {
-        String prefix = dir.toAbsolutePath().normalize() + "/";
+        String prefix = exact(dir) + "/";
         return mountPoints().stream().filter(m -> m.startsWith(prefix)).distinct().toList();
+    }
+
+    /** A path with ".." in it is refused, not normalized: it would name a mount elsewhere than its root. */
+    private static Path exact(Path path) {
+        Path abs = path.toAbsolutePath();
+        if (!abs.normalize().equals(abs)) {
+            throw new IllegalArgumentException("refusing mount lookup of " + path + ": it is not a normalized path");
+        }
+        return abs;
     }
 
     /** Unmounts everything below {@code dir}, deepest first; lazily where a mount is still busy. */

@@ -1,5 +1,7 @@
 package io.ferry.core.runtime;
 
+import io.ferry.core.os.Confined;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,17 +21,23 @@ public final class Cgroups {
 
     /** The container's cgroup directory in every hierarchy (v1 controllers, or the v2 unified tree). */
     static List<Path> dirs(String cgroupsPath) {
-        String rel = cgroupsPath.startsWith("/") ? cgroupsPath.substring(1) : cgroupsPath;
+        String[] parts = parts(cgroupsPath);
         List<Path> out = new ArrayList<>();
-        if (Files.isDirectory(ROOT.resolve(rel))) {
-            out.add(ROOT.resolve(rel));
+        if (Files.isDirectory(Confined.resolve(ROOT, parts))) {
+            out.add(Confined.resolve(ROOT, parts));
         }
         try (Stream<Path> controllers = Files.list(ROOT)) {
-            controllers.map(c -> c.resolve(rel)).filter(Files::isDirectory).forEach(out::add);
+            controllers.map(c -> Confined.resolve(c, parts)).filter(Files::isDirectory).forEach(out::add);
         } catch (IOException ignored) {
             // no cgroupfs: nothing to clean
         }
         return out;
+    }
+
+    /** The parts of a cgroup path; each must be a plain name, so the path cannot leave the hierarchy. */
+    static String[] parts(String cgroupsPath) {
+        String rel = cgroupsPath.startsWith("/") ? cgroupsPath.substring(1) : cgroupsPath;
+        return rel.split("/", -1);
     }
 
     public static void killAndRemove(String cgroupsPath) {

@@ -1,5 +1,7 @@
 package io.ferry.core.runtime;
 
+import io.ferry.core.os.Confined;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,9 +14,9 @@ final class Freezer {
     }
 
     static boolean thaw(String cgroupsPath) {
-        String rel = cgroupsPath.startsWith("/") ? cgroupsPath.substring(1) : cgroupsPath;
-        Path v1 = CGROUP.resolve("freezer").resolve(rel).resolve("freezer.state");
-        Path v2 = CGROUP.resolve(rel).resolve("cgroup.freeze");
+        String[] parts = Cgroups.parts(cgroupsPath);
+        Path v1 = Confined.resolve(CGROUP.resolve("freezer"), parts).resolve("freezer.state");
+        Path v2 = Confined.resolve(CGROUP, parts).resolve("cgroup.freeze");
         try {
             if (Files.exists(v1)) {
                 Files.writeString(v1, "THAWED");

@@ -1,9 +1,12 @@
 package io.ferry.core.volume;
 
 import io.ferry.core.error.ConflictException;
+import io.ferry.core.error.FerryException;
 import io.ferry.core.error.NotFoundException;
 import io.ferry.core.json.Json;
+import io.ferry.core.os.Confined;
 import io.ferry.core.os.FileTrees;
+import io.ferry.protocol.Identifiers;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -12,13 +15,10 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /** Named volumes under {@code volumes/<name>/_data}, as Podman lays them out. */
 public final class VolumeStore {
-    private static final Pattern NAME = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9_.-]{0,127}");
-
     private final Path dir;
 
     public VolumeStore(Path dir) {
@@ -26,16 +26,15 @@ public final class VolumeStore {
     }
 
     public static String validName(String name) {
-        if (name == null || !NAME.matcher(name).matches()) {
-            throw new IllegalArgumentException("invalid volume name \"" + name
-                    + "\": use letters, digits, '_', '.' or '-', starting with a letter or digit");
-        }
-        return name;
+        return Identifiers.volumeName("volume name", name);
+    }
+
+    private Path volumeDir(String name) {
+        return Confined.resolve(dir, validName(name));
     }
 
     public Volume create(String name) {
-        validName(name);
-        Path volumeDir = dir.resolve(name);
+        Path volumeDir = volumeDir(name);
         if (Files.exists(volumeDir)) {
             throw new ConflictException("volume with name " + name + " already exists: volume already exists");
         }
@@ -51,8 +50,8 @@ public final class VolumeStore {
     }
 
     public Optional<Volume> find(String name) {
-        Path file = dir.resolve(validName(name)).resolve("volume.json");
-        return Files.isRegularFile(file) ? Optional.of(Json.read(file, Volume.class)) : Optional.empty();
+        Path volumeDir = volumeDir(name);
+        return Files.isRegularFile(volumeDir.resolve("volume.json")) ? Optional.of(read(volumeDir)) : Optional.empty();
     }
 
     public Volume get(String name) {
@@ -68,8 +67,8 @@ public final class VolumeStore {
             return List.of();
         }
         try (Stream<Path> dirs = Files.list(dir)) {
-            return dirs.map(d -> d.resolve("volume.json")).filter(Files::isRegularFile)
-                    .map(f -> Json.read(f, Volume.class)).sorted((a, b) -> a.name().compareTo(b.name())).toList();
+            return dirs.filter(d -> Files.isRegularFile(d.resolve("volume.json")))
+                    .map(VolumeStore::read).sorted((a, b) -> a.name().compareTo(b.name())).toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -78,6 +77,26 @@ public final class VolumeStore {
     /** Removes the volume and its content; the caller checks that no container uses it. */
     public void remove(String name) {
         get(name);
-        FileTrees.deleteRecursively(dir.resolve(name));
+        FileTrees.deleteRecursively(volumeDir(name));
+    }
+
+    /**
+     * A volume record as written: named as its directory, its content in that directory's _data (the
+     * mountpoint is bind-mounted into containers, so a record pointing elsewhere is refused).
+     */
+    private static Volume read(Path volumeDir) {
+        Path file = volumeDir.resolve("volume.json");
+        Volume v;
+        try {
+            v = Json.read(file, Volume.class);
+        } catch (tools.jackson.core.JacksonException e) {
+            throw new FerryException("volume record " + file + " is not valid JSON: " + e.getOriginalMessage(), e);
+        }
+        if (v == null || !volumeDir.getFileName().toString().equals(v.name()) || v.mountpoint() == null
+                || !volumeDir.resolve("_data").equals(v.mountpoint()) || Files.isSymbolicLink(v.mountpoint())) {
+            throw new FerryException("volume record " + file + " is invalid: its name or mountpoint is not its own"
+                    + " directory's");
+        }
+        return v;
     }
 }

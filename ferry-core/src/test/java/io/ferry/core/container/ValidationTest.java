@@ -20,7 +20,10 @@ class ValidationTest {
         assertThatThrownBy(() -> VolumeMount.parse("data")).hasMessage("invalid volume \"data\": use NAME:/absolute/path[:ro|rw]");
         assertThatThrownBy(() -> VolumeMount.parse("data:rel")).hasMessageStartingWith("invalid volume \"data:rel\"");
         assertThatThrownBy(() -> VolumeMount.parse("../x:/data")).hasMessageStartingWith("invalid volume name \"../x\"");
-        assertThatThrownBy(() -> VolumeMount.parse("d:/a/../b")).hasMessage("invalid volume destination \"/a/../b\"");
+        assertThatThrownBy(() -> VolumeMount.parse("d:/a/../b")).hasMessageStartingWith("invalid volume destination \"/a/../b\"");
+        assertThatThrownBy(() -> VolumeMount.parse("d:/a//b")).hasMessageStartingWith("invalid volume destination");
+        assertThatThrownBy(() -> VolumeMount.parse("d:/a/./b")).hasMessageStartingWith("invalid volume destination");
+        assertThatThrownBy(() -> VolumeMount.parse("d:/")).hasMessageStartingWith("invalid volume destination");
     }
 
     @Test
@@ -42,7 +45,9 @@ class ValidationTest {
     void hostIdsNamespaceEverythingAHostOwns() {
         Host h = new Host("a", Path.of("/var/lib/ferry/a"));
         String id = "0123456789abcdef".repeat(4);
-        assertThat(h.netnsName(id)).isEqualTo("ferry-a-0123456789ab");
+        assertThat(h.netnsName(id)).isEqualTo("ferry-a-" + id);
+        assertThatThrownBy(() -> h.netnsName("0123456789ab")).hasMessageStartingWith("invalid container id \"0123456789ab\"");
+        assertThatThrownBy(() -> h.cgroupsPath("../../x")).hasMessageStartingWith("invalid container id \"../../x\"");
         assertThat(h.cgroupsPath(id)).isEqualTo("/ferry/a/" + id);
         assertThat(h.runcRoot()).isEqualTo(Path.of("/var/lib/ferry/a/runc"));
         assertThatThrownBy(() -> new Host("A B", Path.of("/x"))).hasMessageStartingWith("invalid host id \"A B\"");

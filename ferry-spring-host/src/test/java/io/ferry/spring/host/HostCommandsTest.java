@@ -283,7 +283,7 @@ class HostCommandsTest {
             attempts++;
             if (command instanceof CheckpointCommand c) {
                 carriedOut.add(c);
-                emit(replies, new CheckpointStarted(c.meta().reply("started", "h1"), "0123456789abcdef"));
+                emit(replies, new CheckpointStarted(c.meta().reply("started", "h1"), "0123456789abcdef".repeat(4)));
                 if (crashAfterFirstReply) {
                     throw new IllegalStateException("crash");
                 }

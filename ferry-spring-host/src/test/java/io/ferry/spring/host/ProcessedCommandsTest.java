@@ -56,7 +56,7 @@ class ProcessedCommandsTest {
         // given
         ProcessedCommands processed = processed("checkpoint-service");
         List<MigrationMessage> replies = List.of(
-                new CheckpointStarted(meta("c1/started"), "abc123"),
+                new CheckpointStarted(meta("c1/started"), "abc123".repeat(10) + "abcd"),
                 new CheckpointDumped(meta("c1/dumped"), AT.plusMillis(7), 42));
 
         // when
@@ -135,15 +135,15 @@ class ProcessedCommandsTest {
                 "..", ".", "", "a\u0000b", "a\nb", "ü/日本/😀", "x".repeat(1000), "*?<>|\"");
         ProcessedCommands processed = processed("checkpoint-service");
 
-        // when each is recorded with a reply that names it
-        for (String id : ids) {
-            processed.record(id, List.of(new SourceFinalized(meta(id + "/finalized"))));
+        // when each is recorded with a reply that names it (by index: reply ids must be valid message ids)
+        for (int i = 0; i < ids.size(); i++) {
+            processed.record(ids.get(i), List.of(new SourceFinalized(meta("c" + i + "/finalized"))));
         }
 
         // then each reads back its own reply
-        for (String id : ids) {
-            assertThat(processed.replies(id)).as("replies of %s", id)
-                    .hasValue(List.of(new SourceFinalized(meta(id + "/finalized"))));
+        for (int i = 0; i < ids.size(); i++) {
+            assertThat(processed.replies(ids.get(i))).as("replies of %s", ids.get(i))
+                    .hasValue(List.of(new SourceFinalized(meta("c" + i + "/finalized"))));
         }
         // and every id has its own file, named by a digest, in the processed directory and nowhere else
         Path dir = root.resolve("services").resolve("checkpoint-service").resolve("processed");

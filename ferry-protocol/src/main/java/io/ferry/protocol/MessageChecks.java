@@ -1,0 +1,101 @@
+package io.ferry.protocol;
+
+import io.ferry.protocol.MigrationMessage.CancelRestoreCommand;
+import io.ferry.protocol.MigrationMessage.CheckpointCommand;
+import io.ferry.protocol.MigrationMessage.CheckpointCompleted;
+import io.ferry.protocol.MigrationMessage.CheckpointStarted;
+import io.ferry.protocol.MigrationMessage.FinalizeCommand;
+import io.ferry.protocol.MigrationMessage.MigrateRequested;
+import io.ferry.protocol.MigrationMessage.MigrationAccepted;
+import io.ferry.protocol.MigrationMessage.RestoreCommand;
+import io.ferry.protocol.MigrationMessage.RestoreCompleted;
+import io.ferry.protocol.MigrationMessage.RollbackCommand;
+
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * The identifiers a message carries, checked when it is decoded: a forged message (a container
+ * "../../etc", a name with a newline) is refused before any consumer acts on it. Free text (reasons,
+ * stages) is not an identifier and is not checked here.
+ */
+final class MessageChecks {
+    private static final Map<Class<?>, Consumer<MigrationMessage>> CHECKS = Map.of(
+            MigrateRequested.class, m -> {
+                MigrateRequested r = (MigrateRequested) m;
+                Identifiers.nameOrId("container", r.container());
+                Identifiers.hostId("sourceHost", r.sourceHost());
+                Identifiers.hostId("targetHost", r.targetHost());
+                optionalName("options.newName", r.options() == null ? null : r.options().newName());
+            },
+            MigrationAccepted.class, m -> optionalReference("archive", ((MigrationAccepted) m).archive()),
+            CheckpointCommand.class, m -> {
+                Identifiers.nameOrId("container", ((CheckpointCommand) m).container());
+                Identifiers.reference("archive", ((CheckpointCommand) m).archive());
+            },
+            RestoreCommand.class, m -> {
+                Identifiers.reference("archive", ((RestoreCommand) m).archive());
+                optionalName("name", ((RestoreCommand) m).name());
+            },
+            FinalizeCommand.class, m -> Identifiers.nameOrId("container", ((FinalizeCommand) m).container()),
+            RollbackCommand.class, m -> {
+                Identifiers.nameOrId("container", ((RollbackCommand) m).container());
+                optionalReference("archive", ((RollbackCommand) m).archive());
+            },
+            CancelRestoreCommand.class, m -> {
+                optionalReference("archive", ((CancelRestoreCommand) m).archive());
+                optionalName("name", ((CancelRestoreCommand) m).name());
+            },
+            CheckpointStarted.class, m -> Identifiers.containerId("containerId", ((CheckpointStarted) m).containerId()),
+            CheckpointCompleted.class, m -> {
+                optionalReference("archive", ((CheckpointCompleted) m).archive());
+                if (((CheckpointCompleted) m).digest() != null) {
+                    Identifiers.digest("digest", ((CheckpointCompleted) m).digest());
+                }
+            },
+            RestoreCompleted.class, m -> {
+                Identifiers.containerId("containerId", ((RestoreCompleted) m).containerId());
+                Identifiers.name("name", ((RestoreCompleted) m).name());
+            });
+
+    private MessageChecks() {
+    }
+
+    /** Throws IllegalArgumentException naming the message type and the field. */
+    static void check(MigrationMessage message) {
+        try {
+            Meta meta = message.meta();
+            Identifiers.messageId("meta.id", meta.id());
+            Identifiers.migrationId("meta.migrationId", meta.migrationId());
+            Identifiers.hostId("meta.hostId", meta.hostId());
+            Consumer<MigrationMessage> check = CHECKS.get(message.getClass());
+            if (check != null) {
+                check.accept(message);
+            }
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(message.type() + ": " + e.getMessage(), e);
+        }
+    }
+
+    static void check(HostHeartbeat beat) {
+        Identifiers.hostId("hostId", beat.hostId());
+        if (beat.containers() != null) {
+            for (HostHeartbeat.RunningContainer c : beat.containers()) {
+                Identifiers.containerId("containers[].id", c.id());
+                Identifiers.name("containers[].name", c.name());
+            }
+        }
+    }
+
+    private static void optionalName(String field, String value) {
+        if (value != null) {
+            Identifiers.name(field, value);
+        }
+    }
+
+    private static void optionalReference(String field, String value) {
+        if (value != null) {
+            Identifiers.reference(field, value);
+        }
+    }
+}
