@@ -8,7 +8,6 @@ import io.ferry.core.error.InvalidArchiveException;
 import io.ferry.core.error.NotFoundException;
 import io.ferry.core.error.ToolFailedException;
 import io.ferry.core.host.Host;
-import io.ferry.core.registry.RegistryAuth;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -62,9 +61,9 @@ public final class FerryCli {
     /** The engine's settings: FERRY_* variables, overridden by the global flags. */
     EngineSettings settings() {
         EngineSettings settings = EngineSettings.fromEnvironment(System.getenv())
-                .withRegistryAuth(RegistryAuth.readFile(authFile)).withAllowedRegistries(allowRegistries);
+                .withRegistryAuthFile(authFile).withAllowedRegistries(allowRegistries);
         for (String c : creds) {
-            settings = settings.withRegistryAuth(RegistryAuth.parseEntry(c, "--creds"));
+            settings = settings.withRegistryAuth(c, "--creds");
         }
         return tlsVerify != null ? settings.withTlsVerify(tlsVerify) : settings;
     }

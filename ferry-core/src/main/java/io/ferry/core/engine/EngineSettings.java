@@ -92,7 +92,17 @@ public record EngineSettings(
 
     /** Adds a credential {@code HOST[:PORT]=USER:PASSWORD} (as --creds; null: keep these settings' own). */
     public EngineSettings withRegistryAuth(String hostEqualsCredentials) {
-        return withRegistryAuth(RegistryAuth.parseEntry(hostEqualsCredentials, "the registry credential"));
+        return withRegistryAuth(hostEqualsCredentials, "the registry credential");
+    }
+
+    /** As {@link #withRegistryAuth(String)}; {@code setting} names where it came from in a refusal. */
+    public EngineSettings withRegistryAuth(String hostEqualsCredentials, String setting) {
+        return withRegistryAuth(RegistryAuth.parseEntry(hostEqualsCredentials, setting));
+    }
+
+    /** Adds the credentials of a containers-auth.json file (null: none). */
+    public EngineSettings withRegistryAuthFile(Path authFile) {
+        return withRegistryAuth(RegistryAuth.readFile(authFile));
     }
 
     /** Adds these credentials (they win for a host both name). */

@@ -1,7 +1,6 @@
 package io.ferry.spring.host;
 
 import io.ferry.core.engine.EngineSettings;
-import io.ferry.core.registry.RegistryAuth;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -43,9 +42,9 @@ public record HostServiceProperties(@DefaultValue("local") String id, Path root,
         EngineSettings d = EngineSettings.defaults();
         return new EngineSettings(startTimeout, checkpointTimeout, restoreTimeout,
                 maxArchiveBytes > 0 ? d.archiveLimits().withMaxTotalBytes(maxArchiveBytes) : d.archiveLimits(),
-                runc, criu, RegistryAuth.readFile(registryAuthFile)
-                        .plus(RegistryAuth.parseEntry(registryAuth, "ferry.host.registry-auth")),
-                List.of(), tlsVerify, imageServiceUrl)
+                runc, criu, null, List.of(), tlsVerify, imageServiceUrl)
+                .withRegistryAuthFile(registryAuthFile)
+                .withRegistryAuth(registryAuth, "ferry.host.registry-auth")
                 .withAllowedRegistries(allowedRegistries == null ? List.of() : allowedRegistries);
     }
 }

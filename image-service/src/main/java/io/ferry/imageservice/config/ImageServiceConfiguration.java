@@ -3,7 +3,6 @@ package io.ferry.imageservice.config;
 import io.ferry.core.engine.EngineSettings;
 import io.ferry.core.engine.Images;
 import io.ferry.core.host.Host;
-import io.ferry.core.registry.RegistryAuth;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -22,8 +21,8 @@ public class ImageServiceConfiguration {
     Images images(Host host, ImageServiceProperties properties) {
         String auth = properties.registryAuth() != null ? properties.registryAuth() : System.getenv("FERRY_REGISTRY_AUTH");
         EngineSettings settings = EngineSettings.defaults()
-                .withRegistryAuth(RegistryAuth.readFile(properties.registryAuthFile()))
-                .withRegistryAuth(RegistryAuth.parseEntry(auth, "ferry.registry-auth"))
+                .withRegistryAuthFile(properties.registryAuthFile())
+                .withRegistryAuth(auth, "ferry.registry-auth")
                 .withAllowedRegistries(properties.allowedRegistries() == null ? List.of() : properties.allowedRegistries())
                 .withTlsVerify(properties.tlsVerify());
         return Images.open(host, settings);
