@@ -85,7 +85,10 @@ public final class FerryCli {
         // everything after IMAGE belongs to the container's command: `ferry run busybox sh -c '...'`
         cli.getSubcommands().get("run").setStopAtPositional(true);
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
-            cmd.getErr().println("Error: " + e.getMessage());
+            cmd.getErr().println("Error: " + ErrorMessages.of(e));
+            if (ErrorMessages.debug(System.getenv())) {
+                e.printStackTrace(cmd.getErr());
+            }
             return exitCode(e);
         });
         return cli;
