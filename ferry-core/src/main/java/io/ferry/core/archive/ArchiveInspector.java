@@ -11,6 +11,7 @@ import io.ferry.core.tar.EntryNames;
 import io.ferry.protocol.DumpStatistics;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import tools.jackson.core.JacksonException;
 
 import java.io.BufferedInputStream;
 import java.io.ByteArrayInputStream;
@@ -31,7 +32,8 @@ import java.util.regex.Pattern;
  * and the process tree (pstree.img, commands from core-PID.img). Only small metadata is held in memory.
  */
 public final class ArchiveInspector {
-    private static final Pattern CORE = Pattern.compile("checkpoint/core-(\\d+)\\.img");
+    // at most 18 digits: a pid that fits a long
+    private static final Pattern CORE = Pattern.compile("checkpoint/core-(\\d{1,18})\\.img");
     private static final Pattern VOLUME = Pattern.compile("volumes/(.+)\\.tar");
 
     private ArchiveInspector() {
@@ -67,7 +69,7 @@ public final class ArchiveInspector {
             Matcher core = CORE.matcher(name);
             Matcher volume = VOLUME.matcher(name);
             if (name.equals(ArchiveLayout.CONFIG_DUMP)) {
-                config = Json.read(new ByteArrayInputStream(small(tar, e, limits)), CheckpointedContainer.class);
+                config = config(small(tar, e, limits));
             } else if (name.equals(ArchiveLayout.STATS_DUMP)) {
                 stats = CheckpointImages.dumpStatistics(CriuImageFile.read(new ByteArrayInputStream(small(tar, e, limits))).first());
             } else if (name.equals(ArchiveLayout.ROOTFS_DIFF)) {
@@ -97,6 +99,14 @@ public final class ArchiveInspector {
                 pid -> commands.getOrDefault(pid, "?"));
         return new ArchiveSummary(compression.displayName(), archiveBytes, content, criuBytes, pages, rootfs, volumes,
                 config, stats, tree, imageVersion);
+    }
+
+    private static CheckpointedContainer config(byte[] json) {
+        try {
+            return Json.read(new ByteArrayInputStream(json), CheckpointedContainer.class);
+        } catch (JacksonException e) {
+            throw new InvalidArchiveException("config.dump is not valid JSON: " + e.getOriginalMessage(), e);
+        }
     }
 
     private static byte[] small(TarArchiveInputStream tar, TarArchiveEntry e, ArchiveLimits limits) throws IOException {

@@ -1,10 +1,14 @@
 package io.ferry.core.archive;
 
+import io.ferry.core.container.ContainerConfig;
+import io.ferry.core.container.ContainerStore;
+import io.ferry.core.container.VolumeMount;
 import io.ferry.core.error.InvalidArchiveException;
 import io.ferry.core.json.Json;
 import io.ferry.core.tar.ArchiveLimits;
 import io.ferry.core.tar.Compression;
 import io.ferry.core.tar.SafeExtractor;
+import io.ferry.core.volume.VolumeStore;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -64,7 +68,26 @@ public final class ExtractedCheckpoint {
             throw new InvalidArchiveException("config.dump is not a Ferry container config (container id, name,"
                     + " image and checkpoint facts are required)");
         }
+        checkNames(config.container());
         return new ExtractedCheckpoint(dir, config);
+    }
+
+    /** The id and names become paths and keys on the restoring host: each must have its own form. */
+    private static void checkNames(ContainerConfig c) {
+        if (!c.id().matches("[0-9a-f]{64}")) {
+            throw new InvalidArchiveException("config.dump has container id \"" + c.id() + "\", not 64 hex digits");
+        }
+        try {
+            ContainerStore.validName(c.name());
+            for (VolumeMount v : c.volumes() == null ? List.<VolumeMount>of() : c.volumes()) {
+                if (v == null) {
+                    throw new InvalidArchiveException("config.dump has an empty volume entry");
+                }
+                VolumeStore.validName(v.name());
+            }
+        } catch (IllegalArgumentException e) {
+            throw new InvalidArchiveException("config.dump has an " + e.getMessage(), e);
+        }
     }
 
     private static void checkMetadataSize(Path file, ArchiveLimits limits) {
