@@ -6,6 +6,7 @@ import io.ferry.core.oci.Descriptor;
 import io.ferry.core.oci.ImageIndex;
 import io.ferry.core.oci.ImageManifest;
 import io.ferry.core.oci.MediaTypes;
+import io.ferry.core.oci.OciDocuments;
 import io.ferry.core.oci.Platform;
 import io.ferry.core.oci.Sha256;
 import io.ferry.core.registry.Reference;
@@ -57,7 +58,7 @@ public final class ImagePuller {
         RegistryClient client = clients.client(ref.registry());
         RegistryClient.Manifest m = client.getManifest(ref.repository(), ref.reference());
         if (MediaTypes.INDEXES.contains(m.mediaType())) {
-            ImageIndex index = Json.MAPPER.readValue(m.content(), ImageIndex.class);
+            ImageIndex index = OciDocuments.index(m.content());
             Descriptor chosen = index.manifests().stream().filter(d -> Platform.LINUX_AMD64.matches(d.platform()))
                     .findFirst().orElseThrow(() -> new RegistryException("image " + ref + " has no linux/amd64 manifest",
                             404, "MANIFEST_UNKNOWN"));
@@ -66,7 +67,7 @@ public final class ImagePuller {
         if (!MediaTypes.MANIFESTS.contains(m.mediaType())) {
             throw new RegistryException(ref + " is not an image (media type " + m.mediaType() + ")", 200, "MANIFEST_INVALID");
         }
-        ImageManifest manifest = Json.MAPPER.readValue(m.content(), ImageManifest.class);
+        ImageManifest manifest = OciDocuments.manifest(m.content());
         if (manifest.artifactType() != null) {
             throw new RegistryException(ref + " is an artifact of type " + manifest.artifactType() + ", not an image",
                     200, "MANIFEST_INVALID");
