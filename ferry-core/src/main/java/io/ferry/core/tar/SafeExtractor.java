@@ -105,6 +105,10 @@ public final class SafeExtractor {
                 } else if (entry.isLink()) {
                     String linked = EntryNames.normalize(entry.getLinkName());
                     Path source = dest.resolve(linked);
+                    if (throughSymlink(dest, linked)) { // s -> /, x => s/etc/shadow: a file outside
+                        throw new InvalidArchiveException("archive entry \"" + entry.getName() + "\" is a hard link to \""
+                                + entry.getLinkName() + "\", which passes through a symbolic link");
+                    }
                     if (linked.isEmpty() || !Files.exists(source, NOFOLLOW) || Files.isDirectory(source, NOFOLLOW)) {
                         throw new InvalidArchiveException("archive entry \"" + entry.getName()
                                 + "\" is a hard link to \"" + entry.getLinkName() + "\", which is not a file extracted before it");
@@ -170,6 +174,18 @@ public final class SafeExtractor {
         return current.resolve(parts[parts.length - 1]);
     }
 
+    private static boolean throughSymlink(Path dest, String relative) {
+        Path current = dest;
+        String[] parts = relative.split("/");
+        for (int i = 0; i < parts.length - 1; i++) {
+            current = current.resolve(parts[i]);
+            if (Files.isSymbolicLink(current)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private void checkSymlink(String relative, String linkTarget) {
         if (linkTarget.isEmpty()) {
             throw new InvalidArchiveException("archive entry \"" + relative + "\" is a symbolic link without a target");
@@ -182,14 +198,17 @@ public final class SafeExtractor {
             return; // resolved against the container's root, which is the extraction directory
         }
         int depth = relative.split("/").length - 1; // directories above the link, inside dest
+        boolean descended = false;
         for (String part : linkTarget.split("/")) {
             if (part.equals("..")) {
-                if (--depth < 0) {
+                // ".." after a name could climb out of a symbolic link (d/s -> .., a -> d/s/..): only leading ".."
+                if (--depth < 0 || descended && links == Links.CONFINED) {
                     throw new InvalidArchiveException("archive entry \"" + relative + "\" is a symbolic link to \""
                             + linkTarget + "\", outside the extraction directory");
                 }
             } else if (!part.isEmpty() && !part.equals(".")) {
                 depth++;
+                descended = true;
             }
         }
     }
