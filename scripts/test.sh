@@ -19,7 +19,7 @@ bash scripts/install-host.sh skopeo podman chromium chromium-driver docker-compo
 mvn -B -ntp verify "$@"
 
 # a short bounded fuzzing run of the parsers of untrusted bytes (Jazzer; verify ran their seeds already)
-bash scripts/fuzz.sh 20
+bash scripts/fuzz.sh 15
 
 # the ferry command, its man pages and completion, as a user's set-up would have them
 bash scripts/install-cli.sh
