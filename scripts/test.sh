@@ -18,5 +18,8 @@ bash scripts/install-host.sh skopeo podman chromium chromium-driver docker-compo
 # -ntp: no transfer progress in CI logs; verify runs unit and host tests of every module
 mvn -B -ntp verify "$@"
 
+# a short bounded fuzzing run of the parsers of untrusted bytes (Jazzer; verify ran their seeds already)
+bash scripts/fuzz.sh 15
+
 # the ferry command, its man pages and completion, as a user's set-up would have them
 bash scripts/install-cli.sh

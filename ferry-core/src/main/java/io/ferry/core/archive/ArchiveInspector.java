@@ -10,6 +10,7 @@ import io.ferry.core.tar.EntryNames;
 import io.ferry.protocol.DumpStatistics;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import tools.jackson.core.JacksonException;
 
 import java.io.BufferedInputStream;
 import java.io.ByteArrayInputStream;
@@ -31,7 +32,8 @@ import java.util.regex.Pattern;
  * and the process tree (pstree.img, commands from core-PID.img). Only small metadata is held in memory.
  */
 public final class ArchiveInspector {
-    private static final Pattern CORE = Pattern.compile("checkpoint/core-(\\d+)\\.img");
+    // at most 18 digits: a pid that fits a long
+    private static final Pattern CORE = Pattern.compile("checkpoint/core-(\\d{1,18})\\.img");
     private static final Pattern VOLUME = Pattern.compile("volumes/(.+)\\.tar");
 
     private ArchiveInspector() {

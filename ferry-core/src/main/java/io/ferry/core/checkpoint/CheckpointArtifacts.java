@@ -5,6 +5,7 @@ import io.ferry.core.json.Json;
 import io.ferry.core.oci.Descriptor;
 import io.ferry.core.oci.ImageManifest;
 import io.ferry.core.oci.MediaTypes;
+import io.ferry.core.oci.OciDocuments;
 import io.ferry.core.oci.Sha256;
 import io.ferry.core.registry.BlobUpload;
 import io.ferry.core.registry.Reference;
@@ -60,7 +61,7 @@ public final class CheckpointArtifacts {
 
     public static Artifact describe(RegistryClient client, Reference ref) {
         RegistryClient.Manifest m = client.getManifest(ref.repository(), ref.reference());
-        ImageManifest manifest = Json.MAPPER.readValue(m.content(), ImageManifest.class);
+        ImageManifest manifest = OciDocuments.manifest(m.content());
         if (!MediaTypes.FERRY_CHECKPOINT.equals(manifest.artifactType()) || manifest.layers() == null
                 || manifest.layers().size() != 1) {
             throw new InvalidArchiveException(ref + " is not a Ferry checkpoint artifact (artifactType "

@@ -32,7 +32,7 @@ final class ImageCredentialsCheck {
         } catch (NoSuchFileException e) {
             throw new InvalidArchiveException("not a complete checkpoint archive: checkpoint/"
                     + Path.of(e.getFile()).getFileName() + " is missing", e);
-        } catch (IOException | UncheckedIOException e) {
+        } catch (IOException | UncheckedIOException | InvalidArchiveException e) {
             throw new InvalidArchiveException("cannot read the credentials of the checkpointed tasks: "
                     + e.getMessage(), e);
         }

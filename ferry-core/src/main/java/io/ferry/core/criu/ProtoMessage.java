@@ -3,9 +3,9 @@ package io.ferry.core.criu;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.WireFormat;
+import io.ferry.core.error.InvalidArchiveException;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -43,8 +43,8 @@ public final class ProtoMessage {
                 };
                 fields.computeIfAbsent(number, n -> new ArrayList<>()).add(value);
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException("malformed protobuf message", e);
+        } catch (IOException e) { // the bytes come from an archive: a typed refusal, not an I/O failure
+            throw new InvalidArchiveException("CRIU image entry is not a valid protobuf message (a truncated field or an unsupported wire type)", e);
         }
         return new ProtoMessage(fields);
     }
@@ -67,7 +67,7 @@ public final class ProtoMessage {
                         out.add(in.readUInt64());
                     }
                 } catch (IOException e) {
-                    throw new UncheckedIOException(e);
+                    throw new InvalidArchiveException("CRIU image holds a malformed packed field " + field, e);
                 }
             }
         }

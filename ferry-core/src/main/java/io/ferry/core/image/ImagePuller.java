@@ -6,6 +6,7 @@ import io.ferry.core.oci.Descriptor;
 import io.ferry.core.oci.ImageIndex;
 import io.ferry.core.oci.ImageManifest;
 import io.ferry.core.oci.MediaTypes;
+import io.ferry.core.oci.OciDocuments;
 import io.ferry.core.oci.Platform;
 import io.ferry.core.oci.Sha256;
 import io.ferry.core.os.Confined;
@@ -59,32 +60,28 @@ public final class ImagePuller {
         RegistryClient client = clients.client(ref.registry());
         RegistryClient.Manifest m = client.getManifest(ref.repository(), ref.reference());
         if (MediaTypes.INDEXES.contains(m.mediaType())) {
-            ImageIndex index = Json.MAPPER.readValue(m.content(), ImageIndex.class);
+            byte[] indexJson = m.content();
+            ImageIndex index = checked(ref, () -> OciDocuments.index(indexJson));
             Descriptor chosen = index.manifests().stream().filter(d -> Platform.LINUX_AMD64.matches(d.platform()))
                     .findFirst().orElseThrow(() -> new RegistryException("image " + ref + " has no linux/amd64 manifest",
                             404, "MANIFEST_UNKNOWN"));
-            m = client.getManifest(ref.repository(), checkDigest(ref, "manifests[].digest", chosen.digest()));
+            m = client.getManifest(ref.repository(), chosen.digest());
         }
         if (!MediaTypes.MANIFESTS.contains(m.mediaType())) {
             throw new RegistryException(ref + " is not an image (media type " + m.mediaType() + ")", 200, "MANIFEST_INVALID");
         }
-        ImageManifest manifest = Json.MAPPER.readValue(m.content(), ImageManifest.class);
+        byte[] manifestJson = m.content();
+        ImageManifest manifest = checked(ref, () -> OciDocuments.manifest(manifestJson));
         if (manifest.artifactType() != null) {
             throw new RegistryException(ref + " is an artifact of type " + manifest.artifactType() + ", not an image",
                     200, "MANIFEST_INVALID");
         }
-        if (manifest.config() == null) {
-            throw new InvalidArchiveException("image " + ref + " is refused: its manifest has no config");
-        }
-        String configDigest = checkDigest(ref, "config.digest", manifest.config().digest());
+        String configDigest = manifest.config().digest();
         JsonNode config = Json.MAPPER.readTree(client.getBlob(ref.repository(), configDigest, MAX_CONFIG));
         List<String> diffIds = new ArrayList<>();
         config.path("rootfs").path("diff_ids").forEach(d -> diffIds.add(checkDigest(ref,
                 "rootfs.diff_ids[" + diffIds.size() + "]", d.isString() ? d.asString() : d.toString())));
-        List<Descriptor> layers = manifest.layers() == null ? List.of() : manifest.layers();
-        for (int i = 0; i < layers.size(); i++) {
-            checkDigest(ref, "layers[" + i + "].digest", layers.get(i) == null ? null : layers.get(i).digest());
-        }
+        List<Descriptor> layers = manifest.layers();
         if (diffIds.size() != layers.size()) {
             throw new RegistryException("image " + ref + " lists " + layers.size() + " layers but its config "
                     + diffIds.size() + " diff ids", 200, "MANIFEST_INVALID");
@@ -168,9 +165,14 @@ public final class ImagePuller {
      * anything is fetched or created, and a crafted one refuses the whole image, naming the field.
      */
     private static String checkDigest(Reference ref, String field, String digest) {
+        return checked(ref, () -> Identifiers.digest(field, digest));
+    }
+
+    /** A manifest, index or digest as OciDocuments or Identifiers check it; a refusal names the image. */
+    private static <T> T checked(Reference ref, java.util.function.Supplier<T> check) {
         try {
-            return Identifiers.digest(field, digest);
-        } catch (IllegalArgumentException e) {
+            return check.get();
+        } catch (IllegalArgumentException | InvalidArchiveException e) {
             throw new InvalidArchiveException("image " + ref + " is refused: " + e.getMessage(), e);
         }
     }

@@ -9,7 +9,7 @@ import java.util.regex.Pattern;
  */
 public record Reference(String registry, String repository, String tag, String digest) {
     private static final Pattern REF = Pattern.compile(
-            "(?<registry>[a-zA-Z0-9.-]+(?::\\d+)?|\\[[0-9a-fA-F:]+\\](?::\\d+)?)/"
+            "(?<registry>[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*(?::\\d+)?|\\[[0-9a-fA-F:]+\\](?::\\d+)?)/"
                     + "(?<repo>[a-z0-9]+(?:(?:\\.|_|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:\\.|_|__|-+)[a-z0-9]+)*)*)"
                     + "(?::(?<tag>[a-zA-Z0-9_][a-zA-Z0-9._-]{0,127}))?(?:@(?<digest>sha256:[a-f0-9]{64}))?");
     public static final String SCHEME = "registry://";
