@@ -75,8 +75,7 @@ public final class SafeExtractor {
     public Stats extract(InputStream tar, Path dest) {
         try {
             Files.createDirectories(dest);
-            HeaderBudget budget = new HeaderBudget(tar);
-            return new Run(dest, budget).extract(new TarArchiveInputStream(budget));
+            return new Run(dest).extract(new TarEntries(tar, limits.maxMetadataBytes()));
         } catch (InvalidArchiveException e) {
             throw e;
         } catch (FileAlreadyExistsException e) {
@@ -92,30 +91,20 @@ public final class SafeExtractor {
         private final FileStore store;
         private final Map<String, Object> regularFiles = new HashMap<>(); // name -> inode (fileKey)
         private final Deque<DirTime> dirTimes = new ArrayDeque<>();
-        private final HeaderBudget budget;
         private long created;
-        private long contentRead; // of the current entry
         private long total;
         private long sinceSpaceCheck = SPACE_CHECK_BYTES; // check before the first byte
 
-        Run(Path dest, HeaderBudget budget) throws IOException {
+        Run(Path dest) throws IOException {
             this.dest = dest;
-            this.budget = budget;
             this.store = Files.getFileStore(dest);
         }
 
-        Stats extract(TarArchiveInputStream in) throws IOException {
+        Stats extract(TarEntries tar) throws IOException {
+            TarArchiveInputStream in = tar.content();
             long entries = 0;
-            TarArchiveEntry entry = null;
-            while (true) {
-                long unread = entry == null ? 0 : Math.max(0, entry.getSize() - contentRead); // skipped first
-                budget.impose(entries + 1, limits.maxMetadataBytes(), unread);
-                entry = in.getNextEntry();
-                budget.lift();
-                if (entry == null) {
-                    break;
-                }
-                contentRead = 0;
+            TarArchiveEntry entry;
+            while ((entry = tar.next()) != null) {
                 entries++;
                 String relative = EntryNames.normalize(entry.getName());
                 if (entry.isSparse()) { // GNU old, PAX 0.0/0.1/1.0 and star: expands past its stored size
@@ -220,7 +209,6 @@ public final class SafeExtractor {
             int n;
             while ((n = in.read(buf)) > 0) {
                 copied += n;
-                contentRead += n;
                 total += n;
                 if (copied > limits.maxEntryBytes()) {
                     throw new InvalidArchiveException("archive entry \"" + entry.getName() + "\" is over the limit of "

@@ -255,6 +255,16 @@ class ArchiveBombTest {
     }
 
     @Test
+    void inspectingAnArchiveBoundsItsHeadersToo() throws IOException {
+        Path archive = tmp.resolve("bomb.tar.zst");
+        Files.write(archive, hugeMetadataEntry('x'));
+        assertThatThrownBy(() -> io.ferry.core.archive.ArchiveInspector.inspect(archive, ArchiveLimits.defaults()))
+                .isInstanceOf(InvalidArchiveException.class)
+                .hasMessage("archive entry 1 has headers (PAX, GNU long name or long link) over the limit of "
+                        + ArchiveLimits.defaults().maxMetadataBytes() + " bytes");
+    }
+
+    @Test
     void longNamesAndPaxHeadersOfRealSizeStillWork() throws IOException {
         String name = "d/".repeat(100) + "f".repeat(200);
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
