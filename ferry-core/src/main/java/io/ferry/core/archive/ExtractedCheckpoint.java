@@ -53,6 +53,9 @@ public final class ExtractedCheckpoint {
         }
         checkMetadataSize(dir.resolve(ArchiveLayout.CONFIG_DUMP), limits);
         checkMetadataSize(dir.resolve(ArchiveLayout.SPEC_DUMP), limits);
+        if (Files.isRegularFile(dir.resolve(ArchiveLayout.DELETED_FILES))) { // a JSON list read whole, like them
+            checkMetadataSize(dir.resolve(ArchiveLayout.DELETED_FILES), limits);
+        }
         CheckpointedContainer config;
         try {
             config = Json.read(dir.resolve(ArchiveLayout.CONFIG_DUMP), CheckpointedContainer.class);
