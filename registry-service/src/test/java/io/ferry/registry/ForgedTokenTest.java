@@ -82,4 +82,21 @@ class ForgedTokenTest {
         }
         assertThat(RawHttp.send(port, "GET", "/v2/victim/app/tags/list", Map.of(), null).status()).isEqualTo(401);
     }
+
+    /** Not holes, kept as regressions: an unsigned token, and a real token for one repository used on another. */
+    @Test
+    void anUnsignedTokenAndATokenForAnotherRepositoryOpenNothing() throws Exception {
+        String claims = forge("x".repeat(32), "victim/app").split("\\.")[1];
+        String none = java.util.Base64.getUrlEncoder().withoutPadding()
+                .encodeToString("{\"alg\":\"none\"}".getBytes(StandardCharsets.UTF_8)) + "." + claims + ".";
+        assertThat(RawHttp.send(port, "POST", "/v2/victim/app/blobs/uploads/",
+                Map.of("Authorization", "Bearer " + none), null).status()).isEqualTo(401);
+        String mine = new V2(port).token("ferry", "secret", V2.push("attacker/app"));
+        assertThat(RawHttp.send(port, "POST", "/v2/attacker/app/blobs/uploads/",
+                Map.of("Authorization", "Bearer " + mine), null).status()).isEqualTo(202);
+        for (String other : new String[]{"victim/app", "attacker/app/x", "attacker"}) {
+            assertThat(RawHttp.send(port, "POST", "/v2/" + other + "/blobs/uploads/",
+                    Map.of("Authorization", "Bearer " + mine), null).status()).as(other).isEqualTo(401);
+        }
+    }
 }
