@@ -7,6 +7,7 @@ import io.ferry.core.error.InvalidArchiveException;
 import io.ferry.core.tar.ArchiveLimits;
 import io.ferry.core.tar.Compression;
 import io.ferry.core.tar.EntryNames;
+import io.ferry.core.tar.TarEntries;
 import io.ferry.protocol.DumpStatistics;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
@@ -50,7 +51,8 @@ public final class ArchiveInspector {
 
     static ArchiveSummary inspect(InputStream tarStream, Compression compression, long archiveBytes,
                                   ArchiveLimits limits) throws IOException {
-        TarArchiveInputStream tar = new TarArchiveInputStream(tarStream);
+        TarEntries entries = new TarEntries(tarStream, limits.maxMetadataBytes());
+        TarArchiveInputStream tar = entries.content();
         long content = 0;
         long criuBytes = 0;
         long pages = 0;
@@ -62,7 +64,7 @@ public final class ArchiveInspector {
         long imageVersion = -1;
         Map<Long, String> commands = new HashMap<>();
         TarArchiveEntry e;
-        while ((e = tar.getNextEntry()) != null) {
+        while ((e = entries.next()) != null) {
             String name = EntryNames.normalize(e.getName());
             long size = e.getSize();
             content += size;

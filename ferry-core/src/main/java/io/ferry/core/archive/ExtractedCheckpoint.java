@@ -55,6 +55,9 @@ public final class ExtractedCheckpoint {
         }
         checkMetadataSize(dir.resolve(ArchiveLayout.CONFIG_DUMP), limits);
         checkMetadataSize(dir.resolve(ArchiveLayout.SPEC_DUMP), limits);
+        if (Files.isRegularFile(dir.resolve(ArchiveLayout.DELETED_FILES))) { // a JSON list read whole, like them
+            checkMetadataSize(dir.resolve(ArchiveLayout.DELETED_FILES), limits);
+        }
         CheckpointedContainer config;
         try (InputStream in = Files.newInputStream(dir.resolve(ArchiveLayout.CONFIG_DUMP))) {
             config = CheckpointedContainer.read(in);

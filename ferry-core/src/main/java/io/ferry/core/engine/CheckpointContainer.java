@@ -14,11 +14,13 @@ import io.ferry.core.registry.RegistryException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.channels.Channels;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.EnumSet;
 
 /**
  * {@code ferry checkpoint NAME --export FILE|registry://...}: one entry for both targets. The archive
@@ -67,11 +69,16 @@ final class CheckpointContainer {
         }
     }
 
-    /** An archive holds the container's memory and files: readable by its owner alone, from the first byte. */
-    private static OutputStream ownerOnly(Path file) throws IOException {
+    /**
+     * An archive holds the container's memory and files: readable by its owner alone, from the first
+     * byte. Created and opened in one call (O_EXCL): opened again by name, a link swapped in meanwhile
+     * by whoever else writes to that directory would be followed.
+     */
+    static OutputStream ownerOnly(Path file) throws IOException {
         Files.deleteIfExists(file); // a leftover of a crashed export (or a link: removed, not followed)
-        Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        return Files.newOutputStream(file, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
+        return Channels.newOutputStream(Files.newByteChannel(file,
+                EnumSet.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))));
     }
 
     /**

@@ -75,7 +75,7 @@ public final class SafeExtractor {
     public Stats extract(InputStream tar, Path dest) {
         try {
             Files.createDirectories(dest);
-            return new Run(dest).extract(new TarArchiveInputStream(tar));
+            return new Run(dest).extract(new TarEntries(tar, limits.maxMetadataBytes()));
         } catch (InvalidArchiveException e) {
             throw e;
         } catch (FileAlreadyExistsException e) {
@@ -100,10 +100,11 @@ public final class SafeExtractor {
             this.store = Files.getFileStore(dest);
         }
 
-        Stats extract(TarArchiveInputStream in) throws IOException {
+        Stats extract(TarEntries tar) throws IOException {
+            TarArchiveInputStream in = tar.content();
             long entries = 0;
             TarArchiveEntry entry;
-            while ((entry = in.getNextEntry()) != null) {
+            while ((entry = tar.next()) != null) {
                 entries++;
                 String relative = EntryNames.normalize(entry.getName());
                 if (entry.isSparse()) { // GNU old, PAX 0.0/0.1/1.0 and star: expands past its stored size

@@ -7,12 +7,16 @@ import org.apache.commons.compress.archivers.tar.TarConstants;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.file.FileVisitResult;
+import java.nio.channels.Channels;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
+import java.nio.file.SecureDirectoryStream;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
 import java.util.Date;
 import java.util.HashMap;
 import java.util.Map;
@@ -57,37 +61,63 @@ public final class TarWriter implements AutoCloseable {
         tar.closeArchiveEntry();
     }
 
+    /** A file Ferry wrote itself (spec, log snapshot, nested tars): read by its path. */
     public void addFile(String name, Path file) throws IOException {
-        addPath(name, file);
+        addPath(name, file, null, () -> Files.newInputStream(file));
     }
 
-    /** Adds every entry below {@code dir} as {@code prefix/relative/path}; prefix "" for the top level. */
+    /**
+     * Adds every entry below {@code dir} as {@code prefix/relative/path}; prefix "" for the top level.
+     * A running container may still change the tree (a volume, or its writable layer with
+     * --leave-running): every directory is opened and every file read relative to its parent's open
+     * descriptor without following a link, so swapping one for a link to a host path between check
+     * and read never gets a host file archived; an entry that changed meanwhile fails the archive.
+     */
     public void addTree(String prefix, Path dir, Predicate<Path> skip) throws IOException {
         Set<String> opaque = ociWhiteouts ? OpaqueDirs.in(dir) : Set.of();
-        Files.walkFileTree(dir, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes attrs) throws IOException {
-                if (!d.equals(dir) && skip.test(d)) {
-                    return FileVisitResult.SKIP_SUBTREE;
-                }
-                String rel = dir.relativize(d).toString();
-                if (!rel.isEmpty() || !prefix.isEmpty()) {
-                    addPath(join(prefix, rel), d);
-                }
-                if (opaque.contains(rel)) {
-                    addOpaqueMarker(join(join(prefix, rel), Whiteouts.OPAQUE), attrs);
-                }
-                return FileVisitResult.CONTINUE;
+        BasicFileAttributes top = Files.readAttributes(dir, BasicFileAttributes.class);
+        if (!prefix.isEmpty()) {
+            addPath(prefix, dir, null, null);
+        }
+        if (opaque.contains("")) {
+            addOpaqueMarker(join(prefix, Whiteouts.OPAQUE), top.lastModifiedTime());
+        }
+        try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
+            if (!(stream instanceof SecureDirectoryStream<Path> secure)) {
+                throw new IOException("cannot archive " + dir + " safely: no SecureDirectoryStream on this platform");
             }
+            walk(secure, dir, prefix, skip, opaque);
+        }
+    }
 
-            @Override
-            public FileVisitResult visitFile(Path f, BasicFileAttributes attrs) throws IOException {
-                if (!skip.test(f)) {
-                    addPath(join(prefix, dir.relativize(f).toString()), f);
-                }
-                return FileVisitResult.CONTINUE;
+    private void walk(SecureDirectoryStream<Path> parent, Path top, String prefix, Predicate<Path> skip,
+                      Set<String> opaque) throws IOException {
+        for (Path child : parent) {
+            Path name = child.getFileName();
+            BasicFileAttributes attrs = parent.getFileAttributeView(name, BasicFileAttributeView.class, NOFOLLOW)
+                    .readAttributes();
+            if (skip.test(child)) {
+                continue;
             }
-        });
+            String rel = top.relativize(child).toString();
+            if (attrs.isDirectory()) {
+                addPath(join(prefix, rel), child, attrs.fileKey(), null);
+                if (opaque.contains(rel)) {
+                    addOpaqueMarker(join(join(prefix, rel), Whiteouts.OPAQUE), attrs.lastModifiedTime());
+                }
+                try (SecureDirectoryStream<Path> sub = parent.newDirectoryStream(name, NOFOLLOW)) {
+                    walk(sub, top, prefix, skip, opaque);
+                }
+            } else {
+                addPath(join(prefix, rel), child, attrs.fileKey(), () -> Channels.newInputStream(
+                        parent.newByteChannel(name, Set.of(StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS))));
+            }
+        }
+    }
+
+    /** Opens a regular file's content. */
+    private interface Content {
+        InputStream open() throws IOException;
     }
 
     private static String join(String prefix, String rel) {
@@ -97,8 +127,13 @@ public final class TarWriter implements AutoCloseable {
         return rel.isEmpty() ? prefix : prefix + "/" + rel;
     }
 
-    private void addPath(String name, Path path) throws IOException {
-        Map<String, Object> unix = Files.readAttributes(path, "unix:mode,uid,gid,ino,dev,nlink,lastModifiedTime", NOFOLLOW);
+    /** {@code expected}: the inode found through the parent's descriptor, which the path must still name. */
+    private void addPath(String name, Path path, Object expected, Content content) throws IOException {
+        Map<String, Object> unix = Files.readAttributes(path, "unix:mode,uid,gid,ino,dev,nlink,size,lastModifiedTime,fileKey",
+                NOFOLLOW);
+        if (expected != null && !expected.equals(unix.get("fileKey"))) {
+            throw new IOException(path + " changed while it was being archived");
+        }
         int mode = (Integer) unix.get("mode");
         TarArchiveEntry e;
         boolean withContent = false;
@@ -115,7 +150,7 @@ public final class TarWriter implements AutoCloseable {
                 e.setLinkName(first);
             } else {
                 e = new TarArchiveEntry(name);
-                e.setSize(Files.size(path));
+                e.setSize((Long) unix.get("size"));
                 withContent = true;
             }
         } else if (ociWhiteouts && Whiteouts.isOverlayWhiteout(path)) {
@@ -132,26 +167,26 @@ public final class TarWriter implements AutoCloseable {
         e.setModTime(((java.nio.file.attribute.FileTime) unix.get("lastModifiedTime")).toMillis());
         tar.putArchiveEntry(e);
         if (withContent) {
-            copyExactly(path, e.getSize());
+            copyExactly(path, content, e.getSize());
         }
         tar.closeArchiveEntry();
     }
 
     /** The OCI opaque-directory marker: an empty file, dated like its directory so a layer's digest is stable. */
-    private void addOpaqueMarker(String name, BasicFileAttributes dir) throws IOException {
+    private void addOpaqueMarker(String name, FileTime dirTime) throws IOException {
         TarArchiveEntry e = new TarArchiveEntry(name);
         e.setSize(0);
         e.setMode(0100644);
-        e.setModTime(dir.lastModifiedTime().toMillis());
+        e.setModTime(dirTime.toMillis());
         tar.putArchiveEntry(e);
         tar.closeArchiveEntry();
     }
 
     /** Copies the first {@code size} bytes: a log may grow after its header was written. */
-    private void copyExactly(Path path, long size) throws IOException {
+    private void copyExactly(Path path, Content content, long size) throws IOException {
         byte[] buffer = new byte[1 << 16];
         long left = size;
-        try (InputStream in = Files.newInputStream(path)) {
+        try (InputStream in = content.open()) {
             while (left > 0) {
                 int n = in.read(buffer, 0, (int) Math.min(buffer.length, left));
                 if (n < 0) {

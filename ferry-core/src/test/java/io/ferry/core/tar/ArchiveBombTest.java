@@ -171,4 +171,118 @@ class ArchiveBombTest {
         }
         assertThat(Files.size(dest.resolve("zeros"))).isEqualTo(256 * MIB);
     }
+
+    /** A raw header (GNU magic), so the test can claim any size for any type without building the content. */
+    private static byte[] header(String name, char type, long size) {
+        byte[] h = new byte[512];
+        put(h, 0, name);
+        put(h, 100, "0000644");
+        put(h, 108, "0000000");
+        put(h, 116, "0000000");
+        put(h, 124, String.format("%011o", size));
+        put(h, 136, "00000000000");
+        h[156] = (byte) type;
+        put(h, 257, "ustar  ");
+        java.util.Arrays.fill(h, 148, 156, (byte) ' ');
+        long sum = 0;
+        for (byte b : h) {
+            sum += b & 0xff;
+        }
+        put(h, 148, String.format("%06o", sum));
+        return h;
+    }
+
+    private static void put(byte[] h, int at, String s) {
+        byte[] b = s.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        System.arraycopy(b, 0, h, at, b.length);
+    }
+
+    /**
+     * One metadata entry (GNU long name 'L', long link 'K', PAX 'x' or global PAX 'g') of 512 MiB,
+     * zstd-compressed: commons-compress reads such an entry whole into memory inside getNextEntry,
+     * before any limit of the extractor saw an entry.
+     */
+    private static byte[] hugeMetadataEntry(char type) throws IOException {
+        long size = 512 * MIB;
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        try (OutputStream z = Compression.ZSTD.compress(buf)) {
+            z.write(header(type == 'L' || type == 'K' ? "././@LongLink" : "PaxHeader", type, size));
+            byte[] chunk = new byte[(int) MIB];
+            java.util.Arrays.fill(chunk, (byte) 'a');
+            long left = size;
+            if (type == 'x' || type == 'g') { // one record: "<its length> path=aaa...\n"
+                byte[] start = (size + " path=").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+                z.write(start);
+                left -= start.length + 1;
+            }
+            while (left > 0) {
+                int n = (int) Math.min(left, chunk.length);
+                z.write(chunk, 0, n);
+                left -= n;
+            }
+            if (type == 'x' || type == 'g') {
+                z.write('\n');
+            }
+            z.write(header("file", '0', 0)); // something for the metadata to apply to
+            z.write(new byte[1024]);
+        }
+        return buf.toByteArray();
+    }
+
+    @ParameterizedTest
+    @ValueSource(chars = {'L', 'K', 'x', 'g'})
+    void aHugeLongNameOrPaxHeaderIsRefusedBeforeItIsReadIntoMemory(char type) throws IOException {
+        byte[] bomb = hugeMetadataEntry(type);
+        assertThat(bomb.length).isLessThan(64 * 1024); // 512 MiB of header in a few KB: within the default ratio
+        Path dest = tmp.resolve("dest");
+        long[] read = {0};
+        assertThatThrownBy(() -> {
+            try (InputStream in = new java.io.FilterInputStream(Compression.decompress(new ByteArrayInputStream(bomb))) {
+                @Override
+                public int read(byte[] b, int off, int len) throws IOException {
+                    int n = super.read(b, off, len);
+                    read[0] += Math.max(n, 0);
+                    return n;
+                }
+            }) {
+                new SafeExtractor(ArchiveLimits.defaults(), SafeExtractor.Links.ROOTFS).extract(in, dest);
+            }
+        }).isInstanceOf(InvalidArchiveException.class)
+                .hasMessage("archive entry 1 has headers (PAX, GNU long name or long link) over the limit of "
+                        + ArchiveLimits.defaults().maxMetadataBytes() + " bytes");
+        assertThat(read[0]).isLessThan(32 * MIB);
+        assertThat(bytesOnDisk(dest)).isZero();
+    }
+
+    @Test
+    void inspectingAnArchiveBoundsItsHeadersToo() throws IOException {
+        Path archive = tmp.resolve("bomb.tar.zst");
+        Files.write(archive, hugeMetadataEntry('x'));
+        assertThatThrownBy(() -> io.ferry.core.archive.ArchiveInspector.inspect(archive, ArchiveLimits.defaults()))
+                .isInstanceOf(InvalidArchiveException.class)
+                .hasMessage("archive entry 1 has headers (PAX, GNU long name or long link) over the limit of "
+                        + ArchiveLimits.defaults().maxMetadataBytes() + " bytes");
+    }
+
+    @Test
+    void longNamesAndPaxHeadersOfRealSizeStillWork() throws IOException {
+        String name = "d/".repeat(100) + "f".repeat(200);
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        try (TarArchiveOutputStream out = new TarArchiveOutputStream(buf)) {
+            out.setLongFileMode(TarArchiveOutputStream.LONGFILE_GNU);
+            TarArchiveEntry dir = new TarArchiveEntry("dir/");
+            dir.setSize(0);
+            out.putArchiveEntry(dir);
+            out.closeArchiveEntry();
+            TarArchiveEntry e = new TarArchiveEntry(name);
+            e.setSize(1);
+            out.putArchiveEntry(e);
+            out.write('x');
+            out.closeArchiveEntry();
+        }
+        Path dest = tmp.resolve("dest");
+        new SafeExtractor(ArchiveLimits.defaults(), SafeExtractor.Links.ROOTFS)
+                .extract(new ByteArrayInputStream(buf.toByteArray()), dest);
+        assertThat(Files.readString(dest.resolve(name))).isEqualTo("x");
+    }
 }

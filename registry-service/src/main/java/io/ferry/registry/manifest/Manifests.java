@@ -78,6 +78,7 @@ public class Manifests {
             subject = Digests.require(json.path("subject").path("digest").asString(null));
         }
         String artifactType = json.path("artifactType").asString(null);
+        requireStringMap(json, "annotations");
 
         ManifestEntity entity = manifests.findByRepositoryIdAndDigest(repo.getId(), digest).orElse(null);
         if (entity == null) {
@@ -93,6 +94,23 @@ public class Manifests {
             tags.save(tag);
         }
         return new Stored(digest, subject);
+    }
+
+    /** The spec's annotations are strings; the referrers listing of others reads them back as such. */
+    private static void requireStringMap(JsonNode json, String field) {
+        if (!json.has(field)) {
+            return;
+        }
+        JsonNode map = json.get(field);
+        if (!map.isObject()) {
+            throw new RegistryException(ErrorCode.MANIFEST_INVALID, "manifest " + field + " must be an object of strings");
+        }
+        for (Map.Entry<String, JsonNode> e : map.properties()) {
+            if (!e.getValue().isString()) {
+                throw new RegistryException(ErrorCode.MANIFEST_INVALID, "manifest " + field + " \"" + e.getKey()
+                        + "\" is not a string");
+            }
+        }
     }
 
     private static String mediaType(JsonNode json, String contentType) {
