@@ -1,6 +1,7 @@
 package io.ferry.cli;
 
 import io.ferry.core.error.FerryException;
+import io.ferry.protocol.Identifiers;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -12,7 +13,8 @@ import java.util.Map;
 /**
  * What the user reads after "Error: ". Ferry's own errors and invalid input carry messages written
  * for the user; a file-system failure is said in words; anything else is a bug, and Java's text for it
- * (class names, "Cannot invoke ...") is no message: it is shown only with FERRY_DEBUG=1.
+ * (class names, "Cannot invoke ...") is no message: it is shown only with FERRY_DEBUG=1. Whatever
+ * the message quotes stays on one line.
  */
 final class ErrorMessages {
     static final String INTERNAL = "internal error (a bug in ferry); run again with FERRY_DEBUG=1 to see where it happened";
@@ -20,20 +22,25 @@ final class ErrorMessages {
     private ErrorMessages() {
     }
 
+    /** One line: control characters from hostile input (an entry name, a reply) are shown escaped. */
     static String of(Exception e) {
+        return Identifiers.escape(raw(e));
+    }
+
+    private static String raw(Exception e) {
         if (e instanceof FerryException || e instanceof IllegalArgumentException) {
             return e.getMessage() == null ? INTERNAL : e.getMessage();
         }
         if (e instanceof UncheckedIOException u) {
-            return of(u.getCause());
+            return io(u.getCause());
         }
         if (e instanceof IOException io) {
-            return of(io);
+            return io(io);
         }
         return INTERNAL;
     }
 
-    private static String of(IOException e) {
+    private static String io(IOException e) {
         if (e instanceof NoSuchFileException f) {
             return "no such file or directory: " + f.getFile();
         }

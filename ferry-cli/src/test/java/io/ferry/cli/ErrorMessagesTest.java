@@ -42,6 +42,12 @@ class ErrorMessagesTest {
     }
 
     @Test
+    void aQuotedHostileValueCannotForgeALine() {
+        assertThat(ErrorMessages.of(new InvalidArchiveException("archive entry \"a\nError: all good\u001b[2K\" is bad")))
+                .isEqualTo("archive entry \"a\\nError: all good\\u001b[2K\" is bad");
+    }
+
+    @Test
     void debugIsOnlyOnWhenAsked() {
         assertThat(ErrorMessages.debug(Map.of())).isFalse();
         assertThat(ErrorMessages.debug(Map.of("FERRY_DEBUG", "0"))).isFalse();

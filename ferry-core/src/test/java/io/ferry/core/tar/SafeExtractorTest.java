@@ -79,6 +79,21 @@ class SafeExtractorTest {
     }
 
     @Test
+    void namesTheKernelWouldRefuseAreRefusedByName() {
+        String longComponent = "a/" + "x".repeat(256);
+        assertThatThrownBy(() -> extract(tar(new TarArchiveEntry(longComponent), "x"), SafeExtractor.Links.ROOTFS))
+                .isInstanceOf(InvalidArchiveException.class)
+                .hasMessageContaining("has a name component longer than 255 bytes");
+        String longPath = "d/".repeat(2100) + "f";
+        assertThatThrownBy(() -> extract(tar(new TarArchiveEntry(longPath), "x"), SafeExtractor.Links.ROOTFS))
+                .isInstanceOf(InvalidArchiveException.class)
+                .hasMessageStartingWith("archive entry name is longer than 4096 bytes");
+        String forged = "x".repeat(300) + "\nError: forged"; // the refusal shows it escaped, on one line
+        assertThatThrownBy(() -> extract(tar(new TarArchiveEntry(forged), "x"), SafeExtractor.Links.ROOTFS))
+                .isInstanceOf(InvalidArchiveException.class).hasMessageNotContaining("\n");
+    }
+
+    @Test
     void absoluteEntriesAreRefused() {
         assertThatThrownBy(() -> extract(tar(new TarArchiveEntry("/etc/evil", true), "x"), SafeExtractor.Links.ROOTFS))
                 .isInstanceOf(InvalidArchiveException.class)

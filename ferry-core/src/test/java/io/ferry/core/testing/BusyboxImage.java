@@ -3,6 +3,7 @@ package io.ferry.core.testing;
 import io.ferry.core.engine.FerryEngine;
 import io.ferry.core.exec.Commands;
 import io.ferry.core.image.Image;
+import io.ferry.core.os.FileTrees;
 import io.ferry.core.tar.TarWriter;
 
 import java.io.IOException;
@@ -56,6 +57,8 @@ public final class BusyboxImage {
                 w.addTree("", root, p -> false);
                 w.finish();
             }
+            FileTrees.deleteRecursively(root); // the tarball is all the tests need
+            tar.toFile().deleteOnExit();
             tarball = tar;
             return tar;
         } catch (IOException e) {
