@@ -34,6 +34,8 @@ import static org.assertj.core.api.Assertions.fail;
 @Tag("host")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class HostileSpecTest {
+    /** Every capability this sandbox's root holds (it lacks CAP_SYS_RESOURCE: CRIU's capset fails on more). */
+    private static final long ALL = 0xfeffffffL;
     private TestHost source;
     private TestHost target;
     private Path dir;
@@ -211,6 +213,52 @@ class HostileSpecTest {
                 "CAP_SYS_ADMIN", "in its effective set, beyond what this host gives a container");
         assertRefused(withCoreOfInit(new int[]{5, 10, 12}), "checkpoint/core-1.img: task 1 (sh) claims ",
                 "CAP_SYS_ADMIN", "in its bounding set, beyond what this host gives a container");
+    }
+
+    @Test
+    void aTaskCannotHideFromTheCredentialsCheckBehindADuplicateField() {
+        // CoreEntry.tc (3) twice: the first (its required fields only) claims TASK_DEAD (2), CRIU merges both
+        // and the second (alive) wins; behind it every capability in the thread's creds
+        Path hidden = new ArchiveRewriter().change("checkpoint/core-1.img", img -> CriuImageTamper.duplicate(
+                        CriuImageTamper.setAll(CriuImageTamper.setAll(CriuImageTamper.setAll(img,
+                                new int[]{5, 10, 10}, ALL), new int[]{5, 10, 11}, ALL),
+                                new int[]{5, 10, 12}, ALL),
+                        new int[]{3}, 6, true, new int[]{1}, 2))
+                .writeTo(archive, dir.resolve(UUID.randomUUID() + ".tar.zst"));
+        assertRefusedOrShowCapabilities(hidden, "checkpoint/core-1.img: field 3 occurs 2 times");
+
+        // ThreadCoreEntry.creds (10) twice: CRIU takes no_new_privs (18) from the later copy, which drops it
+        Path nnp = new ArchiveRewriter().change("checkpoint/core-1.img", img -> CriuImageTamper.duplicate(img,
+                        new int[]{5, 10}, 19, false, new int[]{18}, 0))
+                .writeTo(archive, dir.resolve(UUID.randomUUID() + ".tar.zst"));
+        assertRefusedOrShowCapabilities(nnp, "checkpoint/core-1.img: field 10 occurs 2 times");
+    }
+
+    /** As assertRefused; a restore that gets through fails naming the restored init's capabilities and no_new_privs. */
+    private void assertRefusedOrShowCapabilities(Path bad, String message) {
+        String name = "evil-" + UUID.randomUUID().toString().substring(0, 8);
+        try {
+            target.engine().restore(ArchiveSource.file(bad), RestoreOptions.defaults().named(name));
+        } catch (InvalidArchiveException e) {
+            assertThat(e).hasMessageContaining(message);
+            return;
+        } catch (RuntimeException e) {
+            fail("expected InvalidArchiveException containing \"" + message + "\" but got " + e, e);
+        }
+        String status;
+        try {
+            String id = target.engine().containers().store().get(name).id();
+            long pid = Json.readTree(target.host().runcRoot().resolve(id).resolve("state.json"))
+                    .get("init_process_pid").asLong();
+            status = Files.readAllLines(Path.of("/proc/" + pid + "/status")).stream()
+                    .filter(l -> l.startsWith("Cap") || l.startsWith("NoNewPrivs")).toList().toString();
+        } catch (IOException | RuntimeException e) {
+            status = "unknown (" + e + ")";
+        } finally {
+            target.engine().containers().remove(name, true);
+        }
+        fail("the hostile archive was restored, its init running with " + status
+                + "; expected a refusal containing \"" + message + "\"");
     }
 
     private Path withCoreOfInit(int[] field) {
