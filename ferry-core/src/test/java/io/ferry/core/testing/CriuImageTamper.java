@@ -76,6 +76,27 @@ public final class CriuImageTamper {
         }
     }
 
+    /** Any image with two magics: its entries (each a protobuf message) through {@code change}. */
+    public static byte[] entries(byte[] image, java.util.function.UnaryOperator<java.util.List<byte[]>> change) {
+        java.util.List<byte[]> entries = new java.util.ArrayList<>();
+        rewriteEntries(image, 8, msg -> {
+            entries.add(msg);
+            return msg;
+        });
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.write(image, 0, 8);
+        for (byte[] msg : change.apply(entries)) {
+            out.writeBytes(ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(msg.length).array());
+            out.writeBytes(msg);
+        }
+        return out.toByteArray();
+    }
+
+    /** A message with every varint at the field path set to {@code value}. */
+    public static byte[] withVarint(byte[] message, int[] path, long value) {
+        return setVarint(message, path, value);
+    }
+
     private static byte[] fieldsUpTo(byte[] message, int last) throws IOException {
         CodedInputStream in = CodedInputStream.newInstance(message);
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
