@@ -23,24 +23,28 @@ import java.util.function.Predicate;
  * readonlyPaths or maskedPaths again. Every mount in the images must be one the spec gives (its
  * mounts, volumes, read-only and masked paths, cgroup hierarchies under /sys/fs/cgroup) with the
  * filesystem and read-only flag it gives, mounted once; every read-only or masked path that this
- * host's kernel has must be covered. Otherwise a crafted image mounts a second, writable /proc (its
+ * host's kernel has must be covered; a fresh filesystem shows its own root (a readonly path: its own
+ * directory of /proc), never a directory reached through '..' or a link. Otherwise a crafted image mounts a second, writable /proc (its
  * /proc/sys/kernel/core_pattern runs a program as root on the host), binfmt_misc or a host block device.
  */
 final class ImageMountsCheck {
     private static final long MS_RDONLY = 1;
     private static final Map<String, Integer> FSTYPES = Map.of("proc", 1, "sysfs", 2, "tmpfs", 5, "devpts", 6,
             "mqueue", 14);
-    private static final int CGROUP = 12;
     private static final int CGROUP2 = 23;
     private static final String CGROUPS = "/sys/fs/cgroup/";
 
     /**
-     * What may be mounted at one place: a fresh filesystem of these types, or a bind of these runc
-     * mappings (a masked file is a bind of /dev/null: read-only is asked of the fresh mount only).
+     * What may be mounted at one place: a fresh filesystem of these types showing its directory
+     * {@code root} (CRIU binds any other directory of a filesystem already mounted with the same
+     * device, source and options, following '..' and links, even /proc/self/root, out to the host),
+     * or a bind of these runc mappings (a masked file is a bind of /dev/null: read-only is asked of
+     * the fresh mount only).
      */
-    private record Rule(Set<Integer> fstypes, boolean readOnly, Predicate<String> externalKey, boolean bindReadOnly) {
-        Rule(Set<Integer> fstypes, boolean readOnly, Predicate<String> externalKey) {
-            this(fstypes, readOnly, externalKey, readOnly);
+    private record Rule(Set<Integer> fstypes, String root, boolean readOnly, Predicate<String> externalKey,
+                        boolean bindReadOnly) {
+        Rule(Set<Integer> fstypes, String root, boolean readOnly, Predicate<String> externalKey) {
+            this(fstypes, root, readOnly, externalKey, readOnly);
         }
     }
 
@@ -81,11 +85,12 @@ final class ImageMountsCheck {
             throw new InvalidArchiveException(where + " occurs twice; this host mounts each place once");
         }
         if (mountpoint.equals("/")) {
-            return mountpoint; // CRIU mounts the bundle's root (runc's --root) there
+            requireRoot(where, mount, "/"); // CRIU mounts the bundle's root (runc's --root) there
+            return mountpoint;
         }
         Rule rule = rules.get(mountpoint);
         if (rule == null && isCgroupHierarchy(mountpoint)) {
-            rule = new Rule(Set.of(CGROUP, CGROUP2), true, mountpoint::equals);
+            rule = new Rule(Set.of(), "/", true, mountpoint::equals); // runc maps them to this container's cgroups
         }
         if (rule == null) {
             throw new InvalidArchiveException(where + " is not one this host's containers have");
@@ -95,10 +100,21 @@ final class ImageMountsCheck {
             throw new InvalidArchiveException(where + (key != null ? " binds " + shown(key)
                     : " has filesystem type " + mount.uint(1, -1)) + ", which this host does not mount there");
         }
+        if (key == null) {
+            requireRoot(where, mount, rule.root());
+        }
         if ((key != null ? rule.bindReadOnly() : rule.readOnly()) && (mount.uint(5, 0) & MS_RDONLY) == 0) {
             throw new InvalidArchiveException(where + " is writable; this host mounts it read-only");
         }
         return mountpoint;
+    }
+
+    private static void requireRoot(String where, ProtoMessage mount, String root) {
+        String actual = mount.string(6);
+        if (!root.equals(actual)) {
+            throw new InvalidArchiveException(where + " has root " + shown(actual) + "; this host mounts "
+                    + shown(root) + " of its filesystem there");
+        }
     }
 
     private static Map<String, Rule> rules(JsonNode spec) {
@@ -111,18 +127,20 @@ final class ImageMountsCheck {
                 readOnly |= o.asString().equals("ro");
             }
             if (type.equals("bind")) {
-                rules.put(destination, new Rule(Set.of(), readOnly, destination::equals));
-            } else if (type.equals("cgroup")) {
-                rules.put(destination, new Rule(Set.of(FSTYPES.get("tmpfs")), false, k -> false));
+                rules.put(destination, new Rule(Set.of(), "/", readOnly, destination::equals));
+            } else if (type.equals("cgroup")) { // cgroup v1: a tmpfs holding the hierarchies; v2: one cgroup2
+                rules.put(destination, new Rule(Set.of(FSTYPES.get("tmpfs"), CGROUP2), "/", false, k -> false));
             } else {
-                rules.put(destination, new Rule(Set.of(FSTYPES.get(type)), readOnly, k -> false));
+                rules.put(destination, new Rule(Set.of(FSTYPES.get(type)), "/", readOnly, k -> false));
             }
         }
         for (JsonNode p : spec.get("linux").get("readonlyPaths")) {
-            rules.put(p.asString(), new Rule(Set.of(FSTYPES.get("proc")), true, k -> false));
+            String path = p.asString(); // a directory of /proc, bound read-only over itself
+            String root = path.startsWith("/proc/") ? path.substring("/proc".length()) : "/";
+            rules.put(path, new Rule(Set.of(FSTYPES.get("proc")), root, true, k -> false));
         }
         for (JsonNode p : spec.get("linux").get("maskedPaths")) {
-            rules.put(p.asString(), new Rule(Set.of(FSTYPES.get("tmpfs")), true, "/dev/null"::equals, false));
+            rules.put(p.asString(), new Rule(Set.of(FSTYPES.get("tmpfs")), "/", true, "/dev/null"::equals, false));
         }
         return rules;
     }

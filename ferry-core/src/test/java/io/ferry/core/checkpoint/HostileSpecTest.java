@@ -22,6 +22,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.function.Consumer;
 
@@ -252,6 +253,20 @@ class HostileSpecTest {
         Path binfmt = withMounts(entries -> entries.stream().map(e -> isMountAt(e, "/proc/acpi")
                 ? CriuImageTamper.withVarint(e, new int[]{1}, 4) : e).toList());
         assertRefused(binfmt, "the mount at \"/proc/acpi\" has filesystem type 4, which this host does not mount there");
+    }
+
+    @Test
+    void aMountCannotBindAHostDirectoryThroughDotDotInItsRoot() {
+        // /dev/shm as a bind of the container's /dev tmpfs (same device, source and options), its root
+        // climbing out of CRIU's mount yard to a host directory
+        Path escape = withMounts(entries -> {
+            ProtoMessage dev = entries.stream().filter(e -> isMountAt(e, "/dev")).map(ProtoMessage::parse)
+                    .findFirst().orElseThrow();
+            return entries.stream().map(e -> isMountAt(e, "/dev/shm") ? CriuImageTamper.withFields(e, Map.of(
+                    3, dev.uint(3, 0), 8, dev.string(8), 9, dev.string(9),
+                    6, "/..".repeat(20) + hostDir)) : e).toList();
+        });
+        assertRefusedOrShowMount(escape, "/dev/shm", "the mount at \"/dev/shm\" has root \"/../");
     }
 
     private static boolean isMountAt(byte[] entry, String mountpoint) {

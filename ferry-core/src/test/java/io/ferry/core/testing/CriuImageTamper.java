@@ -92,6 +92,33 @@ public final class CriuImageTamper {
         return out.toByteArray();
     }
 
+    /** A message with top-level fields replaced: Long values as varints, String values as strings. */
+    public static byte[] withFields(byte[] message, java.util.Map<Integer, Object> values) {
+        try {
+            CodedInputStream in = CodedInputStream.newInstance(message);
+            ByteArrayOutputStream buf = new ByteArrayOutputStream();
+            CodedOutputStream out = CodedOutputStream.newInstance(buf);
+            int tag;
+            while ((tag = in.readTag()) != 0) {
+                Object v = values.get(WireFormat.getTagFieldNumber(tag));
+                if (v == null) {
+                    in.skipField(tag, out);
+                } else {
+                    in.skipField(tag);
+                    if (v instanceof Long l) {
+                        out.writeUInt64(WireFormat.getTagFieldNumber(tag), l);
+                    } else {
+                        out.writeString(WireFormat.getTagFieldNumber(tag), (String) v);
+                    }
+                }
+            }
+            out.flush();
+            return buf.toByteArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** A message with every varint at the field path set to {@code value}. */
     public static byte[] withVarint(byte[] message, int[] path, long value) {
         return setVarint(message, path, value);
