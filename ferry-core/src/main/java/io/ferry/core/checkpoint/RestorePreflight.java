@@ -25,8 +25,8 @@ import java.util.function.Supplier;
 /**
  * The dependency checks before a restore, each failing with a specific error before anything is
  * created: a runtime, architecture and CRIU that can restore it (the one Compatibility rule), the CRIU image format supported, the image present, id and name free, the volume
- * rule (Podman's: an archived volume must not exist yet unless --ignore-volumes, which needs it to
- * exist), TCP options matching, and a CPU that can run the checkpoint.
+ * rule (Podman's: a volume of the archived container must not exist yet unless --ignore-volumes,
+ * which needs it to exist; one neither here nor in the archive is missing), TCP options matching, and a CPU that can run the checkpoint.
  */
 public final class RestorePreflight {
     private final ImageStore images;
@@ -72,7 +72,9 @@ public final class RestorePreflight {
 
         for (VolumeMount v : target.volumes()) {
             boolean archived = archive.volumeTar(v.name()).isPresent();
-            if (archived && !options.ignoreVolumes() && volumes.exists(v.name())) {
+            // whether or not the archive holds its content: only --ignore-volumes hands a container
+            // a volume that is already here (another container's, perhaps)
+            if (!options.ignoreVolumes() && volumes.exists(v.name())) {
                 throw new ConflictException("volume with name " + v.name()
                         + " already exists. Use --ignore-volumes to not restore content of volumes");
             }

@@ -42,7 +42,7 @@ import java.util.function.Supplier;
 /**
  * {@code ferry restore --import FILE [--name NEW]}: unpacks the archive into a staging directory,
  * checks what it may not be trusted with (spec.dump against this host's template, the tasks'
- * credentials in the CRIU images), runs the dependency checks, provisions the container (network
+ * credentials and mounts in the CRIU images), runs the dependency checks, provisions the container (network
  * namespace, overlay rootfs with the archived changes, volumes, a spec from this host's template, the
  * archived log) and has the runtime restore it.
  * A failure at any point removes everything this restore created.
@@ -103,6 +103,7 @@ public final class Restorer {
         // untrusted: spec.dump must be what this host's template gives, the tasks' credentials within it
         String hostname = ArchivedSpecs.check(archive.spec(), archived);
         ImageCredentialsCheck.check(archive.imagesDir(), OciSpecs.boundingSet());
+        ImageMountsCheck.check(archive.imagesDir(), ArchivedSpecs.templateFor(archived));
         ContainerConfig target = options.name() == null ? archived
                 : archived.renamed(ContainerStore.newId(), ContainerStore.validName(options.name()));
         ensureImage(target.image()); // outside the host lock: a pull can take a while

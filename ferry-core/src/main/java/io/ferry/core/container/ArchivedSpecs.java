@@ -44,9 +44,7 @@ public final class ArchivedSpecs {
         if (!spec.isObject()) {
             throw new InvalidArchiveException("spec.dump is not a valid OCI runtime spec: it is not a JSON object");
         }
-        Map<String, Path> sources = new HashMap<>();
-        archived.volumes().forEach(v -> sources.put(v.name(), Path.of("/")));
-        ObjectNode template = OciSpecs.create(archived, "", Path.of("/"), Path.of("/"), "", sources);
+        ObjectNode template = templateFor(archived);
         compare(template, spec, "", hostSpecific(template, archived));
         JsonNode hostname = spec.get("hostname");
         if (!hostname.isString() || !HOSTNAME.matcher(hostname.asString()).matches()) {
@@ -54,6 +52,13 @@ public final class ArchivedSpecs {
                     + "; a host name of 1 to 64 letters, digits, '_', '.' and '-' is required");
         }
         return hostname.asString();
+    }
+
+    /** This host's spec for the archived config, its host paths left as "/" and "". */
+    public static ObjectNode templateFor(ContainerConfig archived) {
+        Map<String, Path> sources = new HashMap<>();
+        archived.volumes().forEach(v -> sources.put(v.name(), Path.of("/")));
+        return OciSpecs.create(archived, "", Path.of("/"), Path.of("/"), "", sources);
     }
 
     /** The fields whose values this host replaces with its own: only their type is checked. */

@@ -14,7 +14,9 @@ import java.util.Map;
 /**
  * A protobuf message decoded without its schema: field number to values (varints as Long,
  * length-delimited fields as ByteString). Enough to read the few CRIU image fields Ferry needs
- * without generating code from CRIU's .proto files.
+ * without generating code from CRIU's .proto files. A singular field that occurs more than once is
+ * refused: protobuf (and CRIU's protobuf-c) merges the occurrences, later scalars winning, so reading
+ * any one of them could check a value CRIU never uses.
  */
 public final class ProtoMessage {
     private final Map<Integer, List<Object>> fields;
@@ -50,8 +52,7 @@ public final class ProtoMessage {
     }
 
     public long uint(int field, long fallback) {
-        List<Object> values = fields.get(field);
-        return values == null || !(values.get(0) instanceof Long l) ? fallback : l;
+        return single(field) instanceof Long l ? l : fallback;
     }
 
     /** Packed or unpacked repeated varints. */
@@ -75,12 +76,19 @@ public final class ProtoMessage {
     }
 
     public String string(int field) {
-        List<Object> values = fields.get(field);
-        return values == null || !(values.get(0) instanceof ByteString b) ? null : b.toStringUtf8();
+        return single(field) instanceof ByteString b ? b.toStringUtf8() : null;
     }
 
     public ProtoMessage message(int field) {
+        return single(field) instanceof ByteString b ? parse(b) : null;
+    }
+
+    private Object single(int field) {
         List<Object> values = fields.get(field);
-        return values == null || !(values.get(0) instanceof ByteString b) ? null : parse(b);
+        if (values != null && values.size() > 1) {
+            throw new UncheckedIOException("field " + field + " occurs " + values.size()
+                    + " times (protobuf would merge them)", new IOException("duplicate field " + field));
+        }
+        return values == null ? null : values.get(0);
     }
 }

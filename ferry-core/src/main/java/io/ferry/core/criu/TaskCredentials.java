@@ -1,6 +1,7 @@
 package io.ferry.core.criu;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,6 +18,7 @@ import java.util.Map;
 public record TaskCredentials(long pid, long tid, String command, Map<String, List<Long>> sets, long noNewPrivs) {
     private static final long TASK_DEAD = 2;
     private static final long TASK_ZOMBIE = 6;
+    private static final long PID_MAX_LIMIT = 4L * 1024 * 1024;
 
     public String image() {
         return "checkpoint/core-" + tid + ".img";
@@ -26,28 +28,59 @@ public record TaskCredentials(long pid, long tid, String command, Map<String, Li
     public static List<TaskCredentials> read(Path imagesDir) throws IOException {
         List<TaskCredentials> out = new ArrayList<>();
         for (ProtoMessage task : CheckpointImages.read(imagesDir.resolve("pstree.img")).entries()) {
-            long pid = task.uint(1, 0);
-            ProtoMessage tc = core(imagesDir, pid).message(3);
-            long state = tc == null ? -1 : tc.uint(1, -1);
+            long pid = pid(field("pstree.img", () -> task.uint(1, 0)));
+            ProtoMessage tc = field(core(pid), () -> core(imagesDir, pid).message(3));
+            long state = tc == null ? -1 : field(core(pid), () -> tc.uint(1, -1));
             if (state == TASK_ZOMBIE || state == TASK_DEAD) {
                 continue;
             }
-            String command = tc == null ? "?" : printable(tc.string(6));
+            String command = tc == null ? "?" : printable(field(core(pid), () -> tc.string(6)));
             List<Long> threads = task.uints(5).isEmpty() ? List.of(pid) : task.uints(5);
-            for (long tid : threads) {
-                ProtoMessage threadCore = core(imagesDir, tid).message(5);
-                ProtoMessage creds = threadCore == null ? null : threadCore.message(10);
+            for (long thread : threads) {
+                long tid = pid(thread);
+                ProtoMessage creds = field(core(tid), () -> {
+                    ProtoMessage threadCore = core(imagesDir, tid).message(5);
+                    return threadCore == null ? null : threadCore.message(10);
+                });
                 out.add(creds == null ? new TaskCredentials(pid, tid, command, null, 0)
                         : new TaskCredentials(pid, tid, command, Map.of("inheritable", creds.uints(9),
                         "permitted", creds.uints(10), "effective", creds.uints(11), "bounding", creds.uints(12),
-                        "ambient", creds.uints(19)), creds.uint(18, 0)));
+                        "ambient", creds.uints(19)), field(core(tid), () -> creds.uint(18, 0))));
             }
         }
         return out;
     }
 
+    /**
+     * A pid or tid as CRIU reads it (uint32, then a C int): anything past the kernel's PID_MAX_LIMIT
+     * would name another core image for CRIU than for this check.
+     */
+    private static long pid(long value) throws IOException {
+        if (value < 1 || value > PID_MAX_LIMIT) {
+            throw new IOException("checkpoint/pstree.img: " + Long.toUnsignedString(value) + " is not a pid");
+        }
+        return value;
+    }
+
+    private interface Read<T> {
+        T get() throws IOException;
+    }
+
+    /** Reads from an image; a field that occurs twice is named with its image. */
+    private static <T> T field(String image, Read<T> read) throws IOException {
+        try {
+            return read.get();
+        } catch (UncheckedIOException e) {
+            throw new IOException("checkpoint/" + image + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static String core(long tid) {
+        return "core-" + tid + ".img";
+    }
+
     private static ProtoMessage core(Path imagesDir, long tid) throws IOException {
-        return CheckpointImages.read(imagesDir.resolve("core-" + Long.toUnsignedString(tid) + ".img")).first();
+        return CheckpointImages.read(imagesDir.resolve(core(tid))).first();
     }
 
     /** A task's comm, from an untrusted image, safe to put in a message. */

@@ -33,7 +33,7 @@ import java.util.regex.Pattern;
  *
  * <p>Credentials never leave the host they are configured for: the token request carries the
  * credentials configured for the realm's own host (none for a realm elsewhere: an anonymous token
- * request), a realm may not downgrade https to http, and redirects are followed here, not by the
+ * request; none either when the registry itself has no credentials, for the token goes to it), a realm may not downgrade https to http, and redirects are followed here, not by the
  * HTTP client, so that an Authorization header goes only to the origin it was meant for.
  */
 public final class RegistryClient {
@@ -307,7 +307,9 @@ public final class RegistryClient {
                 + "&scope=" + URLEncoder.encode(scope, StandardCharsets.UTF_8);
         HttpRequest.Builder rb = HttpRequest.newBuilder(URI.create(url)).GET();
         String realmHost = hostOf(realm);
-        Credentials credentials = credentialsFor.apply(realmHost);
+        // the token comes back to this registry: one without credentials of its own asks anonymously,
+        // or it could name a configured registry's realm and receive tokens minted with that one's credentials
+        Credentials credentials = credentialsFor.apply(registry) == null ? null : credentialsFor.apply(realmHost);
         if (credentials != null) {
             rb.header("Authorization", credentials.basicHeader());
         }

@@ -1,6 +1,8 @@
 package io.ferry.core.checkpoint;
 
+import io.ferry.core.criu.ProtoMessage;
 import io.ferry.core.engine.ArchiveSource;
+import io.ferry.core.exec.Commands;
 import io.ferry.core.error.InvalidArchiveException;
 import io.ferry.core.json.Json;
 import io.ferry.core.os.FileTrees;
@@ -20,6 +22,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.function.Consumer;
 
@@ -34,6 +37,8 @@ import static org.assertj.core.api.Assertions.fail;
 @Tag("host")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class HostileSpecTest {
+    /** Every capability this sandbox's root holds (it lacks CAP_SYS_RESOURCE: CRIU's capset fails on more). */
+    private static final long ALL = 0xfeffffffL;
     private TestHost source;
     private TestHost target;
     private Path dir;
@@ -211,6 +216,138 @@ class HostileSpecTest {
                 "CAP_SYS_ADMIN", "in its effective set, beyond what this host gives a container");
         assertRefused(withCoreOfInit(new int[]{5, 10, 12}), "checkpoint/core-1.img: task 1 (sh) claims ",
                 "CAP_SYS_ADMIN", "in its bounding set, beyond what this host gives a container");
+    }
+
+    @Test
+    void aTaskCannotHideFromTheCredentialsCheckBehindADuplicateField() {
+        // CoreEntry.tc (3) twice: the first (its required fields only) claims TASK_DEAD (2), CRIU merges both
+        // and the second (alive) wins; behind it every capability in the thread's creds
+        Path hidden = new ArchiveRewriter().change("checkpoint/core-1.img", img -> CriuImageTamper.duplicate(
+                        CriuImageTamper.setAll(CriuImageTamper.setAll(CriuImageTamper.setAll(img,
+                                new int[]{5, 10, 10}, ALL), new int[]{5, 10, 11}, ALL),
+                                new int[]{5, 10, 12}, ALL),
+                        new int[]{3}, 6, true, new int[]{1}, 2))
+                .writeTo(archive, dir.resolve(UUID.randomUUID() + ".tar.zst"));
+        assertRefusedOrShowCapabilities(hidden, "checkpoint/core-1.img: field 3 occurs 2 times");
+
+        // ThreadCoreEntry.creds (10) twice: CRIU takes no_new_privs (18) from the later copy, which drops it
+        Path nnp = new ArchiveRewriter().change("checkpoint/core-1.img", img -> CriuImageTamper.duplicate(img,
+                        new int[]{5, 10}, 19, false, new int[]{18}, 0))
+                .writeTo(archive, dir.resolve(UUID.randomUUID() + ".tar.zst"));
+        assertRefusedOrShowCapabilities(nnp, "checkpoint/core-1.img: field 10 occurs 2 times");
+    }
+
+    @Test
+    void theMountsInTheImagesCannotUndoReadOnlyOrMaskedPaths() {
+        // MntEntry: fstype 1, flags 5 (MS_RDONLY = 1), mountpoint 7. A writable /proc/sys lets the
+        // container's root write kernel.core_pattern, a program the host's kernel runs as root
+        Path writable = withMounts(entries -> entries.stream().map(e -> isMountAt(e, "/proc/sys")
+                ? CriuImageTamper.withVarint(e, new int[]{5}, ProtoMessage.parse(e).uint(5, 0) & ~1L) : e).toList());
+        assertRefusedOrShowMount(writable, "/proc/sys", "the mount at \"/proc/sys\" is writable;"
+                + " this host mounts it read-only");
+
+        Path uncovered = withMounts(entries -> entries.stream().filter(e -> !isMountAt(e, "/proc/sys")).toList());
+        assertRefusedOrShowMount(uncovered, "/proc/sys", "the checkpoint's mounts leave /proc/sys uncovered");
+
+        // binfmt_misc (CRIU's fstype 4) instead of the tmpfs masking /proc/acpi: a host-wide interpreter table
+        Path binfmt = withMounts(entries -> entries.stream().map(e -> isMountAt(e, "/proc/acpi")
+                ? CriuImageTamper.withVarint(e, new int[]{1}, 4) : e).toList());
+        assertRefused(binfmt, "the mount at \"/proc/acpi\" has filesystem type 4, which this host does not mount there");
+    }
+
+    @Test
+    void aMountCannotBindAHostDirectoryThroughDotDotInItsRoot() {
+        // /dev/shm as a bind of the container's /dev tmpfs (same device, source and options), its root
+        // climbing out of CRIU's mount yard to a host directory
+        Path escape = withMounts(entries -> {
+            ProtoMessage dev = entries.stream().filter(e -> isMountAt(e, "/dev")).map(ProtoMessage::parse)
+                    .findFirst().orElseThrow();
+            return entries.stream().map(e -> isMountAt(e, "/dev/shm") ? CriuImageTamper.withFields(e, Map.of(
+                    3, dev.uint(3, 0), 8, dev.string(8), 9, dev.string(9),
+                    6, "/..".repeat(20) + hostDir)) : e).toList();
+        });
+        assertRefusedOrShowMount(escape, "/dev/shm", "the mount at \"/dev/shm\" has root \"/../");
+    }
+
+    private static boolean isMountAt(byte[] entry, String mountpoint) {
+        return mountpoint.equals(ProtoMessage.parse(entry).string(7));
+    }
+
+    private Path withMounts(java.util.function.UnaryOperator<List<byte[]>> change) {
+        ArchiveRewriter rewriter = new ArchiveRewriter();
+        try (var images = Files.newDirectoryStream(checkpointImages(), "mountpoints-*.img")) {
+            for (Path image : images) {
+                rewriter.change("checkpoint/" + image.getFileName(), img -> CriuImageTamper.entries(img, change));
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return rewriter.writeTo(archive, dir.resolve(UUID.randomUUID() + ".tar.zst"));
+    }
+
+    /** The archive's checkpoint/ directory, unpacked once. */
+    private Path checkpointImages() throws IOException {
+        Path unpacked = dir.resolve("unpacked");
+        if (!Files.isDirectory(unpacked)) {
+            Files.createDirectories(unpacked);
+            Commands.check("unpacking the archive", List.of("sh", "-c", "zstd -dc '" + archive + "' | tar -x -C '"
+                    + unpacked + "' checkpoint"), java.time.Duration.ofSeconds(30));
+        }
+        return unpacked.resolve("checkpoint");
+    }
+
+    /** As assertRefused; a restore that gets through fails naming how its init sees {@code mountpoint}. */
+    private void assertRefusedOrShowMount(Path bad, String mountpoint, String message) {
+        String name = "evil-" + UUID.randomUUID().toString().substring(0, 8);
+        try {
+            target.engine().restore(ArchiveSource.file(bad), RestoreOptions.defaults().named(name));
+        } catch (InvalidArchiveException e) {
+            assertThat(e).hasMessageContaining(message);
+            return;
+        } catch (RuntimeException e) {
+            fail("expected InvalidArchiveException containing \"" + message + "\" but got " + e, e);
+        }
+        String mounts;
+        try {
+            mounts = Files.readAllLines(Path.of("/proc/" + initPid(name) + "/mountinfo")).stream()
+                    .filter(l -> l.split(" ")[4].equals(mountpoint)).toList().toString();
+        } catch (IOException | RuntimeException e) {
+            mounts = "unknown (" + e + ")";
+        } finally {
+            target.engine().containers().remove(name, true);
+        }
+        fail("the hostile archive was restored, its init seeing " + mountpoint + " as " + mounts
+                + "; expected a refusal containing \"" + message + "\"");
+    }
+
+    private long initPid(String name) {
+        String id = target.engine().containers().store().get(name).id();
+        return Json.readTree(target.host().runcRoot().resolve(id).resolve("state.json")).get("init_process_pid").asLong();
+    }
+
+    /** As assertRefused; a restore that gets through fails naming the restored init's capabilities and no_new_privs. */
+    private void assertRefusedOrShowCapabilities(Path bad, String message) {
+        String name = "evil-" + UUID.randomUUID().toString().substring(0, 8);
+        try {
+            target.engine().restore(ArchiveSource.file(bad), RestoreOptions.defaults().named(name));
+        } catch (InvalidArchiveException e) {
+            assertThat(e).hasMessageContaining(message);
+            return;
+        } catch (RuntimeException e) {
+            fail("expected InvalidArchiveException containing \"" + message + "\" but got " + e, e);
+        }
+        String status;
+        try {
+            long pid = initPid(name);
+            status = Files.readAllLines(Path.of("/proc/" + pid + "/status")).stream()
+                    .filter(l -> l.startsWith("Cap") || l.startsWith("NoNewPrivs")).toList().toString();
+        } catch (IOException | RuntimeException e) {
+            status = "unknown (" + e + ")";
+        } finally {
+            target.engine().containers().remove(name, true);
+        }
+        fail("the hostile archive was restored, its init running with " + status
+                + "; expected a refusal containing \"" + message + "\"");
     }
 
     private Path withCoreOfInit(int[] field) {

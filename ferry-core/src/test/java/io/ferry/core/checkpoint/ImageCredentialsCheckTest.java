@@ -144,6 +144,47 @@ class ImageCredentialsCheckTest {
     }
 
     @Test
+    void aSingularFieldTwiceIsRefusedForCriuWouldMergeIt() throws IOException {
+        pstree(1);
+        // tc twice: the first claims a dead task (skipped here), CRIU takes the later, alive one
+        byte[] dead = message(tc -> tc.writeUInt64(1, 2));
+        byte[] alive = message(tc -> tc.writeUInt64(1, 1));
+        byte[] full = creds(0, TEMPLATE | SYS_ADMIN, TEMPLATE | SYS_ADMIN, TEMPLATE | SYS_ADMIN, 1);
+        image("core-1.img", message(out -> {
+            out.writeUInt64(1, 1);
+            out.writeBytes(3, ByteString.copyFrom(dead));
+            out.writeBytes(3, ByteString.copyFrom(alive));
+            out.writeBytes(5, ByteString.copyFrom(message(t -> t.writeBytes(10, ByteString.copyFrom(full)))));
+        }));
+        assertThatThrownBy(this::check).isInstanceOf(InvalidArchiveException.class).hasMessage("cannot read the"
+                + " credentials of the checkpointed tasks: checkpoint/core-1.img: field 3 occurs 2 times (protobuf"
+                + " would merge them)");
+
+        // no_new_privs twice: CRIU takes the later 0
+        byte[] creds = creds(0, TEMPLATE, TEMPLATE, TEMPLATE, 1);
+        byte[] twice = java.util.Arrays.copyOf(creds, creds.length + 3);
+        twice[creds.length] = (byte) 0x90;
+        twice[creds.length + 1] = 0x01;
+        core(1, 1, twice);
+        assertThatThrownBy(this::check).hasMessageEndingWith("checkpoint/core-1.img: field 18 occurs 2 times"
+                + " (protobuf would merge them)");
+    }
+
+    @Test
+    void pidsBeyondALinuxPidAreRefusedForCriuWouldCutThemTo32Bits() throws IOException {
+        // CRIU reads pstree's uint32 pid 2^32 + 1 as 1 and restores core-1.img; this check must not read another
+        pstree((1L << 32) + 1);
+        core((1L << 32) + 1, 1, creds(0, TEMPLATE, TEMPLATE, TEMPLATE, 1));
+        core(1, 1, creds(0, TEMPLATE | SYS_ADMIN, TEMPLATE | SYS_ADMIN, TEMPLATE | SYS_ADMIN, 1));
+        assertThatThrownBy(this::check).isInstanceOf(InvalidArchiveException.class)
+                .hasMessage("cannot read the credentials of the checkpointed tasks: checkpoint/pstree.img:"
+                        + " 4294967297 is not a pid");
+        pstree(1, 1, (1L << 32) + 7);
+        core(1, 1, creds(0, TEMPLATE, TEMPLATE, TEMPLATE, 1));
+        assertThatThrownBy(this::check).hasMessageEndingWith("checkpoint/pstree.img: 4294967303 is not a pid");
+    }
+
+    @Test
     void brokenOrMissingImagesAreInvalidArchives() throws IOException {
         pstree(1);
         assertThatThrownBy(this::check).isInstanceOf(InvalidArchiveException.class)

@@ -4,6 +4,7 @@ import io.ferry.core.engine.ArchiveSource;
 import io.ferry.core.engine.ArchiveTarget;
 import io.ferry.core.error.ConflictException;
 import io.ferry.core.error.NotFoundException;
+import io.ferry.core.testing.ArchiveRewriter;
 import io.ferry.core.testing.TestHost;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -64,6 +65,27 @@ class VolumeCheckpointTest {
                 .hasMessage("volume with name data already exists. Use --ignore-volumes to not restore content of volumes");
         assertThat(b.leftoverContainerDirs()).isEmpty();
         assertThat(b.leftoverNetns()).isEmpty();
+    }
+
+    @Test
+    void anArchiveWithoutTheVolumesContentCannotTakeAnExistingVolume() throws Exception {
+        // another container's volume on the target; the crafted archive names it and leaves its content out
+        Path victim = b.engine().volumes().create("data").mountpoint();
+        Files.writeString(victim.resolve("secret"), "the victim's\n");
+        Path bad = new ArchiveRewriter().remove("volumes/data.tar").writeTo(archive, tmp.resolve("bad.tar.zst"));
+
+        try {
+            assertThatThrownBy(() -> b.engine().restore(ArchiveSource.file(bad), RestoreOptions.defaults()))
+                    .isInstanceOf(ConflictException.class)
+                    .hasMessage("volume with name data already exists. Use --ignore-volumes to not restore content"
+                            + " of volumes");
+        } finally {
+            if (b.engine().containers().store().list().stream().anyMatch(r -> r.config().name().equals("writer"))) {
+                b.engine().containers().remove("writer", true);
+            }
+        }
+        assertThat(Files.readString(victim.resolve("secret"))).isEqualTo("the victim's\n");
+        assertThat(b.leftoverContainerDirs()).isEmpty();
     }
 
     @Test

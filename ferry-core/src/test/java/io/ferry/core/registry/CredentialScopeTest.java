@@ -95,6 +95,21 @@ class CredentialScopeTest {
     }
 
     @Test
+    void aRegistryWithoutCredentialsCannotRelayAConfiguredRegistrysToken() {
+        // evil names good's token endpoint as its realm: a token minted with good's credential would
+        // come back to evil as its Bearer, good for good's repositories of the same name
+        good.on("/token", 200, Map.of(), "{\"token\":\"good-token\"}");
+        evil.challenging(good.url("/token"));
+
+        assertThatThrownBy(() -> clients.client(evil.address()).getManifest("private/app", "1"))
+                .isInstanceOf(RegistryException.class);
+
+        assertThat(good.requests()).as("the token was asked for").isNotEmpty();
+        // anonymous: whatever token good grants then is one anybody gets (this fake grants one to anybody)
+        assertThat(good.authorizations()).as("good's credential, used for evil").isEmpty();
+    }
+
+    @Test
     void aRedirectWithinTheRegistryKeepsItsToken() throws IOException {
         good.challenging(good.url("/token")).on("/token", 200, Map.of(), "{\"token\":\"good-token\"}")
                 .on("/v2/library/busybox/blobs/" + BLOB, 302, Map.of("Location", "/storage/blob"), "")

@@ -32,6 +32,114 @@ public final class CriuImageTamper {
         return rewriteEntries(image, 8, msg -> setVarint(msg, path, value));
     }
 
+    /**
+     * Any image with two magics: the nested message at {@code path} occurs twice, its own and a copy
+     * of its fields up to {@code keepUpTo} whose varint at {@code varint} is {@code value}, the copy
+     * {@code first} or after. Protobuf merges a singular message that occurs twice: the later one's
+     * scalars win, repeated fields are joined (so the copy may have to leave them out).
+     */
+    public static byte[] duplicate(byte[] image, int[] path, int keepUpTo, boolean first, int[] varint, long value) {
+        return rewriteEntries(image, 8, msg -> duplicateIn(msg, path, keepUpTo, first, varint, value));
+    }
+
+    private static byte[] duplicateIn(byte[] message, int[] path, int keepUpTo, boolean first, int[] varint,
+                                      long value) {
+        try {
+            CodedInputStream in = CodedInputStream.newInstance(message);
+            ByteArrayOutputStream buf = new ByteArrayOutputStream();
+            CodedOutputStream out = CodedOutputStream.newInstance(buf);
+            int tag;
+            while ((tag = in.readTag()) != 0) {
+                if (WireFormat.getTagFieldNumber(tag) != path[0]
+                        || WireFormat.getTagWireType(tag) != WireFormat.WIRETYPE_LENGTH_DELIMITED) {
+                    in.skipField(tag, out);
+                } else if (path.length > 1) {
+                    byte[] nested = in.readBytes().toByteArray();
+                    out.writeBytes(path[0], ByteString.copyFrom(
+                            duplicateIn(nested, Arrays.copyOfRange(path, 1, path.length), keepUpTo, first, varint, value)));
+                } else {
+                    byte[] own = in.readBytes().toByteArray();
+                    ByteString copy = ByteString.copyFrom(setVarint(fieldsUpTo(own, keepUpTo), varint, value));
+                    if (first) {
+                        out.writeBytes(path[0], copy);
+                    }
+                    out.writeBytes(path[0], ByteString.copyFrom(own));
+                    if (!first) {
+                        out.writeBytes(path[0], copy);
+                    }
+                }
+            }
+            out.flush();
+            return buf.toByteArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Any image with two magics: its entries (each a protobuf message) through {@code change}. */
+    public static byte[] entries(byte[] image, java.util.function.UnaryOperator<java.util.List<byte[]>> change) {
+        java.util.List<byte[]> entries = new java.util.ArrayList<>();
+        rewriteEntries(image, 8, msg -> {
+            entries.add(msg);
+            return msg;
+        });
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.write(image, 0, 8);
+        for (byte[] msg : change.apply(entries)) {
+            out.writeBytes(ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(msg.length).array());
+            out.writeBytes(msg);
+        }
+        return out.toByteArray();
+    }
+
+    /** A message with top-level fields replaced: Long values as varints, String values as strings. */
+    public static byte[] withFields(byte[] message, java.util.Map<Integer, Object> values) {
+        try {
+            CodedInputStream in = CodedInputStream.newInstance(message);
+            ByteArrayOutputStream buf = new ByteArrayOutputStream();
+            CodedOutputStream out = CodedOutputStream.newInstance(buf);
+            int tag;
+            while ((tag = in.readTag()) != 0) {
+                Object v = values.get(WireFormat.getTagFieldNumber(tag));
+                if (v == null) {
+                    in.skipField(tag, out);
+                } else {
+                    in.skipField(tag);
+                    if (v instanceof Long l) {
+                        out.writeUInt64(WireFormat.getTagFieldNumber(tag), l);
+                    } else {
+                        out.writeString(WireFormat.getTagFieldNumber(tag), (String) v);
+                    }
+                }
+            }
+            out.flush();
+            return buf.toByteArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A message with every varint at the field path set to {@code value}. */
+    public static byte[] withVarint(byte[] message, int[] path, long value) {
+        return setVarint(message, path, value);
+    }
+
+    private static byte[] fieldsUpTo(byte[] message, int last) throws IOException {
+        CodedInputStream in = CodedInputStream.newInstance(message);
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        CodedOutputStream out = CodedOutputStream.newInstance(buf);
+        int tag;
+        while ((tag = in.readTag()) != 0) {
+            if (WireFormat.getTagFieldNumber(tag) <= last) {
+                in.skipField(tag, out);
+            } else {
+                in.skipField(tag);
+            }
+        }
+        out.flush();
+        return buf.toByteArray();
+    }
+
     private static byte[] rewriteEntries(byte[] image, int magicBytes, java.util.function.UnaryOperator<byte[]> change) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         out.write(image, 0, magicBytes);
