@@ -63,7 +63,7 @@ final class ImageMountsCheck {
                     covered.add(mountpoint);
                 }
             }
-        } catch (IOException | UncheckedIOException e) {
+        } catch (IOException | UncheckedIOException | InvalidArchiveException e) {
             throw new InvalidArchiveException("cannot read the mounts of the checkpointed container: "
                     + e.getMessage(), e);
         }

@@ -86,8 +86,8 @@ public final class ProtoMessage {
     private Object single(int field) {
         List<Object> values = fields.get(field);
         if (values != null && values.size() > 1) {
-            throw new UncheckedIOException("field " + field + " occurs " + values.size()
-                    + " times (protobuf would merge them)", new IOException("duplicate field " + field));
+            throw new InvalidArchiveException("CRIU image field " + field + " occurs " + values.size()
+                    + " times (protobuf would merge them)");
         }
         return values == null ? null : values.get(0);
     }

@@ -1,7 +1,8 @@
 package io.ferry.core.criu;
 
+import io.ferry.core.error.InvalidArchiveException;
+
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -66,12 +67,13 @@ public record TaskCredentials(long pid, long tid, String command, Map<String, Li
         T get() throws IOException;
     }
 
-    /** Reads from an image; a field that occurs twice is named with its image. */
+    /** Reads from an image; a malformed field (one that occurs twice, say) is named with its image. */
     private static <T> T field(String image, Read<T> read) throws IOException {
         try {
             return read.get();
-        } catch (UncheckedIOException e) {
-            throw new IOException("checkpoint/" + image + ": " + e.getMessage(), e);
+        } catch (InvalidArchiveException e) {
+            throw new InvalidArchiveException("checkpoint/" + image + ": "
+                    + e.getMessage().replaceFirst("^CRIU image field", "field"), e);
         }
     }
 
