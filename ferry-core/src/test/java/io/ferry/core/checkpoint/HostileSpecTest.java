@@ -298,6 +298,22 @@ class HostileSpecTest {
 
     /** As assertRefused; a restore that gets through fails naming how its init sees {@code mountpoint}. */
     private void assertRefusedOrShowMount(Path bad, String mountpoint, String message) {
+        assertRefusedOrShow(bad, message, "seeing " + mountpoint + " as", pid -> Files.readAllLines(
+                Path.of("/proc/" + pid + "/mountinfo")).stream().filter(l -> l.split(" ")[4].equals(mountpoint)).toList());
+    }
+
+    /** As assertRefused; a restore that gets through fails naming the restored init's capabilities and no_new_privs. */
+    private void assertRefusedOrShowCapabilities(Path bad, String message) {
+        assertRefusedOrShow(bad, message, "running with", pid -> Files.readAllLines(Path.of("/proc/" + pid + "/status"))
+                .stream().filter(l -> l.startsWith("Cap") || l.startsWith("NoNewPrivs")).toList());
+    }
+
+    private interface InitView {
+        List<String> of(long pid) throws IOException;
+    }
+
+    /** Expects a refusal; a restore that gets through fails with what its init got (removed first). */
+    private void assertRefusedOrShow(Path bad, String message, String got, InitView view) {
         String name = "evil-" + UUID.randomUUID().toString().substring(0, 8);
         try {
             target.engine().restore(ArchiveSource.file(bad), RestoreOptions.defaults().named(name));
@@ -307,47 +323,21 @@ class HostileSpecTest {
         } catch (RuntimeException e) {
             fail("expected InvalidArchiveException containing \"" + message + "\" but got " + e, e);
         }
-        String mounts;
+        String seen;
         try {
-            mounts = Files.readAllLines(Path.of("/proc/" + initPid(name) + "/mountinfo")).stream()
-                    .filter(l -> l.split(" ")[4].equals(mountpoint)).toList().toString();
+            seen = view.of(initPid(name)).toString();
         } catch (IOException | RuntimeException e) {
-            mounts = "unknown (" + e + ")";
+            seen = "unknown (" + e + ")";
         } finally {
             target.engine().containers().remove(name, true);
         }
-        fail("the hostile archive was restored, its init seeing " + mountpoint + " as " + mounts
+        fail("the hostile archive was restored, its init " + got + " " + seen
                 + "; expected a refusal containing \"" + message + "\"");
     }
 
     private long initPid(String name) {
         String id = target.engine().containers().store().get(name).id();
         return Json.readTree(target.host().runcRoot().resolve(id).resolve("state.json")).get("init_process_pid").asLong();
-    }
-
-    /** As assertRefused; a restore that gets through fails naming the restored init's capabilities and no_new_privs. */
-    private void assertRefusedOrShowCapabilities(Path bad, String message) {
-        String name = "evil-" + UUID.randomUUID().toString().substring(0, 8);
-        try {
-            target.engine().restore(ArchiveSource.file(bad), RestoreOptions.defaults().named(name));
-        } catch (InvalidArchiveException e) {
-            assertThat(e).hasMessageContaining(message);
-            return;
-        } catch (RuntimeException e) {
-            fail("expected InvalidArchiveException containing \"" + message + "\" but got " + e, e);
-        }
-        String status;
-        try {
-            long pid = initPid(name);
-            status = Files.readAllLines(Path.of("/proc/" + pid + "/status")).stream()
-                    .filter(l -> l.startsWith("Cap") || l.startsWith("NoNewPrivs")).toList().toString();
-        } catch (IOException | RuntimeException e) {
-            status = "unknown (" + e + ")";
-        } finally {
-            target.engine().containers().remove(name, true);
-        }
-        fail("the hostile archive was restored, its init running with " + status
-                + "; expected a refusal containing \"" + message + "\"");
     }
 
     private Path withCoreOfInit(int[] field) {
