@@ -34,7 +34,7 @@ import java.util.regex.Pattern;
  */
 public final class ArchiveInspector {
     // at most 18 digits: a pid that fits a long
-    private static final Pattern CORE = Pattern.compile("checkpoint/core-(\\d{1,18})\\.img");
+    private static final Pattern CORE = Pattern.compile("checkpoint/core-(\\d+)\\.img");
     private static final Pattern VOLUME = Pattern.compile("volumes/(.+)\\.tar");
 
     private ArchiveInspector() {
@@ -110,7 +110,7 @@ public final class ArchiveInspector {
     private static <T> T decode(String name, byte[] content, Decoding<T> decoding) {
         try {
             return decoding.from(CriuImageFile.read(new ByteArrayInputStream(content)));
-        } catch (IOException | UncheckedIOException e) {
+        } catch (IOException | UncheckedIOException | InvalidArchiveException e) {
             throw new InvalidArchiveException(name + " is not a valid CRIU image: " + e.getMessage(), e);
         }
     }

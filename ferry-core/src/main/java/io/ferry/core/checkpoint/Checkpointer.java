@@ -14,6 +14,7 @@ import io.ferry.core.criu.CheckpointImages;
 import io.ferry.core.criu.Criu;
 import io.ferry.core.error.ConflictException;
 import io.ferry.core.error.FerryException;
+import io.ferry.core.error.InvalidArchiveException;
 import io.ferry.core.error.NotFoundException;
 import io.ferry.core.host.Host;
 import io.ferry.core.json.Json;
@@ -271,7 +272,7 @@ public final class Checkpointer {
     private static DumpStatistics readStats(Path statsFile) {
         try {
             return Files.isRegularFile(statsFile) ? CheckpointImages.dumpStatistics(statsFile) : null;
-        } catch (IOException e) {
+        } catch (IOException | InvalidArchiveException e) { // statistics are a report: never fail over them
             return null;
         }
     }

@@ -54,7 +54,7 @@ public final class RestorePreflight {
         long version;
         try {
             version = CheckpointImages.imageVersion(archive.imagesDir());
-        } catch (IOException e) {
+        } catch (IOException | InvalidArchiveException e) {
             throw new InvalidArchiveException("checkpoint/inventory.img is unreadable: " + e.getMessage(), e);
         }
         if (version != CheckpointImages.SUPPORTED_IMAGE_VERSION) {

@@ -13,6 +13,7 @@ import io.ferry.core.container.VolumeMount;
 import io.ferry.core.criu.CheckpointImages;
 import io.ferry.core.criu.Criu;
 import io.ferry.core.criu.RestoreStatistics;
+import io.ferry.core.error.InvalidArchiveException;
 import io.ferry.core.host.Host;
 import io.ferry.core.image.Image;
 import io.ferry.core.image.ImageFetcher;
@@ -178,7 +179,7 @@ public final class Restorer {
     private static RestoreStatistics readStats(Path statsFile) {
         try {
             return Files.isRegularFile(statsFile) ? CheckpointImages.restoreStatistics(statsFile) : null;
-        } catch (IOException e) {
+        } catch (IOException | InvalidArchiveException e) { // statistics are a report: never fail over them
             return null;
         }
     }
