@@ -105,6 +105,7 @@ public final class Restorer {
         String hostname = ArchivedSpecs.check(archive.spec(), archived);
         ImageCredentialsCheck.check(archive.imagesDir(), OciSpecs.boundingSet());
         ImageMountsCheck.check(archive.imagesDir(), ArchivedSpecs.templateFor(archived));
+        ImageCgroupsCheck.check(archive.imagesDir());
         ContainerConfig target = options.name() == null ? archived
                 : archived.renamed(ContainerStore.newId(), ContainerStore.validName(options.name()));
         ensureImage(target.image()); // outside the host lock: a pull can take a while

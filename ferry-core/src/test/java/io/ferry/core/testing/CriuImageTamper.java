@@ -119,6 +119,31 @@ public final class CriuImageTamper {
         }
     }
 
+    /** A message with every nested message at the field path passed through {@code change}. */
+    public static byte[] nested(byte[] message, int[] path, java.util.function.UnaryOperator<byte[]> change) {
+        try {
+            CodedInputStream in = CodedInputStream.newInstance(message);
+            ByteArrayOutputStream buf = new ByteArrayOutputStream();
+            CodedOutputStream out = CodedOutputStream.newInstance(buf);
+            int tag;
+            while ((tag = in.readTag()) != 0) {
+                if (WireFormat.getTagFieldNumber(tag) != path[0]
+                        || WireFormat.getTagWireType(tag) != WireFormat.WIRETYPE_LENGTH_DELIMITED) {
+                    in.skipField(tag, out);
+                    continue;
+                }
+                byte[] inner = in.readBytes().toByteArray();
+                byte[] changed = path.length == 1 ? change.apply(inner)
+                        : nested(inner, Arrays.copyOfRange(path, 1, path.length), change);
+                out.writeBytes(path[0], ByteString.copyFrom(changed));
+            }
+            out.flush();
+            return buf.toByteArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** A message with every varint at the field path set to {@code value}. */
     public static byte[] withVarint(byte[] message, int[] path, long value) {
         return setVarint(message, path, value);
