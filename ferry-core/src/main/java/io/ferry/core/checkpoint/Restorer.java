@@ -103,6 +103,7 @@ public final class Restorer {
         ContainerConfig archived = archive.config().container();
         // untrusted: spec.dump must be what this host's template gives, the tasks' credentials within it
         String hostname = ArchivedSpecs.check(archive.spec(), archived);
+        ImageFilesCheck.check(archive.imagesDir());
         ImageCredentialsCheck.check(archive.imagesDir(), OciSpecs.boundingSet());
         ImageMountsCheck.check(archive.imagesDir(), ArchivedSpecs.templateFor(archived));
         ImageCgroupsCheck.check(archive.imagesDir());
