@@ -105,6 +105,7 @@ public final class Restorer {
         String hostname = ArchivedSpecs.check(archive.spec(), archived);
         ImageFilesCheck.check(archive.imagesDir());
         ImageCredentialsCheck.check(archive.imagesDir(), OciSpecs.boundingSet());
+        ImageNamespacesCheck.check(archive.imagesDir());
         ImageMountsCheck.check(archive.imagesDir(), ArchivedSpecs.templateFor(archived));
         ImageCgroupsCheck.check(archive.imagesDir());
         ContainerConfig target = options.name() == null ? archived

@@ -27,6 +27,11 @@ public final class CriuImageTamper {
         return rewriteEntries(image, 8, msg -> setVarint(msg, new int[]{1, 6}, 0xffffffffL));
     }
 
+    /** inventory.img (one magic): its entry through {@code change}. */
+    public static byte[] inventory(byte[] image, java.util.function.UnaryOperator<byte[]> change) {
+        return rewriteEntries(image, 4, change);
+    }
+
     /** Any image with two magics (core-PID.img, ...): every varint at the field path set to {@code value}. */
     public static byte[] setAll(byte[] image, int[] path, long value) {
         return rewriteEntries(image, 8, msg -> setVarint(msg, path, value));
