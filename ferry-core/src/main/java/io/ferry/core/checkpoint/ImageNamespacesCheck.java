@@ -7,6 +7,7 @@ import io.ferry.core.error.InvalidArchiveException;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -19,7 +20,8 @@ import java.util.Map;
  * they are equal, init is born in CRIU's own namespace, at restore the host's. A crafted inventory
  * restored init in the host's mount namespace, its root the host's /, and in the host's IPC and UTS
  * namespaces. Each namespace a container of this host has must be one of the container's own: every
- * task's id differs from CRIU's, and all tasks share init's (none of them can create another).
+ * task's id differs from CRIU's, and all tasks share init's (none of them can create another); a task
+ * without ids (a zombie) is forked in its parent's.
  */
 final class ImageNamespacesCheck {
     /** TaskKobjIdsEntry fields of the namespaces this host's template gives a container. */
@@ -40,7 +42,16 @@ final class ImageNamespacesCheck {
             ProtoMessage init = null;
             for (ProtoMessage task : tree) {
                 long pid = task.uint(1, 0);
-                ProtoMessage ids = CheckpointImages.read(imagesDir.resolve("ids-" + pid + ".img")).first();
+                Path image = imagesDir.resolve("ids-" + pid + ".img");
+                List<ProtoMessage> entries = init == null || Files.exists(image)
+                        ? CheckpointImages.read(image).entries() : List.of();
+                if (entries.isEmpty() && init != null) {
+                    continue; // a zombie or helper: CRIU forks it in its parent's namespaces
+                }
+                if (entries.isEmpty()) {
+                    throw new InvalidArchiveException("checkpoint/ids-" + pid + ".img of the container's init is empty");
+                }
+                ProtoMessage ids = entries.get(0); // CRIU reads the first entry only
                 init = init == null ? ids : init;
                 for (Map.Entry<Integer, String> ns : NAMESPACES.entrySet()) {
                     long id = ids.uint(ns.getKey(), 0);
