@@ -103,8 +103,11 @@ public final class Restorer {
         ContainerConfig archived = archive.config().container();
         // untrusted: spec.dump must be what this host's template gives, the tasks' credentials within it
         String hostname = ArchivedSpecs.check(archive.spec(), archived);
+        ImageFilesCheck.check(archive.imagesDir());
         ImageCredentialsCheck.check(archive.imagesDir(), OciSpecs.boundingSet());
+        ImageNamespacesCheck.check(archive.imagesDir());
         ImageMountsCheck.check(archive.imagesDir(), ArchivedSpecs.templateFor(archived));
+        ImageCgroupsCheck.check(archive.imagesDir());
         ContainerConfig target = options.name() == null ? archived
                 : archived.renamed(ContainerStore.newId(), ContainerStore.validName(options.name()));
         ensureImage(target.image()); // outside the host lock: a pull can take a while

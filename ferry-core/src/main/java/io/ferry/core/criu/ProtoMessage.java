@@ -83,6 +83,33 @@ public final class ProtoMessage {
         return single(field) instanceof ByteString b ? parse(b) : null;
     }
 
+    /** A repeated field of messages (or strings: {@link #strings}), in order. */
+    public List<ProtoMessage> messages(int field) {
+        List<ProtoMessage> out = new ArrayList<>();
+        for (Object v : fields.getOrDefault(field, List.of())) {
+            if (!(v instanceof ByteString b)) {
+                throw new InvalidArchiveException("CRIU image field " + field + " is not a message");
+            }
+            out.add(parse(b));
+        }
+        return out;
+    }
+
+    public List<String> strings(int field) {
+        List<String> out = new ArrayList<>();
+        for (Object v : fields.getOrDefault(field, List.of())) {
+            if (!(v instanceof ByteString b)) {
+                throw new InvalidArchiveException("CRIU image field " + field + " is not a string");
+            }
+            out.add(b.toStringUtf8());
+        }
+        return out;
+    }
+
+    public boolean has(int field) {
+        return fields.containsKey(field);
+    }
+
     private Object single(int field) {
         List<Object> values = fields.get(field);
         if (values != null && values.size() > 1) {

@@ -27,6 +27,11 @@ public final class CriuImageTamper {
         return rewriteEntries(image, 8, msg -> setVarint(msg, new int[]{1, 6}, 0xffffffffL));
     }
 
+    /** inventory.img (one magic): its entry through {@code change}. */
+    public static byte[] inventory(byte[] image, java.util.function.UnaryOperator<byte[]> change) {
+        return rewriteEntries(image, 4, change);
+    }
+
     /** Any image with two magics (core-PID.img, ...): every varint at the field path set to {@code value}. */
     public static byte[] setAll(byte[] image, int[] path, long value) {
         return rewriteEntries(image, 8, msg -> setVarint(msg, path, value));
@@ -111,6 +116,31 @@ public final class CriuImageTamper {
                         out.writeString(WireFormat.getTagFieldNumber(tag), (String) v);
                     }
                 }
+            }
+            out.flush();
+            return buf.toByteArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A message with every nested message at the field path passed through {@code change}. */
+    public static byte[] nested(byte[] message, int[] path, java.util.function.UnaryOperator<byte[]> change) {
+        try {
+            CodedInputStream in = CodedInputStream.newInstance(message);
+            ByteArrayOutputStream buf = new ByteArrayOutputStream();
+            CodedOutputStream out = CodedOutputStream.newInstance(buf);
+            int tag;
+            while ((tag = in.readTag()) != 0) {
+                if (WireFormat.getTagFieldNumber(tag) != path[0]
+                        || WireFormat.getTagWireType(tag) != WireFormat.WIRETYPE_LENGTH_DELIMITED) {
+                    in.skipField(tag, out);
+                    continue;
+                }
+                byte[] inner = in.readBytes().toByteArray();
+                byte[] changed = path.length == 1 ? change.apply(inner)
+                        : nested(inner, Arrays.copyOfRange(path, 1, path.length), change);
+                out.writeBytes(path[0], ByteString.copyFrom(changed));
             }
             out.flush();
             return buf.toByteArray();

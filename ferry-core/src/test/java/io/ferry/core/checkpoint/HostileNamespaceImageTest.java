@@ -1,0 +1,114 @@
+package io.ferry.core.checkpoint;
+
+import io.ferry.core.criu.CheckpointImages;
+import io.ferry.core.criu.ProtoMessage;
+import io.ferry.core.engine.ArchiveSource;
+import io.ferry.core.error.InvalidArchiveException;
+import io.ferry.core.exec.Commands;
+import io.ferry.core.json.Json;
+import io.ferry.core.os.FileTrees;
+import io.ferry.core.testing.ArchiveRewriter;
+import io.ferry.core.testing.CriuImageTamper;
+import io.ferry.core.testing.TestHost;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+/**
+ * CRIU creates a namespace for the restored init only where init's ids (ids-PID.img) differ from the
+ * ones CRIU itself had at dump (inventory.img's root_ids); where they match, init is born in CRIU's
+ * own namespace, which at restore is the host's. A crafted inventory claiming CRIU shared init's mount
+ * namespace restores init in the host's mount namespace with the host's root. Refused before runc runs.
+ */
+@Tag("host")
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class HostileNamespaceImageTest {
+    private TestHost source;
+    private TestHost target;
+    private Path dir;
+    private Path archive;
+    private ProtoMessage initIds;
+
+    @BeforeAll
+    void checkpointALooper() throws IOException {
+        source = TestHost.create("nsim");
+        dir = Files.createTempDirectory("ferry-nsimg");
+        archive = source.checkpointLooper(dir.resolve("looper.tar.zst"), CheckpointOptions.defaults());
+        target = TestHost.create("nsimt");
+        Path unpacked = Files.createDirectories(dir.resolve("unpacked"));
+        Commands.check("unpacking", List.of("sh", "-c", "zstd -dc '" + archive + "' | tar -x -C '" + unpacked
+                + "' checkpoint/ids-1.img"), Duration.ofSeconds(30));
+        initIds = CheckpointImages.read(unpacked.resolve("checkpoint/ids-1.img")).first();
+    }
+
+    @AfterAll
+    void cleanUp() throws IOException {
+        source.close();
+        target.close();
+        FileTrees.deleteRecursively(dir);
+    }
+
+    @AfterEach
+    void nothingIsLeft() {
+        assertThat(target.leftoverContainerDirs()).isEmpty();
+        assertThat(target.leftoverNetns()).isEmpty();
+        assertThat(target.leftoverMounts()).isEmpty();
+        assertThat(target.runcContainers()).isEmpty();
+    }
+
+    /** TaskKobjIdsEntry: pid_ns_id 5, ipc_ns_id 7, uts_ns_id 8, mnt_ns_id 9. */
+    @ParameterizedTest
+    @CsvSource({"9, mnt", "5, pid", "6, net", "7, ipc", "8, uts"})
+    void initCannotBeBornInTheHostsNamespace(int field, String ns) throws IOException {
+        long id = initIds.uint(field, -1);
+        Path bad = new ArchiveRewriter().change("checkpoint/inventory.img", img -> CriuImageTamper.inventory(img,
+                        inv -> CriuImageTamper.withVarint(inv, new int[]{3, field}, id)))
+                .writeTo(archive, dir.resolve(UUID.randomUUID() + ".tar.zst"));
+        String name = "evil-" + UUID.randomUUID().toString().substring(0, 8);
+        String message = "inventory.img claims CRIU shared the " + ns + " namespace of task 1";
+        try {
+            target.engine().restore(ArchiveSource.file(bad), RestoreOptions.defaults().named(name));
+        } catch (InvalidArchiveException e) {
+            assertThat(e).hasMessageContaining(message);
+            return;
+        } catch (RuntimeException e) {
+            fail("expected InvalidArchiveException containing \"" + message + "\" but got " + e, e);
+        }
+        String seen;
+        try {
+            String cid = target.engine().containers().store().get(name).id();
+            long pid = Json.readTree(target.host().runcRoot().resolve(cid).resolve("state.json"))
+                    .get("init_process_pid").asLong();
+            Path proc = Path.of("/proc/" + pid);
+            seen = ns + " namespace " + Files.readSymbolicLink(proc.resolve("ns/" + ns)) + " (the host's: "
+                    + Files.readSymbolicLink(Path.of("/proc/self/ns/" + ns)) + "), root "
+                    + Files.readSymbolicLink(proc.resolve("root")) + " listing " + listing(proc.resolve("root"));
+        } catch (IOException | RuntimeException e) {
+            seen = "unknown (" + e + ")";
+        } finally {
+            target.engine().containers().remove(name, true);
+        }
+        fail("the hostile archive was restored, init in " + seen + "; expected a refusal containing \""
+                + message + "\"");
+    }
+
+    private static String listing(Path root) throws IOException {
+        try (var files = Files.list(root)) {
+            return files.map(p -> p.getFileName().toString()).sorted().limit(30).toList().toString();
+        }
+    }
+}
