@@ -2,12 +2,10 @@ package io.ferry.core.checkpoint;
 
 import io.ferry.core.archive.ExtractedCheckpoint;
 import io.ferry.core.archive.RootfsDiff;
-import io.ferry.core.container.ArchivedSpecs;
 import io.ferry.core.container.ContainerConfig;
 import io.ferry.core.container.ContainerLayout;
 import io.ferry.core.container.ContainerRecord;
 import io.ferry.core.container.ContainerStore;
-import io.ferry.core.container.OciSpecs;
 import io.ferry.core.container.Provisioner;
 import io.ferry.core.container.VolumeMount;
 import io.ferry.core.criu.CheckpointImages;
@@ -101,13 +99,7 @@ public final class Restorer {
     private RestoreResult restoreExtracted(ExtractedCheckpoint archive, String source, RestoreOptions options,
                                            long start) {
         ContainerConfig archived = archive.config().container();
-        // untrusted: spec.dump must be what this host's template gives, the tasks' credentials within it
-        String hostname = ArchivedSpecs.check(archive.spec(), archived);
-        ImageFilesCheck.check(archive.imagesDir());
-        ImageCredentialsCheck.check(archive.imagesDir(), OciSpecs.boundingSet());
-        ImageNamespacesCheck.check(archive.imagesDir());
-        ImageMountsCheck.check(archive.imagesDir(), ArchivedSpecs.templateFor(archived));
-        ImageCgroupsCheck.check(archive.imagesDir());
+        String hostname = ArchiveVetting.check(archive); // untrusted until here
         ContainerConfig target = options.name() == null ? archived
                 : archived.renamed(ContainerStore.newId(), ContainerStore.validName(options.name()));
         ensureImage(target.image()); // outside the host lock: a pull can take a while
