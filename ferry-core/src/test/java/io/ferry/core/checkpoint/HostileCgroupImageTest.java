@@ -37,36 +37,11 @@ import static org.assertj.core.api.Assertions.fail;
  * host open to it) or makes CRIU create cgroups outside the container's. Each is refused before runc
  * runs, and no cgroup appears on the host.
  */
-@Tag("host")
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class HostileCgroupImageTest {
+class HostileCgroupImageTest extends RestoreAttack {
     private static final Path DEVICES = Path.of("/sys/fs/cgroup/devices");
-    private TestHost source;
-    private TestHost target;
-    private Path dir;
-    private Path archive;
 
-    @BeforeAll
-    void checkpointALooper() throws IOException {
-        source = TestHost.create("cgim");
-        dir = Files.createTempDirectory("ferry-cgimg");
-        archive = source.checkpointLooper(dir.resolve("looper.tar.zst"), CheckpointOptions.defaults());
-        target = TestHost.create("cgimt");
-    }
-
-    @AfterAll
-    void cleanUp() throws IOException {
-        source.close();
-        target.close();
-        FileTrees.deleteRecursively(dir);
-    }
-
-    @AfterEach
-    void nothingIsLeft() {
-        assertThat(target.leftoverContainerDirs()).isEmpty();
-        assertThat(target.leftoverNetns()).isEmpty();
-        assertThat(target.leftoverMounts()).isEmpty();
-        assertThat(target.runcContainers()).isEmpty();
+    HostileCgroupImageTest() {
+        super("cgim");
     }
 
     @Test

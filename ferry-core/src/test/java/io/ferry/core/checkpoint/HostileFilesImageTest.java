@@ -35,40 +35,24 @@ import static org.assertj.core.api.Assertions.fail;
  * test keeps it so). The /dev tmpfs content CRIU unpacks with tar as root on the host tries to write
  * through a symbolic link to a host directory; GNU tar's placeholders for such links stop it.
  */
-@Tag("host")
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class HostileFilesImageTest {
+class HostileFilesImageTest extends RestoreAttack {
     private static final int FD = 9;
     private static final int FILE_ID = 4242;
-    private TestHost source;
-    private TestHost target;
-    private Path dir;
-    private Path archive;
     private Path hostFile;
 
+    HostileFilesImageTest() {
+        super("fim");
+    }
+
     @BeforeAll
-    void checkpointALooper() throws IOException {
-        source = TestHost.create("fim");
-        dir = Files.createTempDirectory("ferry-fimg");
-        archive = source.checkpointLooper(dir.resolve("looper.tar.zst"), CheckpointOptions.defaults());
-        target = TestHost.create("fimt");
+    void placeAHostFile() throws IOException {
         hostFile = dir.resolve("host-secret");
         Files.writeString(hostFile, "secret");
     }
 
-    @AfterAll
-    void cleanUp() throws IOException {
-        source.close();
-        target.close();
-        FileTrees.deleteRecursively(dir);
-    }
-
     @AfterEach
-    void nothingIsLeft() throws IOException {
+    void theHostFileIsUntouched() throws IOException {
         assertThat(Files.readString(hostFile)).isEqualTo("secret");
-        assertThat(target.leftoverContainerDirs()).isEmpty();
-        assertThat(target.leftoverMounts()).isEmpty();
-        assertThat(target.runcContainers()).isEmpty();
     }
 
     @Test

@@ -34,40 +34,19 @@ import static org.assertj.core.api.Assertions.fail;
  * own namespace, which at restore is the host's. A crafted inventory claiming CRIU shared init's mount
  * namespace restores init in the host's mount namespace with the host's root. Refused before runc runs.
  */
-@Tag("host")
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class HostileNamespaceImageTest {
-    private TestHost source;
-    private TestHost target;
-    private Path dir;
-    private Path archive;
+class HostileNamespaceImageTest extends RestoreAttack {
     private ProtoMessage initIds;
 
+    HostileNamespaceImageTest() {
+        super("nsim");
+    }
+
     @BeforeAll
-    void checkpointALooper() throws IOException {
-        source = TestHost.create("nsim");
-        dir = Files.createTempDirectory("ferry-nsimg");
-        archive = source.checkpointLooper(dir.resolve("looper.tar.zst"), CheckpointOptions.defaults());
-        target = TestHost.create("nsimt");
+    void readInitsNamespaceIds() throws IOException {
         Path unpacked = Files.createDirectories(dir.resolve("unpacked"));
         Commands.check("unpacking", List.of("sh", "-c", "zstd -dc '" + archive + "' | tar -x -C '" + unpacked
                 + "' checkpoint/ids-1.img"), Duration.ofSeconds(30));
         initIds = CheckpointImages.read(unpacked.resolve("checkpoint/ids-1.img")).first();
-    }
-
-    @AfterAll
-    void cleanUp() throws IOException {
-        source.close();
-        target.close();
-        FileTrees.deleteRecursively(dir);
-    }
-
-    @AfterEach
-    void nothingIsLeft() {
-        assertThat(target.leftoverContainerDirs()).isEmpty();
-        assertThat(target.leftoverNetns()).isEmpty();
-        assertThat(target.leftoverMounts()).isEmpty();
-        assertThat(target.runcContainers()).isEmpty();
     }
 
     /** TaskKobjIdsEntry: pid_ns_id 5, ipc_ns_id 7, uts_ns_id 8, mnt_ns_id 9. */

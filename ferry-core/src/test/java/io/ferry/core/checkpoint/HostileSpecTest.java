@@ -34,24 +34,18 @@ import static org.assertj.core.api.Assertions.fail;
  * container of this host gets (hooks run on the host, host directories, devices, host namespaces,
  * capabilities). Each is refused before runc sees it, naming what was refused, and nothing ran.
  */
-@Tag("host")
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class HostileSpecTest {
+class HostileSpecTest extends RestoreAttack {
     /** Every capability this sandbox's root holds (it lacks CAP_SYS_RESOURCE: CRIU's capset fails on more). */
     private static final long ALL = 0xfeffffffL;
-    private TestHost source;
-    private TestHost target;
-    private Path dir;
-    private Path archive;
     private Path marker;
     private Path hostDir;
 
+    HostileSpecTest() {
+        super("spec");
+    }
+
     @BeforeAll
-    void checkpointALooper() throws IOException {
-        source = TestHost.create("spec");
-        dir = Files.createTempDirectory("ferry-spec");
-        archive = source.checkpointLooper(dir.resolve("looper.tar.zst"), CheckpointOptions.defaults());
-        target = TestHost.create("spect");
+    void placeTheAttacksTargets() throws IOException {
         marker = target.host().root().getParent().resolve("hook-ran-" + target.host().id());
         hostDir = Files.createDirectories(dir.resolve("host-secrets"));
         Files.writeString(hostDir.resolve("key"), "secret");
@@ -59,20 +53,13 @@ class HostileSpecTest {
 
     @AfterAll
     void cleanUp() throws IOException {
-        source.close();
-        target.close();
         Files.deleteIfExists(marker);
-        FileTrees.deleteRecursively(dir);
     }
 
     @AfterEach
-    void nothingRanAndNothingIsLeft() throws IOException {
+    void nothingRanOnTheHost() throws IOException {
         assertThat(marker).as("a hook ran on the host").doesNotExist();
         assertThat(Files.readString(hostDir.resolve("key"))).isEqualTo("secret");
-        assertThat(target.leftoverContainerDirs()).isEmpty();
-        assertThat(target.leftoverNetns()).isEmpty();
-        assertThat(target.leftoverMounts()).isEmpty();
-        assertThat(target.runcContainers()).isEmpty();
     }
 
     private Path withSpec(Consumer<ObjectNode> change) {
