@@ -5,16 +5,11 @@ import io.ferry.core.engine.ArchiveSource;
 import io.ferry.core.error.InvalidArchiveException;
 import io.ferry.core.error.ToolFailedException;
 import io.ferry.core.json.Json;
-import io.ferry.core.os.FileTrees;
 import io.ferry.core.testing.ArchiveRewriter;
 import io.ferry.core.testing.CriuImageTamper;
-import io.ferry.core.testing.TestHost;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
