@@ -32,6 +32,9 @@ class ValidationTest {
         assertThat(ImageRefs.normalize("localhost:5000/team/app")).isEqualTo("localhost:5000/team/app:latest");
         assertThat(ImageRefs.normalize("registry/app:1.2")).isEqualTo("registry/app:1.2");
         assertThatThrownBy(() -> ImageRefs.normalize("Bad Ref")).hasMessage("invalid image reference \"Bad Ref\"");
+        assertThat(ImageRefs.normalize("app:" + "1".repeat(128))).isEqualTo("app:" + "1".repeat(128));
+        // digits after a colon are a port only before a path; as a tag they are bounded like any tag
+        assertThatThrownBy(() -> ImageRefs.normalize("app:" + "1".repeat(129))).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
