@@ -2,8 +2,6 @@ package io.ferry.core.tar;
 
 import io.ferry.core.error.InvalidArchiveException;
 
-import java.io.FilterInputStream;
-import java.io.IOException;
 import java.io.InputStream;
 
 /**
@@ -19,57 +17,14 @@ final class ExpansionGuard {
         this.maxRatio = maxRatio;
     }
 
-    /** Wraps the raw (compressed) stream, under the decompressor. */
+    /** Wraps the raw (compressed) stream, under the decompressor: only what it reads counts. */
     InputStream compressedSide(InputStream raw) {
-        return new FilterInputStream(raw) {
-            @Override
-            public int read() throws IOException {
-                int b = super.read();
-                if (b >= 0) {
-                    compressed++;
-                }
-                return b;
-            }
-
-            @Override
-            public int read(byte[] buf, int off, int len) throws IOException {
-                int n = super.read(buf, off, len);
-                if (n > 0) {
-                    compressed += n;
-                }
-                return n;
-            }
-        };
+        return new CountedInputStream(raw, false, n -> compressed += n);
     }
 
     /** Wraps the decompressed stream, over the decompressor. */
     InputStream expandedSide(InputStream decompressed) {
-        return new FilterInputStream(decompressed) {
-            @Override
-            public int read() throws IOException {
-                int b = super.read();
-                if (b >= 0) {
-                    count(1);
-                }
-                return b;
-            }
-
-            @Override
-            public int read(byte[] buf, int off, int len) throws IOException {
-                int n = super.read(buf, off, len);
-                if (n > 0) {
-                    count(n);
-                }
-                return n;
-            }
-
-            @Override
-            public long skip(long n) throws IOException {
-                long skipped = super.skip(n); // tar skips unread entry content: it still expanded
-                count(skipped);
-                return skipped;
-            }
-        };
+        return new CountedInputStream(decompressed, true, this::count);
     }
 
     private void count(long n) {

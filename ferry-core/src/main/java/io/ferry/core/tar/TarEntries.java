@@ -4,7 +4,6 @@ import io.ferry.core.error.InvalidArchiveException;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 
@@ -17,27 +16,27 @@ import java.io.InputStream;
 public final class TarEntries {
     private static final long PADDING = 64 * 1024; // record padding and the end-of-archive blocks
 
-    private final Budget budget;
     private final TarArchiveInputStream tar;
     private final long maxHeaderBytes;
     private TarArchiveEntry current;
     private long number;
+    private long allowed = -1; // -1 while content is read (the callers count it against their own limits)
+    private long sinceLift;
 
     public TarEntries(InputStream in, long maxHeaderBytes) {
-        this.budget = new Budget(in);
-        this.tar = new TarArchiveInputStream(budget);
+        this.tar = new TarArchiveInputStream(new CountedInputStream(in, true, this::take));
         this.maxHeaderBytes = maxHeaderBytes;
     }
 
     /** The next entry, or null at the end; what the current one's content left unread is skipped. */
     public TarArchiveEntry next() throws IOException {
-        long unread = current == null ? 0 : Math.max(0, current.getSize() - budget.sinceLift);
+        long unread = current == null ? 0 : Math.max(0, current.getSize() - sinceLift);
         number++;
-        budget.impose(maxHeaderBytes + unread + PADDING);
+        impose(maxHeaderBytes + unread + PADDING);
         try {
             current = tar.getNextEntry();
         } finally {
-            budget.lift();
+            lift();
         }
         return current;
     }
@@ -48,55 +47,21 @@ public final class TarEntries {
     }
 
     /** Counts what the tar reader consumes; past the allowance while it reads headers, refuses. */
-    private final class Budget extends FilterInputStream {
-        private long allowed = -1; // -1 while content is read (the callers count it against their own limits)
-        private long sinceLift;
-
-        Budget(InputStream in) {
-            super(in);
+    private void take(long n) {
+        sinceLift += n;
+        if (allowed >= 0 && sinceLift > allowed) {
+            throw new InvalidArchiveException("archive entry " + number + " has headers (PAX, GNU long name or"
+                    + " long link) over the limit of " + maxHeaderBytes + " bytes");
         }
+    }
 
-        void impose(long bytes) {
-            allowed = bytes;
-            sinceLift = 0;
-        }
+    private void impose(long bytes) {
+        allowed = bytes;
+        sinceLift = 0;
+    }
 
-        void lift() {
-            allowed = -1;
-            sinceLift = 0;
-        }
-
-        @Override
-        public int read() throws IOException {
-            int b = super.read();
-            if (b >= 0) {
-                take(1);
-            }
-            return b;
-        }
-
-        @Override
-        public int read(byte[] buf, int off, int len) throws IOException {
-            int n = super.read(buf, off, len);
-            if (n > 0) {
-                take(n);
-            }
-            return n;
-        }
-
-        @Override
-        public long skip(long n) throws IOException {
-            long skipped = super.skip(n);
-            take(skipped);
-            return skipped;
-        }
-
-        private void take(long n) {
-            sinceLift += n;
-            if (allowed >= 0 && sinceLift > allowed) {
-                throw new InvalidArchiveException("archive entry " + number + " has headers (PAX, GNU long name or"
-                        + " long link) over the limit of " + maxHeaderBytes + " bytes");
-            }
-        }
+    private void lift() {
+        allowed = -1;
+        sinceLift = 0;
     }
 }
