@@ -95,7 +95,6 @@ public final class ArchiveInspector {
         if (config == null) {
             throw new InvalidArchiveException("not a checkpoint archive: config.dump is missing");
         }
-        config.checked(); // inspect prints its identifiers: refused as a restore refuses them
         List<ProcessTreeEntry> tree = pstree == null ? List.of() : decode("checkpoint/pstree.img", pstree,
                 image -> CheckpointImages.processTree(image, pid -> commands.getOrDefault(pid, "?")));
         return new ArchiveSummary(compression.displayName(), archiveBytes, content, criuBytes, pages, rootfs, volumes,

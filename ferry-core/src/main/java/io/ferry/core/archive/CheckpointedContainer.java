@@ -18,7 +18,8 @@ public record CheckpointedContainer(ContainerConfig container, CheckpointInfo ch
 
     /**
      * Reads config.dump from an archive, which may come from another tool or be crafted: a wrong
-     * shape is an {@link InvalidArchiveException} naming the field, never a null further on.
+     * shape is an {@link InvalidArchiveException} naming the field, never a null further on, and so
+     * is an invalid identifier (they become paths, cgroups, netns names and lines of output).
      */
     public static CheckpointedContainer read(InputStream in) {
         CheckpointedContainer config;
@@ -36,7 +37,7 @@ public record CheckpointedContainer(ContainerConfig container, CheckpointInfo ch
             throw new InvalidArchiveException(NOT_FERRY + " (\"" + field + "\" is missing; container id, name,"
                     + " image, command, volumes and checkpoint facts are required)");
         });
-        return config;
+        return config.checked();
     }
 
     /** The first field Ferry needs that is absent or null, by its JSON path. */

@@ -64,7 +64,6 @@ public final class ExtractedCheckpoint {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        config.checked(); // its id and names become paths, cgroups and netns names
         return new ExtractedCheckpoint(dir, config);
     }
 

@@ -1,7 +1,6 @@
 package io.ferry.core.container;
 
 import io.ferry.core.error.ConflictException;
-import io.ferry.core.error.FerryException;
 import io.ferry.core.error.NotFoundException;
 import io.ferry.core.image.Image;
 import io.ferry.core.json.Json;
@@ -48,8 +47,9 @@ public final class ContainerStore {
 
     public void save(ContainerRecord record) {
         record.config().checked();
-        FileTrees.createPrivateDirectories(layout(record.id()).dir()); // the rootfs and bundle: root's alone
-        Json.write(layout(record.id()).record(), record);
+        ContainerLayout layout = layout(record.id());
+        FileTrees.createPrivateDirectories(layout.dir()); // the rootfs and bundle: root's alone
+        Json.write(layout.record(), record);
     }
 
     public List<ContainerRecord> list() {
@@ -67,22 +67,17 @@ public final class ContainerStore {
 
     /** A record as written: its identifiers valid, and its id the name of its directory. */
     private static ContainerRecord readChecked(Path recordDir) {
-        Path file = recordDir.resolve("container.json");
-        try {
-            ContainerRecord r = Json.read(file, ContainerRecord.class);
-            if (r == null || r.config() == null || r.state() == null) {
-                throw new IllegalArgumentException("it has no config or state");
-            }
-            r.config().checked();
-            if (!recordDir.getFileName().toString().equals(r.id())) {
-                throw new IllegalArgumentException("it names container " + r.id() + " but lies in "
-                        + Identifiers.quote(recordDir.getFileName().toString()));
-            }
-            return r;
-        } catch (IllegalArgumentException | tools.jackson.core.JacksonException e) {
-            throw new FerryException("container record " + file + " is invalid: " + e.getMessage()
-                    + "; remove that directory to go on", e);
-        }
+        return Json.readRecord(recordDir.resolve("container.json"), ContainerRecord.class, "container",
+                "remove that directory to go on", r -> {
+                    if (r.config() == null || r.state() == null) {
+                        throw new IllegalArgumentException("it has no config or state");
+                    }
+                    r.config().checked();
+                    if (!recordDir.getFileName().toString().equals(r.id())) {
+                        throw new IllegalArgumentException("it names container " + r.id() + " but lies in "
+                                + Identifiers.quote(recordDir.getFileName().toString()));
+                    }
+                });
     }
 
     /** Exact id, exact name, or a unique id prefix, as Podman resolves them. */

@@ -1,6 +1,5 @@
 package io.ferry.core.image;
 
-import io.ferry.core.error.FerryException;
 import io.ferry.core.error.NotFoundException;
 import io.ferry.core.json.Json;
 import io.ferry.core.oci.Sha256;
@@ -211,9 +210,8 @@ public final class ImageStore {
 
     /** An image record as written: valid id and layer digests, stored under its own id. */
     private static Image readChecked(Path file) {
-        try {
-            Image image = Json.read(file, Image.class);
-            if (image == null || image.layers() == null || image.names() == null || image.created() == null) {
+        return Json.readRecord(file, Image.class, "image", "remove it to go on", image -> {
+            if (image.layers() == null || image.names() == null || image.created() == null) {
                 throw new IllegalArgumentException("it has no layers, names or creation time");
             }
             checkIdentifiers(image.id(), image.layers());
@@ -221,11 +219,7 @@ public final class ImageStore {
                 throw new IllegalArgumentException("it names image " + image.id() + " but is stored as "
                         + Identifiers.quote(file.getFileName().toString()));
             }
-            return image;
-        } catch (IllegalArgumentException | tools.jackson.core.JacksonException e) {
-            throw new FerryException("image record " + file + " is invalid: " + e.getMessage()
-                    + "; remove it to go on", e);
-        }
+        });
     }
 
     private void save(Image image) {

@@ -1,5 +1,7 @@
 package io.ferry.core.json;
 
+import io.ferry.core.error.FerryException;
+import tools.jackson.core.JacksonException;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.SerializationFeature;
@@ -12,6 +14,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.function.Consumer;
 
 /** One JSON mapper for all of Ferry's files (config.dump, spec.dump, state, image records). */
 public final class Json {
@@ -29,6 +32,30 @@ public final class Json {
 
     public static <T> T read(InputStream in, Class<T> type) {
         return MAPPER.readValue(in, type);
+    }
+
+    /**
+     * A record this host wrote, read back and checked before it is trusted: JSON that does not parse,
+     * an empty record, or a {@code check} that throws IllegalArgumentException is a FerryException
+     * naming the file, the problem and {@code remedy}.
+     */
+    public static <T> T readRecord(Path file, Class<T> type, String what, String remedy, Consumer<T> check) {
+        T value;
+        try {
+            value = read(file, type);
+        } catch (JacksonException e) {
+            throw new FerryException(what + " record " + file + " is not valid JSON: " + e.getOriginalMessage()
+                    + "; " + remedy, e);
+        }
+        try {
+            if (value == null) {
+                throw new IllegalArgumentException("it is empty");
+            }
+            check.accept(value);
+            return value;
+        } catch (IllegalArgumentException e) {
+            throw new FerryException(what + " record " + file + " is invalid: " + e.getMessage() + "; " + remedy, e);
+        }
     }
 
     public static ObjectNode readTree(Path file) {

@@ -1,7 +1,6 @@
 package io.ferry.core.volume;
 
 import io.ferry.core.error.ConflictException;
-import io.ferry.core.error.FerryException;
 import io.ferry.core.error.NotFoundException;
 import io.ferry.core.json.Json;
 import io.ferry.core.os.Confined;
@@ -85,18 +84,13 @@ public final class VolumeStore {
      * mountpoint is bind-mounted into containers, so a record pointing elsewhere is refused).
      */
     private static Volume read(Path volumeDir) {
-        Path file = volumeDir.resolve("volume.json");
-        Volume v;
-        try {
-            v = Json.read(file, Volume.class);
-        } catch (tools.jackson.core.JacksonException e) {
-            throw new FerryException("volume record " + file + " is not valid JSON: " + e.getOriginalMessage(), e);
-        }
-        if (v == null || !volumeDir.getFileName().toString().equals(v.name()) || v.mountpoint() == null
-                || !volumeDir.resolve("_data").equals(v.mountpoint()) || Files.isSymbolicLink(v.mountpoint())) {
-            throw new FerryException("volume record " + file + " is invalid: its name or mountpoint is not its own"
-                    + " directory's");
-        }
-        return v;
+        return Json.readRecord(volumeDir.resolve("volume.json"), Volume.class, "volume",
+                "repair it by hand (its _data directory holds the volume's content)", v -> {
+                    if (!volumeDir.getFileName().toString().equals(v.name()) || v.mountpoint() == null
+                            || !volumeDir.resolve("_data").equals(v.mountpoint())
+                            || Files.isSymbolicLink(v.mountpoint())) {
+                        throw new IllegalArgumentException("its name or mountpoint is not its own directory's");
+                    }
+                });
     }
 }
