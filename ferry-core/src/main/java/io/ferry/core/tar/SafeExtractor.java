@@ -131,8 +131,7 @@ public final class SafeExtractor {
                     checkSymlink(relative, entry.getLinkName());
                     FileTrees.deleteRecursively(target); // a file, link or even a directory: the entry replaces it
                     Files.createSymbolicLink(target, Path.of(entry.getLinkName()));
-                    Files.setAttribute(target, "unix:uid", (int) entry.getLongUserId(), NOFOLLOW);
-                    Files.setAttribute(target, "unix:gid", (int) entry.getLongGroupId(), NOFOLLOW);
+                    applyOwner(target, entry);
                 } else if (entry.isLink()) {
                     hardLink(entry, relative, target);
                 } else if (entry.isCharacterDevice() || entry.isBlockDevice()) {
@@ -310,15 +309,17 @@ public final class SafeExtractor {
     }
 
     private static void applyOwnerAndMode(Path target, TarArchiveEntry entry) throws IOException {
-        Files.setAttribute(target, "unix:uid", (int) entry.getLongUserId(), NOFOLLOW);
-        Files.setAttribute(target, "unix:gid", (int) entry.getLongGroupId(), NOFOLLOW);
+        applyOwner(target, entry);
         Files.setAttribute(target, "unix:mode", entry.getMode() & 07777, NOFOLLOW);
     }
 
+    private static void applyOwner(Path target, TarArchiveEntry entry) throws IOException {
+        Files.setAttribute(target, "unix:uid", (int) entry.getLongUserId(), NOFOLLOW);
+        Files.setAttribute(target, "unix:gid", (int) entry.getLongGroupId(), NOFOLLOW);
+    }
+
+    /** Sparse entries were refused before: a FIFO is the one unsupported type commons-compress names. */
     private static byte typeFlag(TarArchiveEntry entry) {
-        if (entry.isFIFO()) {
-            return 'p';
-        }
-        return entry.isGNUSparse() ? (byte) 'S' : (byte) '?';
+        return entry.isFIFO() ? (byte) 'p' : (byte) '?';
     }
 }
