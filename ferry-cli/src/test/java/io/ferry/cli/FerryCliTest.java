@@ -35,6 +35,9 @@ class FerryCliTest {
     Path tmp;
 
     record Run(int exit, String out, String err) {
+        String all() {
+            return out + err;
+        }
     }
 
     @BeforeEach

@@ -12,15 +12,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import picocli.CommandLine;
 import tools.jackson.databind.node.ObjectNode;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.PrintStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,12 +36,6 @@ class ForeignArchiveCliTest {
     private Path dir;
     private Path archive;
 
-    record Run(int exit, String out, String err) {
-        String all() {
-            return out + err;
-        }
-    }
-
     @BeforeAll
     void checkpointALooper() throws IOException {
         host = TestHost.create("foreign");
@@ -60,21 +49,8 @@ class ForeignArchiveCliTest {
         FileTrees.deleteRecursively(dir);
     }
 
-    private synchronized Run ferry(String... args) {
-        PrintStream stdout = System.out;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        StringWriter err = new StringWriter();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            CommandLine cli = FerryCli.commandLine();
-            cli.setErr(new PrintWriter(err, true));
-            List<String> argv = new java.util.ArrayList<>(List.of("--host-id", host.host().id(),
-                    "--root", host.host().root().toString()));
-            argv.addAll(List.of(args));
-            return new Run(cli.execute(argv.toArray(String[]::new)), out.toString(StandardCharsets.UTF_8), err.toString());
-        } finally {
-            System.setOut(stdout);
-        }
+    private FerryCliTest.Run ferry(String... args) {
+        return FerryCliTest.ferry(host, args);
     }
 
     private Path tar(String name, Map<String, String> entries) throws IOException {
@@ -92,7 +68,7 @@ class ForeignArchiveCliTest {
         return file;
     }
 
-    private void assertInvalidArchive(Run run, String message) {
+    private void assertInvalidArchive(FerryCliTest.Run run, String message) {
         assertThat(run.exit()).as(run.all()).isEqualTo(FerryCli.EXIT_INVALID_ARCHIVE);
         assertThat(run.err()).contains(message);
         assertThat(run.all()).doesNotContainPattern("Exception|java\\.|tools\\.jackson|\\bnull\\b");
