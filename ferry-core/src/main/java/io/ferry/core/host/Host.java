@@ -48,6 +48,11 @@ public record Host(String id, Path root) {
         return root.resolve("runc");
     }
 
+    /** The host's own key pairs (signing, encryption): root-only, never leave the host. */
+    public Path keys() {
+        return root.resolve("keys");
+    }
+
     public Path tmp() {
         return root.resolve("tmp");
     }
