@@ -175,9 +175,9 @@ class GatewayAuthenticationTest {
         assertThat(status.path("status").asString()).isEqualTo("UP");
         assertThat(status.propertyNames()).doesNotContain("components", "details");
 
-        assertProblem(send(get("/actuator/prometheus")), 401, "Unauthorized");
-        assertThat(send(as(metrics, get("/actuator/prometheus"))).body()).contains("jvm_memory_used_bytes");
-        assertThat(send(as(viewer, get("/actuator/prometheus"))).statusCode()).isEqualTo(200);
+        assertProblem(send(scrape()), 401, "Unauthorized");
+        assertThat(send(as(metrics, scrape())).body()).contains("jvm_memory_used_bytes");
+        assertThat(send(as(viewer, scrape())).statusCode()).isEqualTo(200);
         HttpResponse<String> scraperReads = send(as(metrics, get("/api/migrations")));
         assertProblem(scraperReads, 403, "Forbidden");
         assertThat(detail(scraperReads)).contains("needs the role viewer; prometheus has the role metrics");
@@ -314,6 +314,10 @@ class GatewayAuthenticationTest {
 
     private HttpRequest.Builder get(String path) {
         return HttpRequest.newBuilder(url.resolve(path)).header("Accept", "application/json").GET();
+    }
+
+    private HttpRequest.Builder scrape() {
+        return HttpRequest.newBuilder(url.resolve("/actuator/prometheus")).header("Accept", "text/plain").GET();
     }
 
     private HttpRequest.Builder post(String path, String json) {
