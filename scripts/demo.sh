@@ -76,6 +76,15 @@ trap 'exit 130' INT TERM
 step "A virtual network: bridge $BRIDGE ($GW) with host A ($NET.11) and host B ($NET.12)"
 cleanup >/dev/null 2>&1; pids=()
 mkdir -p "$STATE/logs"
+
+# --- gateway authentication (issue 10): an admin and an operator account, made now (files 0600) ---
+TOKENS=$STATE/gateway-tokens
+scripts/new-token.sh -a "$TOKENS" -o "$STATE/admin.token" demo-admin admin
+scripts/new-token.sh -a "$TOKENS" -o "$STATE/operator.token" demo-operator operator
+# curl reads the header from a file, so the token never shows in ps
+(umask 077; printf 'Authorization: Bearer %s\n' "$(cat "$STATE/operator.token")" >"$STATE/operator.header")
+api() { curl -s -H @"$STATE/operator.header" "$@"; }
+# --- end gateway authentication ---
 ip link add "$BRIDGE" type bridge
 ip addr add "$GW/24" dev "$BRIDGE"
 ip link set "$BRIDGE" up
@@ -109,7 +118,8 @@ wait_http() { # url, what
 step "Starting registry-service, the gateway and both hosts' services (logs in $STATE/logs)"
 start registry "" registry-service --server.port=5000 --ferry.registry.data-dir="$STATE/registry" \
   --ferry.registry.auth.users.ferry=ferry
-gateway_args=(--server.port=8080 --ferry.gateway.data-dir="$STATE/gateway" --ferry.gateway.registry="$REGISTRY")
+gateway_args=(--server.port=8080 --ferry.gateway.data-dir="$STATE/gateway" --ferry.gateway.registry="$REGISTRY"
+  --ferry.gateway.security.tokens-file="$TOKENS")
 if [ -n "${FERRY_KAFKA:-}" ]; then
   gateway_args+=(--spring.kafka.bootstrap-servers="$FERRY_KAFKA"); KAFKA=$FERRY_KAFKA
 else
@@ -134,12 +144,12 @@ done
 wait_http "http://$REGISTRY/v2/" "registry-service"
 for h in a b; do
   for _ in $(seq 1 180); do
-    curl -s "$GATEWAY/api/hosts/demo-$h" | grep -q '"restore":{"role":"restore","up":true' && \
-      curl -s "$GATEWAY/api/hosts/demo-$h" | grep -q '"checkpoint":{"role":"checkpoint","up":true' && break
+    api "$GATEWAY/api/hosts/demo-$h" | grep -q '"restore":{"role":"restore","up":true' && \
+      api "$GATEWAY/api/hosts/demo-$h" | grep -q '"checkpoint":{"role":"checkpoint","up":true' && break
     sleep 1
   done
 done
-curl -s "$GATEWAY/api/hosts/demo-b" | grep -q '"up":true' || { echo "demo: the hosts did not come up; see $STATE/logs" >&2; exit 1; }
+api "$GATEWAY/api/hosts/demo-b" | grep -q '"up":true' || { echo "demo: the hosts did not come up; see $STATE/logs" >&2; exit 1; }
 echo "hosts up: demo-a ($NET.11), demo-b ($NET.12); gateway $GATEWAY, registry $REGISTRY, Kafka $KAFKA"
 
 step "An image in the registry: busybox, pushed from host A (host B will pull it when it needs it)"
@@ -150,12 +160,12 @@ ferry "${A[@]}" push "$IMAGE" 2>&1 >/dev/null
 
 step "Host A: a looper"
 ferry "${A[@]}" run -d --name looper "$IMAGE" sh -c 'i=0; while true; do echo $i; i=$((i+1)); sleep 1; done' >/dev/null
-for _ in $(seq 1 30); do curl -s "$GATEWAY/api/hosts/demo-a/containers" | grep -q looper && break; sleep 1; done
+for _ in $(seq 1 30); do api "$GATEWAY/api/hosts/demo-a/containers" | grep -q looper && break; sleep 1; done
 sleep 3
 echo "looper on demo-a says: $(ferry "${A[@]}" logs looper | tr '\n' ' ')"
 
 step "Moving it to host B through the gateway (POST /api/migrations), live:"
-ferry migrate looper --from demo-a --to demo-b --gateway "$GATEWAY"
+ferry migrate looper --from demo-a --to demo-b --gateway "$GATEWAY" --token-file "$STATE/operator.token"
 moved=$(elapsed)
 sleep 2
 step "After the move"
@@ -167,4 +177,6 @@ if $exit_after; then
   exit 0
 fi
 step "Dashboard: http://localhost:8080/  -  start more migrations there or with ./ferry migrate; Ctrl-C stops the demo"
+echo "log in as demo-admin with the token in $STATE/admin.token (or demo-operator: $STATE/operator.token);"
+echo "API: curl -H @$STATE/operator.header $GATEWAY/api/migrations; CLI: ./ferry migrate --token-file $STATE/operator.token ..."
 while true; do sleep 3600; done

@@ -24,12 +24,26 @@ const bytes = (n) => {
   return n.toFixed(i ? 1 : 0) + ' ' + units[i];
 };
 
-async function json(url, options) {
-  const r = await fetch(url, Object.assign({ headers: { Accept: 'application/json' } }, options));
+// The session cookie logs requests in; a POST also carries the CSRF token from the XSRF-TOKEN cookie.
+const cookie = (name) => decodeURIComponent(document.cookie.split('; ').find((c) => c.startsWith(name + '='))?.slice(name.length + 1) || '');
+
+async function json(url, options = {}) {
+  const headers = Object.assign({ Accept: 'application/json' }, options.headers);
+  if (options.method && options.method !== 'GET') headers['X-XSRF-TOKEN'] = cookie('XSRF-TOKEN');
+  const r = await fetch(url, Object.assign({}, options, { headers }));
+  if (r.status === 401) { location.href = '/login.html'; throw new Error('logged out'); }
   const body = r.headers.get('content-type')?.includes('json') ? await r.json() : null;
   if (!r.ok) throw new Error(body?.detail || `HTTP ${r.status}`);
   return body;
 }
+
+// Who is logged in; the migrate form is hidden from a viewer (the gateway refuses it anyway).
+async function whoAmI() {
+  const me = await json('/api/me');
+  $('#who').textContent = `${me.name} (${me.roles[me.roles.length - 1] || 'no role'})`;
+  $('#start-panel').hidden = !me.roles.includes('operator');
+}
+$('#logout-form').addEventListener('submit', () => { $('#logout-csrf').value = cookie('XSRF-TOKEN'); });
 
 async function refreshHosts() {
   hosts = await json('/api/hosts');
@@ -155,7 +169,7 @@ $('#migration-form').addEventListener('submit', async (event) => {
   try {
     const m = await json('/api/migrations', {
       method: 'POST',
-      headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+      headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify({ container: $('#container').value, sourceHost: $('#source').value, targetHost: $('#target').value,
         keep: $('#keep').checked, tcpEstablished: $('#tcp').checked }),
     });
@@ -170,6 +184,7 @@ $('#migration-form').addEventListener('submit', async (event) => {
 });
 
 setInterval(() => { $('#clock').textContent = new Date().toLocaleTimeString(); }, 1000);
+whoAmI().catch((e) => console.warn(e));
 const tick = () => Promise.all([refreshHosts(), refreshMigrations()]).catch((e) => console.warn(e));
 tick();
 setInterval(tick, 2000);

@@ -3,14 +3,12 @@ package io.ferry.cli;
 import io.ferry.core.error.FerryException;
 import io.ferry.core.json.Json;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -31,9 +29,8 @@ final class MigrateCommand implements Callable<Integer> {
     @Option(names = "--to", required = true, paramLabel = "HOST", description = "The host to move it to.")
     String to;
 
-    @Option(names = "--gateway", defaultValue = "${FERRY_GATEWAY:-http://localhost:8080}",
-            description = "The gateway's URL (default: $FERRY_GATEWAY or ${DEFAULT-VALUE}).")
-    URI gateway;
+    @Mixin
+    GatewayClient gateway;
 
     @Option(names = "--keep", description = "Leave the source running (checkpoint -R).")
     boolean keep;
@@ -47,21 +44,18 @@ final class MigrateCommand implements Callable<Integer> {
     @Option(names = {"-d", "--detach"}, description = "Print the migration's id and return at once.")
     boolean detach;
 
-    private final HttpClient http = HttpClient.newHttpClient();
-
     @Override
-    public Integer call() throws IOException, InterruptedException {
+    public Integer call() throws InterruptedException {
         ObjectNode body = Json.MAPPER.createObjectNode().put("container", container).put("sourceHost", from)
                 .put("targetHost", to).put("keep", keep).put("tcpEstablished", tcpEstablished);
         if (newName != null) {
             body.put("newName", newName);
         }
-        HttpResponse<String> r = send(HttpRequest.newBuilder(gateway.resolve("/api/migrations"))
+        HttpResponse<String> r = gateway.send(HttpRequest.newBuilder(gateway.resolve("/api/migrations"))
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body.toString())),
                 HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() != 202) {
-            JsonNode problem = Json.MAPPER.readTree(r.body());
-            throw new FerryException(problem.path("detail").asString("the gateway answered HTTP " + r.statusCode()));
+            throw new FerryException(GatewayClient.detail(r.body(), "the gateway answered HTTP " + r.statusCode()));
         }
         String id = Json.MAPPER.readTree(r.body()).path("id").asString();
         if (detach) {
@@ -69,7 +63,7 @@ final class MigrateCommand implements Callable<Integer> {
             return 0;
         }
         System.out.printf("migration %s: %s from %s to %s%n", id, container, from, to);
-        HttpResponse<java.util.stream.Stream<String>> events = send(HttpRequest.newBuilder(
+        HttpResponse<java.util.stream.Stream<String>> events = gateway.send(HttpRequest.newBuilder(
                 gateway.resolve("/api/migrations/" + id + "/events")).header("Accept", "text/event-stream").GET(),
                 HttpResponse.BodyHandlers.ofLines());
         Instant start = null;
@@ -93,14 +87,5 @@ final class MigrateCommand implements Callable<Integer> {
             }
         }
         return "MigrationCompleted".equals(outcome) ? 0 : FerryCli.EXIT_FAILURE;
-    }
-
-    private <T> HttpResponse<T> send(HttpRequest.Builder rb, HttpResponse.BodyHandler<T> handler)
-            throws IOException, InterruptedException {
-        try {
-            return http.send(rb.build(), handler);
-        } catch (IOException e) {
-            throw new FerryException("cannot reach the gateway at " + gateway + ": " + e.getMessage(), e);
-        }
     }
 }

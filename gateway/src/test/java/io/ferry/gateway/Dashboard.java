@@ -30,7 +30,8 @@ final class Dashboard implements AutoCloseable {
     private final WebDriver driver;
     private final Path profile;
 
-    Dashboard(URI gateway) {
+    /** Opens the dashboard, which sends the browser to the login page first: logs in as {@code account}. */
+    Dashboard(URI gateway, String account, String token) {
         try {
             profile = Files.createTempDirectory("ferry-chromium");
         } catch (IOException e) {
@@ -44,6 +45,15 @@ final class Dashboard implements AutoCloseable {
                 .usingAnyFreePort().build();
         driver = new ChromeDriver(service, options);
         driver.get(gateway.resolve("/").toString());
+        logIn(account, token);
+    }
+
+    private void logIn(String account, String token) {
+        new WebDriverWait(driver, Duration.ofSeconds(30)).until(d -> !d.findElements(By.id("username")).isEmpty());
+        driver.findElement(By.id("username")).sendKeys(account);
+        driver.findElement(By.id("password")).sendKeys(token);
+        driver.findElement(By.id("login")).click();
+        new WebDriverWait(driver, Duration.ofSeconds(30)).until(d -> !d.findElements(By.id("migration-form")).isEmpty());
     }
 
     WebDriver driver() {

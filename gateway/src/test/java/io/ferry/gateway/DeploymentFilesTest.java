@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -33,16 +34,28 @@ class DeploymentFilesTest {
             "ferry_images_pulled_bytes_total", "kafka_consumer_fetch_manager_records_lag_max",
             "ferry_checkpoint_duration_seconds_bucket", "ferry_restore_duration_seconds_bucket");
 
+    /** What compose requires from the environment (no secrets in the file): paths only, config does not read them. */
+    private static final Map<String, String> COMPOSE_ENV = Map.of("FERRY_GATEWAY_TOKENS_FILE", "/etc/ferry/gateway-tokens",
+            "FERRY_METRICS_TOKEN_FILE", "/etc/ferry/metrics-token");
+
     @Test
     void composeFileIsValidAndHasEveryService() {
         CommandResult config = Commands.run(List.of("docker-compose", "-f", ROOT.resolve("docker-compose.yml").toString(),
-                "config"), Duration.ofMinutes(1));
+                "config"), COMPOSE_ENV, Duration.ofMinutes(1));
         assertThat(config.exitCode()).as(config.stderr()).isZero();
         assertThat(config.stdout()).contains("kafka:", "postgres:", "registry:", "gateway:", "prometheus:", "grafana:",
                 "host-a-checkpoints:", "host-a-restores:", "host-a-images:", "host-b-restores:", "privileged: true");
         CommandResult services = Commands.run(List.of("docker-compose", "-f", ROOT.resolve("docker-compose.yml").toString(),
-                "config", "--services"), Duration.ofMinutes(1));
+                "config", "--services"), COMPOSE_ENV, Duration.ofMinutes(1));
         assertThat(services.stdout().lines().toList()).hasSize(12);
+    }
+
+    @Test
+    void composeRefusesToStartTheGatewayWithoutItsTokensFile() {
+        CommandResult config = Commands.run(List.of("docker-compose", "-f", ROOT.resolve("docker-compose.yml").toString(),
+                "config", "-q"), Map.of("FERRY_METRICS_TOKEN_FILE", "/etc/ferry/metrics-token"), Duration.ofMinutes(1));
+        assertThat(config.exitCode()).isNotZero();
+        assertThat(config.stderr()).contains("set FERRY_GATEWAY_TOKENS_FILE to the gateway's tokens file");
     }
 
     @Test

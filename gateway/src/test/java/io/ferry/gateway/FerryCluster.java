@@ -41,6 +41,9 @@ public final class FerryCluster implements AutoCloseable {
     private final Map<String, Node> nodes = new LinkedHashMap<>();
     private ConfigurableApplicationContext gateway;
     private URI gatewayUrl;
+    /** The gateway's one account: an admin (every request of these helpers is sent with its token). */
+    public static final String ADMIN = "test-admin";
+    private String adminToken;
     private final HttpClient http = HttpClient.newHttpClient();
 
     /** One host: its state (a test host: busybox image, cleanup) and its three services. */
@@ -102,7 +105,10 @@ public final class FerryCluster implements AutoCloseable {
     }
 
     private void startGateway() {
+        Path tokens = work.resolve("gateway-tokens");
+        adminToken = ApiTokenFiles.add(tokens, ADMIN, "admin");
         gateway = new SpringApplicationBuilder(GatewayApplication.class).run("--server.port=0",
+                "--ferry.gateway.security.tokens-file=" + tokens,
                 "--spring.kafka.bootstrap-servers=" + kafka.getBrokersAsString(),
                 "--ferry.gateway.data-dir=" + work.resolve("gateway"), "--ferry.gateway.registry=" + registry.address(),
                 "--ferry.gateway.heartbeat-ttl=5s", "--ferry.gateway.timeouts.restoring=90s");
@@ -147,9 +153,15 @@ public final class FerryCluster implements AutoCloseable {
                 .POST(HttpRequest.BodyPublishers.ofString(json)));
     }
 
+    /** The admin's token: for a Dashboard login, or a request of one's own. */
+    public String adminToken() {
+        return adminToken;
+    }
+
+    /** Sends the request as the admin. */
     public HttpResponse<String> send(HttpRequest.Builder rb) {
         try {
-            return http.send(rb.build(), HttpResponse.BodyHandlers.ofString());
+            return http.send(rb.header("Authorization", "Bearer " + adminToken).build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {

@@ -237,7 +237,7 @@ class MigrationEndToEndTest {
     @Test
     void theDashboardStartsAMigrationAndShowsItComplete() {
         looperOnA("ui-looper");
-        try (Dashboard page = new Dashboard(cluster.gatewayUrl())) {
+        try (Dashboard page = new Dashboard(cluster.gatewayUrl(), FerryCluster.ADMIN, cluster.adminToken())) {
             page.startMigration("ui-looper", a.host().id(), b.host().id());
 
             FerryCluster.await(() -> page.stateOf("ui-looper").equals("COMPLETED"), MIGRATION,
@@ -300,7 +300,8 @@ class MigrationEndToEndTest {
         String id = started("sse-looper");
         HttpResponse<java.util.stream.Stream<String>> stream = java.net.http.HttpClient.newHttpClient().send(
                 HttpRequest.newBuilder(cluster.gatewayUrl().resolve("/api/migrations/" + id + "/events"))
-                        .header("Accept", "text/event-stream").timeout(MIGRATION).GET().build(),
+                        .header("Accept", "text/event-stream").header("Authorization", "Bearer " + cluster.adminToken())
+                        .timeout(MIGRATION).GET().build(),
                 HttpResponse.BodyHandlers.ofLines());
         assertThat(stream.headers().firstValue("Content-Type").orElse("")).startsWith("text/event-stream");
         List<String> events = stream.body().filter(l -> l.startsWith("event:")).map(l -> l.substring(6).strip()).toList();

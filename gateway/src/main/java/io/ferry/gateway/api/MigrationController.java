@@ -10,8 +10,11 @@ import io.ferry.protocol.Meta;
 import io.ferry.protocol.MigrationMessage;
 import io.ferry.protocol.MigrationOptions;
 import jakarta.validation.Valid;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
+import org.springframework.security.core.Authentication;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -32,6 +35,7 @@ import java.util.UUID;
 @RestController
 @RequestMapping("/api/migrations")
 public class MigrationController {
+    private static final Logger LOG = LoggerFactory.getLogger(MigrationController.class);
     private final MigrationCoordinator coordinator;
     private final MigrationRepository migrations;
     private final MigrationStreams streams;
@@ -47,13 +51,11 @@ public class MigrationController {
 
     /** 202 with the migration's Location; 409 with the reason when the preflight refuses it. */
     @PostMapping
-    public ResponseEntity<MigrationView> start(@Valid @RequestBody MigrationRequest request) {
+    public ResponseEntity<MigrationView> start(@Valid @RequestBody MigrationRequest request, Authentication caller) {
         String id = request.id() != null ? request.id() : UUID.randomUUID().toString();
-        MigrationMessage.MigrateRequested r = new MigrationMessage.MigrateRequested(
-                new Meta(id + "/requested", id, MigrationPolicy.GATEWAY, Instant.now(), Meta.VERSION), request.container(),
-                request.sourceHost(), request.targetHost(), new MigrationOptions(Boolean.TRUE.equals(request.keep()),
-                Boolean.TRUE.equals(request.tcpEstablished()), request.newName()));
-        coordinator.submit(r);
+        LOG.info("migration {} of {} from {} to {} requested by {}", id, request.container(), request.sourceHost(),
+                request.targetHost(), caller.getName());
+        coordinator.submit(requested(id, request, caller.getName()));
         Migration m = migrations.findById(id).orElseThrow();
         URI location = URI.create("/api/migrations/" + id);
         if (m.getState() == MigrationState.FAILED && m.getCheckpointRequestedAt() == null) {
@@ -88,14 +90,26 @@ public class MigrationController {
     }
 
     @PostMapping("/{id}/cancel")
-    public ResponseEntity<MigrationView> cancel(@PathVariable String id) {
+    public ResponseEntity<MigrationView> cancel(@PathVariable String id, Authentication caller) {
         Migration m = find(id);
+        LOG.info("cancel of migration {} requested by {}", id, caller.getName());
         if (m.getState().terminal()) {
             throw new ConflictProblem("migration " + id + " has ended (" + m.getState() + ")", URI.create("/api/migrations/" + id));
         }
         coordinator.submit(new MigrationMessage.MigrationCancelRequested(
                 new Meta(id + "/cancel", id, MigrationPolicy.GATEWAY, Instant.now(), Meta.VERSION)));
         return ResponseEntity.accepted().body(MigrationView.of(find(id)));
+    }
+
+    /**
+     * The request as the event log records it. {@code requestedBy} is the authenticated caller (an account
+     * of the tokens file, or a JWT's name claim); MigrateRequested has no field for it yet.
+     */
+    private static MigrationMessage.MigrateRequested requested(String id, MigrationRequest request, String requestedBy) {
+        return new MigrationMessage.MigrateRequested(
+                new Meta(id + "/requested", id, MigrationPolicy.GATEWAY, Instant.now(), Meta.VERSION), request.container(),
+                request.sourceHost(), request.targetHost(), new MigrationOptions(Boolean.TRUE.equals(request.keep()),
+                Boolean.TRUE.equals(request.tcpEstablished()), request.newName()));
     }
 
     private Migration find(String id) {
