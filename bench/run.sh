@@ -4,15 +4,19 @@
 #   bench/run.sh [checkpoint] [rounds]  checkpoint+export / import+restore vs raw runc (looper, 256 MiB)
 #   bench/run.sh registry [rounds]      1 GiB blob through registry-service vs cp; 3-layer pull cold/warm
 #   bench/run.sh pipeline [rounds]      a migration through gateway + Kafka + services vs the engine alone
+#   bench/run.sh encryption [rounds]    256 MiB container export+import, plain vs --encrypt-to
+#   bench/run.sh crypto [rounds]        the encrypting/decrypting streams' throughput by chunk size
 set -euo pipefail
 cd "$(dirname "$0")/.."
 what=checkpoint
-case "${1:-}" in registry|checkpoint|pipeline) what=$1; shift ;; esac
+case "${1:-}" in registry|checkpoint|pipeline|encryption|crypto) what=$1; shift ;; esac
 bash scripts/install-host.sh >/dev/null
 mvn -B -q -ntp -DskipTests package
 cp="bench/target/ferry-bench-0.1.0-SNAPSHOT.jar:bench/target/lib/*"
 case $what in
   checkpoint) exec java -cp "$cp" io.ferry.bench.CheckpointBench "${1:-5}" ;;
+  encryption) exec java -cp "$cp" io.ferry.bench.EncryptionBench "${1:-3}" ;;
+  crypto) exec java -cp "$cp" io.ferry.bench.CryptoBench "${1:-5}" ;;
   registry) exec java -Dferry.registry.jar=registry-service/target/registry-service-0.1.0-SNAPSHOT-exec.jar \
       -cp "$cp" io.ferry.bench.RegistryBench "${1:-3}" ;;
   pipeline) exec java -Dferry.registry.jar=registry-service/target/registry-service-0.1.0-SNAPSHOT-exec.jar \

@@ -21,6 +21,7 @@ if [ "${#targets[@]}" -eq 0 ]; then
   targets=(
     TarExtractionFuzzTest#extractionStaysInsideItsDirectory
     CheckpointArchiveFuzzTest#readersRefuseWithTypedErrorsOnly
+    EncryptedArchiveFuzzTest#decryptingReaderRefusesWithTypedErrorsOnly
     CriuImageFuzzTest#decoderRefusesWithTypedErrorsOnly
     OciDocumentFuzzTest#manifestIsRefusedOrUsable
     OciDocumentFuzzTest#indexIsRefusedOrUsable

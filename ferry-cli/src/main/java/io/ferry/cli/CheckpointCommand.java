@@ -5,11 +5,13 @@ import io.ferry.core.checkpoint.CheckpointResult;
 import io.ferry.core.engine.ArchiveTarget;
 import io.ferry.core.json.Json;
 import io.ferry.core.tar.Compression;
+import io.ferry.core.trust.HostIdentity;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -45,11 +47,27 @@ final class CheckpointCommand implements Callable<Integer> {
     @Option(names = "--print-stats", description = "Print checkpoint statistics as JSON.")
     boolean printStats;
 
+    @Option(names = "--encrypt-to", paramLabel = "RECIPIENT",
+            description = "Encrypt the exported file (AES-256-GCM) to this host: a file holding its identity line"
+                    + " (`ferry host key`), or a host id of this host's trust store <root>/trusted-hosts."
+                    + " Repeatable; only the recipients can restore or inspect the file.")
+    List<String> encryptTo = new ArrayList<>();
+
     @Override
     public Integer call() {
         CheckpointOptions options = new CheckpointOptions(leaveRunning, tcpEstablished, ignoreRootfs, ignoreVolumes,
                 Compression.parse(compress));
-        CheckpointResult r = ferry.engine().checkpoint(container, options, ArchiveTarget.parse(export)).result();
+        ArchiveTarget target = ArchiveTarget.parse(export);
+        if (!encryptTo.isEmpty()) {
+            if (!(target instanceof ArchiveTarget.File file)) {
+                throw new IllegalArgumentException("--encrypt-to applies to a file export; a registry archive is"
+                        + " encrypted by the migration that pushes it, with the key sent to its target");
+            }
+            List<HostIdentity> recipients = new ArrayList<>();
+            encryptTo.forEach(r -> recipients.addAll(ferry.engine().encryptionRecipients(r)));
+            target = new ArchiveTarget.File(file.path(), recipients);
+        }
+        CheckpointResult r = ferry.engine().checkpoint(container, options, target).result();
         if (printStats) {
             Map<String, Object> ctr = new LinkedHashMap<>();
             ctr.put("id", r.containerId());

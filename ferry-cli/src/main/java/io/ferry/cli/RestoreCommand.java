@@ -19,7 +19,8 @@ final class RestoreCommand implements Callable<Integer> {
     FerryCli ferry;
 
     @Option(names = {"-i", "--import"}, required = true, paramLabel = "FILE|registry://HOST/REPO:TAG",
-            description = "The checkpoint archive: a file, or an artifact in a registry (streamed, digest verified).")
+            description = "The checkpoint archive: a file (one encrypted to this host is decrypted with its key),"
+                    + " or an artifact in a registry (streamed, digest verified).")
     String archive;
 
     @Option(names = {"-n", "--name"}, description = "Restore as a new container with this name (and a new id).")

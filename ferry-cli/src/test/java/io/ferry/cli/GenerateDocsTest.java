@@ -24,7 +24,8 @@ class GenerateDocsTest {
                     .contains(".SH NAME", ".SH SYNOPSIS");
         }
         String checkpoint = Files.readString(out.resolve("man1/ferry-checkpoint.1"));
-        assertThat(checkpoint).contains("\\fB\\-e, \\-\\-export\\fR", "registry://HOST/REPO:TAG CONTAINER");
+        assertThat(checkpoint).contains("\\fB\\-e, \\-\\-export\\fR", "\\-e=FILE|registry://HOST/REPO:TAG",
+                "[\\-\\-encrypt\\-to=RECIPIENT]... CONTAINER");
         assertThat(out.resolve("man1/ferry-image-list.1")).as("aliases get no page of their own").doesNotExist();
         assertThat(out.resolve("man1/ferry-image-ls.1")).exists();
         String completion = Files.readString(out.resolve("ferry-completion.bash"));

@@ -49,6 +49,23 @@ public final class ArchiveInspector {
         }
     }
 
+    /**
+     * An archive read from a stream (e.g. one being decrypted); {@code wrapping} is added to the
+     * compression's name in the summary ("zstd, encrypted").
+     */
+    public static ArchiveSummary inspect(InputStream archive, long archiveBytes, String wrapping, ArchiveLimits limits) {
+        try {
+            BufferedInputStream raw = new BufferedInputStream(archive, 1 << 16);
+            Compression compression = Compression.detect(raw);
+            ArchiveSummary s = inspect(Compression.decompress(raw), compression, archiveBytes, limits);
+            return new ArchiveSummary(s.compression() + ", " + wrapping, s.archiveBytes(), s.contentBytes(),
+                    s.criuImageBytes(), s.memoryPageBytes(), s.rootfsDiffBytes(), s.volumeBytes(), s.config(),
+                    s.statistics(), s.processTree(), s.criuImageVersion());
+        } catch (IOException e) {
+            throw new InvalidArchiveException("cannot read the archive: " + e.getMessage(), e);
+        }
+    }
+
     static ArchiveSummary inspect(InputStream tarStream, Compression compression, long archiveBytes,
                                   ArchiveLimits limits) throws IOException {
         TarEntries entries = new TarEntries(tarStream, limits.maxMetadataBytes());

@@ -27,6 +27,11 @@ import java.util.Map;
  * to know before downloading. Uploads and downloads stream; nothing is staged on disk.
  */
 public final class CheckpointArtifacts {
+    /** The layer of an encrypted archive: its media type + this (ocicrypt's and Podman's convention). */
+    public static final String ENCRYPTED_SUFFIX = "+encrypted";
+    /** Says how the archive layer is encrypted; never carries a key (that travels with the migration). */
+    public static final String ENCRYPTION_ANNOTATION = "io.ferry.checkpoint.encryption";
+    public static final String ENCRYPTION_SCHEME = "aes-256-gcm-stream-v1";
     private static final byte[] EMPTY = "{}".getBytes(StandardCharsets.UTF_8);
 
     private CheckpointArtifacts() {
@@ -39,15 +44,19 @@ public final class CheckpointArtifacts {
 
     /** After the archive blob is committed: the empty config and the manifest with the annotations. */
     public static String publish(RegistryClient client, Reference ref, BlobUpload.Result archive,
-                                 CheckpointResult result, Compression compression) {
+                                 CheckpointResult result, Compression compression, boolean encrypted) {
         if (!client.blobExists(ref.repository(), MediaTypes.EMPTY_DIGEST)) {
             client.pushBlob(ref.repository(), MediaTypes.EMPTY_DIGEST, EMPTY);
         }
         Map<String, String> annotations = CheckpointAnnotations.of(result.archived(), archive.size(),
                 compression.displayName());
-        Descriptor layer = new Descriptor(MediaTypes.checkpointArchive(compression.displayName()), archive.digest(),
-                archive.size()).withAnnotations(Map.of(ArchiveAnnotations.TITLE, result.name() + ".tar"
-                + (compression == Compression.NONE ? "" : compression == Compression.ZSTD ? ".zst" : ".gz")));
+        String title = result.name() + ".tar"
+                + (compression == Compression.NONE ? "" : compression == Compression.ZSTD ? ".zst" : ".gz");
+        Map<String, String> layerAnnotations = encrypted
+                ? Map.of(ArchiveAnnotations.TITLE, title + ".enc", ENCRYPTION_ANNOTATION, ENCRYPTION_SCHEME)
+                : Map.of(ArchiveAnnotations.TITLE, title);
+        Descriptor layer = new Descriptor(MediaTypes.checkpointArchive(compression.displayName())
+                + (encrypted ? ENCRYPTED_SUFFIX : ""), archive.digest(), archive.size()).withAnnotations(layerAnnotations);
         Descriptor config = new Descriptor(MediaTypes.OCI_EMPTY, MediaTypes.EMPTY_DIGEST, EMPTY.length, null, null, null,
                 "e30=");
         ImageManifest manifest = new ImageManifest(2, MediaTypes.OCI_MANIFEST, MediaTypes.FERRY_CHECKPOINT, config,
@@ -57,6 +66,10 @@ public final class CheckpointArtifacts {
 
     /** A checkpoint artifact found in a registry: its annotations and its archive layer. */
     public record Artifact(Reference ref, String manifestDigest, Map<String, String> annotations, Descriptor archive) {
+        /** The archive layer is encrypted (its media type ends in {@value #ENCRYPTED_SUFFIX}). */
+        public boolean encrypted() {
+            return archive.mediaType() != null && archive.mediaType().endsWith(ENCRYPTED_SUFFIX);
+        }
     }
 
     public static Artifact describe(RegistryClient client, Reference ref) {

@@ -1,5 +1,6 @@
 package io.ferry.core.engine;
 
+import io.ferry.core.crypto.ArchiveKey;
 import io.ferry.core.registry.Reference;
 
 import java.nio.file.Path;
@@ -19,6 +20,7 @@ public sealed interface ArchiveSource {
         return new File(path);
     }
 
+    /** A file: a plain archive, or one encrypted to this host (recognised by its magic, opened with the host's key). */
     record File(Path path) implements ArchiveSource {
     }
 
@@ -26,12 +28,24 @@ public sealed interface ArchiveSource {
      * @param url         {@code registry://HOST/REPO:TAG}
      * @param namedByUser true: the host's user chose it (CLI); false (a command, a message): the registry
      *                    must be one of the host's allowed registries
+     * @param key         the key of an encrypted archive (a migration's, {@link FerryEngine#openMigrationKey});
+     *                    null for a plain one. An encrypted archive without a key, or a key for a plain
+     *                    archive, is refused.
      */
-    record Registry(String url, boolean namedByUser) implements ArchiveSource {
+    record Registry(String url, boolean namedByUser, ArchiveKey key) implements ArchiveSource {
+
+        public Registry(String url, boolean namedByUser) {
+            this(url, namedByUser, null);
+        }
 
         /** An archive a command or message names: only from an allowed registry. */
         public Registry(String url) {
-            this(url, false);
+            this(url, false, null);
+        }
+
+        /** The same archive, decrypted with {@code archiveKey}. */
+        public Registry withKey(ArchiveKey archiveKey) {
+            return new Registry(url, namedByUser, archiveKey);
         }
     }
 }

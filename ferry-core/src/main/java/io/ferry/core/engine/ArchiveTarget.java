@@ -1,9 +1,12 @@
 package io.ferry.core.engine;
 
 import io.ferry.core.checkpoint.Checkpointer;
+import io.ferry.core.crypto.ArchiveKey;
 import io.ferry.core.registry.Reference;
+import io.ferry.core.trust.HostIdentity;
 
 import java.nio.file.Path;
+import java.util.List;
 
 /** Where a checkpoint archive goes: a file, a registry as an OCI artifact, or a stream the caller opens. */
 public sealed interface ArchiveTarget {
@@ -17,12 +20,30 @@ public sealed interface ArchiveTarget {
         return new File(path);
     }
 
-    /** Written to a temporary file beside {@code path} and renamed into place when complete. */
-    record File(Path path) implements ArchiveTarget {
+    /**
+     * Written to a temporary file beside {@code path} and renamed into place when complete. With
+     * recipients, encrypted with a fresh key wrapped to each of them in the file's header (only
+     * those hosts can import it); without, the plain Podman-compatible archive.
+     */
+    record File(Path path, List<HostIdentity> recipients) implements ArchiveTarget {
+        public File {
+            recipients = List.copyOf(recipients);
+        }
+
+        public File(Path path) {
+            this(path, List.of());
+        }
     }
 
-    /** Streamed into the registry while it is written; the manifest is pushed after the archive blob. */
-    record Registry(String url) implements ArchiveTarget {
+    /**
+     * Streamed into the registry while it is written; the manifest is pushed after the archive blob.
+     * With a key (a migration's, see {@link FerryEngine#newMigrationKey}) the blob is the encrypted
+     * archive and its layer's media type says so; the key itself goes nowhere near the registry.
+     */
+    record Registry(String url, ArchiveKey key) implements ArchiveTarget {
+        public Registry(String url) {
+            this(url, null);
+        }
     }
 
     /** Written to whatever {@code sink} opens once the dump succeeded (e.g. a connection to the target host). */

@@ -5,6 +5,7 @@ import io.ferry.core.checkpoint.CheckpointOptions;
 import io.ferry.core.checkpoint.CheckpointProgress;
 import io.ferry.core.checkpoint.CheckpointResult;
 import io.ferry.core.checkpoint.Checkpointer;
+import io.ferry.core.crypto.EncryptedArchives;
 import io.ferry.core.image.RegistryClients;
 import io.ferry.core.registry.BlobUpload;
 import io.ferry.core.registry.Reference;
@@ -54,8 +55,9 @@ final class CheckpointContainer {
         Path file = target.path();
         Path tmp = file.toAbsolutePath().resolveSibling("." + file.getFileName() + ".part");
         try {
-            CheckpointResult result = checkpointer.checkpoint(nameOrId, options, () -> ownerOnly(tmp),
-                    progress);
+            // encrypted to its recipients as it is written: no plaintext copy ever reaches the disk
+            CheckpointResult result = checkpointer.checkpoint(nameOrId, options, () -> target.recipients().isEmpty()
+                    ? ownerOnly(tmp) : EncryptedArchives.encryptTo(ownerOnly(tmp), target.recipients()), progress);
             Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             return new ExportedCheckpoint(result, target, null, result.archiveBytes(), null);
         } catch (IOException e) {
@@ -93,10 +95,12 @@ final class CheckpointContainer {
         try {
             CheckpointResult result = checkpointer.checkpoint(nameOrId, options, () -> {
                 upload[0] = CheckpointArtifacts.startUpload(client, ref);
-                return upload[0];
+                // the blob is the ciphertext: the registry (and whoever can pull) never sees the memory pages
+                return target.key() == null ? upload[0] : EncryptedArchives.encrypt(upload[0], target.key());
             }, progress);
             BlobUpload.Result blob = upload[0].finish();
-            String manifest = CheckpointArtifacts.publish(client, ref, blob, result, options.compression());
+            String manifest = CheckpointArtifacts.publish(client, ref, blob, result, options.compression(),
+                    target.key() != null);
             return new ExportedCheckpoint(result, target, blob.digest(), blob.size(), manifest);
         } catch (IOException e) {
             throw new RegistryException("uploading the checkpoint of " + nameOrId + " to " + ref + " failed: "

@@ -15,6 +15,7 @@ import io.ferry.core.container.ContainerView;
 import io.ferry.core.container.Containers;
 import io.ferry.core.container.Provisioner;
 import io.ferry.core.criu.Criu;
+import io.ferry.core.crypto.ArchiveKey;
 import io.ferry.core.criu.CriuSelfTest;
 import io.ferry.core.error.ConflictException;
 import io.ferry.core.error.InvalidArchiveException;
@@ -32,10 +33,14 @@ import io.ferry.core.registry.AllowedRegistries;
 import io.ferry.core.registry.Reference;
 import io.ferry.core.runtime.OciRuntime;
 import io.ferry.core.runtime.RuncRuntime;
+import io.ferry.core.trust.HostIdentity;
 import io.ferry.core.volume.Volume;
 import io.ferry.core.volume.VolumeStore;
 import io.ferry.protocol.Compatibility;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -59,6 +64,7 @@ public final class FerryEngine {
     private final Supplier<Criu> criu;
     private final CheckpointContainer checkpoint;
     private final RestoreContainer restore;
+    private final ArchiveKeys archiveKeys;
 
     private FerryEngine(Host host, EngineSettings settings) {
         StateRoot.secure(host);
@@ -90,7 +96,8 @@ public final class FerryEngine {
                 provisioner, new RestorePreflight(imageStore, volumes, store, containers, this::platform),
                 runtime, criu, lock, imageStore, fetcher);
         this.checkpoint = new CheckpointContainer(checkpointer, registries);
-        this.restore = new RestoreContainer(restorer, registries, allowed, this::platform);
+        this.archiveKeys = new ArchiveKeys(host);
+        this.restore = new RestoreContainer(restorer, registries, allowed, this::platform, archiveKeys);
     }
 
     private static String registryOf(String archivedImage) {
@@ -203,8 +210,44 @@ public final class FerryEngine {
         return new Compatibility.Platform(runtime.name(), HostFacts.arch(), criu.get().version());
     }
 
+    /** What an archive file holds; one encrypted to this host is decrypted as it is read. */
     public ArchiveSummary inspect(Path archive) {
-        return ArchiveInspector.inspect(archive, settings.archiveLimits());
+        try {
+            if (!ArchiveKeys.isEncrypted(archive)) {
+                return ArchiveInspector.inspect(archive, settings.archiveLimits());
+            }
+            try (InputStream in = archiveKeys.open(archive)) {
+                return ArchiveInspector.inspect(in, Files.size(archive), "encrypted", settings.archiveLimits());
+            }
+        } catch (IOException e) {
+            throw new InvalidArchiveException("cannot read " + archive + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Source side of an encrypted migration: a fresh key for its archive ({@link ArchiveTarget.Registry}),
+     * and that key wrapped to the target host's identity in this host's trust store
+     * ({@code <root>/trusted-hosts}), bound to the migration and the target, to send with the migration.
+     */
+    public MigrationKey newMigrationKey(String migrationId, String targetHostId) {
+        return archiveKeys.newMigrationKey(migrationId, targetHostId);
+    }
+
+    /**
+     * Target side: the archive key of {@code migrationId}, unwrapped with this host's own key (for
+     * {@link ArchiveSource.Registry#withKey}); refused when it was wrapped to another host, for
+     * another migration, or altered.
+     */
+    public ArchiveKey openMigrationKey(String migrationId, String wrappedKey) {
+        return archiveKeys.openMigrationKey(migrationId, wrappedKey);
+    }
+
+    /**
+     * The hosts {@code --encrypt-to RECIPIENT} names: a file holding a host identity line, or a host
+     * id of this host's trust store.
+     */
+    public List<HostIdentity> encryptionRecipients(String recipient) {
+        return archiveKeys.recipients(recipient);
     }
 
     public Volume createVolume(String name) {

@@ -4,6 +4,9 @@ import io.ferry.core.checkpoint.CheckpointArtifacts;
 import io.ferry.core.checkpoint.RestoreOptions;
 import io.ferry.core.checkpoint.RestoreResult;
 import io.ferry.core.checkpoint.Restorer;
+import io.ferry.core.crypto.ArchiveKey;
+import io.ferry.core.crypto.EncryptedArchives;
+import io.ferry.core.error.InvalidArchiveException;
 import io.ferry.core.error.IncompatibleException;
 import io.ferry.core.error.NotFoundException;
 import io.ferry.core.image.RegistryClients;
@@ -33,13 +36,15 @@ final class RestoreContainer {
     private final RegistryClients registries;
     private final AllowedRegistries allowed;
     private final Supplier<Compatibility.Platform> hostPlatform;
+    private final ArchiveKeys keys;
 
     RestoreContainer(Restorer restorer, RegistryClients registries, AllowedRegistries allowed,
-                     Supplier<Compatibility.Platform> hostPlatform) {
+                     Supplier<Compatibility.Platform> hostPlatform, ArchiveKeys keys) {
         this.restorer = restorer;
         this.registries = registries;
         this.allowed = allowed;
         this.hostPlatform = hostPlatform;
+        this.keys = keys;
     }
 
     RestoreResult restore(ArchiveSource source, RestoreOptions options) {
@@ -48,7 +53,7 @@ final class RestoreContainer {
             if (!r.namedByUser()) {
                 allowed.require(ref.registry(), "the archive " + r.url());
             }
-            return fromRegistry(ref, options);
+            return fromRegistry(ref, r.key(), options);
         }
         return fromFile(((ArchiveSource.File) source).path(), options);
     }
@@ -57,23 +62,37 @@ final class RestoreContainer {
         if (!Files.isRegularFile(archive)) {
             throw new NotFoundException("checkpoint archive " + archive + " not found");
         }
-        try (InputStream in = Files.newInputStream(archive)) {
+        try (InputStream in = keys.open(archive)) { // an encrypted export is decrypted as it streams
             return restorer.restore(in, archive.getFileName().toString(), options);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + archive, e);
         }
     }
 
-    private RestoreResult fromRegistry(Reference ref, RestoreOptions options) {
+    /**
+     * Streams the blob (digest checked as it arrives) through decryption (each chunk authenticated
+     * before its bytes go on) into decompression and extraction: one pass, no plaintext on disk but
+     * what the restore unpacks.
+     */
+    private RestoreResult fromRegistry(Reference ref, ArchiveKey key, RestoreOptions options) {
         RegistryClient client = registries.client(ref.registry());
         CheckpointArtifacts.Artifact artifact = CheckpointArtifacts.describe(client, ref);
+        if (artifact.encrypted() && key == null) {
+            throw new InvalidArchiveException("the checkpoint archive " + ref + " is encrypted, and no key was given"
+                    + " to decrypt it (a migration's restore command carries it, wrapped to this host)");
+        }
+        if (!artifact.encrypted() && key != null) {
+            throw new InvalidArchiveException("the checkpoint archive " + ref + " is not encrypted, but this restore"
+                    + " expects an encrypted one (a key was given): refusing a plaintext archive in its place");
+        }
         Map<String, String> a = artifact.annotations();
         Compatibility.problem(new Compatibility.Platform(a.get(ArchiveAnnotations.RUNTIME_NAME),
                 a.get(ArchiveAnnotations.HOST_ARCH), a.get(ArchiveAnnotations.CRIU_VERSION)), hostPlatform.get())
                 .ifPresent(problem -> {
                     throw new IncompatibleException(problem);
                 });
-        try (InputStream in = CheckpointArtifacts.open(client, artifact)) {
+        try (InputStream blob = CheckpointArtifacts.open(client, artifact);
+             InputStream in = key == null ? blob : EncryptedArchives.decrypt(blob, key)) {
             return restorer.restore(in, ref.toString(), options);
         } catch (IOException e) {
             throw new RegistryException("downloading " + ref + " failed: " + e.getMessage(), e);
