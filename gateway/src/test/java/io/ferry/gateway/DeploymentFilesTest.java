@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -33,15 +34,28 @@ class DeploymentFilesTest {
             "ferry_images_pulled_bytes_total", "kafka_consumer_fetch_manager_records_lag_max",
             "ferry_checkpoint_duration_seconds_bucket", "ferry_restore_duration_seconds_bucket");
 
+    /** What the compose file requires from the environment (it has no defaults for secrets). */
+    static final Map<String, String> REQUIRED_ENV = Map.of("FERRY_REGISTRY_USERS_FILE", "/etc/ferry/registry-users",
+            "FERRY_HOST_A_REGISTRY_PASSWORD", "a-password", "FERRY_HOST_B_REGISTRY_PASSWORD", "b-password");
+
+    @Test
+    void composeRefusesToRunWithoutTheRegistryAccounts() {
+        CommandResult config = Commands.run(List.of("docker-compose", "-f", ROOT.resolve("docker-compose.yml").toString(),
+                "config", "-q"), Map.of("FERRY_HOST_A_REGISTRY_PASSWORD", "a", "FERRY_HOST_B_REGISTRY_PASSWORD", "b"),
+                Duration.ofMinutes(1));
+        assertThat(config.exitCode()).isNotZero();
+        assertThat(config.stderr()).contains("set FERRY_REGISTRY_USERS_FILE to a registry users file");
+    }
+
     @Test
     void composeFileIsValidAndHasEveryService() {
         CommandResult config = Commands.run(List.of("docker-compose", "-f", ROOT.resolve("docker-compose.yml").toString(),
-                "config"), Duration.ofMinutes(1));
+                "config"), REQUIRED_ENV, Duration.ofMinutes(1));
         assertThat(config.exitCode()).as(config.stderr()).isZero();
         assertThat(config.stdout()).contains("kafka:", "postgres:", "registry:", "gateway:", "prometheus:", "grafana:",
                 "host-a-checkpoints:", "host-a-restores:", "host-a-images:", "host-b-restores:", "privileged: true");
         CommandResult services = Commands.run(List.of("docker-compose", "-f", ROOT.resolve("docker-compose.yml").toString(),
-                "config", "--services"), Duration.ofMinutes(1));
+                "config", "--services"), REQUIRED_ENV, Duration.ofMinutes(1));
         assertThat(services.stdout().lines().toList()).hasSize(12);
     }
 
