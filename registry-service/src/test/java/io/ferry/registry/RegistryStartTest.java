@@ -14,6 +14,9 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -46,9 +49,14 @@ class RegistryStartTest {
     }
 
     @AfterEach
-    void stop() {
+    void stop() throws SQLException {
         started.forEach(ConfigurableApplicationContext::close);
         dirs.forEach(FileTrees::deleteRecursively);
+        try (Connection c = postgres.getPostgresDatabase().getConnection()) {
+            c.createStatement().execute("delete from registry_instance"); // rows a test left behind on purpose
+        } catch (SQLException noTableYet) {
+            // no instance started in this test
+        }
     }
 
     ConfigurableApplicationContext start(String... extra) {
@@ -151,6 +159,33 @@ class RegistryStartTest {
     void anInstanceThatStoppedDoesNotHoldTheNextOneBack() {
         start(withTestUser()).close();
         start(withTestUser());
+    }
+
+    /** A row as an instance leaves it when it is killed before removing it. */
+    static void leaveRow(String id, String hostname, long pid) throws SQLException {
+        try (Connection c = postgres.getPostgresDatabase().getConnection(); PreparedStatement insert = c.prepareStatement(
+                "insert into registry_instance (id, key_fingerprint, secret_configured, started_at, heartbeat_at, hostname,"
+                        + " pid, process_started_at) values (?, 'f', false, now(), now(), ?, ?, now() - interval '1 hour')")) {
+            insert.setString(1, id);
+            insert.setString(2, hostname);
+            insert.setLong(3, pid);
+            insert.executeUpdate();
+        }
+    }
+
+    @Test
+    void aKilledRunOnThisMachineDoesNotHoldTheRestartBackButAnotherMachinesInstanceDoes() throws Exception {
+        start(withTestUser()).close(); // the schema
+        Process gone = new ProcessBuilder("true").start();
+        gone.waitFor();
+        String hostname = Files.readString(Path.of("/proc/sys/kernel/hostname")).strip();
+        leaveRow("killed-run-of-this-machine", hostname, gone.pid());
+        leaveRow("killed-run-with-this-pid", hostname, ProcessHandle.current().pid());
+        start(withTestUser()).close();
+
+        leaveRow("live-elsewhere", "another-machine", gone.pid());
+        assertThatThrownBy(() -> start(withTestUser())).satisfies(e -> assertThat(root(e).getMessage())
+                .startsWith("another registry-service instance (live-elsewhere, started "));
     }
 
     @Test

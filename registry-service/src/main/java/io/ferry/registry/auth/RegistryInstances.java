@@ -9,7 +9,13 @@ import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -22,19 +28,28 @@ import java.util.concurrent.TimeoutException;
  * the next (clients are balanced between them). Each instance keeps a row with heartbeats and its
  * key's fingerprint; one that finds another live instance refuses to start unless both run with the
  * configured {@code ferry.registry.auth.secret}, and the same one. Starts are serialized by an
- * advisory lock, so two instances starting at once cannot both see an empty table.
+ * advisory lock, so two instances starting at once cannot both see an empty table. A row of this
+ * machine's process that is gone (or whose pid now belongs to this process, started later) is this
+ * instance's previous run, killed before it could remove its row: it is removed, so a restart is not
+ * held back until the row goes stale.
  */
 @Component
 public class RegistryInstances {
     private static final Logger log = LoggerFactory.getLogger(RegistryInstances.class);
     private static final long LOCK = 0x6665727279L; // "ferry": pg_advisory_xact_lock's key for instance starts
 
+    private static final String HOSTNAME = hostname();
+    private static final long PID = ProcessHandle.current().pid();
+    /** Millisecond precision, as PostgreSQL's timestamptz (microseconds) keeps it exactly. */
+    private static final Instant PROCESS_STARTED = Instant.ofEpochMilli(ManagementFactory.getRuntimeMXBean().getStartTime());
+
     private final JdbcTemplate jdbc;
     private final TokenKey key;
     private final RegistryProperties.Instances settings;
     private final String id = UUID.randomUUID().toString();
 
-    record Other(String id, String fingerprint, boolean secretConfigured, OffsetDateTime startedAt) {
+    record Other(String id, String fingerprint, boolean secretConfigured, OffsetDateTime startedAt,
+                 String hostname, long pid, OffsetDateTime processStartedAt) {
     }
 
     public RegistryInstances(JdbcTemplate jdbc, TransactionTemplate tx, TokenKey key, RegistryProperties properties) {
@@ -45,15 +60,32 @@ public class RegistryInstances {
             jdbc.query("select pg_advisory_xact_lock(?)", rs -> null, LOCK);
             jdbc.update("delete from registry_instance where heartbeat_at < now() - make_interval(secs => ?)",
                     (double) settings.staleAfter().toMillis() / 1000);
-            List<Other> others = jdbc.query("select id, key_fingerprint, secret_configured, started_at from registry_instance",
-                    (rs, n) -> new Other(rs.getString(1), rs.getString(2), rs.getBoolean(3), rs.getObject(4, OffsetDateTime.class)));
+            List<Other> others = jdbc.query("select id, key_fingerprint, secret_configured, started_at, hostname, pid,"
+                    + " process_started_at from registry_instance", (rs, n) -> new Other(rs.getString(1), rs.getString(2),
+                    rs.getBoolean(3), rs.getObject(4, OffsetDateTime.class), rs.getString(5), rs.getLong(6),
+                    rs.getObject(7, OffsetDateTime.class)));
             for (Other other : others) {
-                refuseUnlessSameConfiguredKey(other);
+                if (previousRunOfThisProcess(other)) {
+                    jdbc.update("delete from registry_instance where id = ?", other.id());
+                } else {
+                    refuseUnlessSameConfiguredKey(other);
+                }
             }
             insert();
         });
         log.info("registry-service instance {} registered ({} other live instance(s) share this database)", id,
                 jdbc.queryForObject("select count(*) - 1 from registry_instance", Long.class));
+    }
+
+    /** On this machine, and its process is gone or its pid is this process's, which started after it. */
+    private static boolean previousRunOfThisProcess(Other other) {
+        if (!other.hostname().equals(HOSTNAME)) {
+            return false;
+        }
+        if (other.pid() == PID) {
+            return !other.processStartedAt().toInstant().equals(PROCESS_STARTED);
+        }
+        return ProcessHandle.of(other.pid()).isEmpty();
     }
 
     private void refuseUnlessSameConfiguredKey(Other other) {
@@ -76,8 +108,9 @@ public class RegistryInstances {
     }
 
     private void insert() {
-        jdbc.update("insert into registry_instance (id, key_fingerprint, secret_configured, started_at, heartbeat_at)"
-                + " values (?, ?, ?, now(), now())", id, key.fingerprint(), key.configured());
+        jdbc.update("insert into registry_instance (id, key_fingerprint, secret_configured, started_at, heartbeat_at,"
+                + " hostname, pid, process_started_at) values (?, ?, ?, now(), now(), ?, ?, ?)", id, key.fingerprint(),
+                key.configured(), HOSTNAME, PID, OffsetDateTime.ofInstant(PROCESS_STARTED, ZoneOffset.UTC));
     }
 
     @Scheduled(fixedDelayString = "${ferry.registry.auth.instances.heartbeat:10s}",
@@ -103,6 +136,14 @@ public class RegistryInstances {
                     e.getCause() == null ? "timed out" : e.getCause().getMessage(), settings.staleAfter());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    private static String hostname() {
+        try {
+            return Files.readString(Path.of("/proc/sys/kernel/hostname")).strip();
+        } catch (IOException e) {
+            return "unknown";
         }
     }
 
