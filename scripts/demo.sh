@@ -36,7 +36,7 @@ BRIDGE=ferry-demo0
 GW=$NET.1
 REGISTRY=$GW:5000
 GATEWAY=http://127.0.0.1:8080
-CREDS="$REGISTRY=ferry:ferry" # a credential names the one registry it is sent to
+CREDS="" # the operator's registry credential, set once the demo's accounts exist (below)
 pids=()
 
 step "Installing host prerequisites (runc, CRIU >= 4.2, busybox-static)"
@@ -52,7 +52,7 @@ if $need_build; then
 fi
 bash scripts/install-cli.sh >/dev/null
 jar() { echo "$here/$1/target/$1-0.1.0-SNAPSHOT-exec.jar"; }
-ferry() { "$here/ferry" --tls-verify=false --creds "$CREDS" "$@"; }
+ferry() { FERRY_REGISTRY_AUTH="$CREDS" "$here/ferry" --tls-verify=false "$@"; }
 A=(--host-id demo-a --root "$STATE/demo-a")
 B=(--host-id demo-b --root "$STATE/demo-b")
 
@@ -99,9 +99,10 @@ for h in a b; do
   n=$((n + 1))
 done
 
+start_env=() # NAME=VALUE pairs for the next start (credentials: not on a command line)
 start() { # name, netns ("" for this one), jar, args...
   local name=$1 ns=$2 j=$3; shift 3
-  local run=(java -Xmx512m -XX:TieredStopAtLevel=1 -jar "$(jar "$j")" "$@")
+  local run=(env "${start_env[@]}" java -Xmx512m -XX:TieredStopAtLevel=1 -jar "$(jar "$j")" "$@")
   if [ -n "$ns" ]; then run=(nsenter "--net=/var/run/netns/$ns" "${run[@]}"); fi
   "${run[@]}" >"$STATE/logs/$name.log" 2>&1 &
   pids+=($!)
@@ -115,9 +116,20 @@ wait_http() { # url, what
   echo "demo: $2 did not come up; see $STATE/logs" >&2; exit 1
 }
 
+# Registry accounts (issue 10): an operator (pushes images) and one per host (pushes its own
+# checkpoints, pulls images and others' checkpoints; deploy/registry/access.yml); random passwords
+# in 0600 files; the registry gets only their bcrypt hashes.
+AUTH=$STATE/registry-auth
+(umask 077; mkdir -p "$AUTH"
+  for u in operator ferry-host-demo-a ferry-host-demo-b; do head -c 24 /dev/urandom | base64 | tr -d '/+=\n' > "$AUTH/$u.password"; done
+  for u in operator ferry-host-demo-a ferry-host-demo-b; do printf '%s:%s\n' "$u" "$(cat "$AUTH/$u.password")"; done \
+    | bash scripts/registry-user.sh > "$AUTH/users")
+creds() { echo "$REGISTRY=$1:$(cat "$AUTH/$1.password")"; } # a credential names the one registry it is sent to
+CREDS=$(creds operator)
+
 step "Starting registry-service, the gateway and both hosts' services (logs in $STATE/logs)"
 start registry "" registry-service --server.port=5000 --ferry.registry.data-dir="$STATE/registry" \
-  --ferry.registry.auth.users.ferry=ferry
+  --ferry.registry.auth.users-file="$AUTH/users" --spring.config.import="file:$here/deploy/registry/access.yml"
 gateway_args=(--server.port=8080 --ferry.gateway.data-dir="$STATE/gateway" --ferry.gateway.registry="$REGISTRY"
   --ferry.gateway.security.tokens-file="$TOKENS")
 if [ -n "${FERRY_KAFKA:-}" ]; then
@@ -134,12 +146,13 @@ start gateway "" gateway "${gateway_args[@]}"
 wait_http "$GATEWAY/actuator/health" "the gateway (and its Kafka broker)"
 for h in a b; do
   host=(--ferry.host.id="demo-$h" --ferry.host.root="$STATE/demo-$h")
-  start "demo-$h-image" "ferry-demo-$h" image-service --server.port=8081 "${host[@]}" \
-    --ferry.registry-auth="$CREDS" --ferry.tls-verify=false
-  agent=("${host[@]}" --spring.kafka.bootstrap-servers="$KAFKA" --ferry.host.registry-auth="$CREDS" \
+  start_env=(FERRY_REGISTRY_AUTH="$(creds "ferry-host-demo-$h")" FERRY_HOST_REGISTRYAUTH="$(creds "ferry-host-demo-$h")")
+  start "demo-$h-image" "ferry-demo-$h" image-service --server.port=8081 "${host[@]}" --ferry.tls-verify=false
+  agent=("${host[@]}" --spring.kafka.bootstrap-servers="$KAFKA" \
     --ferry.host.tls-verify=false --ferry.host.image-service-url=http://127.0.0.1:8081 --ferry.host.heartbeat-interval=2s)
   start "demo-$h-checkpoint" "ferry-demo-$h" checkpoint-service --server.port=8082 "${agent[@]}"
   start "demo-$h-restore" "ferry-demo-$h" restore-service --server.port=8083 "${agent[@]}"
+  start_env=()
 done
 wait_http "http://$REGISTRY/v2/" "registry-service"
 for h in a b; do

@@ -34,26 +34,43 @@ class DeploymentFilesTest {
             "ferry_images_pulled_bytes_total", "kafka_consumer_fetch_manager_records_lag_max",
             "ferry_checkpoint_duration_seconds_bucket", "ferry_restore_duration_seconds_bucket");
 
-    /** What compose requires from the environment (no secrets in the file): paths only, config does not read them. */
-    private static final Map<String, String> COMPOSE_ENV = Map.of("FERRY_GATEWAY_TOKENS_FILE", "/etc/ferry/gateway-tokens",
-            "FERRY_METRICS_TOKEN_FILE", "/etc/ferry/metrics-token");
+    /** What the compose file requires from the environment (it has no defaults for secrets; config does not read the files). */
+    static final Map<String, String> REQUIRED_ENV = Map.of("FERRY_GATEWAY_TOKENS_FILE", "/etc/ferry/gateway-tokens",
+            "FERRY_METRICS_TOKEN_FILE", "/etc/ferry/metrics-token", "FERRY_REGISTRY_USERS_FILE", "/etc/ferry/registry-users",
+            "FERRY_HOST_A_REGISTRY_PASSWORD", "a-password", "FERRY_HOST_B_REGISTRY_PASSWORD", "b-password");
+
+    /** Every required variable but {@code name}: the refusal must name the one missing. */
+    static Map<String, String> without(Map<String, String> env, String name) {
+        Map<String, String> rest = new java.util.HashMap<>(env);
+        rest.remove(name);
+        return rest;
+    }
+
+    @Test
+    void composeRefusesToRunWithoutTheRegistryAccounts() {
+        CommandResult config = Commands.run(List.of("docker-compose", "-f", ROOT.resolve("docker-compose.yml").toString(),
+                "config", "-q"), without(REQUIRED_ENV, "FERRY_REGISTRY_USERS_FILE"),
+                Duration.ofMinutes(1));
+        assertThat(config.exitCode()).isNotZero();
+        assertThat(config.stderr()).contains("set FERRY_REGISTRY_USERS_FILE to a registry users file");
+    }
 
     @Test
     void composeFileIsValidAndHasEveryService() {
         CommandResult config = Commands.run(List.of("docker-compose", "-f", ROOT.resolve("docker-compose.yml").toString(),
-                "config"), COMPOSE_ENV, Duration.ofMinutes(1));
+                "config"), REQUIRED_ENV, Duration.ofMinutes(1));
         assertThat(config.exitCode()).as(config.stderr()).isZero();
         assertThat(config.stdout()).contains("kafka:", "postgres:", "registry:", "gateway:", "prometheus:", "grafana:",
                 "host-a-checkpoints:", "host-a-restores:", "host-a-images:", "host-b-restores:", "privileged: true");
         CommandResult services = Commands.run(List.of("docker-compose", "-f", ROOT.resolve("docker-compose.yml").toString(),
-                "config", "--services"), COMPOSE_ENV, Duration.ofMinutes(1));
+                "config", "--services"), REQUIRED_ENV, Duration.ofMinutes(1));
         assertThat(services.stdout().lines().toList()).hasSize(12);
     }
 
     @Test
     void composeRefusesToStartTheGatewayWithoutItsTokensFile() {
         CommandResult config = Commands.run(List.of("docker-compose", "-f", ROOT.resolve("docker-compose.yml").toString(),
-                "config", "-q"), Map.of("FERRY_METRICS_TOKEN_FILE", "/etc/ferry/metrics-token"), Duration.ofMinutes(1));
+                "config", "-q"), without(REQUIRED_ENV, "FERRY_GATEWAY_TOKENS_FILE"), Duration.ofMinutes(1));
         assertThat(config.exitCode()).isNotZero();
         assertThat(config.stderr()).contains("set FERRY_GATEWAY_TOKENS_FILE to the gateway's tokens file");
     }

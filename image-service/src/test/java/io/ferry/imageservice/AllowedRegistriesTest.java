@@ -1,5 +1,6 @@
 package io.ferry.imageservice;
 
+import io.ferry.core.image.ImageServiceToken;
 import io.ferry.core.os.FileTrees;
 import io.ferry.core.testing.FakeRegistry;
 import org.junit.jupiter.api.AfterEach;
@@ -56,6 +57,7 @@ class AllowedRegistriesTest {
 
         HttpResponse<String> r = http.send(HttpRequest.newBuilder(base.resolve("/images/pull"))
                 .header("Content-Type", "application/json")
+                .header("Authorization", "Bearer " + ImageServiceToken.read(root.resolve(ImageServiceToken.FILE)))
                 .POST(HttpRequest.BodyPublishers.ofString("{\"reference\":\"" + image + "\"}")).build(),
                 HttpResponse.BodyHandlers.ofString());
 

@@ -8,6 +8,7 @@ import io.ferry.core.engine.ArchiveTarget;
 import io.ferry.core.engine.EngineSettings;
 import io.ferry.core.image.Image;
 import io.ferry.core.image.ImagePusher;
+import io.ferry.core.image.ImageServiceToken;
 import io.ferry.core.image.ImageStore;
 import io.ferry.core.image.RegistryClients;
 import io.ferry.core.json.Json;
@@ -72,6 +73,7 @@ class ImageServiceTest {
     private final HttpClient http = HttpClient.newHttpClient();
     private ConfigurableApplicationContext service;
     private URI base;
+    private Path tokenFile;
     @RegisterExtension
     final TestHosts hosts = new TestHosts();
 
@@ -136,6 +138,7 @@ class ImageServiceTest {
                 "--ferry.host.id=" + host.host().id(), "--ferry.host.root=" + host.host().root(),
                 "--ferry.registry-auth=" + registry.auth());
         base = URI.create("http://127.0.0.1:" + service.getEnvironment().getProperty("local.server.port"));
+        tokenFile = ImageServiceToken.path(host.host());
         return host;
     }
 
@@ -144,9 +147,11 @@ class ImageServiceTest {
                 .POST(HttpRequest.BodyPublishers.ofString("{\"reference\":\"" + ref + "\"}")));
     }
 
+    /** With the host's token, as its services send it. */
     private HttpResponse<String> send(HttpRequest.Builder rb) {
         try {
-            return http.send(rb.build(), HttpResponse.BodyHandlers.ofString());
+            return http.send(rb.header("Authorization", "Bearer " + ImageServiceToken.read(tokenFile)).build(),
+                    HttpResponse.BodyHandlers.ofString());
         } catch (IOException | InterruptedException e) {
             throw new IllegalStateException(e);
         }

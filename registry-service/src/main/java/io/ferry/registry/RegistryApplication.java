@@ -1,5 +1,6 @@
 package io.ferry.registry;
 
+import io.ferry.registry.auth.UserLines;
 import io.ferry.spring.postgres.EmbeddedPostgresConfiguration;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
@@ -13,7 +14,10 @@ import org.springframework.scheduling.annotation.EnableScheduling;
 @EnableScheduling
 @Import(EmbeddedPostgresConfiguration.class)
 public class RegistryApplication {
-    public static void main(String[] args) {
+    public static void main(String[] args) throws java.io.IOException {
+        if (args.length == 1 && args[0].equals(UserLines.COMMAND)) {
+            System.exit(UserLines.run(System.in, System.out, System.err));
+        }
         SpringApplication.run(RegistryApplication.class, args);
     }
 }

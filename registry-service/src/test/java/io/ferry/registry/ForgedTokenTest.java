@@ -31,7 +31,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * compose file used to pass a fixed HMAC secret: anyone could mint push tokens for every repository.)
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "ferry.registry.auth.users.ferry=secret", "ferry.registry.gc.interval=1h"})
+        "ferry.registry.gc.interval=1h"})
 class ForgedTokenTest {
     static final Path DATA = RegistryServerTest.tempDir();
     /** The placeholder the compose file shipped; an attacker tries it whatever the file says now. */
@@ -39,6 +39,7 @@ class ForgedTokenTest {
 
     @DynamicPropertySource
     static void composeDefaults(DynamicPropertyRegistry registry) {
+        TestUsers.register(registry);
         registry.add("ferry.registry.data-dir", DATA::toString);
         registry.add("ferry.registry.auth.secret", () -> composeDefault("FERRY_REGISTRY_AUTH_SECRET"));
     }

@@ -18,7 +18,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * the request's Host or X-Forwarded-* headers, even with Spring's forwarded-header support on.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "ferry.registry.auth.users.ferry=secret", "ferry.registry.gc.interval=1h",
+        "ferry.registry.gc.interval=1h",
         "ferry.registry.realm=https://registry.example.com/token", "server.forward-headers-strategy=native"})
 class RealmTest {
     static final Path DATA = RegistryServerTest.tempDir();
@@ -28,6 +28,7 @@ class RealmTest {
 
     @DynamicPropertySource
     static void dataDir(DynamicPropertyRegistry registry) {
+        TestUsers.register(registry);
         registry.add("ferry.registry.data-dir", DATA::toString);
     }
 

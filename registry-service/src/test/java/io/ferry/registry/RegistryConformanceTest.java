@@ -39,7 +39,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  * with the spec's status codes, headers and error codes, including the error cases and auth.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "ferry.registry.auth.users.ferry=secret",
         "ferry.registry.limits.max-manifest-size=64KB",
         "ferry.registry.gc.interval=1h"})
 class RegistryConformanceTest {
@@ -48,6 +47,7 @@ class RegistryConformanceTest {
 
     @DynamicPropertySource
     static void dataDir(DynamicPropertyRegistry registry) {
+        TestUsers.register(registry);
         registry.add("ferry.registry.data-dir", DATA::toString);
     }
 

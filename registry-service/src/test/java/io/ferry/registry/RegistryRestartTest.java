@@ -19,9 +19,10 @@ class RegistryRestartTest {
     private ConfigurableApplicationContext context;
 
     private V2 start() {
-        context = new SpringApplicationBuilder(RegistryApplication.class).run("--server.port=0",
-                "--ferry.registry.data-dir=" + data, "--ferry.registry.auth.users.ferry=secret",
-                "--ferry.registry.auth.secret=restart-test-secret-of-at-least-32-bytes");
+        java.util.List<String> args = new java.util.ArrayList<>(TestUsers.arguments());
+        args.addAll(java.util.List.of("--server.port=0", "--ferry.registry.data-dir=" + data,
+                "--ferry.registry.auth.secret=restart-test-secret-of-at-least-32-bytes"));
+        context = new SpringApplicationBuilder(RegistryApplication.class).run(args.toArray(String[]::new));
         return new V2(Integer.parseInt(context.getEnvironment().getProperty("local.server.port")));
     }
 

@@ -15,12 +15,13 @@ import java.nio.file.Path;
  * service (Spring's context cache), embedded PostgreSQL included.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "ferry.registry.auth.users.ferry=secret", "ferry.registry.gc.interval=1h"})
+        "ferry.registry.gc.interval=1h"})
 abstract class RegistryServerTest {
     static final Path DATA = tempDir();
 
     @DynamicPropertySource
     static void dataDir(DynamicPropertyRegistry registry) {
+        TestUsers.register(registry);
         registry.add("ferry.registry.data-dir", DATA::toString);
     }
 

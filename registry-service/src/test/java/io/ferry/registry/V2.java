@@ -16,9 +16,18 @@ import java.util.Base64;
 public final class V2 {
     private final URI base;
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private final String user;
+    private final String password;
 
     public V2(int port) {
+        this(port, TestUsers.USER, TestUsers.PASSWORD);
+    }
+
+    /** A client whose {@link #authed} and {@link #pushBlob} use this user's credentials. */
+    public V2(int port, String user, String password) {
         this.base = URI.create("http://127.0.0.1:" + port);
+        this.user = user;
+        this.password = password;
     }
 
     public URI base() {
@@ -51,9 +60,9 @@ public final class V2 {
         return HttpRequest.newBuilder(base.resolve(path));
     }
 
-    /** A request carrying a token for {@code scope} obtained with the test user's credentials. */
+    /** A request carrying a token for {@code scope} obtained with this client's credentials. */
     public HttpRequest.Builder authed(String path, String scope) {
-        return request(path).header("Authorization", "Bearer " + token("ferry", "secret", scope));
+        return request(path).header("Authorization", "Bearer " + token(user, password, scope));
     }
 
     public String token(String user, String password, String scope) {

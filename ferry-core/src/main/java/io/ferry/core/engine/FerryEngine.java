@@ -24,6 +24,7 @@ import io.ferry.core.host.Host;
 import io.ferry.core.host.StateRoot;
 import io.ferry.core.image.ImageFetcher;
 import io.ferry.core.image.ImageServiceClient;
+import io.ferry.core.image.ImageServiceToken;
 import io.ferry.core.image.ImageStore;
 import io.ferry.core.image.RegistryClients;
 import io.ferry.core.network.NetworkNamespaces;
@@ -75,7 +76,7 @@ public final class FerryEngine {
         this.images = Images.open(host, settings, registries);
         ImageStore imageStore = images.store();
         ImageFetcher pull = settings.imageServiceUrl() != null
-                ? new ImageServiceClient(settings.imageServiceUrl(), imageStore)
+                ? new ImageServiceClient(settings.imageServiceUrl(), imageStore, ImageServiceToken.path(host))
                 : ref -> images.pull(ref).image();
         AllowedRegistries allowed = settings.allowed();
         // the archive names the image: pulled only from an allowed registry, never from wherever it says

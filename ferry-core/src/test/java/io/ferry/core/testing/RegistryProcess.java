@@ -18,6 +18,8 @@ import java.util.Set;
 public final class RegistryProcess implements AutoCloseable {
     public static final String USER = "ferry";
     public static final String PASSWORD = "secret";
+    /** bcrypt (cost 4, fast for tests) of {@link #PASSWORD}: registry-service takes only hashes. */
+    static final String PASSWORD_HASH = "{bcrypt}$2a$04$gnGRyltqMaaw4Jxohqhk0O3IDkRBnyAVeI2zUXmtGHk5.hBo1Z8O6";
 
     private final ServiceProcess process;
     private final Path data;
@@ -31,7 +33,10 @@ public final class RegistryProcess implements AutoCloseable {
         try {
             Path data = Files.createTempDirectory("ferry-registry-process");
             List<String> args = new ArrayList<>(List.of("--ferry.registry.data-dir=" + data,
-                    "--ferry.registry.auth.users." + USER + "=" + PASSWORD));
+                    "--ferry.registry.auth.users." + USER + "=" + PASSWORD_HASH,
+                    // the test user may do everything (a later access[0] argument replaces this rule)
+                    "--ferry.registry.auth.access[0].principals=" + USER, "--ferry.registry.auth.access[0].repositories=**",
+                    "--ferry.registry.auth.access[0].actions=pull,push,delete"));
             args.addAll(List.of(extraArgs));
             ServiceProcess p = ServiceProcess.start("registry-service", "ferry.registry.jar", data, args);
             try {

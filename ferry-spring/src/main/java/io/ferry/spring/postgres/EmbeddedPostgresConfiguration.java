@@ -25,7 +25,10 @@ public class EmbeddedPostgresConfiguration {
     @Bean(destroyMethod = "close")
     EmbeddedPostgres embeddedPostgres(@Value("${ferry.postgres.data-dir}") Path dir) throws IOException {
         Files.createDirectories(dir.getParent());
-        return EmbeddedPostgres.builder().setDataDirectory(dir).setCleanDataDirectory(false).start();
+        // stopped by the context (close, after the beans that use it), not by a JVM hook of its own that
+        // would race them at exit (the registry's last write: removing its row from registry_instance)
+        return EmbeddedPostgres.builder().setDataDirectory(dir).setCleanDataDirectory(false)
+                .setRegisterShutdownHook(false).start();
     }
 
     @Bean(destroyMethod = "close")

@@ -10,7 +10,7 @@ import java.time.Duration;
  * {@code ferry.gateway.*}.
  *
  * @param registry          host:port of the registry migrations put their archives in
- * @param archiveRepository the registry repository of migration archives (tag: the migration id)
+ * @param archiveRepository where migration archives go: {@code <archiveRepository>/<source host>:<migration id>}
  * @param heartbeatTtl      a host whose service has not beaten for this long is down
  * @param timeouts          how long each stage may take before the coordinator rolls back
  */

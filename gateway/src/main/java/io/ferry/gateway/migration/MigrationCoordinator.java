@@ -94,8 +94,9 @@ public class MigrationCoordinator {
             }
 
             @Override
-            public String archiveFor(String migrationId) {
-                return "registry://" + properties.registry() + "/" + properties.archiveRepository() + ":" + migrationId;
+            public String archiveFor(String migrationId, String sourceHost) {
+                return "registry://" + properties.registry() + "/" + properties.archiveRepository() + "/" + sourceHost
+                        + ":" + migrationId;
             }
         };
     }

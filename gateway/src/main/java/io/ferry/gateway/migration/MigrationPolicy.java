@@ -42,7 +42,8 @@ public final class MigrationPolicy {
         /** Empty when the migration may start; otherwise why not. */
         Optional<String> preflight(MigrateRequested request);
 
-        String archiveFor(String migrationId);
+        /** Below the source host's own repository, the only one its registry account may push to. */
+        String archiveFor(String migrationId, String sourceHost);
     }
 
     private MigrationPolicy() {
@@ -57,7 +58,7 @@ public final class MigrationPolicy {
             if (refusal.isPresent()) {
                 return List.of(new MigrationRejected(msg.meta().reply("rejected", GATEWAY), refusal.get()));
             }
-            String archive = ctx.archiveFor(m.getId());
+            String archive = ctx.archiveFor(m.getId(), m.getSourceHost());
             return List.of(new MigrationAccepted(msg.meta().reply("accepted", GATEWAY), archive),
                     new CheckpointCommand(msg.meta().reply("checkpoint", m.getSourceHost()), m.getContainer(), archive,
                             m.isKeepSource(), m.isTcpEstablished()));

@@ -77,7 +77,7 @@ final class Saga {
     }
 
     String archive() {
-        return context.archiveFor(msg.id);
+        return context.archiveFor(msg.id, "a");
     }
 
     /** {@link #msg}'s migration (a move) brought to {@code state} the way it gets there. */
@@ -174,7 +174,7 @@ final class Saga {
         }
 
         @Override
-        public String archiveFor(String migrationId) {
+        public String archiveFor(String migrationId, String sourceHost) {
             return REGISTRY + migrationId;
         }
     }

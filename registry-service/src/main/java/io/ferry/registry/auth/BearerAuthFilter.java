@@ -22,7 +22,9 @@ import java.util.stream.Collectors;
 /**
  * Guards /v2: a request without a token covering what it needs gets 401 with the
  * {@code WWW-Authenticate: Bearer realm=...,service=...,scope=...} challenge clients follow to the
- * token endpoint. It judges the {@link V2Request} the controller will serve, never the raw URI.
+ * token endpoint. It judges the {@link V2Request} the controller will serve, never the raw URI. A
+ * valid token whose holder the access rules do not allow what the request needs gets 403 DENIED (a new
+ * token would not help); one that merely lacks a scope its holder may have gets the 401 challenge.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE + 10)
@@ -30,11 +32,13 @@ public class BearerAuthFilter extends OncePerRequestFilter {
     private final TokenService tokens;
     private final RegistryProperties properties;
     private final Realm realm;
+    private final AccessRules rules;
 
-    public BearerAuthFilter(TokenService tokens, RegistryProperties properties, Realm realm) {
+    public BearerAuthFilter(TokenService tokens, RegistryProperties properties, Realm realm, AccessRules rules) {
         this.tokens = tokens;
         this.properties = properties;
         this.realm = realm;
+        this.rules = rules;
     }
 
     @Override
@@ -51,11 +55,16 @@ public class BearerAuthFilter extends OncePerRequestFilter {
         }
         V2Request v2 = V2Request.of(request);
         List<Access> needed = RequiredAccess.of(request.getMethod(), v2.route(), v2.param("from"));
-        Optional<List<Access>> granted = bearer(request).flatMap(tokens::verify);
-        if (granted.isPresent() && RequiredAccess.covered(needed, granted.get())) {
+        Optional<TokenService.Verified> verified = bearer(request).flatMap(tokens::verify);
+        if (verified.isPresent() && RequiredAccess.covered(needed, verified.get().access())) {
             chain.doFilter(request, response);
             return;
         }
+        if (verified.isPresent() && !allowedByRules(verified.get().subject(), needed)) {
+            deny(response, verified.get().subject(), needed);
+            return;
+        }
+        Optional<List<Access>> granted = verified.map(TokenService.Verified::access);
         String challenge = "Bearer realm=\"" + realm.of(request) + "\",service=\"" + properties.service() + "\"";
         if (!needed.isEmpty()) {
             challenge += ",scope=\"" + needed.stream().map(Access::scope).collect(Collectors.joining(" ")) + "\"";
@@ -67,6 +76,20 @@ public class BearerAuthFilter extends OncePerRequestFilter {
                 .collect(Collectors.joining(" ")) : "authentication required";
         response.getOutputStream().write(Json.bytes(ErrorBody.of(ErrorCode.UNAUTHORIZED, message,
                 needed.isEmpty() ? null : needed.stream().map(Access::scope).toList())));
+    }
+
+    private boolean allowedByRules(String subject, List<Access> needed) {
+        List<Access> allowed = needed.stream().map(n -> new Access(n.type(), n.name(), rules.allowed(subject, n.name()))).toList();
+        return RequiredAccess.covered(needed, allowed);
+    }
+
+    private static void deny(HttpServletResponse response, String subject, List<Access> needed) throws IOException {
+        response.setStatus(HttpServletResponse.SC_FORBIDDEN);
+        response.setContentType("application/json");
+        String who = subject == null ? "an anonymous client" : "user \"" + subject + "\"";
+        String what = needed.stream().map(Access::scope).collect(Collectors.joining(" "));
+        response.getOutputStream().write(Json.bytes(ErrorBody.of(ErrorCode.DENIED, who + " may not " + what
+                + ": no rule in ferry.registry.auth.access allows it", needed.stream().map(Access::scope).toList())));
     }
 
     private static Optional<String> bearer(HttpServletRequest request) {

@@ -15,14 +15,19 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** The token endpoint of the Docker token authentication spec: HTTP Basic credentials in, a bearer token out. */
+/**
+ * The token endpoint of the Docker token authentication spec: HTTP Basic credentials in, a bearer
+ * token out, granting what the access rules allow of the scopes asked (possibly less, or nothing).
+ */
 @RestController
 public class TokenController {
     private final TokenService tokens;
+    private final Users users;
     private final RegistryProperties properties;
 
-    public TokenController(TokenService tokens, RegistryProperties properties) {
+    public TokenController(TokenService tokens, Users users, RegistryProperties properties) {
         this.tokens = tokens;
+        this.users = users;
         this.properties = properties;
     }
 
@@ -36,14 +41,16 @@ public class TokenController {
         if (header != null) {
             // any Authorization header must be valid Basic credentials of a user: a malformed one is
             // a client error (401), never an anonymous request nor a server error
-            user = BasicCredentials.parse(header).flatMap(c -> tokens.authenticate(c.user(), c.password()));
+            user = BasicCredentials.parse(header).flatMap(c -> users.authenticate(c.user(), c.password()));
             if (user.isEmpty()) {
                 return unauthorized("invalid user name or password");
             }
-        } else if (!properties.auth().anonymousPull() && !scopes.isEmpty()) {
-            return unauthorized("credentials required");
         }
-        TokenService.Issued issued = tokens.issue(user.orElse(null), Access.parseScopes(scopes));
+        List<Access> granted = tokens.grantable(user.orElse(null), Access.parseScopes(scopes));
+        if (user.isEmpty() && granted.isEmpty() && !scopes.isEmpty()) {
+            return unauthorized("credentials required"); // so that a client with credentials retries with them
+        }
+        TokenService.Issued issued = tokens.issue(user.orElse(null), granted);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("token", issued.token());
         body.put("access_token", issued.token());

@@ -10,9 +10,6 @@ import com.nimbusds.jwt.SignedJWT;
 import io.ferry.registry.config.RegistryProperties;
 import org.springframework.stereotype.Service;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.SecureRandom;
 import java.text.ParseException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -25,53 +22,36 @@ import java.util.Set;
 import java.util.UUID;
 
 /**
- * Issues short-lived HS256-signed tokens scoped to repositories and actions for configured users,
- * and verifies them. Without a configured secret a random one is made per start (tokens last
- * minutes; clients fetch new ones after a 401).
+ * Issues short-lived HS256-signed tokens granting what the access rules allow of what was asked, and
+ * verifies them. The key is {@link TokenKey}'s.
  */
 @Service
 public class TokenService {
-    private static final Set<String> GRANTABLE = Set.of("pull", "push", "delete");
-
     private final RegistryProperties properties;
+    private final AccessRules rules;
     private final byte[] secret;
 
-    public TokenService(RegistryProperties properties) {
+    public TokenService(RegistryProperties properties, AccessRules rules, TokenKey key) {
         this.properties = properties;
-        String configured = properties.auth().secret();
-        if (configured != null && configured.getBytes(StandardCharsets.UTF_8).length >= 32) {
-            this.secret = configured.getBytes(StandardCharsets.UTF_8);
-        } else {
-            this.secret = new byte[32];
-            new SecureRandom().nextBytes(secret);
-        }
+        this.rules = rules;
+        this.secret = key.bytes();
     }
 
-    /** The user if the credentials are right; empty for anonymous or wrong credentials. */
-    public Optional<String> authenticate(String user, String password) {
-        String expected = properties.auth().usersOrEmpty().get(user);
-        if (expected == null || password == null) {
-            return Optional.empty();
-        }
-        boolean same = MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8),
-                password.getBytes(StandardCharsets.UTF_8));
-        return same ? Optional.of(user) : Optional.empty();
+    /** What of {@code requested} the rules allow {@code subject} (null: anonymous). */
+    public List<Access> grantable(String subject, List<Access> requested) {
+        return rules.grant(subject, requested);
     }
 
-    /** A token for {@code subject} (null: anonymous, pull only if allowed) granting what was asked. */
-    public Issued issue(String subject, List<Access> requested) {
+    /** A token for {@code subject} (null: anonymous) granting {@code granted}, see {@link #grantable}. */
+    public Issued issue(String subject, List<Access> granted) {
         List<Map<String, Object>> access = new ArrayList<>();
-        for (Access a : requested) {
-            Set<String> granted = new LinkedHashSet<>(a.actions());
-            granted.retainAll(subject != null ? GRANTABLE : (properties.auth().anonymousPull() ? Set.of("pull") : Set.of()));
-            if (a.type().equals("repository") && !granted.isEmpty()) {
-                access.add(Map.of("type", a.type(), "name", a.name(), "actions", List.copyOf(granted)));
-            }
+        for (Access a : granted) {
+            access.add(Map.of("type", a.type(), "name", a.name(), "actions", List.copyOf(a.actions())));
         }
         Instant now = Instant.now();
         Instant expires = now.plus(properties.auth().tokenTtl());
         JWTClaimsSet claims = new JWTClaimsSet.Builder().issuer(properties.service()).audience(properties.service())
-                .subject(subject == null ? "anonymous" : subject).issueTime(Date.from(now))
+                .subject(subject == null ? AccessRules.ANONYMOUS : subject).issueTime(Date.from(now))
                 .notBeforeTime(Date.from(now.minusSeconds(5))).expirationTime(Date.from(expires))
                 .jwtID(UUID.randomUUID().toString()).claim("access", access).build();
         try {
@@ -86,8 +66,12 @@ public class TokenService {
     public record Issued(String token, long expiresIn, Instant issuedAt) {
     }
 
-    /** The access a valid token grants; empty when the token is forged, expired or for another service. */
-    public Optional<List<Access>> verify(String token) {
+    /** Who a valid token was issued to (null: anonymous) and what it grants. */
+    public record Verified(String subject, List<Access> access) {
+    }
+
+    /** The grant of a valid token; empty when the token is forged, expired or for another service. */
+    public Optional<Verified> verify(String token) {
         try {
             SignedJWT jwt = SignedJWT.parse(token);
             if (!jwt.verify(new MACVerifier(secret))) {
@@ -112,7 +96,8 @@ public class TokenService {
                     }
                 }
             }
-            return Optional.of(out);
+            String subject = AccessRules.ANONYMOUS.equals(c.getSubject()) ? null : c.getSubject();
+            return Optional.of(new Verified(subject, out));
         } catch (ParseException | JOSEException e) {
             return Optional.empty();
         }

@@ -6,6 +6,7 @@ import org.springframework.util.unit.DataSize;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -26,15 +27,44 @@ public record RegistryProperties(
         @DefaultValue Gc gc) {
 
     /**
-     * @param users         user name -> password for the token endpoint (HTTP Basic)
-     * @param secret        HMAC key for tokens (>= 32 bytes); a random one per start when empty
-     * @param anonymousPull whether requests without credentials get pull tokens
+     * @param users     user name -> password hash ({bcrypt}... or {pbkdf2}...), besides those of the users file
+     * @param usersFile lines "name:{bcrypt}$2a$..." (scripts/registry-user.sh makes them); # starts a comment
+     * @param access    who may do what where: principals (user names, "ferry-host-{host}" patterns,
+     *                  "anonymous") -> repository globs -> actions; nothing is allowed that no rule allows
+     * @param secret    HMAC key for tokens (>= 32 bytes); a random one per start when empty, which only a
+     *                  single instance may use (see {@code RegistryInstances})
      */
-    public record Auth(@DefaultValue("true") boolean enabled, Map<String, String> users, String secret,
-                       @DefaultValue("5m") Duration tokenTtl, @DefaultValue("false") boolean anonymousPull) {
+    public record Auth(@DefaultValue("true") boolean enabled, Map<String, String> users, Path usersFile,
+                       List<Rule> access, String secret, @DefaultValue("5m") Duration tokenTtl,
+                       @DefaultValue Instances instances) {
         public Map<String, String> usersOrEmpty() {
             return users == null ? Map.of() : users;
         }
+
+        public List<Rule> accessOrEmpty() {
+            return access == null ? List.of() : access;
+        }
+    }
+
+    /**
+     * One access rule: each principal pattern may do {@code actions} on each repository pattern.
+     *
+     * @param principals   user names; "*" and "{name}" match any authenticated user (never anonymous), and
+     *                     a "{name}" captured here may be used in {@code repositories}: "ferry-host-{host}"
+     *                     with "ferry/migrations/{host}"; "anonymous" matches requests without credentials
+     * @param repositories globs: "*" within one path component, "**" across them ("library/*", "checkpoints/**")
+     * @param actions      pull, push, delete
+     */
+    public record Rule(List<String> principals, List<String> repositories, List<String> actions) {
+    }
+
+    /**
+     * Instances sharing one database announce themselves there; see {@code RegistryInstances}.
+     *
+     * @param heartbeat  how often a running instance renews its row
+     * @param staleAfter a row not renewed for this long belongs to an instance that is gone
+     */
+    public record Instances(@DefaultValue("10s") Duration heartbeat, @DefaultValue("35s") Duration staleAfter) {
     }
 
     public record Limits(@DefaultValue("4MB") DataSize maxManifestSize, @DefaultValue("64GB") DataSize maxBlobSize) {
