@@ -29,21 +29,28 @@ public class KafkaClientCredentials implements EnvironmentPostProcessor {
         if (user == null || user.isBlank()) {
             return;
         }
-        String password = password(env.getProperty("ferry.kafka.password"), env.getProperty("ferry.kafka.password-file"),
-                "FERRY_KAFKA_USER=" + user);
+        String password = password(env, "ferry.kafka", user);
         env.getPropertySources().addFirst(new MapPropertySource("ferry-kafka-credentials", Map.of(
                 "spring.kafka.properties.security.protocol", env.getProperty("ferry.kafka.security-protocol", "SASL_PLAINTEXT"),
                 "spring.kafka.properties.sasl.mechanism", env.getProperty("ferry.kafka.sasl-mechanism", SCRAM),
                 "spring.kafka.properties.sasl.jaas.config", scramJaas(user, password))));
     }
 
-    /** A password given directly or in a file (its first line); exactly one of them. */
-    static String password(String direct, String file, String whose) {
+    /**
+     * The password of {@code prefix.user}: {@code prefix.password} or the first line of {@code prefix.password-file}
+     * (environment: PREFIX_PASSWORD, PREFIX_PASSWORD_FILE); exactly one of them.
+     */
+    public static String password(org.springframework.core.env.Environment env, String prefix, String user) {
+        String direct = env.getProperty(prefix + ".password");
+        String file = env.getProperty(prefix + ".password-file");
+        String envName = prefix.toUpperCase(java.util.Locale.ROOT).replace('.', '_');
+        String whose = envName + "_USER=" + user;
         boolean hasDirect = direct != null && !direct.isEmpty();
         boolean hasFile = file != null && !file.isBlank();
         if (hasDirect == hasFile) {
-            throw new IllegalStateException(whose + " needs exactly one of FERRY_KAFKA_PASSWORD (ferry.kafka.password) "
-                    + "and FERRY_KAFKA_PASSWORD_FILE (ferry.kafka.password-file); " + (hasDirect ? "both are" : "neither is") + " set");
+            throw new IllegalStateException(whose + " needs exactly one of " + envName + "_PASSWORD (" + prefix
+                    + ".password) and " + envName + "_PASSWORD_FILE (" + prefix + ".password-file); "
+                    + (hasDirect ? "both are" : "neither is") + " set");
         }
         if (hasDirect) {
             return direct;
