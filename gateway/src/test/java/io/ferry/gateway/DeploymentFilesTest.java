@@ -33,16 +33,33 @@ class DeploymentFilesTest {
             "ferry_images_pulled_bytes_total", "kafka_consumer_fetch_manager_records_lag_max",
             "ferry_checkpoint_duration_seconds_bucket", "ferry_restore_duration_seconds_bucket");
 
+    /** The secrets compose requires (no defaults in the file); placeholders are enough for `config`. */
+    private static final List<String> SECRETS = List.of("env", "FERRY_KAFKA_ADMIN_PASSWORD=placeholder",
+            "FERRY_KAFKA_SECRETS=/nonexistent/kafka-secrets");
+
+    private static List<String> compose(String... args) {
+        List<String> command = new ArrayList<>(SECRETS);
+        command.addAll(List.of("docker-compose", "-f", ROOT.resolve("docker-compose.yml").toString()));
+        command.addAll(List.of(args));
+        return command;
+    }
+
     @Test
     void composeFileIsValidAndHasEveryService() {
-        CommandResult config = Commands.run(List.of("docker-compose", "-f", ROOT.resolve("docker-compose.yml").toString(),
-                "config"), Duration.ofMinutes(1));
+        CommandResult config = Commands.run(compose("config"), Duration.ofMinutes(1));
         assertThat(config.exitCode()).as(config.stderr()).isZero();
         assertThat(config.stdout()).contains("kafka:", "postgres:", "registry:", "gateway:", "prometheus:", "grafana:",
                 "host-a-checkpoints:", "host-a-restores:", "host-a-images:", "host-b-restores:", "privileged: true");
-        CommandResult services = Commands.run(List.of("docker-compose", "-f", ROOT.resolve("docker-compose.yml").toString(),
-                "config", "--services"), Duration.ofMinutes(1));
+        CommandResult services = Commands.run(compose("config", "--services"), Duration.ofMinutes(1));
         assertThat(services.stdout().lines().toList()).hasSize(12);
+    }
+
+    @Test
+    void composeRefusesToRunWithoutKafkaCredentials() {
+        CommandResult config = Commands.run(List.of("env", "-u", "FERRY_KAFKA_ADMIN_PASSWORD", "-u", "FERRY_KAFKA_SECRETS",
+                "docker-compose", "-f", ROOT.resolve("docker-compose.yml").toString(), "config", "-q"), Duration.ofMinutes(1));
+        assertThat(config.exitCode()).isNotZero();
+        assertThat(config.stderr()).contains("set FERRY_KAFKA_ADMIN_PASSWORD");
     }
 
     @Test

@@ -48,7 +48,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class KafkaPrincipalsTest {
     private static final Map<String, String> USERS = Map.of(KafkaAccess.GATEWAY, secret(), "ferry-host-a", secret(),
-            "ferry-host-b", secret(), "crm", secret());
+            "ferry-host-b", secret(), "ferry-host-c", secret(), "ferry-host-d", secret(), "crm", secret());
 
     private InProcessKafkaBroker broker;
     private ConfigurableApplicationContext gateway;
@@ -117,6 +117,44 @@ class KafkaPrincipalsTest {
     }
 
     @Test
+    void aHostCannotSendTheGatewaysDecisions() throws Exception {
+        String id = UUID.randomUUID().toString();
+        publish("ferry-host-b", Topics.hostEvents("b"), id, MessageCodec.encode(
+                new MigrationMessage.MigrationCompleted(meta(id + "/completed", id, "b"), 1, 1)));
+        publish("ferry-host-b", Topics.hostEvents("b"), id, MessageCodec.encode(
+                new MigrationMessage.RestoreStarted(meta(id + "/own", id, "b"))));
+
+        awaitEntry(id, "RestoreStarted");
+
+        assertThat(log().of(id)).extracting(EventLogEntry::getType).containsExactly("RestoreStarted");
+    }
+
+    @Test
+    void theTargetCannotReportTheSourcesCheckpoint() throws Exception {
+        // hosts c (source, running "web") and d (target) are up; crm asks for the move
+        String id = UUID.randomUUID().toString();
+        publish("ferry-host-c", Topics.hostHeartbeats("c"), "c:checkpoint", MessageCodec.encode(heartbeat("c", "checkpoint", "web")));
+        publish("ferry-host-d", Topics.hostHeartbeats("d"), "d:restore", MessageCodec.encode(heartbeat("d", "restore", null)));
+        io.ferry.gateway.host.Hosts hosts = gateway.getBean(io.ferry.gateway.host.Hosts.class);
+        FerryCluster.await(() -> hosts.up("c", "checkpoint").isPresent() && hosts.up("d", "restore").isPresent(),
+                Duration.ofSeconds(30), "hosts c and d up");
+        publish("crm", Topics.requests("crm"), id, MessageCodec.encode(new MigrationMessage.MigrateRequested(
+                meta(id + "/requested", id, "x"), "web", "c", "d", MigrationOptions.defaults())));
+        awaitEntry(id, "CheckpointCommand");
+
+        // d has its own topic and its own id in meta, but no part in checkpointing
+        publish("ferry-host-d", Topics.hostEvents("d"), id, MessageCodec.encode(new MigrationMessage.CheckpointCompleted(
+                meta(id + "/forged", id, "d"), "registry://r/x:1", "sha256:" + "0".repeat(64), 1, Instant.now(), 1, 1, null)));
+        publish("ferry-host-c", Topics.hostEvents("c"), id, MessageCodec.encode(
+                new MigrationMessage.CheckpointStarted(meta(id + "/started", id, "c"), "0".repeat(64))));
+        awaitEntry(id, "CheckpointStarted");
+
+        assertThat(log().of(id)).extracting(EventLogEntry::getType).doesNotContain("CheckpointCompleted");
+        assertThat(gateway.getBean(io.ferry.gateway.migration.MigrationRepository.class).findById(id).orElseThrow()
+                .getArchiveDigest()).isNull();
+    }
+
+    @Test
     void hostBCannotAnnounceHostA() throws Exception {
         publish("ferry-host-b", Topics.hostHeartbeats("b"), "a:restore", MessageCodec.encode(heartbeat("a")));
         publish("ferry-host-b", Topics.hostHeartbeats("b"), "b:restore", MessageCodec.encode(heartbeat("b")));
@@ -180,8 +218,14 @@ class KafkaPrincipalsTest {
     }
 
     private static HostHeartbeat heartbeat(String host) {
-        return new HostHeartbeat(host, "restore", Instant.now(), "runc", "1", "4.2", "6.1", "amd64", "v2", "cpu",
-                1L << 30, List.of(), Meta.VERSION);
+        return heartbeat(host, "restore", null);
+    }
+
+    private static HostHeartbeat heartbeat(String host, String role, String running) {
+        List<HostHeartbeat.RunningContainer> containers = running == null ? List.of()
+                : List.of(new HostHeartbeat.RunningContainer("0".repeat(64), running, "busybox", "running"));
+        return new HostHeartbeat(host, role, Instant.now(), "runc", "1", "4.2", "6.1", "amd64", "v2", "cpu",
+                1L << 30, containers, Meta.VERSION);
     }
 
     private static String secret() {

@@ -4,18 +4,11 @@ import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.ScramCredentialInfo;
-import org.apache.kafka.clients.admin.ScramMechanism;
-import org.apache.kafka.clients.admin.UserScramCredentialAlteration;
-import org.apache.kafka.clients.admin.UserScramCredentialDeletion;
-import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.config.SaslConfigs;
 import org.apache.kafka.common.utils.Time;
 import org.apache.kafka.metadata.storage.Formatter;
 import org.apache.kafka.server.common.MetadataVersion;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -27,12 +20,10 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Kafka's own broker (KRaft, one node that is broker and controller) run inside this JVM: the
@@ -47,7 +38,6 @@ import java.util.concurrent.TimeUnit;
  * each written once, so topics, offsets and credentials survive a restart.
  */
 public final class InProcessKafkaBroker implements AutoCloseable {
-    private static final Logger log = LoggerFactory.getLogger(InProcessKafkaBroker.class);
     private static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(60);
     private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -141,23 +131,7 @@ public final class InProcessKafkaBroker implements AutoCloseable {
     /** Gives each principal of {@code users} its SCRAM credential and ACLs; removes the credentials of the others. */
     public void grant(KafkaUsers users) {
         try (Admin admin = Admin.create(adminClientProperties())) {
-            List<UserScramCredentialAlteration> changes = new ArrayList<>();
-            for (String known : admin.describeUserScramCredentials().users().get(ADMIN_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
-                if (!known.equals(KafkaAccess.BROKER) && !users.principals().contains(known)) {
-                    log.info("Kafka principal {} is no longer in the users file: its credential is removed", known);
-                    changes.add(new UserScramCredentialDeletion(known, ScramMechanism.SCRAM_SHA_512));
-                }
-            }
-            users.passwords().forEach((name, password) -> changes.add(new UserScramCredentialUpsertion(name,
-                    new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_512, 4096), password)));
-            admin.alterUserScramCredentials(changes).all().get(ADMIN_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-            KafkaAccess.apply(admin, users.principals(), ADMIN_TIMEOUT);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted setting Kafka credentials", e);
-        } catch (Exception e) {
-            Throwable cause = e instanceof java.util.concurrent.ExecutionException ? e.getCause() : e;
-            throw new IllegalStateException("cannot set the Kafka principals' credentials: " + cause.getMessage(), cause);
+            KafkaAccess.grant(admin, users, true, ADMIN_TIMEOUT);
         }
     }
 

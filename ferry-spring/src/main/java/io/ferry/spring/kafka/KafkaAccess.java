@@ -4,6 +4,11 @@ import io.ferry.protocol.Identifiers;
 import io.ferry.protocol.Topics;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.ScramCredentialInfo;
+import org.apache.kafka.clients.admin.ScramMechanism;
+import org.apache.kafka.clients.admin.UserScramCredentialAlteration;
+import org.apache.kafka.clients.admin.UserScramCredentialDeletion;
+import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
 import org.apache.kafka.common.acl.AccessControlEntry;
 import org.apache.kafka.common.acl.AclBinding;
 import org.apache.kafka.common.acl.AclOperation;
@@ -12,6 +17,8 @@ import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.resource.PatternType;
 import org.apache.kafka.common.resource.ResourcePattern;
 import org.apache.kafka.common.resource.ResourceType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -34,6 +41,9 @@ public final class KafkaAccess {
     /** The in-process broker's own principal (its only super user); never in a users file. */
     public static final String BROKER = "ferry-broker";
     public static final String HOST_PRINCIPAL_PREFIX = "ferry-host-";
+    /** Kafka's minimum for SCRAM-SHA-512, as kafka-configs.sh uses by default. */
+    static final int SCRAM_ITERATIONS = 4096;
+    private static final Logger log = LoggerFactory.getLogger(KafkaAccess.class);
 
     private KafkaAccess() {
     }
@@ -99,6 +109,35 @@ public final class KafkaAccess {
     public static List<NewTopic> requesterTopics(Collection<String> principals) {
         return principals.stream().filter(p -> !p.equals(GATEWAY) && !p.startsWith(HOST_PRINCIPAL_PREFIX))
                 .map(p -> new NewTopic(Topics.requests(p), Optional.of(3), Optional.empty())).toList();
+    }
+
+    /**
+     * Sets each principal's SCRAM-SHA-512 credential from {@code users} and applies their ACLs. With
+     * {@code revokeOthers}, other principals' credentials are removed (not the broker's own): how a
+     * principal is revoked on the in-process broker. Never on a broker others administer as well.
+     */
+    public static void grant(Admin admin, KafkaUsers users, boolean revokeOthers, Duration timeout) {
+        try {
+            List<UserScramCredentialAlteration> changes = new ArrayList<>();
+            if (revokeOthers) {
+                for (String known : admin.describeUserScramCredentials().users().get(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                    if (!known.equals(BROKER) && !users.principals().contains(known)) {
+                        log.info("Kafka principal {} is no longer in the users file: its credential is removed", known);
+                        changes.add(new UserScramCredentialDeletion(known, ScramMechanism.SCRAM_SHA_512));
+                    }
+                }
+            }
+            users.passwords().forEach((name, password) -> changes.add(new UserScramCredentialUpsertion(name,
+                    new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_512, SCRAM_ITERATIONS), password)));
+            admin.alterUserScramCredentials(changes).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted setting Kafka credentials", e);
+        } catch (ExecutionException | TimeoutException e) {
+            Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
+            throw new IllegalStateException("cannot set the Kafka principals' credentials: " + cause.getMessage(), cause);
+        }
+        apply(admin, users.principals(), timeout);
     }
 
     /** Creates the ACLs and the requesters' topics; what exists already is left as it is (idempotent). */

@@ -72,6 +72,12 @@ public class KafkaClientCredentials implements EnvironmentPostProcessor {
                 + " password=" + quoted(password) + ";";
     }
 
+    /** A client's JAAS line for PLAIN (an external broker's admin only; services use SCRAM). */
+    public static String plainJaas(String user, String password) {
+        return "org.apache.kafka.common.security.plain.PlainLoginModule required username=" + quoted(user)
+                + " password=" + quoted(password) + ";";
+    }
+
     /** A JAAS option value in double quotes, with the two characters that end or escape it escaped. */
     static String quoted(String value) {
         return "\"" + value.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";

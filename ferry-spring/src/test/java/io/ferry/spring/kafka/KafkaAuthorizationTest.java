@@ -191,6 +191,29 @@ class KafkaAuthorizationTest {
     }
 
     @Test
+    void theGatewaysApplierSetsUpPrincipalsOnABrokerItIsAdminOf(@TempDir Path own) throws Exception {
+        // the broker knows only host a; the applier, as its admin, adds requester erp (credential and ACLs)
+        try (InProcessKafkaBroker external = InProcessKafkaBroker.start("127.0.0.1", freePort(), own.resolve("kafka"),
+                new KafkaUsers(Map.of("ferry-host-a", USERS.get("ferry-host-a"))))) {
+            String erp = secret();
+            Path users = Files.writeString(own.resolve("users.properties"), "erp=" + erp + "\n");
+            org.springframework.mock.env.MockEnvironment env = new org.springframework.mock.env.MockEnvironment()
+                    .withProperty("ferry.kafka.admin.user", KafkaAccess.BROKER)
+                    .withProperty("ferry.kafka.admin.password-file", own.resolve("kafka").resolve("broker.secret").toString())
+                    .withProperty("ferry.kafka.admin.users-file", users.toString());
+            new KafkaAccessApplier(new org.springframework.kafka.core.KafkaAdmin(Map.of(
+                    CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, external.bootstrapServers())), env).afterSingletonsInstantiated();
+            try (KafkaProducer<String, String> p = producer(external, "erp", erp)) {
+                send(p, Topics.requests("erp"));
+                assertThatThrownBy(() -> send(p, Topics.hostEvents("a"))).hasCauseInstanceOf(TopicAuthorizationException.class);
+            }
+            try (KafkaProducer<String, String> a = producer(external, "ferry-host-a", USERS.get("ferry-host-a"))) {
+                send(a, Topics.hostEvents("a")); // not revoked: the applier leaves other principals alone
+            }
+        }
+    }
+
+    @Test
     void aUsersFileWithAShortPasswordOrAReservedNameIsRefused(@TempDir Path tmp) throws IOException {
         Path weak = Files.writeString(tmp.resolve("weak"), "ferry-host-a=short\n");
         assertThatThrownBy(() -> KafkaUsers.read(weak)).hasMessageContaining("the password of \"ferry-host-a\" has 5 characters");

@@ -44,6 +44,11 @@ public class KafkaListeners {
     public void event(ConsumerRecord<String, String> record) {
         MigrationMessage m = MessageCodec.decode(record.value()); // a malformed record: KafkaErrorHandling logs and skips it
         String host = Topics.hostOf(record.topic()).orElseThrow();
+        if (!MigrationCoordinator.isHostReport(m)) {
+            log.warn("refused {} {} of migration {} on {}: a host reports, the gateway alone decides and commands",
+                    m.type(), Identifiers.quote(m.meta().id()), Identifiers.quote(m.meta().migrationId()), record.topic());
+            return;
+        }
         if (!host.equals(m.meta().hostId())) {
             log.warn("refused {} {} of migration {} on {}: it claims host {}, but only host {} can write that topic",
                     m.type(), Identifiers.quote(m.meta().id()), Identifiers.quote(m.meta().migrationId()), record.topic(),
