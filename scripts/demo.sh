@@ -9,7 +9,11 @@
 # with the dashboard at http://localhost:8080/ until interrupted (or exits at once with --exit).
 # Everything it started is stopped and removed on exit.
 #
-# Environment: FERRY_KAFKA=host:port (external broker), FERRY_DATABASE_URL / _USER / _PASSWORD
+# Kafka is authenticated (SASL/SCRAM-SHA-512) and authorized (ACLs): a principal and a fresh password
+# per service are generated at start into $STATE/kafka-secrets (0600).
+#
+# Environment: FERRY_KAFKA=host:port (external broker; with FERRY_KAFKA_ADMIN_USER and
+# FERRY_KAFKA_ADMIN_PASSWORD the gateway sets up the demo's principals on it), FERRY_DATABASE_URL / _USER / _PASSWORD
 # (external PostgreSQL for the gateway), FERRY_DEMO_NET (default 10.88.77), FERRY_DEMO_STATE.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,7 +23,7 @@ exit_after=false
 for arg in "$@"; do
   case $arg in
     --exit) exit_after=true ;;
-    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
     *) echo "scripts/demo.sh: unknown option $arg (use --exit or --help)" >&2; exit 2 ;;
   esac
 done
@@ -85,6 +89,11 @@ scripts/new-token.sh -a "$TOKENS" -o "$STATE/operator.token" demo-operator opera
 (umask 077; printf 'Authorization: Bearer %s\n' "$(cat "$STATE/operator.token")" >"$STATE/operator.header")
 api() { curl -s -H @"$STATE/operator.header" "$@"; }
 # --- end gateway authentication ---
+# --- Kafka credentials (issue 10): one principal per service, fresh passwords, 0600 ---
+KAFKA_SECRETS=$STATE/kafka-secrets
+bash scripts/kafka-credentials.sh "$KAFKA_SECRETS" ferry-gateway ferry-host-demo-a ferry-host-demo-b demo-requester
+kafka_auth() { echo "--ferry.kafka.user=$1" "--ferry.kafka.password-file=$KAFKA_SECRETS/$1.password"; }
+# --- end Kafka credentials ---
 ip link add "$BRIDGE" type bridge
 ip addr add "$GW/24" dev "$BRIDGE"
 ip link set "$BRIDGE" up
@@ -131,12 +140,14 @@ step "Starting registry-service, the gateway and both hosts' services (logs in $
 start registry "" registry-service --server.port=5000 --ferry.registry.data-dir="$STATE/registry" \
   --ferry.registry.auth.users-file="$AUTH/users" --spring.config.import="file:$here/deploy/registry/access.yml"
 gateway_args=(--server.port=8080 --ferry.gateway.data-dir="$STATE/gateway" --ferry.gateway.registry="$REGISTRY"
-  --ferry.gateway.security.tokens-file="$TOKENS")
+  --ferry.gateway.security.tokens-file="$TOKENS" $(kafka_auth ferry-gateway))
 if [ -n "${FERRY_KAFKA:-}" ]; then
   gateway_args+=(--spring.kafka.bootstrap-servers="$FERRY_KAFKA"); KAFKA=$FERRY_KAFKA
+  if [ -n "${FERRY_KAFKA_ADMIN_USER:-}" ]; then gateway_args+=(--ferry.kafka.admin.users-file="$KAFKA_SECRETS/users.properties"); fi
 else
   gateway_args+=(--ferry.kafka.embedded=true --ferry.kafka.embedded.listen="$GW:9092" \
-    --ferry.kafka.embedded.data-dir="$STATE/kafka"); KAFKA=$GW:9092
+    --ferry.kafka.embedded.data-dir="$STATE/kafka" --ferry.kafka.embedded.users-file="$KAFKA_SECRETS/users.properties")
+  KAFKA=$GW:9092
 fi
 if [ -n "${FERRY_DATABASE_URL:-}" ]; then
   gateway_args+=(--spring.datasource.url="$FERRY_DATABASE_URL" --spring.datasource.username="${FERRY_DATABASE_USER:-}" \
@@ -148,7 +159,7 @@ for h in a b; do
   host=(--ferry.host.id="demo-$h" --ferry.host.root="$STATE/demo-$h")
   start_env=(FERRY_REGISTRY_AUTH="$(creds "ferry-host-demo-$h")" FERRY_HOST_REGISTRYAUTH="$(creds "ferry-host-demo-$h")")
   start "demo-$h-image" "ferry-demo-$h" image-service --server.port=8081 "${host[@]}" --ferry.tls-verify=false
-  agent=("${host[@]}" --spring.kafka.bootstrap-servers="$KAFKA" \
+  agent=("${host[@]}" --spring.kafka.bootstrap-servers="$KAFKA" $(kafka_auth "ferry-host-demo-$h") \
     --ferry.host.tls-verify=false --ferry.host.image-service-url=http://127.0.0.1:8081 --ferry.host.heartbeat-interval=2s)
   start "demo-$h-checkpoint" "ferry-demo-$h" checkpoint-service --server.port=8082 "${agent[@]}"
   start "demo-$h-restore" "ferry-demo-$h" restore-service --server.port=8083 "${agent[@]}"

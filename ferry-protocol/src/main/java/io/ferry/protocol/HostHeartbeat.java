@@ -4,7 +4,7 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * What a host service announces every few seconds on ferry.hosts.heartbeats (key: host id): enough
+ * What a host service announces every few seconds on ferry.host.<id>.heartbeats (key: host:role): enough
  * for the gateway to list hosts and to refuse a migration to a host that is down or cannot restore.
  *
  * @param role "checkpoint" or "restore" (each host service beats for itself)

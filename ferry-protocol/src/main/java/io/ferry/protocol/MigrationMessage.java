@@ -53,9 +53,21 @@ public sealed interface MigrationMessage {
 
     // ---- requests and the gateway's decisions ----
 
-    /** Start a migration (REST or another system publishing to ferry.migration.requests); meta.migrationId is its id. */
+    /**
+     * Start a migration (REST or another system publishing to its ferry.migration.requests.PRINCIPAL topic);
+     * meta.migrationId is its id. {@code requestedBy}: the Kafka principal that wrote it, set by the
+     * gateway from the topic it came from (whatever the sender put there is replaced); null over REST.
+     */
     record MigrateRequested(Meta meta, String container, String sourceHost, String targetHost,
-                            MigrationOptions options) implements MigrationMessage {
+                            MigrationOptions options, String requestedBy) implements MigrationMessage {
+        /** A request without a known requester (REST, tests); the gateway fills {@code requestedBy} for Kafka ones. */
+        public MigrateRequested(Meta meta, String container, String sourceHost, String targetHost, MigrationOptions options) {
+            this(meta, container, sourceHost, targetHost, options, null);
+        }
+
+        public MigrateRequested withRequestedBy(String principal) {
+            return new MigrateRequested(meta, container, sourceHost, targetHost, options, principal);
+        }
     }
 
     /** Preflight passed; the archive will go to {@code archive} (registry://...). */

@@ -2,6 +2,7 @@ package io.ferry.gateway;
 
 import io.ferry.spring.KafkaErrorHandling;
 import io.ferry.spring.kafka.InProcessKafkaInitializer;
+import io.ferry.spring.kafka.KafkaAccessApplier;
 import io.ferry.spring.postgres.EmbeddedPostgresConfiguration;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
@@ -17,7 +18,7 @@ import org.springframework.scheduling.annotation.EnableScheduling;
 @SpringBootApplication(exclude = UserDetailsServiceAutoConfiguration.class)
 @ConfigurationPropertiesScan
 @EnableScheduling
-@Import({EmbeddedPostgresConfiguration.class, KafkaErrorHandling.class})
+@Import({EmbeddedPostgresConfiguration.class, KafkaErrorHandling.class, KafkaAccessApplier.class})
 public class GatewayApplication {
     public static void main(String[] args) {
         SpringApplication app = new SpringApplication(GatewayApplication.class);

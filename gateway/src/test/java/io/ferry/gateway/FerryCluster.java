@@ -10,34 +10,48 @@ import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionTimeoutException;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
+import io.ferry.spring.kafka.InProcessKafkaBroker;
+import io.ferry.spring.kafka.KafkaAccess;
+import io.ferry.spring.kafka.KafkaClientCredentials;
+import io.ferry.spring.kafka.KafkaUsers;
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.common.config.SaslConfigs;
 import tools.jackson.databind.JsonNode;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * A whole Ferry on one machine for end-to-end tests: an in-process KRaft Kafka broker, registry-service
- * as a process, the gateway (in this JVM, embedded PostgreSQL), and per host its own state root and
- * image-, checkpoint- and restore-service processes. Services talk only through Kafka and HTTP.
+ * A whole Ferry on one machine for end-to-end tests: Ferry's in-process KRaft Kafka broker (SASL/SCRAM
+ * and ACLs, as the demo runs it), registry-service as a process, the gateway (in this JVM, embedded
+ * PostgreSQL), and per host its own state root and image-, checkpoint- and restore-service processes.
+ * Services talk only through Kafka and HTTP; each authenticates to Kafka as its own principal, with a
+ * password file made for this cluster.
  */
 public final class FerryCluster implements AutoCloseable {
-    private final EmbeddedKafkaKraftBroker kafka;
+    /** A requester (another system) that may publish migration requests to its own topic. */
+    public static final String REQUESTER = "test-system";
+
+    private InProcessKafkaBroker kafka;
     private final RegistryProcess registry;
     private final Path work;
+    private final Map<String, String> passwords = new LinkedHashMap<>();
     private final Map<String, Node> nodes = new LinkedHashMap<>();
     private ConfigurableApplicationContext gateway;
     private URI gatewayUrl;
@@ -50,22 +64,23 @@ public final class FerryCluster implements AutoCloseable {
     public record Node(TestHost host, ServiceProcess images, ServiceProcess checkpoints, ServiceProcess restores) {
     }
 
-    private FerryCluster(EmbeddedKafkaKraftBroker kafka, RegistryProcess registry, Path work) {
-        this.kafka = kafka;
+    private FerryCluster(RegistryProcess registry, Path work) {
         this.registry = registry;
         this.work = work;
     }
 
     public static FerryCluster start(String... hostLabels) {
-        EmbeddedKafkaKraftBroker kafka = new EmbeddedKafkaKraftBroker(1, 3);
-        kafka.brokerProperty("group.initial.rebalance.delay.ms", "0");
-        kafka.afterPropertiesSet();
         FerryCluster c = null;
         try {
             Path work = Files.createTempDirectory("ferry-cluster");
-            c = new FerryCluster(kafka, RegistryProcess.start(), work);
+            c = new FerryCluster(RegistryProcess.start(), work);
+            List<TestHost> hosts = new ArrayList<>();
             for (String label : hostLabels) {
-                c.addHost(label);
+                hosts.add(TestHost.create(label, EngineSettings.defaults().withRegistryAuth(c.registry.auth())));
+            }
+            c.startKafka(hosts);
+            for (int i = 0; i < hostLabels.length; i++) {
+                c.addHost(hostLabels[i], hosts.get(i));
             }
             c.startGateway();
             for (Node n : c.nodes.values()) {
@@ -76,29 +91,57 @@ public final class FerryCluster implements AutoCloseable {
             c.awaitHostsUp();
             return c;
         } catch (IOException e) {
-            kafka.destroy();
+            if (c != null) {
+                c.close();
+            }
             throw new UncheckedIOException(e);
         } catch (RuntimeException e) {
             if (c != null) {
                 c.close();
-            } else {
-                kafka.destroy();
             }
             throw e;
         }
     }
 
-    private void addHost(String label) {
-        TestHost host = TestHost.create(label, EngineSettings.defaults().withRegistryAuth(registry.auth()));
+    /** The broker knows the gateway, each host and {@link #REQUESTER}, each with a fresh password. */
+    private void startKafka(List<TestHost> hosts) throws IOException {
+        passwords.put(KafkaAccess.GATEWAY, UUID.randomUUID().toString());
+        passwords.put(REQUESTER, UUID.randomUUID().toString());
+        for (TestHost h : hosts) {
+            passwords.put(KafkaAccess.hostPrincipal(h.host().id()), UUID.randomUUID().toString());
+        }
+        Path secrets = Files.createDirectories(work.resolve("secrets"));
+        for (Map.Entry<String, String> e : passwords.entrySet()) {
+            secretFile(secrets.resolve(e.getKey() + ".password"), e.getValue());
+        }
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        kafka = InProcessKafkaBroker.start("127.0.0.1", port, work.resolve("kafka"), new KafkaUsers(passwords));
+    }
+
+    private static void secretFile(Path file, String content) throws IOException {
+        Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Files.writeString(file, content);
+    }
+
+    /** The arguments that make a service authenticate to Kafka as {@code principal}. */
+    private List<String> kafkaArgs(String principal) {
+        return List.of("--spring.kafka.bootstrap-servers=" + kafka.bootstrapServers(), "--ferry.kafka.user=" + principal,
+                "--ferry.kafka.password-file=" + work.resolve("secrets").resolve(principal + ".password"));
+    }
+
+    private void addHost(String label, TestHost host) {
         String id = host.host().id();
         List<String> common = List.of("--ferry.host.id=" + id, "--ferry.host.root=" + host.host().root());
         List<String> images = new ArrayList<>(common);
         images.add("--ferry.registry-auth=" + registry.auth());
         ServiceProcess imageService = ServiceProcess.start(id + "-image", "ferry.image-service.jar", work, images);
         List<String> agent = new ArrayList<>(common);
-        agent.addAll(List.of("--ferry.host.registry-auth=" + registry.auth(),
-                "--spring.kafka.bootstrap-servers=" + kafka.getBrokersAsString(), "--ferry.host.heartbeat-interval=1s",
+        agent.addAll(List.of("--ferry.host.registry-auth=" + registry.auth(), "--ferry.host.heartbeat-interval=1s",
                 "--ferry.host.image-service-url=http://127.0.0.1:" + imageService.port()));
+        agent.addAll(kafkaArgs(KafkaAccess.hostPrincipal(id)));
         ServiceProcess checkpoints = ServiceProcess.start(id + "-checkpoint", "ferry.checkpoint-service.jar", work, agent);
         ServiceProcess restores = ServiceProcess.start(id + "-restore", "ferry.restore-service.jar", work, agent);
         nodes.put(label, new Node(host, imageService, checkpoints, restores));
@@ -107,11 +150,12 @@ public final class FerryCluster implements AutoCloseable {
     private void startGateway() {
         Path tokens = work.resolve("gateway-tokens");
         adminToken = ApiTokenFiles.add(tokens, ADMIN, "admin");
-        gateway = new SpringApplicationBuilder(GatewayApplication.class).run("--server.port=0",
+        List<String> args = new ArrayList<>(List.of("--server.port=0",
                 "--ferry.gateway.security.tokens-file=" + tokens,
-                "--spring.kafka.bootstrap-servers=" + kafka.getBrokersAsString(),
                 "--ferry.gateway.data-dir=" + work.resolve("gateway"), "--ferry.gateway.registry=" + registry.address(),
-                "--ferry.gateway.heartbeat-ttl=5s", "--ferry.gateway.timeouts.restoring=90s");
+                "--ferry.gateway.heartbeat-ttl=5s", "--ferry.gateway.timeouts.restoring=90s"));
+        args.addAll(kafkaArgs(KafkaAccess.GATEWAY));
+        gateway = new SpringApplicationBuilder(GatewayApplication.class).run(args.toArray(String[]::new));
         gatewayUrl = URI.create("http://127.0.0.1:" + gateway.getEnvironment().getProperty("local.server.port"));
     }
 
@@ -141,7 +185,20 @@ public final class FerryCluster implements AutoCloseable {
     }
 
     public String kafkaBootstrap() {
-        return kafka.getBrokersAsString();
+        return kafka.bootstrapServers();
+    }
+
+    /** Client properties of a principal this cluster's broker knows (the gateway, a host's, {@link #REQUESTER}). */
+    public Map<String, Object> kafkaClient(String principal) {
+        return Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+                CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, "SASL_PLAINTEXT",
+                SaslConfigs.SASL_MECHANISM, KafkaClientCredentials.SCRAM,
+                SaslConfigs.SASL_JAAS_CONFIG, KafkaClientCredentials.scramJaas(principal, passwords.get(principal)));
+    }
+
+    /** Client properties of the broker's super user: for test tools that read or write any topic. */
+    public Map<String, Object> kafkaAdmin() {
+        return kafka.adminClientProperties();
     }
 
     public HttpResponse<String> get(String path) {
@@ -221,7 +278,9 @@ public final class FerryCluster implements AutoCloseable {
             n.host().close();
         }
         registry.close();
-        kafka.destroy();
+        if (kafka != null) {
+            kafka.close();
+        }
         keepLogs();
         FileTrees.deleteRecursively(work);
     }

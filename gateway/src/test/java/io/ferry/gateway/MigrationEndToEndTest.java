@@ -15,7 +15,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -138,7 +137,7 @@ class MigrationEndToEndTest {
     void aMigrateRequestedPublishedToKafkaRunsTheSame() {
         looperOnA("kafka-looper");
         String id = UUID.randomUUID().toString();
-        publish(Topics.REQUESTS, requested(id, "kafka-looper"));
+        publish(requested(id, "kafka-looper"));
 
         JsonNode m = cluster.awaitMigration(id, TERMINAL, MIGRATION);
 
@@ -169,10 +168,10 @@ class MigrationEndToEndTest {
         looperOnA("dup-looper");
         String id = UUID.randomUUID().toString();
         AtomicInteger copies = new AtomicInteger();
-        try (CommandDuplicator duplicator = new CommandDuplicator(cluster.kafkaBootstrap(), copies)) {
+        try (CommandDuplicator duplicator = new CommandDuplicator(cluster.kafkaAdmin(), copies)) {
             String req = requested(id, "dup-looper");
-            publish(Topics.REQUESTS, req);
-            publish(Topics.REQUESTS, req);
+            publish(req);
+            publish(req);
 
             JsonNode m = cluster.awaitMigration(id, TERMINAL, MIGRATION);
 
@@ -315,24 +314,25 @@ class MigrationEndToEndTest {
                 a.host().id(), b.host().id(), MigrationOptions.defaults()));
     }
 
-    private void publish(String topic, String payload) {
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.kafkaBootstrap());
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer())) {
+    /** Published as the requester would: as its own principal, to its own topic. */
+    private void publish(String payload) {
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(cluster.kafkaClient(FerryCluster.REQUESTER),
+                new StringSerializer(), new StringSerializer())) {
             String key = Json.MAPPER.readTree(payload).path("meta").path("migrationId").asString();
-            producer.send(new ProducerRecord<>(topic, key, payload)).get();
+            producer.send(new ProducerRecord<>(Topics.requests(FerryCluster.REQUESTER), key, payload)).get();
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
     }
 
-    /** Whether each reply of these types of the migration is on the events topic twice (the original and the resent one). */
+    /** Whether each reply of these types of the migration is on the hosts' events topics twice (the original and the resent one). */
     private boolean answeredTwice(String migrationId, Set<String> types) {
-        Properties c = new Properties();
-        c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.kafkaBootstrap());
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(c, new StringDeserializer(), new StringDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(Topics.EVENTS).stream()
-                    .map(i -> new TopicPartition(i.topic(), i.partition())).toList();
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(cluster.kafkaAdmin(), new StringDeserializer(),
+                new StringDeserializer())) {
+            List<TopicPartition> partitions = new ArrayList<>();
+            for (String host : List.of(a.host().id(), b.host().id())) {
+                consumer.partitionsFor(Topics.hostEvents(host)).forEach(i -> partitions.add(new TopicPartition(i.topic(), i.partition())));
+            }
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
@@ -358,18 +358,18 @@ class MigrationEndToEndTest {
         private final AtomicBoolean listening = new AtomicBoolean();
         private final Thread thread;
 
-        CommandDuplicator(String bootstrap, AtomicInteger copies) {
+        CommandDuplicator(Map<String, Object> kafka, AtomicInteger copies) {
             thread = new Thread(() -> {
                 Properties c = new Properties();
-                c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+                c.putAll(kafka);
                 c.put(ConsumerConfig.GROUP_ID_CONFIG, "test-duplicator-" + UUID.randomUUID());
                 c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
                 c.put(ConsumerConfig.METADATA_MAX_AGE_CONFIG, "500");
                 Properties p = new Properties();
-                p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+                p.putAll(kafka);
                 try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(c, new StringDeserializer(), new StringDeserializer());
                      KafkaProducer<String, String> producer = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer())) {
-                    consumer.subscribe(Pattern.compile("ferry\\.host\\..*"));
+                    consumer.subscribe(Pattern.compile("ferry\\.host\\.[^.]+\\.(checkpoint|restore)"));
                     while (running.get()) {
                         ConsumerRecords<String, String> records = consumer.poll(Duration.ofMillis(200));
                         if (!listening.get() && !consumer.assignment().isEmpty()) {

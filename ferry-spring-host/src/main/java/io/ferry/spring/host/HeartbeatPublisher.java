@@ -20,7 +20,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 
-/** Announces the host service every few seconds: versions, CPU, free disk, containers (ferry.hosts.heartbeats). */
+/** Announces the host service every few seconds: versions, CPU, free disk, containers (ferry.host.ID.heartbeats). */
 @Component
 public class HeartbeatPublisher {
     private static final Logger log = LoggerFactory.getLogger(HeartbeatPublisher.class);
@@ -38,7 +38,7 @@ public class HeartbeatPublisher {
     @Scheduled(fixedRateString = "${ferry.host.heartbeat-interval:5s}", initialDelay = 0)
     public void beat() {
         try {
-            kafka.send(Topics.HEARTBEATS, engine.host().id() + ":" + role, MessageCodec.encode(heartbeat()));
+            kafka.send(Topics.hostHeartbeats(engine.host().id()), engine.host().id() + ":" + role, MessageCodec.encode(heartbeat()));
         } catch (RuntimeException e) {
             log.warn("heartbeat not sent: {}", e.getMessage());
         }

@@ -3,10 +3,13 @@ package io.ferry.spring.host;
 import io.ferry.core.engine.FerryEngine;
 import io.ferry.core.host.Host;
 import io.ferry.spring.KafkaErrorHandling;
+import io.ferry.protocol.Topics;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
+import org.springframework.kafka.config.TopicBuilder;
 import org.springframework.scheduling.annotation.EnableScheduling;
 
 /** What a host service (checkpoint-service, restore-service) is built on: the engine for its host, events, heartbeats. */
@@ -19,6 +22,17 @@ public class HostEngineConfiguration {
     @Bean
     Host host(HostServiceProperties properties) {
         return Host.of(properties.id(), properties.root());
+    }
+
+    /** The host's reports go to a topic only its principal may write, so the gateway knows who sent them. */
+    @Bean
+    NewTopic hostEventsTopic(HostServiceProperties properties) {
+        return TopicBuilder.name(Topics.hostEvents(properties.id())).partitions(3).build();
+    }
+
+    @Bean
+    NewTopic hostHeartbeatsTopic(HostServiceProperties properties) {
+        return TopicBuilder.name(Topics.hostHeartbeats(properties.id())).partitions(1).compact().build();
     }
 
     @Bean

@@ -251,7 +251,7 @@ class HostCommandsTest {
         final List<MigrationMessage> published = new ArrayList<>();
 
         RecordingEvents() {
-            super(null);
+            super(null, new Host("h1", Path.of("/nonexistent")));
         }
 
         @Override

@@ -13,7 +13,8 @@ import java.util.Map;
  * With {@code ferry.kafka.embedded=true}, starts an {@link InProcessKafkaBroker} before the context's
  * Kafka clients exist and points {@code spring.kafka.bootstrap-servers} at it; stops it with the
  * context. Listens on {@code ferry.kafka.embedded.listen} (default 127.0.0.1:9092), keeps its data
- * in {@code ferry.kafka.embedded.data-dir}.
+ * in {@code ferry.kafka.embedded.data-dir}, knows the principals and passwords of
+ * {@code ferry.kafka.embedded.users-file} (required: there are no default passwords).
  */
 public class InProcessKafkaInitializer implements ApplicationContextInitializer<ConfigurableApplicationContext> {
 
@@ -26,8 +27,13 @@ public class InProcessKafkaInitializer implements ApplicationContextInitializer<
         String listen = env.getProperty("ferry.kafka.embedded.listen", "127.0.0.1:9092");
         int colon = listen.lastIndexOf(':');
         Path dir = Path.of(env.getProperty("ferry.kafka.embedded.data-dir", "/var/lib/ferry/kafka"));
+        String usersFile = env.getProperty("ferry.kafka.embedded.users-file");
+        if (usersFile == null || usersFile.isBlank()) {
+            throw new IllegalStateException("ferry.kafka.embedded=true needs ferry.kafka.embedded.users-file "
+                    + "(FERRY_KAFKA_EMBEDDED_USERS_FILE): a properties file principal=password of every Kafka principal");
+        }
         InProcessKafkaBroker broker = InProcessKafkaBroker.start(listen.substring(0, colon),
-                Integer.parseInt(listen.substring(colon + 1)), dir);
+                Integer.parseInt(listen.substring(colon + 1)), dir, KafkaUsers.read(Path.of(usersFile)));
         env.getPropertySources().addFirst(new MapPropertySource("ferry-in-process-kafka",
                 Map.of("spring.kafka.bootstrap-servers", broker.bootstrapServers())));
         context.getBeanFactory().registerSingleton("inProcessKafkaBroker", new StopLast(broker));

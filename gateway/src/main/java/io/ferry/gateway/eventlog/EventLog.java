@@ -18,8 +18,9 @@ public class EventLog {
 
     /** The new entry's sequence number, or empty when the message was logged before. */
     public OptionalLong append(MigrationMessage m) {
+        String requestedBy = m instanceof MigrationMessage.MigrateRequested r ? r.requestedBy() : null;
         int added = entries.append(m.meta().id(), m.meta().migrationId(), m.type(), m.meta().hostId(), m.meta().at(),
-                MessageCodec.encode(m));
+                MessageCodec.encode(m), requestedBy);
         return added == 0 ? OptionalLong.empty() : OptionalLong.of(entries.seqOf(m.meta().id()));
     }
 

@@ -32,6 +32,10 @@ public class EventLogEntry {
     @Column(nullable = false)
     private String payload;
 
+    /** The Kafka principal that asked for the migration (MigrateRequested from Kafka only). */
+    @Column(name = "requested_by")
+    private String requestedBy;
+
     protected EventLogEntry() {
     }
 
@@ -61,5 +65,9 @@ public class EventLogEntry {
 
     public String getPayload() {
         return payload;
+    }
+
+    public String getRequestedBy() {
+        return requestedBy;
     }
 }

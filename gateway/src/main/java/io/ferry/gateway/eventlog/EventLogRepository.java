@@ -13,10 +13,11 @@ public interface EventLogRepository extends JpaRepository<EventLogEntry, Long> {
     /** Appends unless the event id is already in the log; returns 1 when appended, 0 for a duplicate. */
     @Modifying
     @Query(nativeQuery = true, value = """
-            insert into event_log (event_id, migration_id, type, host_id, at, payload)
-            values (:eventId, :migrationId, :type, :hostId, :at, :payload)
+            insert into event_log (event_id, migration_id, type, host_id, at, payload, requested_by)
+            values (:eventId, :migrationId, :type, :hostId, :at, :payload, :requestedBy)
             on conflict (event_id) do nothing""")
-    int append(String eventId, String migrationId, String type, String hostId, Instant at, String payload);
+    int append(String eventId, String migrationId, String type, String hostId, Instant at, String payload,
+               String requestedBy);
 
     @Query("select e.seq from EventLogEntry e where e.eventId = :eventId")
     Long seqOf(String eventId);

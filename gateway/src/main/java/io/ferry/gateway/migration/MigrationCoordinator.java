@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 
 /**
  * Handles every message of a migration in one PostgreSQL transaction: append it to the event log
@@ -25,6 +26,13 @@ import java.util.OptionalLong;
 @Service
 public class MigrationCoordinator {
     private static final Logger log = LoggerFactory.getLogger(MigrationCoordinator.class);
+    private static final Set<Class<?>> SOURCE_REPORTS = Set.of(MigrationMessage.CheckpointStarted.class,
+            MigrationMessage.CheckpointDumped.class, MigrationMessage.UploadProgress.class,
+            MigrationMessage.CheckpointCompleted.class, MigrationMessage.CheckpointFailed.class,
+            MigrationMessage.SourceFinalized.class, MigrationMessage.RolledBack.class, MigrationMessage.RollbackFailed.class);
+    private static final Set<Class<?>> TARGET_REPORTS = Set.of(MigrationMessage.RestoreStarted.class,
+            MigrationMessage.RestoreProgress.class, MigrationMessage.RestoreCompleted.class,
+            MigrationMessage.RestoreFailed.class, MigrationMessage.RestoreCancelled.class);
 
     private final EventLog eventLog;
     private final MigrationRepository migrations;
@@ -49,10 +57,35 @@ public class MigrationCoordinator {
         process(message, true);
     }
 
-    /** A message that came from Kafka (a host's report, or a request from another system). */
+    /**
+     * A message that came from Kafka (a host's report, or a request from another system). A report
+     * from a host that is not the migration's source (checkpoint side) or target (restore side) is
+     * refused: the topic proves which host sent it, not that the host has a part in this migration.
+     */
     @Transactional
     public void handle(MigrationMessage message) {
+        Optional<String> expected = reportingHost(message);
+        if (expected.isPresent() && !expected.get().equals(message.meta().hostId())) {
+            log.warn("refused {} {} of migration {} from host {}: only host {} reports that for this migration",
+                    message.type(), message.meta().id(), message.meta().migrationId(), message.meta().hostId(), expected.get());
+            return;
+        }
         process(message, false);
+    }
+
+    /** Whether a host may send this type at all (the rest are the gateway's own: requests, decisions, commands). */
+    public static boolean isHostReport(MigrationMessage message) {
+        return SOURCE_REPORTS.contains(message.getClass()) || TARGET_REPORTS.contains(message.getClass());
+    }
+
+    /** The host whose report this must be, for a report of a known migration. */
+    private Optional<String> reportingHost(MigrationMessage message) {
+        boolean fromSource = SOURCE_REPORTS.contains(message.getClass());
+        if (!fromSource && !TARGET_REPORTS.contains(message.getClass())) {
+            return Optional.empty();
+        }
+        return migrations.findById(message.meta().migrationId())
+                .map(m -> fromSource ? m.getSourceHost() : m.getTargetHost());
     }
 
     private void process(MigrationMessage message, boolean publish) {
