@@ -56,11 +56,12 @@ public sealed interface MigrationMessage {
     /**
      * Start a migration (REST or another system publishing to its ferry.migration.requests.PRINCIPAL topic);
      * meta.migrationId is its id. {@code requestedBy}: the Kafka principal that wrote it, set by the
-     * gateway from the topic it came from (whatever the sender put there is replaced); null over REST.
+     * gateway from the topic it came from (whatever the sender put there is replaced), or over REST the
+     * authenticated account.
      */
     record MigrateRequested(Meta meta, String container, String sourceHost, String targetHost,
                             MigrationOptions options, String requestedBy) implements MigrationMessage {
-        /** A request without a known requester (REST, tests); the gateway fills {@code requestedBy} for Kafka ones. */
+        /** A request before the gateway knows its requester (a Kafka sender's own, tests); the gateway fills it in. */
         public MigrateRequested(Meta meta, String container, String sourceHost, String targetHost, MigrationOptions options) {
             this(meta, container, sourceHost, targetHost, options, null);
         }

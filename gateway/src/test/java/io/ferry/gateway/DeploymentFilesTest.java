@@ -38,7 +38,8 @@ class DeploymentFilesTest {
     static final Map<String, String> REQUIRED_ENV = Map.of("FERRY_GATEWAY_TOKENS_FILE", "/etc/ferry/gateway-tokens",
             "FERRY_METRICS_TOKEN_FILE", "/etc/ferry/metrics-token", "FERRY_REGISTRY_USERS_FILE", "/etc/ferry/registry-users",
             "FERRY_HOST_A_REGISTRY_PASSWORD", "a-password", "FERRY_HOST_B_REGISTRY_PASSWORD", "b-password",
-            "FERRY_KAFKA_ADMIN_PASSWORD", "placeholder", "FERRY_KAFKA_SECRETS", "/nonexistent/kafka-secrets");
+            "FERRY_KAFKA_ADMIN_PASSWORD", "placeholder", "FERRY_KAFKA_SECRETS", "/nonexistent/kafka-secrets",
+            "FERRY_POSTGRES_PASSWORD", "placeholder", "FERRY_GRAFANA_ADMIN_PASSWORD", "placeholder");
 
     /** Every required variable but {@code name}: the refusal must name the one missing. */
     static Map<String, String> without(Map<String, String> env, String name) {
@@ -74,6 +75,16 @@ class DeploymentFilesTest {
                 "config", "-q"), without(REQUIRED_ENV, "FERRY_GATEWAY_TOKENS_FILE"), Duration.ofMinutes(1));
         assertThat(config.exitCode()).isNotZero();
         assertThat(config.stderr()).contains("set FERRY_GATEWAY_TOKENS_FILE to the gateway's tokens file");
+    }
+
+    @Test
+    void composeHasNoDefaultPasswords() {
+        for (String secret : List.of("FERRY_POSTGRES_PASSWORD", "FERRY_GRAFANA_ADMIN_PASSWORD")) {
+            CommandResult config = Commands.run(List.of("docker-compose", "-f", ROOT.resolve("docker-compose.yml").toString(),
+                    "config", "-q"), without(REQUIRED_ENV, secret), Duration.ofMinutes(1));
+            assertThat(config.exitCode()).as(secret).isNotZero();
+            assertThat(config.stderr()).contains("set " + secret);
+        }
     }
 
     @Test

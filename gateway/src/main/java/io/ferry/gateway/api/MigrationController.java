@@ -103,13 +103,13 @@ public class MigrationController {
 
     /**
      * The request as the event log records it. {@code requestedBy} is the authenticated caller (an account
-     * of the tokens file, or a JWT's name claim); MigrateRequested has no field for it yet.
+     * of the tokens file, or a JWT's name claim), as a Kafka request records its topic's principal.
      */
     private static MigrationMessage.MigrateRequested requested(String id, MigrationRequest request, String requestedBy) {
         return new MigrationMessage.MigrateRequested(
                 new Meta(id + "/requested", id, MigrationPolicy.GATEWAY, Instant.now(), Meta.VERSION), request.container(),
                 request.sourceHost(), request.targetHost(), new MigrationOptions(Boolean.TRUE.equals(request.keep()),
-                Boolean.TRUE.equals(request.tcpEstablished()), request.newName()));
+                Boolean.TRUE.equals(request.tcpEstablished()), request.newName()), requestedBy);
     }
 
     private Migration find(String id) {

@@ -151,7 +151,8 @@ class GatewayAuthenticationTest {
 
         // past authorization: the preflight refuses (no host has sent a heartbeat), and the request is in the log
         assertThat(r.statusCode()).as(r.body()).isEqualTo(409);
-        assertThat(gateway.getBean(EventLog.class).of("by-operator")).isNotEmpty();
+        assertThat(gateway.getBean(EventLog.class).of("by-operator")).first()
+                .satisfies(e -> assertThat(e.getRequestedBy()).isEqualTo("ops")); // who asked, in the event log
         assertThat(send(as(operator, post("/api/migrations/by-operator/cancel", ""))).statusCode()).isEqualTo(409); // ended
         HttpResponse<String> replay = send(as(operator, post("/api/admin/replay", "")));
         assertProblem(replay, 403, "Forbidden");
