@@ -23,15 +23,27 @@ public sealed interface ArchiveSource {
     }
 
     /**
-     * @param url         {@code registry://HOST/REPO:TAG}
+     * @param url         {@code registry://HOST/REPO:TAG[@sha256:MANIFEST]}
      * @param namedByUser true: the host's user chose it (CLI); false (a command, a message): the registry
      *                    must be one of the host's allowed registries
+     * @param migrationId with {@code sourceHost}: the archive of this migration, made by that host for this
+     *                    one. It must then be pinned (a manifest digest in {@code url}) and signed by a
+     *                    trusted key of {@code sourceHost} for this migration and host, or it is refused
      */
-    record Registry(String url, boolean namedByUser) implements ArchiveSource {
+    record Registry(String url, boolean namedByUser, String migrationId, String sourceHost) implements ArchiveSource {
+
+        public Registry(String url, boolean namedByUser) {
+            this(url, namedByUser, null, null);
+        }
 
         /** An archive a command or message names: only from an allowed registry. */
         public Registry(String url) {
             this(url, false);
+        }
+
+        /** A migration's archive, pinned to its manifest and checked against the trust store. */
+        public static Registry ofMigration(String url, String manifestDigest, String migrationId, String sourceHost) {
+            return new Registry(url + "@" + manifestDigest, false, migrationId, sourceHost);
         }
     }
 }

@@ -21,8 +21,15 @@ public sealed interface ArchiveTarget {
     record File(Path path) implements ArchiveTarget {
     }
 
-    /** Streamed into the registry while it is written; the manifest is pushed after the archive blob. */
-    record Registry(String url) implements ArchiveTarget {
+    /**
+     * Streamed into the registry while it is written; the manifest is pushed after the archive blob.
+     * With a {@code migrationId}, the archive is signed for that migration and {@code targetHost} (the
+     * host then must have keys); without, it is signed as an export (any target) when the host has keys.
+     */
+    record Registry(String url, String migrationId, String targetHost) implements ArchiveTarget {
+        public Registry(String url) {
+            this(url, null, null);
+        }
     }
 
     /** Written to whatever {@code sink} opens once the dump succeeded (e.g. a connection to the target host). */

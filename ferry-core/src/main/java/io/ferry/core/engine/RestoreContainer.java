@@ -7,6 +7,7 @@ import io.ferry.core.checkpoint.Restorer;
 import io.ferry.core.error.IncompatibleException;
 import io.ferry.core.error.NotFoundException;
 import io.ferry.core.image.RegistryClients;
+import io.ferry.core.oci.Sha256;
 import io.ferry.core.registry.AllowedRegistries;
 import io.ferry.core.registry.Reference;
 import io.ferry.core.registry.RegistryClient;
@@ -16,7 +17,13 @@ import io.ferry.protocol.Compatibility;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.StandardOpenOption;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -33,13 +40,15 @@ final class RestoreContainer {
     private final RegistryClients registries;
     private final AllowedRegistries allowed;
     private final Supplier<Compatibility.Platform> hostPlatform;
+    private final CheckpointTrust trust;
 
     RestoreContainer(Restorer restorer, RegistryClients registries, AllowedRegistries allowed,
-                     Supplier<Compatibility.Platform> hostPlatform) {
+                     Supplier<Compatibility.Platform> hostPlatform, CheckpointTrust trust) {
         this.restorer = restorer;
         this.registries = registries;
         this.allowed = allowed;
         this.hostPlatform = hostPlatform;
+        this.trust = trust;
     }
 
     RestoreResult restore(ArchiveSource source, RestoreOptions options) {
@@ -48,25 +57,41 @@ final class RestoreContainer {
             if (!r.namedByUser()) {
                 allowed.require(ref.registry(), "the archive " + r.url());
             }
-            return fromRegistry(ref, options);
+            return fromRegistry(ref, r, options);
         }
         return fromFile(((ArchiveSource.File) source).path(), options);
     }
 
+    /**
+     * A present {@code FILE.sig} is verified before anything is extracted (the file is hashed first,
+     * then streamed from the same open file with its digest checked again); without one the archive
+     * is refused when signatures are required.
+     */
     private RestoreResult fromFile(Path archive, RestoreOptions options) {
         if (!Files.isRegularFile(archive)) {
             throw new NotFoundException("checkpoint archive " + archive + " not found");
         }
-        try (InputStream in = Files.newInputStream(archive)) {
+        try (FileChannel channel = FileChannel.open(archive, StandardOpenOption.READ)) {
+            InputStream in = Channels.newInputStream(channel);
+            if (trust.verifiesFile(archive)) {
+                MessageDigest sha = Sha256.newDigest();
+                long size = in.transferTo(new DigestOutputStream(OutputStream.nullOutputStream(), sha));
+                String digest = Sha256.of(sha);
+                trust.verifyFile(archive, digest);
+                channel.position(0);
+                in = CheckpointArtifacts.verifying(Channels.newInputStream(channel), digest, size);
+            }
             return restorer.restore(in, archive.getFileName().toString(), options);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + archive, e);
+            throw new UncheckedIOException("cannot read " + archive + ": " + e.getMessage(), e);
         }
     }
 
-    private RestoreResult fromRegistry(Reference ref, RestoreOptions options) {
+    private RestoreResult fromRegistry(Reference ref, ArchiveSource.Registry source, RestoreOptions options) {
         RegistryClient client = registries.client(ref.registry());
+        trust.requirePinned(ref, source);
         CheckpointArtifacts.Artifact artifact = CheckpointArtifacts.describe(client, ref);
+        trust.verifyArtifact(artifact, source); // before a byte of the archive is downloaded
         Map<String, String> a = artifact.annotations();
         Compatibility.problem(new Compatibility.Platform(a.get(ArchiveAnnotations.RUNTIME_NAME),
                 a.get(ArchiveAnnotations.HOST_ARCH), a.get(ArchiveAnnotations.CRIU_VERSION)), hostPlatform.get())

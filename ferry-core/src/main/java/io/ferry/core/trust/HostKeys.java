@@ -50,6 +50,14 @@ public final class HostKeys {
         return new HostKeys(host.id(), pair(dir.resolve(SIGNING), "Ed25519"), pair(dir.resolve(ENCRYPTION), "X25519"));
     }
 
+    /** The host's keys if it has made them (a service's first start, or `ferry host key`); never creates them. */
+    public static java.util.Optional<HostKeys> loadIfPresent(Host host) {
+        if (!Files.exists(host.keys().resolve(SIGNING)) || !Files.exists(host.keys().resolve(ENCRYPTION))) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(loadOrCreate(host));
+    }
+
     public String hostId() {
         return hostId;
     }
