@@ -7,12 +7,14 @@ import io.ferry.core.registry.Reference;
 import io.ferry.core.trust.CheckpointSignature;
 import io.ferry.core.trust.CheckpointStatement;
 import io.ferry.core.trust.CheckpointVerifier;
+import io.ferry.core.trust.HostKeys;
 import io.ferry.core.trust.SignatureFile;
 import io.ferry.core.trust.TrustStore;
 import io.ferry.protocol.ArchiveAnnotations;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * Which archives this host restores. A migration's archive: pinned to its manifest digest and
@@ -56,7 +58,7 @@ final class CheckpointTrust {
         } catch (IllegalArgumentException e) {
             throw new UntrustedCheckpointException("the signature " + sigFile + " names no valid source host: " + e.getMessage());
         }
-        new CheckpointVerifier(store()).verify(expected, signatureOf(() -> sig.signatureValue()), "the archive " + archive);
+        verifier().verify(expected, signatureOf(() -> sig.signatureValue()), "the archive " + archive);
     }
 
     void requirePinned(Reference ref, ArchiveSource.Registry source) {
@@ -72,7 +74,7 @@ final class CheckpointTrust {
         String what = "the archive " + artifact.ref();
         String digest = artifact.archive().digest();
         if (source.migrationId() != null) {
-            new CheckpointVerifier(store()).verify(new CheckpointStatement(digest, source.migrationId(), source.sourceHost(),
+            verifier().verify(new CheckpointStatement(digest, source.migrationId(), source.sourceHost(),
                     host.id()), sig, what);
             return;
         }
@@ -87,7 +89,12 @@ final class CheckpointTrust {
         } catch (IllegalArgumentException | NullPointerException e) {
             throw new UntrustedCheckpointException(what + " has a malformed signature: " + e.getMessage());
         }
-        new CheckpointVerifier(store()).verify(expected, sig, what);
+        verifier().verify(expected, sig, what);
+    }
+
+    /** The trust store, and this host's own key: an archive it made itself (a rollback's) needs no line of its own. */
+    private CheckpointVerifier verifier() {
+        return new CheckpointVerifier(store(), HostKeys.loadIfPresent(host).map(k -> List.of(k.identity())).orElse(List.of()));
     }
 
     private static CheckpointSignature signatureOf(java.util.function.Supplier<CheckpointSignature> read) {

@@ -3,6 +3,7 @@ package io.ferry.core.trust;
 import io.ferry.core.error.FerryException;
 import io.ferry.core.error.UntrustedCheckpointException;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -15,9 +16,16 @@ import java.util.Optional;
  */
 public final class CheckpointVerifier {
     private final TrustStore trust;
+    private final List<HostIdentity> self;
 
     public CheckpointVerifier(TrustStore trust) {
+        this(trust, List.of());
+    }
+
+    /** {@code self}: this host's own identity, trusted without a line in the trust store (it made those archives). */
+    public CheckpointVerifier(TrustStore trust, List<HostIdentity> self) {
         this.trust = trust;
+        this.self = List.copyOf(self);
     }
 
     /**
@@ -33,11 +41,12 @@ public final class CheckpointVerifier {
         if (sig == null) {
             throw refused(what + " has a malformed signature (not base64)");
         }
-        List<HostIdentity> trusted;
+        List<HostIdentity> trusted = new ArrayList<>(self);
+        FerryException unreadable = null;
         try {
-            trusted = trust.identities();
+            trusted.addAll(trust.identities());
         } catch (FerryException e) {
-            throw refused("cannot verify the signature of " + what + ": " + e.getMessage());
+            unreadable = e;
         }
         byte[] message = expected.bytes();
         for (HostIdentity id : trusted) {
@@ -45,25 +54,34 @@ public final class CheckpointVerifier {
                 return id;
             }
         }
+        if (unreadable != null) {
+            throw refused("cannot verify the signature of " + what + ": " + unreadable.getMessage());
+        }
         throw refused(what + " " + why(expected, signature, sig, trusted));
     }
 
-    /** Why a signature that did not verify was refused: the most specific reason that can be proven. */
+    /**
+     * Why a signature that did not verify was refused: the most specific reason that can be proven. The
+     * signer's claims (migration, target) and the trusted hosts are tried as the statement's fields; a
+     * variant that verifies proves which field differs from what this host expects.
+     */
     private static String why(CheckpointStatement expected, CheckpointSignature signature, byte[] sig,
                               List<HostIdentity> trusted) {
-        Optional<HostIdentity> otherHost = signer(trusted, expected.bytes(), sig);
-        if (otherHost.isPresent()) {
-            return "is signed by host " + otherHost.get().hostId() + ", not by its source host " + expected.sourceHost();
-        }
-        Optional<CheckpointStatement> claimed = claimed(expected, signature);
-        if (claimed.isPresent()) {
-            Optional<HostIdentity> by = signer(trusted, claimed.get().bytes(), sig);
-            if (by.isPresent() && by.get().hostId().equals(expected.sourceHost())) {
-                if (!claimed.get().targetHost().equals(expected.targetHost())) {
-                    return "was signed by " + expected.sourceHost() + " for host " + claimed.get().targetHost()
+        for (HostIdentity id : trusted) {
+            for (Optional<CheckpointStatement> variant : List.of(variant(expected, id.hostId(), expected.migrationId(),
+                    expected.targetHost()), variant(expected, id.hostId(), signature.claimedMigration(), signature.claimedTarget()))) {
+                if (variant.isEmpty() || !TrustStore.verifies(id.signingKey(), variant.get().bytes(), sig)) {
+                    continue;
+                }
+                CheckpointStatement signed = variant.get();
+                if (!signed.sourceHost().equals(expected.sourceHost())) {
+                    return "is signed by host " + signed.sourceHost() + ", not by its source host " + expected.sourceHost();
+                }
+                if (!signed.targetHost().equals(expected.targetHost())) {
+                    return "was signed by " + signed.sourceHost() + " for host " + signed.targetHost()
                             + ", not for this host " + expected.targetHost() + " (an archive replayed to another host)";
                 }
-                return "was signed by " + expected.sourceHost() + " for migration " + claimed.get().migrationId()
+                return "was signed by " + signed.sourceHost() + " for migration " + signed.migrationId()
                         + ", not for migration " + expected.migrationId();
             }
         }
@@ -77,19 +95,14 @@ public final class CheckpointVerifier {
                 + expected.targetHost() + "): the archive or its signature was altered";
     }
 
-    private static Optional<HostIdentity> signer(List<HostIdentity> trusted, byte[] message, byte[] sig) {
-        return trusted.stream().filter(id -> TrustStore.verifies(id.signingKey(), message, sig)).findFirst();
-    }
-
-    /** The statement the signer says it signed, when it differs from the expected one and is well formed. */
-    private static Optional<CheckpointStatement> claimed(CheckpointStatement expected, CheckpointSignature s) {
-        if (s.claimedMigration() == null || s.claimedTarget() == null
-                || (s.claimedMigration().equals(expected.migrationId()) && s.claimedTarget().equals(expected.targetHost()))) {
+    /** The expected statement with these fields instead, if they are well formed. */
+    private static Optional<CheckpointStatement> variant(CheckpointStatement expected, String source, String migration,
+                                                         String target) {
+        if (migration == null || target == null) {
             return Optional.empty();
         }
         try {
-            return Optional.of(new CheckpointStatement(expected.digest(), s.claimedMigration(), expected.sourceHost(),
-                    s.claimedTarget()));
+            return Optional.of(new CheckpointStatement(expected.digest(), migration, source, target));
         } catch (IllegalArgumentException e) {
             return Optional.empty();
         }

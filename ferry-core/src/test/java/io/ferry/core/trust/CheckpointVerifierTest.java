@@ -101,9 +101,12 @@ class CheckpointVerifierTest {
 
     @Test
     void aTrustedKeyOfAnotherHostIsNotTheSource() {
-        CheckpointSignature s = CheckpointSignature.sign(c, expected());
+        CheckpointSignature s = CheckpointSignature.sign(c, new CheckpointStatement(DIGEST, "m1", "c", "b"));
         assertThatThrownBy(() -> verifier.verify(expected(), s, "the archive x"))
                 .hasMessage("the archive x is signed by host c, not by its source host a");
+        CheckpointSignature claimingA = CheckpointSignature.sign(c, expected()); // c's key over a statement naming a
+        assertThatThrownBy(() -> verifier.verify(expected(), claimingA, "the archive x"))
+                .isInstanceOf(UntrustedCheckpointException.class).hasMessageContaining("altered");
     }
 
     @Test
