@@ -131,7 +131,7 @@ class CheckpointVerifierTest {
 
     /** The cost of signing and verifying one statement (Ed25519, JDK), reported for the closing note. */
     @Test
-    void oneSignAndOneVerifyCostWellUnderAMillisecond() {
+    void oneSignAndOneVerifyCostAFewMilliseconds() {
         CheckpointStatement st = expected();
         for (int i = 0; i < 300; i++) { // warm up
             verifier.verify(st, CheckpointSignature.sign(a, st), "x");
