@@ -104,7 +104,8 @@ public final class HostKeys {
 
     private static void create(Path file, String algorithm) throws IOException, GeneralSecurityException {
         byte[] encoded = KeyPairGenerator.getInstance(algorithm).generateKeyPair().getPrivate().getEncoded();
-        Path tmp = file.resolveSibling(file.getFileName() + ".new");
+        // one temporary name per process: a host's services start together and may race to make the key
+        Path tmp = file.resolveSibling(file.getFileName() + ".new-" + ProcessHandle.current().pid());
         Files.deleteIfExists(tmp);
         Files.write(tmp, encoded, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, StandardOpenOption.SYNC);
         Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
