@@ -155,6 +155,10 @@ if [ -n "${FERRY_DATABASE_URL:-}" ]; then
 fi
 start gateway "" gateway "${gateway_args[@]}"
 wait_http "$GATEWAY/actuator/health" "the gateway (and its Kafka broker)"
+# checkpoint signing: each host's key pairs, and a trust store (its default, <root>/trusted-hosts)
+# listing both hosts' identity lines, before the services start (they refuse unsigned or untrusted archives)
+trusted=$(for h in a b; do ferry --host-id "demo-$h" --root "$STATE/demo-$h" host key; done)
+for h in a b; do (umask 022; printf '%s\n' "$trusted" >"$STATE/demo-$h/trusted-hosts"); done
 for h in a b; do
   host=(--ferry.host.id="demo-$h" --ferry.host.root="$STATE/demo-$h")
   start_env=(FERRY_REGISTRY_AUTH="$(creds "ferry-host-demo-$h")" FERRY_HOST_REGISTRYAUTH="$(creds "ferry-host-demo-$h")")

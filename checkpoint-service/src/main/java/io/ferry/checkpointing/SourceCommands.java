@@ -76,7 +76,12 @@ public class SourceCommands extends HostCommands {
         Timer.Sample sample = Timer.start(meters);
         String outcome = "failed";
         try {
-            ExportedCheckpoint r = engine.checkpoint(c.container(), options, new ArchiveTarget.Registry(c.archive()),
+            if (c.targetHost() == null) {
+                throw new FerryException("the CheckpointCommand names no targetHost: a migration's archive is signed for"
+                        + " the host that may restore it");
+            }
+            ExportedCheckpoint r = engine.checkpoint(c.container(), options,
+                    new ArchiveTarget.Registry(c.archive(), c.meta().migrationId(), c.targetHost()),
                     new CheckpointProgress() {
                         private long last;
 
@@ -97,7 +102,7 @@ public class SourceCommands extends HostCommands {
                     });
             emit(replies, new MigrationMessage.CheckpointCompleted(c.meta().reply("completed", host()), c.archive(),
                     r.archiveDigest(), r.archiveSize(), r.result().frozenAt(), r.result().runtimeDuration().toMillis(),
-                    r.result().totalDuration().toMillis(), r.result().statistics()));
+                    r.result().totalDuration().toMillis(), r.result().statistics(), r.manifestDigest(), null));
             outcome = "completed";
         } catch (FerryException | UncheckedIOException | IllegalArgumentException e) {
             boolean running = running(c.container());

@@ -26,7 +26,8 @@ final class CheckpointCommand implements Callable<Integer> {
     String container;
 
     @Option(names = {"-e", "--export"}, required = true, paramLabel = "FILE|registry://HOST/REPO:TAG",
-            description = "Write the checkpoint archive to a file, or stream it to a registry as an OCI artifact.")
+            description = {"Write the checkpoint archive to a file, or stream it to a registry as an OCI artifact.",
+                    "Signed (FILE.sig, or the artifact's annotations) when this host has keys (`ferry host key`)."})
     String export;
 
     @Option(names = {"-R", "--leave-running"}, description = "Leave the container running after the checkpoint.")

@@ -22,7 +22,7 @@ import java.util.List;
         subcommands = {RunCommand.class, PsCommand.class, LogsCommand.class, StopCommand.class, RmCommand.class,
                 CheckpointCommand.class, RestoreCommand.class, InspectCommand.class, ImageCommand.class,
                 PullCommand.class, PushCommand.class, MigrateCommand.class, ReplayCommand.class,
-                VolumeCommand.class, DoctorCommand.class, CommandLine.HelpCommand.class})
+                VolumeCommand.class, HostCommand.class, DoctorCommand.class, CommandLine.HelpCommand.class})
 public final class FerryCli {
     /** Exit codes, one per kind of error (picocli uses 2 for usage errors). */
     static final int EXIT_FAILURE = 1;
@@ -56,6 +56,14 @@ public final class FerryCli {
             description = "Use TLS with registries (default: true, except for localhost).")
     Boolean tlsVerify;
 
+    @Option(names = "--trust-store", paramLabel = "PATH",
+            description = "The hosts whose signed checkpoints this host accepts, one `ferry host key` line each"
+                    + " (default: $FERRY_TRUST_STORE or <root>/trusted-hosts).")
+    Path trustStore;
+
+    /** Set by `restore --require-signed`: an archive without a valid signature is refused. */
+    boolean requireSigned;
+
     private FerryEngine engine;
 
     /** The engine's settings: FERRY_* variables, overridden by the global flags. */
@@ -64,6 +72,12 @@ public final class FerryCli {
                 .withRegistryAuthFile(authFile).withAllowedRegistries(allowRegistries);
         for (String c : creds) {
             settings = settings.withRegistryAuth(c, "--creds");
+        }
+        if (trustStore != null) {
+            settings = settings.withTrustStore(trustStore);
+        }
+        if (requireSigned) {
+            settings = settings.withRequireSigned(true);
         }
         return tlsVerify != null ? settings.withTlsVerify(tlsVerify) : settings;
     }

@@ -38,8 +38,15 @@ final class RestoreCommand implements Callable<Integer> {
     @Option(names = "--print-stats", description = "Print restore statistics as JSON.")
     boolean printStats;
 
+    @Option(names = "--require-signed", description = {"Refuse an archive without a valid signature by a host in the"
+            + " trust store (a file's FILE.sig; also $FERRY_REQUIRE_SIGNED=true). A present signature is always checked."})
+    boolean requireSigned;
+
     @Override
     public Integer call() {
+        if (requireSigned) {
+            ferry.requireSigned = true;
+        }
         RestoreOptions options = new RestoreOptions(name, tcpEstablished, ignoreRootfs, ignoreVolumes);
         RestoreResult r = ferry.engine().restore(ArchiveSource.parse(archive), options);
         if (printStats) {

@@ -20,6 +20,13 @@ public final class ArchiveAnnotations {
     public static final String ARCHIVE_SIZE = "io.ferry.checkpoint.archive.size";
     public static final String ARCHIVE_COMPRESSION = "io.ferry.checkpoint.archive.compression";
     public static final String TCP_ESTABLISHED = "io.ferry.checkpoint.tcp-established";
+    /** The source host's Ed25519 signature (base64) of the checkpoint statement (archive digest, migration, source, target). */
+    public static final String SIGNATURE = "io.ferry.checkpoint.signature";
+    /** The signing key's fingerprint, {@code SHA256:<base64>}: names the key in a refusal. */
+    public static final String SIGNATURE_KEY = "io.ferry.checkpoint.signature.key";
+    /** The migration and target the signer says it signed for: never trusted, they only make refusals specific. */
+    public static final String SIGNATURE_MIGRATION = "io.ferry.checkpoint.signature.migration";
+    public static final String SIGNATURE_TARGET = "io.ferry.checkpoint.signature.target";
     public static final String CREATED = "org.opencontainers.image.created";
     public static final String TITLE = "org.opencontainers.image.title";
 

@@ -32,10 +32,13 @@ final class MessageChecks {
             CheckpointCommand.class, m -> {
                 Identifiers.nameOrId("container", ((CheckpointCommand) m).container());
                 Identifiers.reference("archive", ((CheckpointCommand) m).archive());
+                optionalHost("targetHost", ((CheckpointCommand) m).targetHost());
             },
             RestoreCommand.class, m -> {
                 Identifiers.reference("archive", ((RestoreCommand) m).archive());
                 optionalName("name", ((RestoreCommand) m).name());
+                optionalDigest("manifestDigest", ((RestoreCommand) m).manifestDigest());
+                optionalHost("sourceHost", ((RestoreCommand) m).sourceHost());
             },
             FinalizeCommand.class, m -> Identifiers.nameOrId("container", ((FinalizeCommand) m).container()),
             RollbackCommand.class, m -> {
@@ -49,9 +52,8 @@ final class MessageChecks {
             CheckpointStarted.class, m -> Identifiers.containerId("containerId", ((CheckpointStarted) m).containerId()),
             CheckpointCompleted.class, m -> {
                 optionalReference("archive", ((CheckpointCompleted) m).archive());
-                if (((CheckpointCompleted) m).digest() != null) {
-                    Identifiers.digest("digest", ((CheckpointCompleted) m).digest());
-                }
+                optionalDigest("digest", ((CheckpointCompleted) m).digest());
+                optionalDigest("manifestDigest", ((CheckpointCompleted) m).manifestDigest());
             },
             RestoreCompleted.class, m -> {
                 Identifiers.containerId("containerId", ((RestoreCompleted) m).containerId());
@@ -90,6 +92,18 @@ final class MessageChecks {
     private static void optionalName(String field, String value) {
         if (value != null) {
             Identifiers.name(field, value);
+        }
+    }
+
+    private static void optionalDigest(String field, String value) {
+        if (value != null) {
+            Identifiers.digest(field, value);
+        }
+    }
+
+    private static void optionalHost(String field, String value) {
+        if (value != null) {
+            Identifiers.hostId(field, value);
         }
     }
 

@@ -84,13 +84,22 @@ public sealed interface MigrationMessage {
 
     // ---- commands ----
 
-    /** Checkpoint {@code container} and stream the archive to {@code archive}. */
+    /**
+     * Checkpoint {@code container} and stream the archive to {@code archive}, signed for this migration
+     * and {@code targetHost} (the host the archive may be restored on).
+     */
     record CheckpointCommand(Meta meta, String container, String archive, boolean leaveRunning,
-                             boolean tcpEstablished) implements Command {
+                             boolean tcpEstablished, String targetHost) implements Command {
     }
 
-    /** Restore the archive (pulling its image if missing); {@code name} null keeps name and id. */
-    record RestoreCommand(Meta meta, String archive, String name, boolean tcpEstablished) implements Command {
+    /**
+     * Restore the archive (pulling its image if missing); {@code name} null keeps name and id. The
+     * archive is pulled by {@code manifestDigest} (never by its tag) and restored only if a trusted key of
+     * {@code sourceHost} signed it for this migration and this host. {@code wrappedKey}: the archive's
+     * key wrapped to this host's encryption key, when the archive is encrypted (null otherwise).
+     */
+    record RestoreCommand(Meta meta, String archive, String name, boolean tcpEstablished, String manifestDigest,
+                          String sourceHost, String wrappedKey) implements Command {
     }
 
     /** The target runs the container: remove the stopped source copy. */
@@ -117,8 +126,14 @@ public sealed interface MigrationMessage {
     record UploadProgress(Meta meta, long bytes) implements MigrationMessage {
     }
 
+    /**
+     * The archive is in the registry: {@code digest} and {@code size} of the archive blob,
+     * {@code manifestDigest} of the signed artifact manifest (what the restore pins), {@code wrappedKey}
+     * the archive's key wrapped to the target's encryption key when it is encrypted (null otherwise).
+     */
     record CheckpointCompleted(Meta meta, String archive, String digest, long size, Instant frozenAt,
-                               long dumpMillis, long totalMillis, DumpStatistics statistics) implements MigrationMessage {
+                               long dumpMillis, long totalMillis, DumpStatistics statistics, String manifestDigest,
+                               String wrappedKey) implements MigrationMessage {
     }
 
     /** {@code containerRunning}: whether the container still (or again) runs on the source. */

@@ -130,7 +130,7 @@ class EventSchemasTest {
             return switch (name) { // values that pass the decoder's identifier checks (Identifiers)
                 case "archive" -> "registry://localhost:5000/ferry/migrations:migration-1";
                 case "containerId" -> "0123456789abcdef".repeat(4);
-                case "digest" -> "sha256:" + "0123456789abcdef".repeat(4);
+                case "digest", "manifestDigest" -> "sha256:" + "0123456789abcdef".repeat(4);
                 case "sourceHost", "targetHost" -> "host-" + name.charAt(0);
                 default -> name + "-value";
             };

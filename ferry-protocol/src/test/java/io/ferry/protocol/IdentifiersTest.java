@@ -77,6 +77,11 @@ class IdentifiersTest {
         assertThatThrownBy(() -> MessageCodec.decode(newline)).hasMessageStartingWith(
                 "RestoreCommand: invalid name \"web\\nEVIL\"");
 
+        String unpinned = newline.replace("web\\nEVIL", "web").replace("\"tcpEstablished\":false",
+                "\"tcpEstablished\":false,\"manifestDigest\":\"latest\",\"sourceHost\":\"host-a\"");
+        assertThatThrownBy(() -> MessageCodec.decode(unpinned)).hasMessageStartingWith(
+                "RestoreCommand: invalid manifestDigest \"latest\"");
+
         String badMigration = "{\"type\":\"SourceFinalized\",\"meta\":{\"id\":\"x\",\"migrationId\":\"../../m\","
                 + "\"hostId\":\"host-b\",\"at\":\"2026-01-01T00:00:00Z\",\"schemaVersion\":1}}";
         assertThatThrownBy(() -> MessageCodec.decode(badMigration)).hasMessageStartingWith(
@@ -106,7 +111,7 @@ class IdentifiersTest {
         Meta timeout = new Meta(id + "/timeout/CHECKPOINTING/1764403200000", id, "gateway", Instant.now(), Meta.VERSION);
         MigrationMessage.CheckpointCommand c = new MigrationMessage.CheckpointCommand(
                 requested.reply("checkpoint", "host-a"), "web", "registry://registry:5000/ferry/checkpoints:" + id,
-                false, false);
+                false, false, "host-b");
         assertThat(MessageCodec.decode(MessageCodec.encode(c))).isEqualTo(c);
         MigrationMessage.MigrationTimedOut t = new MigrationMessage.MigrationTimedOut(timeout, "CHECKPOINTING");
         assertThat(MessageCodec.decode(MessageCodec.encode(t))).isEqualTo(t);

@@ -82,6 +82,7 @@ public final class FerryCluster implements AutoCloseable {
             for (int i = 0; i < hostLabels.length; i++) {
                 c.addHost(hostLabels[i], hosts.get(i));
             }
+            c.trustEachOther();
             c.startGateway();
             for (Node n : c.nodes.values()) {
                 n.images().awaitHealthy(Duration.ofMinutes(2));
@@ -133,6 +134,7 @@ public final class FerryCluster implements AutoCloseable {
     }
 
     private void addHost(String label, TestHost host) {
+        host.engine().hostIdentity(); // the host's keys, before its services start (as `ferry host key` in the demo)
         String id = host.host().id();
         List<String> common = List.of("--ferry.host.id=" + id, "--ferry.host.root=" + host.host().root());
         List<String> images = new ArrayList<>(common);
@@ -145,6 +147,39 @@ public final class FerryCluster implements AutoCloseable {
         ServiceProcess checkpoints = ServiceProcess.start(id + "-checkpoint", "ferry.checkpoint-service.jar", work, agent);
         ServiceProcess restores = ServiceProcess.start(id + "-restore", "ferry.restore-service.jar", work, agent);
         nodes.put(label, new Node(host, imageService, checkpoints, restores));
+    }
+
+    /** Every host's trust store (its default, <root>/trusted-hosts) lists every host's identity line. */
+    private void trustEachOther() {
+        StringBuilder lines = new StringBuilder();
+        for (Node n : nodes.values()) {
+            lines.append(n.host().engine().hostIdentity()).append('\n');
+        }
+        for (String label : nodes.keySet()) {
+            writeTrustStore(label, lines.toString());
+        }
+    }
+
+    /** The trust store of a host (read on every restore: a rewrite takes effect at once). */
+    public Path trustStore(String label) {
+        return nodes.get(label).host().host().root().resolve("trusted-hosts");
+    }
+
+    public void writeTrustStore(String label, String lines) {
+        try {
+            Files.writeString(trustStore(label), lines);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public String registryAddress() {
+        return registry.address();
+    }
+
+    /** HOST:PORT=USER:PASSWORD of the cluster's registry, for a test host outside the cluster. */
+    public String registryAuth() {
+        return registry.auth();
     }
 
     private void startGateway() {

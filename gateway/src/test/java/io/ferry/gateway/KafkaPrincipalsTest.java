@@ -106,7 +106,7 @@ class KafkaPrincipalsTest {
     void hostBCannotReportForHostA() throws Exception {
         String id = UUID.randomUUID().toString();
         String forged = MessageCodec.encode(new MigrationMessage.CheckpointCompleted(meta(id + "/forged", id, "a"),
-                "registry://r/x:1", "sha256:" + "0".repeat(64), 1, Instant.now(), 1, 1, null));
+                "registry://r/x:1", "sha256:" + "0".repeat(64), 1, Instant.now(), 1, 1, null, "sha256:" + "1".repeat(64), null));
         String own = MessageCodec.encode(new MigrationMessage.RestoreStarted(meta(id + "/own", id, "b")));
         publish("ferry-host-b", Topics.hostEvents("b"), id, forged);
         publish("ferry-host-b", Topics.hostEvents("b"), id, own);
@@ -144,7 +144,7 @@ class KafkaPrincipalsTest {
 
         // d has its own topic and its own id in meta, but no part in checkpointing
         publish("ferry-host-d", Topics.hostEvents("d"), id, MessageCodec.encode(new MigrationMessage.CheckpointCompleted(
-                meta(id + "/forged", id, "d"), "registry://r/x:1", "sha256:" + "0".repeat(64), 1, Instant.now(), 1, 1, null)));
+                meta(id + "/forged", id, "d"), "registry://r/x:1", "sha256:" + "0".repeat(64), 1, Instant.now(), 1, 1, null, "sha256:" + "1".repeat(64), null)));
         publish("ferry-host-c", Topics.hostEvents("c"), id, MessageCodec.encode(
                 new MigrationMessage.CheckpointStarted(meta(id + "/started", id, "c"), "0".repeat(64))));
         awaitEntry(id, "CheckpointStarted");

@@ -7,6 +7,7 @@ import io.ferry.core.container.ContainerView;
 import io.ferry.core.engine.ArchiveSource;
 import io.ferry.core.engine.FerryEngine;
 import io.ferry.core.error.FerryException;
+import io.ferry.core.error.UntrustedCheckpointException;
 import io.ferry.protocol.MigrationMessage;
 import io.ferry.protocol.MigrationMessage.CancelRestoreCommand;
 import io.ferry.protocol.MigrationMessage.RestoreCommand;
@@ -78,7 +79,7 @@ public class TargetCommands extends HostCommands {
                     engine.containers().remove(earlier.get().record().id(), true); // half-made by a crashed attempt
                 }
                 emit(replies, new MigrationMessage.RestoreProgress(r.meta().reply("restoring", host()), "restoring"));
-                RestoreResult result = engine.restore(new ArchiveSource.Registry(r.archive()),
+                RestoreResult result = engine.restore(pinnedArchive(r),
                         new RestoreOptions(r.name(), r.tcpEstablished(), false, false).forMigration(r.meta().migrationId()));
                 restored = result.container();
                 restoreMillis = result.runtimeDuration().toMillis();
@@ -94,6 +95,19 @@ public class TargetCommands extends HostCommands {
                     .description("Restore of a container from a registry archive").publishPercentileHistogram()
                     .register(meters));
         }
+    }
+
+    /**
+     * The command's archive, pulled by the manifest digest the source reported (an overwritten tag is
+     * never restored) and restored only if the source host signed it for this migration and this host.
+     */
+    private static ArchiveSource pinnedArchive(RestoreCommand r) {
+        if (r.manifestDigest() == null || r.sourceHost() == null) {
+            throw new UntrustedCheckpointException("the RestoreCommand for " + r.archive() + " names no "
+                    + (r.manifestDigest() == null ? "manifestDigest" : "sourceHost") + ": this host restores a migration's"
+                    + " archive only pinned to its manifest and signed by its source host");
+        }
+        return ArchiveSource.Registry.ofMigration(r.archive(), r.manifestDigest(), r.meta().migrationId(), r.sourceHost());
     }
 
     /** Removes the copy this command's migration made here, if any (it is found by its migration id). */

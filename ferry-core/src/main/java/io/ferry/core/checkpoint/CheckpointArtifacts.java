@@ -42,14 +42,19 @@ public final class CheckpointArtifacts {
         return client.streamBlob(ref.repository());
     }
 
-    /** After the archive blob is committed: the empty config and the manifest with the annotations. */
+    /**
+     * After the archive blob is committed: the empty config and the manifest with the annotations,
+     * plus {@code extra} ones (the signature). Returns the manifest's digest.
+     */
     public static String publish(RegistryClient client, Reference ref, BlobUpload.Result archive,
-                                 CheckpointResult result, Compression compression, boolean encrypted) {
+                                 CheckpointResult result, Compression compression, boolean encrypted,
+                                 Map<String, String> extra) {
         if (!client.blobExists(ref.repository(), MediaTypes.EMPTY_DIGEST)) {
             client.pushBlob(ref.repository(), MediaTypes.EMPTY_DIGEST, EMPTY);
         }
         Map<String, String> annotations = CheckpointAnnotations.of(result.archived(), archive.size(),
                 compression.displayName());
+        annotations.putAll(extra);
         String title = result.name() + ".tar"
                 + (compression == Compression.NONE ? "" : compression == Compression.ZSTD ? ".zst" : ".gz");
         Map<String, String> layerAnnotations = encrypted
@@ -61,7 +66,9 @@ public final class CheckpointArtifacts {
                 "e30=");
         ImageManifest manifest = new ImageManifest(2, MediaTypes.OCI_MANIFEST, MediaTypes.FERRY_CHECKPOINT, config,
                 List.of(layer), null, annotations);
-        return client.putManifest(ref.repository(), ref.reference(), MediaTypes.OCI_MANIFEST, Json.bytes(manifest));
+        byte[] body = Json.bytes(manifest);
+        client.putManifest(ref.repository(), ref.reference(), MediaTypes.OCI_MANIFEST, body);
+        return Sha256.of(body); // what a restore pins: computed here, not taken from the registry's answer
     }
 
     /** A checkpoint artifact found in a registry: its annotations and its archive layer. */
@@ -90,8 +97,13 @@ public final class CheckpointArtifacts {
      * anything is created).
      */
     public static InputStream open(RegistryClient client, Artifact artifact) {
-        return new VerifyingInputStream(client.openBlob(artifact.ref().repository(), artifact.archive().digest(), 0),
+        return verifying(client.openBlob(artifact.ref().repository(), artifact.archive().digest(), 0),
                 artifact.archive().digest(), artifact.archive().size());
+    }
+
+    /** {@code in}, whose digest and size are checked as it is read (an IOException at the end if they differ). */
+    public static InputStream verifying(InputStream in, String digest, long size) {
+        return new VerifyingInputStream(in, digest, size);
     }
 
     private static final class VerifyingInputStream extends FilterInputStream {

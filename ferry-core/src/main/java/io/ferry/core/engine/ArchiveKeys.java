@@ -27,18 +27,19 @@ import java.util.List;
  * encrypted export; and opening an encrypted file addressed to this host.
  */
 final class ArchiveKeys {
-    /** The operator's list of trusted host identities (the same file checkpoint signatures are checked against). */
-    static final String TRUST_STORE = "trusted-hosts";
     private static final int MAX_IDENTITY_FILE = 64 << 10;
 
     private final Host host;
+    private final CheckpointTrust trust;
 
-    ArchiveKeys(Host host) {
+    /** {@code trust}: the operator's trusted host identities, the same file checkpoint signatures are checked against. */
+    ArchiveKeys(Host host, CheckpointTrust trust) {
         this.host = host;
+        this.trust = trust;
     }
 
     private TrustStore trust() {
-        return new TrustStore(host.root().resolve(TRUST_STORE));
+        return trust.store();
     }
 
     private HostKeys own() {
@@ -118,9 +119,14 @@ final class ArchiveKeys {
 
     /** An archive file as a plain (compressed) archive stream: decrypted with this host's key when encrypted. */
     InputStream open(Path archive) throws IOException {
-        BufferedInputStream in = new BufferedInputStream(Files.newInputStream(archive), 1 << 16);
+        return open(Files.newInputStream(archive), archive.toString());
+    }
+
+    /** {@code raw} (the bytes of the archive file {@code name}), decrypted with this host's key when encrypted. */
+    InputStream open(InputStream raw, String name) throws IOException {
+        BufferedInputStream in = new BufferedInputStream(raw, 1 << 16);
         try {
-            return EncryptedArchives.isEncrypted(in) ? EncryptedArchives.decryptFor(in, own(), archive.toString()) : in;
+            return EncryptedArchives.isEncrypted(in) ? EncryptedArchives.decryptFor(in, own(), name) : in;
         } catch (IOException | RuntimeException e) {
             in.close();
             throw e;

@@ -25,27 +25,40 @@ public sealed interface ArchiveSource {
     }
 
     /**
-     * @param url         {@code registry://HOST/REPO:TAG}
+     * @param url         {@code registry://HOST/REPO:TAG[@sha256:MANIFEST]}
      * @param namedByUser true: the host's user chose it (CLI); false (a command, a message): the registry
      *                    must be one of the host's allowed registries
+     * @param migrationId with {@code sourceHost}: the archive of this migration, made by that host for this
+     *                    one. It must then be pinned (a manifest digest in {@code url}) and signed by a
+     *                    trusted key of {@code sourceHost} for this migration and host, or it is refused
      * @param key         the key of an encrypted archive (a migration's, {@link FerryEngine#openMigrationKey});
      *                    null for a plain one. An encrypted archive without a key, or a key for a plain
      *                    archive, is refused.
      */
-    record Registry(String url, boolean namedByUser, ArchiveKey key) implements ArchiveSource {
+    record Registry(String url, boolean namedByUser, String migrationId, String sourceHost, ArchiveKey key)
+            implements ArchiveSource {
 
         public Registry(String url, boolean namedByUser) {
-            this(url, namedByUser, null);
+            this(url, namedByUser, null, null, null);
+        }
+
+        public Registry(String url, boolean namedByUser, String migrationId, String sourceHost) {
+            this(url, namedByUser, migrationId, sourceHost, null);
         }
 
         /** An archive a command or message names: only from an allowed registry. */
         public Registry(String url) {
-            this(url, false, null);
+            this(url, false);
         }
 
         /** The same archive, decrypted with {@code archiveKey}. */
         public Registry withKey(ArchiveKey archiveKey) {
-            return new Registry(url, namedByUser, archiveKey);
+            return new Registry(url, namedByUser, migrationId, sourceHost, archiveKey);
+        }
+
+        /** A migration's archive, pinned to its manifest and checked against the trust store. */
+        public static Registry ofMigration(String url, String manifestDigest, String migrationId, String sourceHost) {
+            return new Registry(url + "@" + manifestDigest, false, migrationId, sourceHost);
         }
     }
 }

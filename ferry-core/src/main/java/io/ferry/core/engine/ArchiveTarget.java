@@ -37,12 +37,24 @@ public sealed interface ArchiveTarget {
 
     /**
      * Streamed into the registry while it is written; the manifest is pushed after the archive blob.
+     * With a {@code migrationId}, the archive is signed for that migration and {@code targetHost} (the
+     * host then must have keys); without, it is signed as an export (any target) when the host has keys.
      * With a key (a migration's, see {@link FerryEngine#newMigrationKey}) the blob is the encrypted
      * archive and its layer's media type says so; the key itself goes nowhere near the registry.
      */
-    record Registry(String url, ArchiveKey key) implements ArchiveTarget {
+    record Registry(String url, String migrationId, String targetHost, ArchiveKey key) implements ArchiveTarget {
         public Registry(String url) {
-            this(url, null);
+            this(url, null, null, null);
+        }
+
+        /** Signed for a migration to {@code targetHost}, not encrypted. */
+        public Registry(String url, String migrationId, String targetHost) {
+            this(url, migrationId, targetHost, null);
+        }
+
+        /** Encrypted with {@code key}, signed as an export. */
+        public Registry(String url, ArchiveKey key) {
+            this(url, null, null, key);
         }
     }
 

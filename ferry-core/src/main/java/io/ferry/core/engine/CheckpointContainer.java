@@ -7,10 +7,14 @@ import io.ferry.core.checkpoint.CheckpointResult;
 import io.ferry.core.checkpoint.Checkpointer;
 import io.ferry.core.crypto.EncryptedArchives;
 import io.ferry.core.image.RegistryClients;
+import io.ferry.core.oci.Sha256;
 import io.ferry.core.registry.BlobUpload;
 import io.ferry.core.registry.Reference;
 import io.ferry.core.registry.RegistryClient;
 import io.ferry.core.registry.RegistryException;
+import io.ferry.core.trust.CheckpointStatement;
+import io.ferry.core.trust.HostKeys;
+import io.ferry.core.trust.SignatureFile;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -21,7 +25,11 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
 import java.util.EnumSet;
+import java.util.Map;
+import java.util.Optional;
 
 /**
  * {@code ferry checkpoint NAME --export FILE|registry://...}: one entry for both targets. The archive
@@ -31,10 +39,12 @@ import java.util.EnumSet;
 final class CheckpointContainer {
     private final Checkpointer checkpointer;
     private final RegistryClients registries;
+    private final CheckpointSigning signing;
 
-    CheckpointContainer(Checkpointer checkpointer, RegistryClients registries) {
+    CheckpointContainer(Checkpointer checkpointer, RegistryClients registries, CheckpointSigning signing) {
         this.checkpointer = checkpointer;
         this.registries = registries;
+        this.signing = signing;
     }
 
     ExportedCheckpoint checkpoint(String nameOrId, CheckpointOptions options, ArchiveTarget target,
@@ -49,17 +59,32 @@ final class CheckpointContainer {
         return toFile(nameOrId, options, (ArchiveTarget.File) target, progress);
     }
 
-    /** Via a temporary file renamed into place: a reader never sees half an archive. */
+    /**
+     * Via a temporary file renamed into place: a reader never sees half an archive. Signed into
+     * {@code FILE.sig} when this host has keys (a stale one of an earlier export is removed otherwise).
+     */
     private ExportedCheckpoint toFile(String nameOrId, CheckpointOptions options, ArchiveTarget.File target,
                                       CheckpointProgress progress) {
         Path file = target.path();
         Path tmp = file.toAbsolutePath().resolveSibling("." + file.getFileName() + ".part");
+        Optional<HostKeys> keys = signing.keysFor(null);
+        MessageDigest sha = Sha256.newDigest();
         try {
-            // encrypted to its recipients as it is written: no plaintext copy ever reaches the disk
-            CheckpointResult result = checkpointer.checkpoint(nameOrId, options, () -> target.recipients().isEmpty()
-                    ? ownerOnly(tmp) : EncryptedArchives.encryptTo(ownerOnly(tmp), target.recipients()), progress);
+            // encrypted to its recipients as it is written: no plaintext copy ever reaches the disk; the
+            // signature covers the bytes of the file as written (the ciphertext when encrypted)
+            CheckpointResult result = checkpointer.checkpoint(nameOrId, options, () -> {
+                OutputStream out = new DigestOutputStream(ownerOnly(tmp), sha);
+                return target.recipients().isEmpty() ? out : EncryptedArchives.encryptTo(out, target.recipients());
+            }, progress);
+            Path sig = SignatureFile.of(file);
+            Files.deleteIfExists(sig);
             Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            return new ExportedCheckpoint(result, target, null, result.archiveBytes(), null);
+            String digest = Sha256.of(sha);
+            if (keys.isPresent()) {
+                CheckpointStatement statement = signing.statement(digest, null, null);
+                SignatureFile.of(statement, CheckpointSigning.sign(keys.get(), statement)).write(sig);
+            }
+            return new ExportedCheckpoint(result, target, digest, result.archiveBytes(), null);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + file, e);
         } finally {
@@ -91,6 +116,7 @@ final class CheckpointContainer {
                                           CheckpointProgress progress) {
         Reference ref = Reference.parse(target.url());
         RegistryClient client = registries.client(ref.registry());
+        Optional<HostKeys> keys = signing.keysFor(target.migrationId());
         BlobUpload[] upload = new BlobUpload[1];
         try {
             CheckpointResult result = checkpointer.checkpoint(nameOrId, options, () -> {
@@ -99,8 +125,13 @@ final class CheckpointContainer {
                 return target.key() == null ? upload[0] : EncryptedArchives.encrypt(upload[0], target.key());
             }, progress);
             BlobUpload.Result blob = upload[0].finish();
+            Map<String, String> signature = Map.of();
+            if (keys.isPresent()) { // signed over the blob's digest (the ciphertext when encrypted), before the manifest naming it exists
+                CheckpointStatement statement = signing.statement(blob.digest(), target.migrationId(), target.targetHost());
+                signature = CheckpointSigning.sign(keys.get(), statement).annotations();
+            }
             String manifest = CheckpointArtifacts.publish(client, ref, blob, result, options.compression(),
-                    target.key() != null);
+                    target.key() != null, signature);
             return new ExportedCheckpoint(result, target, blob.digest(), blob.size(), manifest);
         } catch (IOException e) {
             throw new RegistryException("uploading the checkpoint of " + nameOrId + " to " + ref + " failed: "

@@ -27,6 +27,8 @@ import java.util.stream.Stream;
  * @param allowedRegistries registries restores and image-service pull from besides those in {@code registryAuth}
  * @param tlsVerify       false: plain HTTP to every registry (Podman's --tls-verify=false)
  * @param imageServiceUrl the host's image-service, through which restores pull missing images; null: in-process
+ * @param trustStore      the hosts whose checkpoints this host restores (identity lines); null: {@code <root>/trusted-hosts}
+ * @param requireSigned   true: a file import without a valid detached signature is refused (migrations always require one)
  */
 public record EngineSettings(
         Duration startTimeout,
@@ -38,11 +40,20 @@ public record EngineSettings(
         RegistryAuth registryAuth,
         List<String> allowedRegistries,
         boolean tlsVerify,
-        URI imageServiceUrl) {
+        URI imageServiceUrl,
+        Path trustStore,
+        boolean requireSigned) {
 
     public EngineSettings {
         registryAuth = registryAuth == null ? RegistryAuth.none() : registryAuth;
         allowedRegistries = allowedRegistries == null ? List.of() : List.copyOf(allowedRegistries);
+    }
+
+    public EngineSettings(Duration startTimeout, Duration checkpointTimeout, Duration restoreTimeout,
+                          ArchiveLimits archiveLimits, Path runcBinary, Path criuBinary, RegistryAuth registryAuth,
+                          List<String> allowedRegistries, boolean tlsVerify, URI imageServiceUrl) {
+        this(startTimeout, checkpointTimeout, restoreTimeout, archiveLimits, runcBinary, criuBinary, registryAuth,
+                allowedRegistries, tlsVerify, imageServiceUrl, null, false);
     }
 
     public static EngineSettings defaults() {
@@ -54,7 +65,7 @@ public record EngineSettings(
      * Defaults overridden by FERRY_START_TIMEOUT, FERRY_CHECKPOINT_TIMEOUT, FERRY_RESTORE_TIMEOUT (seconds),
      * FERRY_MAX_ARCHIVE_BYTES, FERRY_RUNC, FERRY_CRIU, FERRY_REGISTRY_AUTH (HOST[:PORT]=USER:PASSWORD),
      * FERRY_REGISTRY_AUTH_FILE (containers-auth.json), FERRY_ALLOWED_REGISTRIES (comma-separated
-     * HOST[:PORT]), FERRY_TLS_VERIFY and FERRY_IMAGE_SERVICE_URL: the CLI's configuration, read in this one place.
+     * HOST[:PORT]), FERRY_TLS_VERIFY, FERRY_IMAGE_SERVICE_URL, FERRY_TRUST_STORE and FERRY_REQUIRE_SIGNED: the CLI's configuration, read in this one place.
      */
     public static EngineSettings fromEnvironment(Map<String, String> env) {
         EngineSettings d = defaults();
@@ -72,22 +83,24 @@ public record EngineSettings(
                 hosts(blank(env.get("FERRY_ALLOWED_REGISTRIES")) ? List.of()
                         : Arrays.asList(env.get("FERRY_ALLOWED_REGISTRIES").split(",")), "FERRY_ALLOWED_REGISTRIES"),
                 !"false".equalsIgnoreCase(env.getOrDefault("FERRY_TLS_VERIFY", "true")),
-                blank(env.get("FERRY_IMAGE_SERVICE_URL")) ? null : URI.create(env.get("FERRY_IMAGE_SERVICE_URL")));
+                blank(env.get("FERRY_IMAGE_SERVICE_URL")) ? null : URI.create(env.get("FERRY_IMAGE_SERVICE_URL")),
+                path(env.get("FERRY_TRUST_STORE")),
+                "true".equalsIgnoreCase(env.getOrDefault("FERRY_REQUIRE_SIGNED", "false")));
     }
 
     public EngineSettings withCheckpointTimeout(Duration timeout) {
         return new EngineSettings(startTimeout, timeout, restoreTimeout, archiveLimits, runcBinary, criuBinary,
-                registryAuth, allowedRegistries, tlsVerify, imageServiceUrl);
+                registryAuth, allowedRegistries, tlsVerify, imageServiceUrl, trustStore, requireSigned);
     }
 
     public EngineSettings withRestoreTimeout(Duration timeout) {
         return new EngineSettings(startTimeout, checkpointTimeout, timeout, archiveLimits, runcBinary, criuBinary,
-                registryAuth, allowedRegistries, tlsVerify, imageServiceUrl);
+                registryAuth, allowedRegistries, tlsVerify, imageServiceUrl, trustStore, requireSigned);
     }
 
     public EngineSettings withArchiveLimits(ArchiveLimits limits) {
         return new EngineSettings(startTimeout, checkpointTimeout, restoreTimeout, limits, runcBinary, criuBinary,
-                registryAuth, allowedRegistries, tlsVerify, imageServiceUrl);
+                registryAuth, allowedRegistries, tlsVerify, imageServiceUrl, trustStore, requireSigned);
     }
 
     /** Adds a credential {@code HOST[:PORT]=USER:PASSWORD} (as --creds; null: keep these settings' own). */
@@ -108,24 +121,37 @@ public record EngineSettings(
     /** Adds these credentials (they win for a host both name). */
     public EngineSettings withRegistryAuth(RegistryAuth auth) {
         return new EngineSettings(startTimeout, checkpointTimeout, restoreTimeout, archiveLimits,
-                runcBinary, criuBinary, registryAuth.plus(auth), allowedRegistries, tlsVerify, imageServiceUrl);
+                runcBinary, criuBinary, registryAuth.plus(auth), allowedRegistries, tlsVerify, imageServiceUrl, trustStore,
+                requireSigned);
     }
 
     /** Also pulls for restores and image-service from these registries (HOST[:PORT] each). */
     public EngineSettings withAllowedRegistries(Collection<String> registries) {
         return new EngineSettings(startTimeout, checkpointTimeout, restoreTimeout, archiveLimits, runcBinary,
                 criuBinary, registryAuth, hosts(Stream.concat(allowedRegistries.stream(), registries.stream()).toList(),
-                "allowed registry"), tlsVerify, imageServiceUrl);
+                "allowed registry"), tlsVerify, imageServiceUrl, trustStore, requireSigned);
     }
 
     public EngineSettings withTlsVerify(boolean verify) {
         return new EngineSettings(startTimeout, checkpointTimeout, restoreTimeout, archiveLimits, runcBinary,
-                criuBinary, registryAuth, allowedRegistries, verify, imageServiceUrl);
+                criuBinary, registryAuth, allowedRegistries, verify, imageServiceUrl, trustStore, requireSigned);
     }
 
     public EngineSettings withImageService(URI url) {
         return new EngineSettings(startTimeout, checkpointTimeout, restoreTimeout, archiveLimits, runcBinary,
-                criuBinary, registryAuth, allowedRegistries, tlsVerify, url);
+                criuBinary, registryAuth, allowedRegistries, tlsVerify, url, trustStore, requireSigned);
+    }
+
+    /** Checkpoints are checked against this trust store (null: the host's {@code <root>/trusted-hosts}). */
+    public EngineSettings withTrustStore(Path file) {
+        return new EngineSettings(startTimeout, checkpointTimeout, restoreTimeout, archiveLimits, runcBinary,
+                criuBinary, registryAuth, allowedRegistries, tlsVerify, imageServiceUrl, file, requireSigned);
+    }
+
+    /** true: file imports must carry a valid detached signature ({@code FILE.sig}), as migrations always do. */
+    public EngineSettings withRequireSigned(boolean require) {
+        return new EngineSettings(startTimeout, checkpointTimeout, restoreTimeout, archiveLimits, runcBinary,
+                criuBinary, registryAuth, allowedRegistries, tlsVerify, imageServiceUrl, trustStore, require);
     }
 
     /** Registry clients with these credentials and TLS setting (one per engine: tokens are cached per client). */
@@ -145,7 +171,8 @@ public record EngineSettings(
         return "EngineSettings[startTimeout=" + startTimeout + ", checkpointTimeout=" + checkpointTimeout
                 + ", restoreTimeout=" + restoreTimeout + ", archiveLimits=" + archiveLimits + ", runcBinary="
                 + runcBinary + ", criuBinary=" + criuBinary + ", registryAuth=" + registryAuth
-                + ", allowedRegistries=" + allowedRegistries + ", tlsVerify=" + tlsVerify + ", imageServiceUrl=" + imageServiceUrl + "]";
+                + ", allowedRegistries=" + allowedRegistries + ", tlsVerify=" + tlsVerify + ", imageServiceUrl=" + imageServiceUrl
+                + ", trustStore=" + trustStore + ", requireSigned=" + requireSigned + "]";
     }
 
     private static Duration seconds(Map<String, String> env, String key, Duration fallback) {

@@ -35,6 +35,7 @@ import io.ferry.core.registry.Reference;
 import io.ferry.core.runtime.OciRuntime;
 import io.ferry.core.runtime.RuncRuntime;
 import io.ferry.core.trust.HostIdentity;
+import io.ferry.core.trust.HostKeys;
 import io.ferry.core.volume.Volume;
 import io.ferry.core.volume.VolumeStore;
 import io.ferry.protocol.Compatibility;
@@ -66,6 +67,7 @@ public final class FerryEngine {
     private final CheckpointContainer checkpoint;
     private final RestoreContainer restore;
     private final ArchiveKeys archiveKeys;
+    private final CheckpointTrust trust;
 
     private FerryEngine(Host host, EngineSettings settings) {
         StateRoot.secure(host);
@@ -96,9 +98,10 @@ public final class FerryEngine {
         Restorer restorer = new Restorer(host, settings.restoreTimeout(), settings.archiveLimits(), store, volumes,
                 provisioner, new RestorePreflight(imageStore, volumes, store, containers, this::platform),
                 runtime, criu, lock, imageStore, fetcher);
-        this.checkpoint = new CheckpointContainer(checkpointer, registries);
-        this.archiveKeys = new ArchiveKeys(host);
-        this.restore = new RestoreContainer(restorer, registries, allowed, this::platform, archiveKeys);
+        this.checkpoint = new CheckpointContainer(checkpointer, registries, new CheckpointSigning(host));
+        this.trust = new CheckpointTrust(host, settings);
+        this.archiveKeys = new ArchiveKeys(host, trust);
+        this.restore = new RestoreContainer(restorer, registries, allowed, this::platform, archiveKeys, trust);
     }
 
     private static String registryOf(String archivedImage) {
@@ -177,6 +180,19 @@ public final class FerryEngine {
     /** Restores a checkpointed container in place from the images it kept on this host. */
     public ContainerRecord restoreInPlace(String nameOrId, boolean tcpEstablished) {
         return checkpointer.restoreLocal(nameOrId, tcpEstablished);
+    }
+
+    /**
+     * This host's identity line ({@code ferry-host <id> ed25519:.. x25519:..}) for other hosts' trust
+     * stores; the host's key pairs are made (once) if it has none.
+     */
+    public String hostIdentity() {
+        return HostKeys.loadOrCreate(host).identity().format();
+    }
+
+    /** The trust store this host checks checkpoints against. */
+    public Path trustStore() {
+        return trust.store().file();
     }
 
     public Images images() {

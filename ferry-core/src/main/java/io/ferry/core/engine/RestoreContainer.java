@@ -10,6 +10,7 @@ import io.ferry.core.error.InvalidArchiveException;
 import io.ferry.core.error.IncompatibleException;
 import io.ferry.core.error.NotFoundException;
 import io.ferry.core.image.RegistryClients;
+import io.ferry.core.oci.Sha256;
 import io.ferry.core.registry.AllowedRegistries;
 import io.ferry.core.registry.Reference;
 import io.ferry.core.registry.RegistryClient;
@@ -19,7 +20,13 @@ import io.ferry.protocol.Compatibility;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.StandardOpenOption;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -37,14 +44,16 @@ final class RestoreContainer {
     private final AllowedRegistries allowed;
     private final Supplier<Compatibility.Platform> hostPlatform;
     private final ArchiveKeys keys;
+    private final CheckpointTrust trust;
 
     RestoreContainer(Restorer restorer, RegistryClients registries, AllowedRegistries allowed,
-                     Supplier<Compatibility.Platform> hostPlatform, ArchiveKeys keys) {
+                     Supplier<Compatibility.Platform> hostPlatform, ArchiveKeys keys, CheckpointTrust trust) {
         this.restorer = restorer;
         this.registries = registries;
         this.allowed = allowed;
         this.hostPlatform = hostPlatform;
         this.keys = keys;
+        this.trust = trust;
     }
 
     RestoreResult restore(ArchiveSource source, RestoreOptions options) {
@@ -53,30 +62,48 @@ final class RestoreContainer {
             if (!r.namedByUser()) {
                 allowed.require(ref.registry(), "the archive " + r.url());
             }
-            return fromRegistry(ref, r.key(), options);
+            return fromRegistry(ref, r, options);
         }
         return fromFile(((ArchiveSource.File) source).path(), options);
     }
 
+    /**
+     * A present {@code FILE.sig} is verified before anything is extracted (the file is hashed first,
+     * then streamed from the same open file with its digest checked again); without one the archive
+     * is refused when signatures are required.
+     */
     private RestoreResult fromFile(Path archive, RestoreOptions options) {
         if (!Files.isRegularFile(archive)) {
             throw new NotFoundException("checkpoint archive " + archive + " not found");
         }
-        try (InputStream in = keys.open(archive)) { // an encrypted export is decrypted as it streams
-            return restorer.restore(in, archive.getFileName().toString(), options);
+        try (FileChannel channel = FileChannel.open(archive, StandardOpenOption.READ)) {
+            InputStream in = Channels.newInputStream(channel);
+            if (trust.verifiesFile(archive)) { // the signature covers the file's bytes (the ciphertext when encrypted)
+                MessageDigest sha = Sha256.newDigest();
+                long size = in.transferTo(new DigestOutputStream(OutputStream.nullOutputStream(), sha));
+                String digest = Sha256.of(sha);
+                trust.verifyFile(archive, digest);
+                channel.position(0);
+                in = CheckpointArtifacts.verifying(Channels.newInputStream(channel), digest, size);
+            }
+            // an encrypted export is decrypted as it streams
+            return restorer.restore(keys.open(in, archive.toString()), archive.getFileName().toString(), options);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + archive, e);
+            throw new UncheckedIOException("cannot read " + archive + ": " + e.getMessage(), e);
         }
     }
 
     /**
      * Streams the blob (digest checked as it arrives) through decryption (each chunk authenticated
      * before its bytes go on) into decompression and extraction: one pass, no plaintext on disk but
-     * what the restore unpacks.
+     * what the restore unpacks. The pin and the signature are checked before a byte of it is fetched.
      */
-    private RestoreResult fromRegistry(Reference ref, ArchiveKey key, RestoreOptions options) {
+    private RestoreResult fromRegistry(Reference ref, ArchiveSource.Registry source, RestoreOptions options) {
         RegistryClient client = registries.client(ref.registry());
+        trust.requirePinned(ref, source);
         CheckpointArtifacts.Artifact artifact = CheckpointArtifacts.describe(client, ref);
+        trust.verifyArtifact(artifact, source); // before a byte of the archive is downloaded
+        ArchiveKey key = source.key();
         if (artifact.encrypted() && key == null) {
             throw new InvalidArchiveException("the checkpoint archive " + ref + " is encrypted, and no key was given"
                     + " to decrypt it (a migration's restore command carries it, wrapped to this host)");

@@ -50,6 +50,14 @@ public final class HostKeys {
         return new HostKeys(host.id(), pair(dir.resolve(SIGNING), "Ed25519"), pair(dir.resolve(ENCRYPTION), "X25519"));
     }
 
+    /** The host's keys if it has made them (a service's first start, or `ferry host key`); never creates them. */
+    public static java.util.Optional<HostKeys> loadIfPresent(Host host) {
+        if (!Files.exists(host.keys().resolve(SIGNING)) || !Files.exists(host.keys().resolve(ENCRYPTION))) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(loadOrCreate(host));
+    }
+
     public String hostId() {
         return hostId;
     }
@@ -96,7 +104,8 @@ public final class HostKeys {
 
     private static void create(Path file, String algorithm) throws IOException, GeneralSecurityException {
         byte[] encoded = KeyPairGenerator.getInstance(algorithm).generateKeyPair().getPrivate().getEncoded();
-        Path tmp = file.resolveSibling(file.getFileName() + ".new");
+        // one temporary name per process: a host's services start together and may race to make the key
+        Path tmp = file.resolveSibling(file.getFileName() + ".new-" + ProcessHandle.current().pid());
         Files.deleteIfExists(tmp);
         Files.write(tmp, encoded, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, StandardOpenOption.SYNC);
         Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));

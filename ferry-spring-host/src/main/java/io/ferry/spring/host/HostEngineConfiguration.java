@@ -18,6 +18,7 @@ import org.springframework.scheduling.annotation.EnableScheduling;
 @EnableScheduling
 @Import({EventPublisher.class, HeartbeatPublisher.class, ProcessedCommands.class, KafkaErrorHandling.class})
 public class HostEngineConfiguration {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(HostEngineConfiguration.class);
 
     @Bean
     Host host(HostServiceProperties properties) {
@@ -35,8 +36,19 @@ public class HostEngineConfiguration {
         return TopicBuilder.name(Topics.hostHeartbeats(properties.id())).partitions(1).compact().build();
     }
 
+    /**
+     * The host's key pairs are made on the first start (a migration's archive is always signed); the
+     * identity line is logged for the operator to add to the other hosts' trust stores.
+     */
     @Bean
     FerryEngine ferryEngine(Host host, HostServiceProperties properties) {
-        return FerryEngine.open(host, properties.engineSettings());
+        FerryEngine engine = FerryEngine.open(host, properties.engineSettings());
+        log.info("host identity (add it to the trust store of every host that restores this host's checkpoints): {}",
+                engine.hostIdentity());
+        if (!java.nio.file.Files.exists(engine.trustStore())) {
+            log.warn("the trust store {} does not exist: every restore of a migration will be refused until it lists"
+                    + " the source hosts' `ferry host key` lines", engine.trustStore());
+        }
+        return engine;
     }
 }

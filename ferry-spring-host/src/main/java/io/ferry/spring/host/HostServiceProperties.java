@@ -26,6 +26,8 @@ import java.util.List;
  * @param maxArchiveBytes   the largest archive a restore unpacks (0: the engine's default)
  * @param runc              runc to use (the first on PATH when empty)
  * @param criu              CRIU to use (Ferry's wrapper, else the first on PATH, when empty)
+ * @param trustStore        the hosts whose checkpoints this host restores, one {@code ferry host key} line each
+ *                          ({@code <root>/trusted-hosts} when empty); migrations always require a signature by one of them
  */
 @ConfigurationProperties("ferry.host")
 public record HostServiceProperties(@DefaultValue("local") String id, Path root, String registryAuth,
@@ -36,7 +38,7 @@ public record HostServiceProperties(@DefaultValue("local") String id, Path root,
                                     @DefaultValue("5m") Duration checkpointTimeout,
                                     @DefaultValue("5m") Duration restoreTimeout,
                                     @DefaultValue("0") long maxArchiveBytes,
-                                    Path runc, Path criu) {
+                                    Path runc, Path criu, Path trustStore) {
 
     public EngineSettings engineSettings() {
         EngineSettings d = EngineSettings.defaults();
@@ -45,6 +47,7 @@ public record HostServiceProperties(@DefaultValue("local") String id, Path root,
                 runc, criu, null, List.of(), tlsVerify, imageServiceUrl)
                 .withRegistryAuthFile(registryAuthFile)
                 .withRegistryAuth(registryAuth, "ferry.host.registry-auth")
-                .withAllowedRegistries(allowedRegistries == null ? List.of() : allowedRegistries);
+                .withAllowedRegistries(allowedRegistries == null ? List.of() : allowedRegistries)
+                .withTrustStore(trustStore);
     }
 }

@@ -60,7 +60,7 @@ class HostCommandsTest {
     }
 
     private static CheckpointCommand checkpoint(String id) {
-        return new CheckpointCommand(commandMeta(id), "web", ARCHIVE, false, true);
+        return new CheckpointCommand(commandMeta(id), "web", ARCHIVE, false, true, "h2");
     }
 
     private static FinalizeCommand finalizeCommand(String id) {
@@ -223,7 +223,7 @@ class HostCommandsTest {
     @Test
     void aCommandTypeThisSideDoesNotHandleIsNotRecorded() throws IOException {
         // given a restore command sent to a source side
-        RestoreCommand restore = new RestoreCommand(commandMeta("m1/restore"), ARCHIVE, null, false);
+        RestoreCommand restore = new RestoreCommand(commandMeta("m1/restore"), ARCHIVE, null, false, "sha256:" + "cd".repeat(32), "h0", null);
 
         // when it is delivered (twice)
         side.onRecord(MessageCodec.encode(restore));
@@ -293,7 +293,7 @@ class HostCommandsTest {
                 publish(new UploadProgress(c.meta().reply("uploaded-2048", "h1"), 2048));
                 emit(replies, new CheckpointCompleted(c.meta().reply("completed", "h1"), c.archive(),
                         "sha256:" + "ab".repeat(32), 2048, frozenAt, 12, 34,
-                        new DumpStatistics(1, 2, 3, 4, 5, 6, 7, 8)));
+                        new DumpStatistics(1, 2, 3, 4, 5, 6, 7, 8), "sha256:" + "cd".repeat(32), null));
                 return true;
             }
             if (command instanceof FinalizeCommand f) {

@@ -61,15 +61,16 @@ public final class MigrationPolicy {
             String archive = ctx.archiveFor(m.getId(), m.getSourceHost());
             return List.of(new MigrationAccepted(msg.meta().reply("accepted", GATEWAY), archive),
                     new CheckpointCommand(msg.meta().reply("checkpoint", m.getSourceHost()), m.getContainer(), archive,
-                            m.isKeepSource(), m.isTcpEstablished()));
+                            m.isKeepSource(), m.isTcpEstablished(), m.getTargetHost()));
         }
         boolean checkpointing = before == MigrationState.CHECKPOINTING || before == MigrationState.UPLOADING;
-        if (msg instanceof CheckpointCompleted && checkpointing) {
+        if (msg instanceof CheckpointCompleted c && checkpointing) {
             if (m.isCancelRequested()) {
                 return List.of(rollback(m, msg));
             }
+            // pinned to the manifest the source signed and reported, never to the tag; the wrapped key passes through
             return List.of(new RestoreCommand(msg.meta().reply("restore", m.getTargetHost()), m.getArchive(), m.getNewName(),
-                    m.isTcpEstablished()));
+                    m.isTcpEstablished(), c.manifestDigest(), m.getSourceHost(), c.wrappedKey()));
         }
         if (msg instanceof CheckpointFailed f && checkpointing) {
             return f.containerRunning()

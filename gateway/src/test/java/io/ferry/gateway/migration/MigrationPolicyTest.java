@@ -62,6 +62,7 @@ class MigrationPolicyTest {
         List<MigrationMessage> sent = saga.handle(msg.requested(new MigrationOptions(true, true, null)));
 
         CheckpointCommand checkpoint = (CheckpointCommand) sent.get(1);
+        assertThat(checkpoint.targetHost()).as("the host the archive is signed for").isEqualTo(SagaMessages.TARGET);
         assertThat(checkpoint.leaveRunning()).isTrue();
         assertThat(checkpoint.tcpEstablished()).isTrue();
     }
@@ -103,6 +104,10 @@ class MigrationPolicyTest {
             assertThat(r.name()).isNull();
             assertThat(r.tcpEstablished()).isFalse();
             assertThat(Topics.commandTopic(r)).isEqualTo(Topics.restoreCommands(TARGET));
+            // pinned to the manifest the source reported, naming the signer to expect; the wrapped key passes through
+            assertThat(r.manifestDigest()).isEqualTo(SagaMessages.MANIFEST);
+            assertThat(r.sourceHost()).isEqualTo(SagaMessages.SOURCE);
+            assertThat(r.wrappedKey()).isEqualTo(SagaMessages.WRAPPED_KEY);
         });
         assertThat(saga.m().getState()).isEqualTo(MigrationState.RESTORING);
     }

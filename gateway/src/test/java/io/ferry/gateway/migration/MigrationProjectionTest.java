@@ -62,12 +62,12 @@ class MigrationProjectionTest {
         return new MigrationMessage[]{
                 msg.requested(),
                 new MigrationAccepted(gateway("accepted", 0), ARCHIVE),
-                new CheckpointCommand(to(SOURCE, "checkpoint", 0), CONTAINER, ARCHIVE, false, false),
+                new CheckpointCommand(to(SOURCE, "checkpoint", 0), CONTAINER, ARCHIVE, false, false, TARGET),
                 msg.checkpointStarted(),
                 msg.dumped(),
                 msg.uploaded(1_024),
                 msg.checkpointCompleted(ARCHIVE),
-                new RestoreCommand(to(TARGET, "restore", 4), ARCHIVE, null, false),
+                new RestoreCommand(to(TARGET, "restore", 4), ARCHIVE, null, false, "sha256:" + "cd".repeat(32), SOURCE, null),
                 msg.restoreStarted(),
                 msg.restoreProgress(),
                 msg.restoreCompleted(),
@@ -127,7 +127,7 @@ class MigrationProjectionTest {
         List<MigrationMessage> strays = new ArrayList<>(List.of(msg.everyReply(ARCHIVE)));
         strays.addAll(List.of(msg.cancel(), msg.timedOut(MigrationState.RESTORING),
                 new MigrationAccepted(gateway("accepted", 0), ARCHIVE),
-                new CheckpointCommand(to(SOURCE, "checkpoint", 0), CONTAINER, ARCHIVE, false, false),
+                new CheckpointCommand(to(SOURCE, "checkpoint", 0), CONTAINER, ARCHIVE, false, false, TARGET),
                 new MigrationCompleted(gateway("completed", 9), 1, 2)));
 
         assertThat(strays).allSatisfy(stray -> assertThat(MigrationProjection.fold(null, stray, 1)).isNull());

@@ -298,7 +298,7 @@ class MigrationSagaInvariantTest {
             }
             out.add(new UploadProgress(reply(c, "uploaded-1024"), 1_024));
             CheckpointCompleted completed = new CheckpointCompleted(reply(c, "completed"), c.archive(), "sha256:ab",
-                    2_048, frozenAt, 1_000, 2_000, null);
+                    2_048, frozenAt, 1_000, 2_000, null, "sha256:cd", null);
             if (faults.contains(Fault.CHECKPOINT_SLOW)) {
                 withheldSource = () -> released.add(completed);
             } else {

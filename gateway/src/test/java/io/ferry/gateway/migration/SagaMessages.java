@@ -36,6 +36,8 @@ final class SagaMessages {
     static final String CONTAINER = "web";
     static final String DIGEST = "sha256:0123456789abcdef";
     static final long SIZE = 4_096;
+    static final String MANIFEST = "sha256:" + "fe".repeat(32);
+    static final String WRAPPED_KEY = "wrapped-key-for-the-target";
 
     final String id;
 
@@ -95,7 +97,7 @@ final class SagaMessages {
 
     CheckpointCompleted checkpointCompleted(String archive) {
         return new CheckpointCompleted(meta("checkpoint-completed", SOURCE, 4), archive, DIGEST, SIZE, at(2), 1_000,
-                3_000, null);
+                3_000, null, MANIFEST, WRAPPED_KEY);
     }
 
     CheckpointFailed checkpointFailed(boolean containerRunning) {

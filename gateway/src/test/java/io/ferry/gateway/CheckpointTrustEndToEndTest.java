@@ -1,0 +1,230 @@
+package io.ferry.gateway;
+
+import io.ferry.core.checkpoint.CheckpointOptions;
+import io.ferry.core.engine.ArchiveTarget;
+import io.ferry.core.engine.EngineSettings;
+import io.ferry.core.engine.ExportedCheckpoint;
+import io.ferry.core.testing.TestHost;
+import io.ferry.gateway.eventlog.EventLog;
+import io.ferry.gateway.eventlog.EventLogEntry;
+import io.ferry.protocol.MessageCodec;
+import io.ferry.protocol.Meta;
+import io.ferry.protocol.MigrationMessage;
+import io.ferry.protocol.MigrationMessage.RestoreCommand;
+import io.ferry.protocol.Topics;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import tools.jackson.databind.JsonNode;
+
+import java.io.IOException;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Signed, pinned checkpoints through the whole system (Kafka, registry-service, the gateway, each
+ * host's services; real runc and CRIU): the target restores only the archive its RestoreCommand pins,
+ * signed by the source host for this migration and this host. Every refusal ends up, with its reason,
+ * in the event log as a RestoreFailed, and a refused migration rolls back with the container running
+ * on its source.
+ */
+@Tag("host")
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class CheckpointTrustEndToEndTest {
+    private static final Duration MIGRATION = Duration.ofSeconds(90);
+    private static final Set<String> TERMINAL = Set.of("COMPLETED", "ROLLED_BACK", "FAILED");
+    private FerryCluster cluster;
+    private TestHost a;
+    private TestHost b;
+
+    @BeforeAll
+    void startCluster() {
+        cluster = FerryCluster.start("hosta", "hostb");
+        a = cluster.node("hosta").host();
+        b = cluster.node("hostb").host();
+    }
+
+    @AfterAll
+    void stopCluster() {
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    private void looperOnA(String name) {
+        a.runLooper(name);
+        a.log(name).awaitNumberAtLeast(1, Duration.ofSeconds(20));
+        FerryCluster.await(() -> cluster.get("/api/hosts/" + a.host().id() + "/containers").body().contains("\"" + name + "\""),
+                Duration.ofSeconds(30), "the gateway to see " + name + " on " + a.host().id());
+    }
+
+    private String started(String container) {
+        HttpResponse<String> created = cluster.post("/api/migrations", "{\"container\":\"" + container
+                + "\",\"sourceHost\":\"" + a.host().id() + "\",\"targetHost\":\"" + b.host().id() + "\"}");
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(202);
+        return created.headers().firstValue("Location").orElseThrow().replaceFirst(".*/", "");
+    }
+
+    /** Every message the gateway logged for the migration (also one it does not know, or has ended). */
+    private List<MigrationMessage> eventLog(String migrationId) {
+        List<MigrationMessage> out = new ArrayList<>();
+        for (EventLogEntry e : cluster.gateway().getBean(EventLog.class).of(migrationId)) {
+            out.add(MessageCodec.decode(e.getPayload()));
+        }
+        return out;
+    }
+
+    private <T extends MigrationMessage> Optional<T> logged(String migrationId, Class<T> type, String fromHost) {
+        return eventLog(migrationId).stream().filter(type::isInstance).map(type::cast)
+                .filter(m -> m.meta().hostId().equals(fromHost)).findFirst();
+    }
+
+    private MigrationMessage.RestoreFailed awaitRestoreFailed(String migrationId, TestHost on) {
+        FerryCluster.await(() -> logged(migrationId, MigrationMessage.RestoreFailed.class, on.host().id()).isPresent(),
+                MIGRATION, () -> "a RestoreFailed from " + on.host().id() + " in the event log; it has " + eventLog(migrationId));
+        return logged(migrationId, MigrationMessage.RestoreFailed.class, on.host().id()).orElseThrow();
+    }
+
+    /** A RestoreCommand as the gateway would send it, published straight to the host's command topic. */
+    private void sendRestore(TestHost to, String migrationId, String archive, String manifestDigest, String sourceHost) {
+        RestoreCommand command = new RestoreCommand(new Meta(migrationId + "/test-restore-" + to.host().id(), migrationId,
+                to.host().id(), Instant.now(), Meta.VERSION), archive, null, false, manifestDigest, sourceHost, null);
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.kafkaBootstrap());
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer())) {
+            producer.send(new ProducerRecord<>(Topics.restoreCommands(to.host().id()), migrationId,
+                    MessageCodec.encode(command))).get();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private String archiveUrl(String migrationId) {
+        return "registry://" + cluster.registryAddress() + "/ferry/migrations:" + migrationId;
+    }
+
+    private static void assertCountsOn(TestHost host, String name, int from) {
+        List<Integer> n = host.log(name).awaitNumberAtLeast(from + 2, Duration.ofSeconds(30)).numbers();
+        for (int i = 0; i < n.size(); i++) {
+            assertThat(n.get(i)).as("counter: %s", n).isEqualTo(i);
+        }
+    }
+
+    @Test
+    void aSignatureByAKeyTheTargetDoesNotTrustRollsBackWithTheReasonAndTheContainerRunsOnA() throws IOException {
+        String everyone = Files.readString(cluster.trustStore("hostb"));
+        cluster.writeTrustStore("hostb", b.engine().hostIdentity() + "\n"); // A's line removed: revoked at once
+        try {
+            looperOnA("revoked-looper");
+            String id = started("revoked-looper");
+
+            JsonNode m = cluster.awaitMigration(id, TERMINAL, MIGRATION);
+
+            assertThat(m.path("state").asString()).as(m.toString()).isEqualTo("ROLLED_BACK");
+            assertThat(m.path("error").asString()).contains("is signed by key SHA256:", "which is not in this host's trust store");
+            MigrationMessage.RestoreFailed failed = awaitRestoreFailed(id, b);
+            assertThat(failed.reason()).contains("is signed by key SHA256:", "not in this host's trust store");
+            assertThat(eventLog(id)).extracting(MigrationMessage::type)
+                    .containsSubsequence("RestoreCommand", "RestoreFailed", "RollbackCommand", "RolledBack", "MigrationRolledBack");
+            assertThat(b.engine().find("revoked-looper")).as("nothing made on B").isEmpty();
+            assertThat(a.running("revoked-looper")).isTrue();
+            int now = a.log("revoked-looper").last();
+            a.log("revoked-looper").awaitNumberAtLeast(now + 2, Duration.ofSeconds(20));
+        } finally {
+            cluster.writeTrustStore("hostb", everyone);
+        }
+    }
+
+    @Test
+    void anArchiveReplayedToAnotherHostIsRefusedAsSignedForAnotherHost() {
+        looperOnA("replay-looper");
+        String id = started("replay-looper");
+        JsonNode m = cluster.awaitMigration(id, TERMINAL, MIGRATION);
+        assertThat(m.path("state").asString()).as(m.toString()).isEqualTo("COMPLETED");
+        RestoreCommand original = eventLog(id).stream().filter(RestoreCommand.class::isInstance)
+                .map(RestoreCommand.class::cast).findFirst().orElseThrow();
+        assertThat(original.manifestDigest()).startsWith("sha256:");
+        assertThat(original.sourceHost()).isEqualTo(a.host().id());
+
+        // B's archive, sent to another host (here A, which trusts A's key like any host of the cluster)
+        sendRestore(a, id, original.archive(), original.manifestDigest(), original.sourceHost());
+
+        MigrationMessage.RestoreFailed failed = awaitRestoreFailed(id, a);
+        assertThat(failed.reason()).contains("was signed by " + a.host().id() + " for host " + b.host().id()
+                + ", not for this host " + a.host().id() + " (an archive replayed to another host)");
+        assertThat(a.engine().restoredBy(id)).isEmpty();
+        assertThat(b.running("replay-looper")).isTrue();
+    }
+
+    @Test
+    void aTagOverwrittenAfterTheCheckpointIsIgnoredAndThePinnedArchiveIsRestored() {
+        String id = UUID.randomUUID().toString();
+        String url = archiveUrl(id);
+        // what A's checkpoint-service does for this migration (same host, same keys), then the tag is overwritten
+        a.runLooper("pinned-looper");
+        a.log("pinned-looper").awaitNumberAtLeast(2, Duration.ofSeconds(20));
+        ExportedCheckpoint pinned = a.engine().checkpoint("pinned-looper", CheckpointOptions.defaults(),
+                new ArchiveTarget.Registry(url, id, b.host().id()));
+        int stoppedAt = a.log("pinned-looper").last();
+        a.run("intruder", "while true; do echo intruder; sleep 1; done");
+        a.log("intruder").await(l -> l.lines().contains("intruder"), Duration.ofSeconds(20), "the intruder to run");
+        ExportedCheckpoint overwritten = a.engine().checkpoint("intruder", CheckpointOptions.defaults(),
+                new ArchiveTarget.Registry(url, id, b.host().id()));
+        assertThat(overwritten.manifestDigest()).isNotEqualTo(pinned.manifestDigest());
+
+        sendRestore(b, id, url, pinned.manifestDigest(), a.host().id());
+
+        FerryCluster.await(() -> logged(id, MigrationMessage.RestoreCompleted.class, b.host().id()).isPresent()
+                        || logged(id, MigrationMessage.RestoreFailed.class, b.host().id()).isPresent(), MIGRATION,
+                "B to answer the restore");
+        assertThat(logged(id, MigrationMessage.RestoreCompleted.class, b.host().id())).as(eventLog(id).toString())
+                .hasValueSatisfying(done -> assertThat(done.name()).isEqualTo("pinned-looper"));
+        assertCountsOn(b, "pinned-looper", stoppedAt);
+        assertThat(b.engine().find("intruder")).isEmpty();
+    }
+
+    @Test
+    void anUnsignedArchiveIsRefused() {
+        String id = UUID.randomUUID().toString();
+        String url = archiveUrl(id);
+        try (TestHost keyless = TestHost.create("nokeys", EngineSettings.defaults().withRegistryAuth(cluster.registryAuth()))) {
+            keyless.runLooper("unsigned-looper");
+            keyless.log("unsigned-looper").awaitNumberAtLeast(1, Duration.ofSeconds(20));
+            ExportedCheckpoint unsigned = keyless.engine().checkpoint("unsigned-looper", CheckpointOptions.defaults(),
+                    new ArchiveTarget.Registry(url));
+
+            sendRestore(b, id, url, unsigned.manifestDigest(), a.host().id());
+
+            MigrationMessage.RestoreFailed failed = awaitRestoreFailed(id, b);
+            assertThat(failed.reason()).contains("is not signed: this host restores only checkpoints signed by a host"
+                    + " in its trust store");
+            assertThat(b.engine().find("unsigned-looper")).isEmpty();
+        }
+    }
+
+    @Test
+    void aRestoreCommandWithoutAManifestDigestIsRefused() {
+        String id = UUID.randomUUID().toString();
+        sendRestore(b, id, archiveUrl(id), null, a.host().id());
+
+        assertThat(awaitRestoreFailed(id, b).reason()).contains("names no manifestDigest: this host restores a"
+                + " migration's archive only pinned to its manifest and signed by its source host");
+    }
+
+}
