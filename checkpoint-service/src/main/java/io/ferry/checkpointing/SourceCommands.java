@@ -5,7 +5,9 @@ import io.ferry.core.checkpoint.CheckpointProgress;
 import io.ferry.core.container.ContainerView;
 import io.ferry.core.engine.ArchiveSource;
 import io.ferry.core.engine.ArchiveTarget;
+import io.ferry.core.crypto.ArchiveKey;
 import io.ferry.core.engine.ExportedCheckpoint;
+import io.ferry.core.engine.MigrationKey;
 import io.ferry.core.engine.FerryEngine;
 import io.ferry.core.error.FerryException;
 import io.ferry.protocol.MigrationMessage;
@@ -14,6 +16,7 @@ import io.ferry.protocol.MigrationMessage.FinalizeCommand;
 import io.ferry.protocol.MigrationMessage.RollbackCommand;
 import io.ferry.spring.host.EventPublisher;
 import io.ferry.spring.host.HostCommands;
+import io.ferry.spring.host.HostServiceProperties;
 import io.ferry.spring.host.ProcessedCommands;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -40,11 +43,14 @@ public class SourceCommands extends HostCommands {
 
     private final FerryEngine engine;
     private final MeterRegistry meters;
+    private final boolean encrypt;
     private final Counter uploadedBytes;
 
-    public SourceCommands(FerryEngine engine, EventPublisher events, ProcessedCommands processed, MeterRegistry meters) {
+    public SourceCommands(FerryEngine engine, EventPublisher events, ProcessedCommands processed, MeterRegistry meters,
+                          HostServiceProperties properties) {
         super(events, processed);
         this.engine = engine;
+        this.encrypt = properties.encryptCheckpoints();
         this.meters = meters;
         this.uploadedBytes = Counter.builder("ferry.checkpoint.uploaded.bytes").baseUnit("bytes")
                 .description("Checkpoint archive bytes streamed to the registry").register(meters);
@@ -80,8 +86,11 @@ public class SourceCommands extends HostCommands {
                 throw new FerryException("the CheckpointCommand names no targetHost: a migration's archive is signed for"
                         + " the host that may restore it");
             }
+            // a fresh key per migration, wrapped to the target's trusted identity: the registry holds only ciphertext
+            MigrationKey key = encrypt ? engine.newMigrationKey(c.meta().migrationId(), c.targetHost()) : null;
             ExportedCheckpoint r = engine.checkpoint(c.container(), options,
-                    new ArchiveTarget.Registry(c.archive(), c.meta().migrationId(), c.targetHost()),
+                    new ArchiveTarget.Registry(c.archive(), c.meta().migrationId(), c.targetHost(),
+                            key == null ? null : key.key()),
                     new CheckpointProgress() {
                         private long last;
 
@@ -102,7 +111,7 @@ public class SourceCommands extends HostCommands {
                     });
             emit(replies, new MigrationMessage.CheckpointCompleted(c.meta().reply("completed", host()), c.archive(),
                     r.archiveDigest(), r.archiveSize(), r.result().frozenAt(), r.result().runtimeDuration().toMillis(),
-                    r.result().totalDuration().toMillis(), r.result().statistics(), r.manifestDigest(), null));
+                    r.result().totalDuration().toMillis(), r.result().statistics(), r.manifestDigest(), key == null ? null : key.wrapped()));
             outcome = "completed";
         } catch (FerryException | UncheckedIOException | IllegalArgumentException e) {
             boolean running = running(c.container());
@@ -123,12 +132,19 @@ public class SourceCommands extends HostCommands {
         } catch (FerryException e) {
             log.warn("finalizing {}: {}", f.container(), e.getMessage());
         }
+        engine.forgetMigrationKey(f.meta().migrationId());
         emit(replies, new MigrationMessage.SourceFinalized(f.meta().reply("finalized", host())));
     }
 
     private void rollback(RollbackCommand r, List<MigrationMessage> replies) {
         try {
-            boolean running = engine.rollback(r.container(), new ArchiveSource.Registry(r.archive()));
+            // in place from the kept images; only without them from the archive, opened with the key this host kept
+            ArchiveSource.Registry archive = new ArchiveSource.Registry(r.archive());
+            Optional<ArchiveKey> key = engine.keptMigrationKey(r.meta().migrationId());
+            boolean running = engine.rollback(r.container(), key.map(archive::withKey).orElse(archive));
+            if (running) {
+                engine.forgetMigrationKey(r.meta().migrationId());
+            }
             emit(replies, new MigrationMessage.RolledBack(r.meta().reply("rolled-back", host()), running));
         } catch (FerryException | UncheckedIOException e) {
             log.error("rollback of {} failed: {}", r.container(), e.getMessage());

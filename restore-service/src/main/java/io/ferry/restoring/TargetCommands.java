@@ -13,6 +13,7 @@ import io.ferry.protocol.MigrationMessage.CancelRestoreCommand;
 import io.ferry.protocol.MigrationMessage.RestoreCommand;
 import io.ferry.spring.host.EventPublisher;
 import io.ferry.spring.host.HostCommands;
+import io.ferry.spring.host.HostServiceProperties;
 import io.ferry.spring.host.ProcessedCommands;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -39,10 +40,13 @@ public class TargetCommands extends HostCommands {
 
     private final FerryEngine engine;
     private final MeterRegistry meters;
+    private final boolean requireEncrypted;
 
-    public TargetCommands(FerryEngine engine, EventPublisher events, ProcessedCommands processed, MeterRegistry meters) {
+    public TargetCommands(FerryEngine engine, EventPublisher events, ProcessedCommands processed, MeterRegistry meters,
+                          HostServiceProperties properties) {
         super(events, processed);
         this.engine = engine;
+        this.requireEncrypted = properties.encryptCheckpoints();
         this.meters = meters;
     }
 
@@ -101,13 +105,23 @@ public class TargetCommands extends HostCommands {
      * The command's archive, pulled by the manifest digest the source reported (an overwritten tag is
      * never restored) and restored only if the source host signed it for this migration and this host.
      */
-    private static ArchiveSource pinnedArchive(RestoreCommand r) {
+    private ArchiveSource pinnedArchive(RestoreCommand r) {
         if (r.manifestDigest() == null || r.sourceHost() == null) {
             throw new UntrustedCheckpointException("the RestoreCommand for " + r.archive() + " names no "
                     + (r.manifestDigest() == null ? "manifestDigest" : "sourceHost") + ": this host restores a migration's"
                     + " archive only pinned to its manifest and signed by its source host");
         }
-        return ArchiveSource.Registry.ofMigration(r.archive(), r.manifestDigest(), r.meta().migrationId(), r.sourceHost());
+        ArchiveSource.Registry pinned = ArchiveSource.Registry.ofMigration(r.archive(), r.manifestDigest(),
+                r.meta().migrationId(), r.sourceHost());
+        if (r.wrappedKey() == null) {
+            if (requireEncrypted) {
+                throw new UntrustedCheckpointException("the RestoreCommand for " + r.archive() + " carries no checkpoint key:"
+                        + " this host restores only encrypted migration archives (ferry.host.encrypt-checkpoints)");
+            }
+            return pinned;
+        }
+        // the key was wrapped to this host's own key for this migration: nobody else (the gateway included) can open it
+        return pinned.withKey(engine.openMigrationKey(r.meta().migrationId(), r.wrappedKey()));
     }
 
     /** Removes the copy this command's migration made here, if any (it is found by its migration id). */

@@ -7,6 +7,8 @@ import io.ferry.core.error.FerryException;
 import io.ferry.core.error.InvalidArchiveException;
 import io.ferry.core.error.NotFoundException;
 import io.ferry.core.host.Host;
+import io.ferry.core.os.FileTrees;
+import io.ferry.protocol.Identifiers;
 import io.ferry.core.trust.HostIdentity;
 import io.ferry.core.trust.HostKeys;
 import io.ferry.core.trust.TrustStore;
@@ -19,7 +21,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The keys of encrypted archives on this host: a migration's key made and wrapped to the target's
@@ -57,7 +63,47 @@ final class ArchiveKeys {
         for (HostIdentity id : target) { // several while the target's key is rotated: it opens whichever it holds
             wrapped.add(KeyWrap.wrap(key, id.encryptionKey(), KeyWrap.migrationContext(migrationId, targetHostId)));
         }
+        keep(migrationId, key);
         return new MigrationKey(key, String.join(",", wrapped));
+    }
+
+    /**
+     * The source keeps a migration's key beside its own keys (0600 under the 0700 key directory) until
+     * the migration ends: the kept CRIU images on this host hold the same memory in plaintext anyway.
+     */
+    private Path keptKey(String migrationId) {
+        return host.keys().resolve("migrations").resolve(Identifiers.migrationId("migration id", migrationId) + ".key");
+    }
+
+    private void keep(String migrationId, ArchiveKey key) {
+        Path file = keptKey(migrationId);
+        try {
+            FileTrees.createPrivateDirectories(file.getParent());
+            Path tmp = file.resolveSibling(file.getFileName() + "." + ProcessHandle.current().pid() + ".new");
+            Files.deleteIfExists(tmp);
+            Files.write(tmp, key.bytes(), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot keep the key of migration " + migrationId + ": " + e.getMessage(), e);
+        }
+    }
+
+    Optional<ArchiveKey> kept(String migrationId) {
+        Path file = keptKey(migrationId);
+        try {
+            return Files.isRegularFile(file) ? Optional.of(new ArchiveKey(Files.readAllBytes(file))) : Optional.empty();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the kept key of migration " + migrationId + ": " + e.getMessage(), e);
+        }
+    }
+
+    void forget(String migrationId) {
+        try {
+            Files.deleteIfExists(keptKey(migrationId));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot remove the kept key of migration " + migrationId + ": " + e.getMessage(), e);
+        }
     }
 
     ArchiveKey openMigrationKey(String migrationId, String wrapped) {

@@ -251,6 +251,18 @@ public final class FerryEngine {
     }
 
     /**
+     * The key {@link #newMigrationKey} made for a migration, kept on this (the source) host until
+     * {@link #forgetMigrationKey}: a rollback without the kept CRIU images restores from the encrypted archive.
+     */
+    public Optional<ArchiveKey> keptMigrationKey(String migrationId) {
+        return archiveKeys.kept(migrationId);
+    }
+
+    public void forgetMigrationKey(String migrationId) {
+        archiveKeys.forget(migrationId);
+    }
+
+    /**
      * Target side: the archive key of {@code migrationId}, unwrapped with this host's own key (for
      * {@link ArchiveSource.Registry#withKey}); refused when it was wrapped to another host, for
      * another migration, or altered.

@@ -28,6 +28,8 @@ import java.util.List;
  * @param criu              CRIU to use (Ferry's wrapper, else the first on PATH, when empty)
  * @param trustStore        the hosts whose checkpoints this host restores, one {@code ferry host key} line each
  *                          ({@code <root>/trusted-hosts} when empty); migrations always require a signature by one of them
+ * @param encryptCheckpoints false: a migration's archive lies in the registry in plaintext (signed all the same);
+ *                          only for a registry nobody else can read, or to measure what encryption costs
  */
 @ConfigurationProperties("ferry.host")
 public record HostServiceProperties(@DefaultValue("local") String id, Path root, String registryAuth,
@@ -38,7 +40,8 @@ public record HostServiceProperties(@DefaultValue("local") String id, Path root,
                                     @DefaultValue("5m") Duration checkpointTimeout,
                                     @DefaultValue("5m") Duration restoreTimeout,
                                     @DefaultValue("0") long maxArchiveBytes,
-                                    Path runc, Path criu, Path trustStore) {
+                                    Path runc, Path criu, Path trustStore,
+                                    @DefaultValue("true") boolean encryptCheckpoints) {
 
     public EngineSettings engineSettings() {
         EngineSettings d = EngineSettings.defaults();
