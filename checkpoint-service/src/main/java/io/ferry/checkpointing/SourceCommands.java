@@ -115,6 +115,7 @@ public class SourceCommands extends HostCommands {
             outcome = "completed";
         } catch (FerryException | UncheckedIOException | IllegalArgumentException e) {
             boolean running = running(c.container());
+            engine.forgetMigrationKey(c.meta().migrationId()); // no archive of this migration to open any more
             log.warn("checkpoint of {} failed (running: {}): {}", c.container(), running, e.getMessage());
             emit(replies, new MigrationMessage.CheckpointFailed(c.meta().reply("failed", host()), e.getMessage(), running));
         } finally {

@@ -12,8 +12,9 @@ import io.ferry.protocol.Meta;
 import io.ferry.protocol.MigrationMessage;
 import io.ferry.protocol.MigrationMessage.RestoreCommand;
 import io.ferry.protocol.Topics;
+import io.ferry.core.engine.MigrationKey;
+import io.ferry.spring.kafka.KafkaAccess;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
@@ -31,7 +32,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
 
@@ -44,43 +44,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * in the event log as a RestoreFailed, and a refused migration rolls back with the container running
  * on its source.
  */
-@Tag("host")
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class CheckpointTrustEndToEndTest {
-    private static final Duration MIGRATION = Duration.ofSeconds(90);
-    private static final Set<String> TERMINAL = Set.of("COMPLETED", "ROLLED_BACK", "FAILED");
-    private FerryCluster cluster;
-    private TestHost a;
-    private TestHost b;
-
-    @BeforeAll
-    void startCluster() {
-        cluster = FerryCluster.start("hosta", "hostb");
-        a = cluster.node("hosta").host();
-        b = cluster.node("hostb").host();
-    }
-
-    @AfterAll
-    void stopCluster() {
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
-
-    private void looperOnA(String name) {
-        a.runLooper(name);
-        a.log(name).awaitNumberAtLeast(1, Duration.ofSeconds(20));
-        FerryCluster.await(() -> cluster.get("/api/hosts/" + a.host().id() + "/containers").body().contains("\"" + name + "\""),
-                Duration.ofSeconds(30), "the gateway to see " + name + " on " + a.host().id());
-    }
-
-    private String started(String container) {
-        HttpResponse<String> created = cluster.post("/api/migrations", "{\"container\":\"" + container
-                + "\",\"sourceHost\":\"" + a.host().id() + "\",\"targetHost\":\"" + b.host().id() + "\"}");
-        assertThat(created.statusCode()).as(created.body()).isEqualTo(202);
-        return created.headers().firstValue("Location").orElseThrow().replaceFirst(".*/", "");
-    }
-
+class CheckpointTrustEndToEndTest extends TwoHostMigrationTest {
     /** Every message the gateway logged for the migration (also one it does not know, or has ended). */
     private List<MigrationMessage> eventLog(String migrationId) {
         List<MigrationMessage> out = new ArrayList<>();
@@ -102,12 +66,13 @@ class CheckpointTrustEndToEndTest {
     }
 
     /** A RestoreCommand as the gateway would send it, published straight to the host's command topic. */
-    private void sendRestore(TestHost to, String migrationId, String archive, String manifestDigest, String sourceHost) {
+    private void sendRestore(TestHost to, String migrationId, String archive, String manifestDigest, String sourceHost,
+                             String wrappedKey) {
         RestoreCommand command = new RestoreCommand(new Meta(migrationId + "/test-restore-" + to.host().id(), migrationId,
-                to.host().id(), Instant.now(), Meta.VERSION), archive, null, false, manifestDigest, sourceHost, null);
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.kafkaBootstrap());
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer())) {
+                to.host().id(), Instant.now(), Meta.VERSION), archive, null, false, manifestDigest, sourceHost, wrappedKey);
+        // as the gateway: only its principal may write a host's command topic
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(cluster.kafkaClient(KafkaAccess.GATEWAY),
+                new StringSerializer(), new StringSerializer())) {
             producer.send(new ProducerRecord<>(Topics.restoreCommands(to.host().id()), migrationId,
                     MessageCodec.encode(command))).get();
         } catch (Exception e) {
@@ -163,7 +128,7 @@ class CheckpointTrustEndToEndTest {
         assertThat(original.sourceHost()).isEqualTo(a.host().id());
 
         // B's archive, sent to another host (here A, which trusts A's key like any host of the cluster)
-        sendRestore(a, id, original.archive(), original.manifestDigest(), original.sourceHost());
+        sendRestore(a, id, original.archive(), original.manifestDigest(), original.sourceHost(), original.wrappedKey());
 
         MigrationMessage.RestoreFailed failed = awaitRestoreFailed(id, a);
         assertThat(failed.reason()).contains("was signed by " + a.host().id() + " for host " + b.host().id()
@@ -179,16 +144,17 @@ class CheckpointTrustEndToEndTest {
         // what A's checkpoint-service does for this migration (same host, same keys), then the tag is overwritten
         a.runLooper("pinned-looper");
         a.log("pinned-looper").awaitNumberAtLeast(2, Duration.ofSeconds(20));
+        MigrationKey key = a.engine().newMigrationKey(id, b.host().id());
         ExportedCheckpoint pinned = a.engine().checkpoint("pinned-looper", CheckpointOptions.defaults(),
-                new ArchiveTarget.Registry(url, id, b.host().id()));
+                new ArchiveTarget.Registry(url, id, b.host().id(), key.key()));
         int stoppedAt = a.log("pinned-looper").last();
         a.run("intruder", "while true; do echo intruder; sleep 1; done");
         a.log("intruder").await(l -> l.lines().contains("intruder"), Duration.ofSeconds(20), "the intruder to run");
         ExportedCheckpoint overwritten = a.engine().checkpoint("intruder", CheckpointOptions.defaults(),
-                new ArchiveTarget.Registry(url, id, b.host().id()));
+                new ArchiveTarget.Registry(url, id, b.host().id(), key.key()));
         assertThat(overwritten.manifestDigest()).isNotEqualTo(pinned.manifestDigest());
 
-        sendRestore(b, id, url, pinned.manifestDigest(), a.host().id());
+        sendRestore(b, id, url, pinned.manifestDigest(), a.host().id(), key.wrapped());
 
         FerryCluster.await(() -> logged(id, MigrationMessage.RestoreCompleted.class, b.host().id()).isPresent()
                         || logged(id, MigrationMessage.RestoreFailed.class, b.host().id()).isPresent(), MIGRATION,
@@ -206,10 +172,11 @@ class CheckpointTrustEndToEndTest {
         try (TestHost keyless = TestHost.create("nokeys", EngineSettings.defaults().withRegistryAuth(cluster.registryAuth()))) {
             keyless.runLooper("unsigned-looper");
             keyless.log("unsigned-looper").awaitNumberAtLeast(1, Duration.ofSeconds(20));
+            MigrationKey key = a.engine().newMigrationKey(id, b.host().id()); // encrypted for B, but signed by no one
             ExportedCheckpoint unsigned = keyless.engine().checkpoint("unsigned-looper", CheckpointOptions.defaults(),
-                    new ArchiveTarget.Registry(url));
+                    new ArchiveTarget.Registry(url, null, null, key.key()));
 
-            sendRestore(b, id, url, unsigned.manifestDigest(), a.host().id());
+            sendRestore(b, id, url, unsigned.manifestDigest(), a.host().id(), key.wrapped());
 
             MigrationMessage.RestoreFailed failed = awaitRestoreFailed(id, b);
             assertThat(failed.reason()).contains("is not signed: this host restores only checkpoints signed by a host"
@@ -221,7 +188,7 @@ class CheckpointTrustEndToEndTest {
     @Test
     void aRestoreCommandWithoutAManifestDigestIsRefused() {
         String id = UUID.randomUUID().toString();
-        sendRestore(b, id, archiveUrl(id), null, a.host().id());
+        sendRestore(b, id, archiveUrl(id), null, a.host().id(), null);
 
         assertThat(awaitRestoreFailed(id, b).reason()).contains("names no manifestDigest: this host restores a"
                 + " migration's archive only pinned to its manifest and signed by its source host");

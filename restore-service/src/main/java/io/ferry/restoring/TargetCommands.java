@@ -120,8 +120,9 @@ public class TargetCommands extends HostCommands {
             }
             return pinned;
         }
-        // the key was wrapped to this host's own key for this migration: nobody else (the gateway included) can open it
-        return pinned.withKey(engine.openMigrationKey(r.meta().migrationId(), r.wrappedKey()));
+        // the key was wrapped to this host's own key for this migration: nobody else (the gateway included) can open it;
+        // the engine opens it after the archive's pin and signature are verified
+        return pinned.withWrappedKey(r.wrappedKey());
     }
 
     /** Removes the copy this command's migration made here, if any (it is found by its migration id). */

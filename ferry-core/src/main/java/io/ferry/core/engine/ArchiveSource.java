@@ -34,16 +34,19 @@ public sealed interface ArchiveSource {
      * @param key         the key of an encrypted archive (a migration's, {@link FerryEngine#openMigrationKey});
      *                    null for a plain one. An encrypted archive without a key, or a key for a plain
      *                    archive, is refused.
+     * @param wrappedKey  instead of {@code key}: a migration's key wrapped to this host
+     *                    ({@link FerryEngine#newMigrationKey} on the source), opened with this host's own key
+     *                    only after the archive's pin and signature are verified
      */
-    record Registry(String url, boolean namedByUser, String migrationId, String sourceHost, ArchiveKey key)
-            implements ArchiveSource {
+    record Registry(String url, boolean namedByUser, String migrationId, String sourceHost, ArchiveKey key,
+                    String wrappedKey) implements ArchiveSource {
 
         public Registry(String url, boolean namedByUser) {
-            this(url, namedByUser, null, null, null);
+            this(url, namedByUser, null, null, null, null);
         }
 
         public Registry(String url, boolean namedByUser, String migrationId, String sourceHost) {
-            this(url, namedByUser, migrationId, sourceHost, null);
+            this(url, namedByUser, migrationId, sourceHost, null, null);
         }
 
         /** An archive a command or message names: only from an allowed registry. */
@@ -53,7 +56,12 @@ public sealed interface ArchiveSource {
 
         /** The same archive, decrypted with {@code archiveKey}. */
         public Registry withKey(ArchiveKey archiveKey) {
-            return new Registry(url, namedByUser, migrationId, sourceHost, archiveKey);
+            return new Registry(url, namedByUser, migrationId, sourceHost, archiveKey, null);
+        }
+
+        /** The same (migration's) archive, decrypted with the key {@code wrapped} to this host. */
+        public Registry withWrappedKey(String wrapped) {
+            return new Registry(url, namedByUser, migrationId, sourceHost, null, wrapped);
         }
 
         /** A migration's archive, pinned to its manifest and checked against the trust store. */

@@ -103,7 +103,8 @@ final class RestoreContainer {
         trust.requirePinned(ref, source);
         CheckpointArtifacts.Artifact artifact = CheckpointArtifacts.describe(client, ref);
         trust.verifyArtifact(artifact, source); // before a byte of the archive is downloaded
-        ArchiveKey key = source.key();
+        // a wrapped key is opened only now: whatever is wrong with the archive's origin is said first
+        ArchiveKey key = source.wrappedKey() == null ? source.key() : keys.openMigrationKey(source.migrationId(), source.wrappedKey());
         if (artifact.encrypted() && key == null) {
             throw new InvalidArchiveException("the checkpoint archive " + ref + " is encrypted, and no key was given"
                     + " to decrypt it (a migration's restore command carries it, wrapped to this host)");
