@@ -5,11 +5,17 @@ import io.ferry.core.exec.Commands;
 import io.ferry.core.json.Json;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import io.ferry.core.host.Host;
+import io.ferry.core.trust.HostIdentity;
+import io.ferry.core.trust.HostKeys;
+import io.ferry.core.trust.TrustStore;
 import tools.jackson.databind.JsonNode;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,11 +41,19 @@ class DeploymentFilesTest {
             "ferry_checkpoint_duration_seconds_bucket", "ferry_restore_duration_seconds_bucket");
 
     /** What the compose file requires from the environment (it has no defaults for secrets; config does not read the files). */
-    static final Map<String, String> REQUIRED_ENV = Map.of("FERRY_GATEWAY_TOKENS_FILE", "/etc/ferry/gateway-tokens",
-            "FERRY_METRICS_TOKEN_FILE", "/etc/ferry/metrics-token", "FERRY_REGISTRY_USERS_FILE", "/etc/ferry/registry-users",
-            "FERRY_HOST_A_REGISTRY_PASSWORD", "a-password", "FERRY_HOST_B_REGISTRY_PASSWORD", "b-password",
-            "FERRY_KAFKA_ADMIN_PASSWORD", "placeholder", "FERRY_KAFKA_SECRETS", "/nonexistent/kafka-secrets",
-            "FERRY_POSTGRES_PASSWORD", "placeholder", "FERRY_GRAFANA_ADMIN_PASSWORD", "placeholder");
+    static final Map<String, String> REQUIRED_ENV = Map.ofEntries(
+            Map.entry("FERRY_GATEWAY_TOKENS_FILE", "/etc/ferry/gateway-tokens"),
+            Map.entry("FERRY_METRICS_TOKEN_FILE", "/etc/ferry/metrics-token"),
+            Map.entry("FERRY_REGISTRY_USERS_FILE", "/etc/ferry/registry-users"),
+            Map.entry("FERRY_HOST_A_REGISTRY_PASSWORD", "a-password"),
+            Map.entry("FERRY_HOST_B_REGISTRY_PASSWORD", "b-password"),
+            Map.entry("FERRY_KAFKA_ADMIN_PASSWORD", "placeholder"),
+            Map.entry("FERRY_KAFKA_SECRETS", "/nonexistent/kafka-secrets"),
+            Map.entry("FERRY_POSTGRES_PASSWORD", "placeholder"),
+            Map.entry("FERRY_GRAFANA_ADMIN_PASSWORD", "placeholder"),
+            Map.entry("FERRY_HOST_A_KEYS", "/etc/ferry/a-keys"),
+            Map.entry("FERRY_HOST_B_KEYS", "/etc/ferry/b-keys"),
+            Map.entry("FERRY_TRUST_STORE", "/etc/ferry/trusted-hosts"));
 
     /** Every required variable but {@code name}: the refusal must name the one missing. */
     static Map<String, String> without(Map<String, String> env, String name) {
@@ -77,9 +91,39 @@ class DeploymentFilesTest {
         assertThat(config.stderr()).contains("set FERRY_GATEWAY_TOKENS_FILE to the gateway's tokens file");
     }
 
+    /** The script a user runs before compose makes everything compose requires, and nothing compose ships with. */
+    @Test
+    void composeSecretsMakesEveryCredentialAndHostKeysTheEngineReads(@TempDir Path dir) throws IOException {
+        Path out = dir.resolve("secrets");
+        CommandResult made = Commands.run(List.of("bash", ROOT.resolve("scripts/compose-secrets.sh").toString(), out.toString()),
+                Map.of("FERRY_REGISTRY_JAR", System.getProperty("ferry.registry.jar")), Duration.ofMinutes(2));
+        assertThat(made.exitCode()).as(made.stderr()).isZero();
+        CommandResult config = Commands.run(List.of("docker-compose", "--env-file", out.resolve("compose.env").toString(),
+                "-f", ROOT.resolve("docker-compose.yml").toString(), "config", "-q"), Duration.ofMinutes(1));
+        assertThat(config.exitCode()).as(config.stderr()).isZero();
+
+        // the keys made with openssl are what the engine reads, and the trust store names both hosts' lines
+        TrustStore trust = new TrustStore(out.resolve("trusted-hosts"));
+        for (String h : List.of("host-a", "host-b")) {
+            HostIdentity id = HostKeys.loadOrCreate(new Host(h, out.resolve(h))).identity();
+            assertThat(trust.of(h)).containsExactly(id);
+        }
+        String compose = Files.readString(ROOT.resolve("docker-compose.yml"));
+        try (var files = Files.walk(out)) {
+            for (Path f : files.filter(Files::isRegularFile).toList()) {
+                String mode = PosixFilePermissions.toString(Files.getPosixFilePermissions(f));
+                assertThat(mode).as(f.toString()).isEqualTo(f.endsWith("trusted-hosts") ? "rw-r--r--" : "rw-------");
+            }
+        }
+        for (String line : Files.readAllLines(out.resolve("compose.env"))) {
+            assertThat(compose).as("a generated value in the compose file").doesNotContain(line.substring(line.indexOf('=') + 1));
+        }
+    }
+
     @Test
     void composeHasNoDefaultPasswords() {
-        for (String secret : List.of("FERRY_POSTGRES_PASSWORD", "FERRY_GRAFANA_ADMIN_PASSWORD")) {
+        for (String secret : List.of("FERRY_POSTGRES_PASSWORD", "FERRY_GRAFANA_ADMIN_PASSWORD", "FERRY_HOST_A_KEYS",
+                "FERRY_TRUST_STORE")) {
             CommandResult config = Commands.run(List.of("docker-compose", "-f", ROOT.resolve("docker-compose.yml").toString(),
                     "config", "-q"), without(REQUIRED_ENV, secret), Duration.ofMinutes(1));
             assertThat(config.exitCode()).as(secret).isNotZero();
