@@ -58,7 +58,7 @@ class FerryCliTest {
         return ferryRaw(argv.toArray(String[]::new));
     }
 
-    private static synchronized Run ferryRaw(String... args) {
+    static synchronized Run ferryRaw(String... args) {
         PrintStream stdout = System.out;
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         StringWriter err = new StringWriter();

@@ -1,17 +1,13 @@
 package io.ferry.cli;
 
 import com.sun.net.httpserver.HttpServer;
+import io.ferry.cli.FerryCliTest.Run;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -35,9 +31,6 @@ class GatewayTokenCliTest {
     private final List<String> authorizations = new CopyOnWriteArrayList<>();
     @TempDir
     Path tmp;
-
-    record Run(int exit, String out, String err) {
-    }
 
     @BeforeEach
     void startGateway() throws IOException {
@@ -138,18 +131,7 @@ class GatewayTokenCliTest {
         assertThat(authorizations).isEmpty();
     }
 
-    private static synchronized Run ferry(String... args) {
-        PrintStream stdout = System.out;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        StringWriter err = new StringWriter();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            CommandLine cli = FerryCli.commandLine();
-            cli.setErr(new PrintWriter(err, true));
-            int exit = cli.execute(args);
-            return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString());
-        } finally {
-            System.setOut(stdout);
-        }
+    private static Run ferry(String... args) {
+        return FerryCliTest.ferryRaw(args);
     }
 }

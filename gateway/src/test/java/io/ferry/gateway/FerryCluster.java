@@ -70,6 +70,11 @@ public final class FerryCluster implements AutoCloseable {
     }
 
     public static FerryCluster start(String... hostLabels) {
+        return start(Map.of(), hostLabels);
+    }
+
+    /** As {@link #start(String...)}, with extra arguments for the checkpoint- and restore-service of some hosts. */
+    public static FerryCluster start(Map<String, List<String>> agentArgs, String... hostLabels) {
         FerryCluster c = null;
         try {
             Path work = Files.createTempDirectory("ferry-cluster");
@@ -80,7 +85,7 @@ public final class FerryCluster implements AutoCloseable {
             }
             c.startKafka(hosts);
             for (int i = 0; i < hostLabels.length; i++) {
-                c.addHost(hostLabels[i], hosts.get(i));
+                c.addHost(hostLabels[i], hosts.get(i), agentArgs.getOrDefault(hostLabels[i], List.of()));
             }
             c.trustEachOther();
             c.startGateway();
@@ -133,7 +138,7 @@ public final class FerryCluster implements AutoCloseable {
                 "--ferry.kafka.password-file=" + work.resolve("secrets").resolve(principal + ".password"));
     }
 
-    private void addHost(String label, TestHost host) {
+    private void addHost(String label, TestHost host, List<String> extraAgentArgs) {
         host.engine().hostIdentity(); // the host's keys, before its services start (as `ferry host key` in the demo)
         String id = host.host().id();
         List<String> common = List.of("--ferry.host.id=" + id, "--ferry.host.root=" + host.host().root());
@@ -144,6 +149,7 @@ public final class FerryCluster implements AutoCloseable {
         agent.addAll(List.of("--ferry.host.registry-auth=" + registry.auth(), "--ferry.host.heartbeat-interval=1s",
                 "--ferry.host.image-service-url=http://127.0.0.1:" + imageService.port()));
         agent.addAll(kafkaArgs(KafkaAccess.hostPrincipal(id)));
+        agent.addAll(extraAgentArgs);
         ServiceProcess checkpoints = ServiceProcess.start(id + "-checkpoint", "ferry.checkpoint-service.jar", work, agent);
         ServiceProcess restores = ServiceProcess.start(id + "-restore", "ferry.restore-service.jar", work, agent);
         nodes.put(label, new Node(host, imageService, checkpoints, restores));

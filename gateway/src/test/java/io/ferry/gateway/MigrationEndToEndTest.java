@@ -49,50 +49,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * checkpoint- and restore-service and state root, registry-service, the gateway and a real Kafka
  * broker (in-process KRaft); real containers, real CRIU.
  */
-@Tag("host")
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class MigrationEndToEndTest {
-    private static final Duration MIGRATION = Duration.ofSeconds(90);
-    private static final Set<String> TERMINAL = Set.of("COMPLETED", "ROLLED_BACK", "FAILED");
-    private FerryCluster cluster;
-    private TestHost a;
-    private TestHost b;
-
-    @BeforeAll
-    void startCluster() {
-        cluster = FerryCluster.start("hosta", "hostb");
-        a = cluster.node("hosta").host();
-        b = cluster.node("hostb").host();
-    }
-
-    @AfterAll
-    void stopCluster() {
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
-
-    private String request(String container) {
-        return "{\"container\":\"" + container + "\",\"sourceHost\":\"" + a.host().id() + "\",\"targetHost\":\""
-                + b.host().id() + "\"}";
-    }
-
-    /** Starts a looper on A and waits until the gateway sees it in A's heartbeat. */
-    private void looperOnA(String name, String... volumes) {
-        a.engine().containers().run(new RunRequest(name, io.ferry.core.testing.BusyboxImage.REF,
-                List.of("sh", "-c", TestHost.LOOPER), java.util.stream.Stream.of(volumes).map(VolumeMount::parse).toList()));
-        a.log(name).awaitNumberAtLeast(1, Duration.ofSeconds(20));
-        FerryCluster.await(() -> cluster.get("/api/hosts/" + a.host().id() + "/containers").body().contains("\"" + name + "\""),
-                Duration.ofSeconds(30), "the gateway to see " + name + " on " + a.host().id());
-    }
-
-    /** Starts the move of {@code container} from A to B over REST and returns the migration id. */
-    private String started(String container) {
-        HttpResponse<String> created = cluster.post("/api/migrations", request(container));
-        assertThat(created.statusCode()).as(created.body()).isEqualTo(202);
-        return created.headers().firstValue("Location").orElseThrow().replaceFirst(".*/", "");
-    }
-
+class MigrationEndToEndTest extends TwoHostMigrationTest {
     private List<String> timeline(String id) {
         List<String> types = new ArrayList<>();
         Json.MAPPER.readTree(cluster.get("/api/migrations/" + id + "/events").body()).forEach(e -> types.add(e.path("type").asString()));
