@@ -6,10 +6,11 @@
 #   bench/run.sh pipeline [rounds]      a migration through gateway + Kafka + services vs the engine alone
 #   bench/run.sh encryption [rounds]    256 MiB container export+import, plain vs --encrypt-to
 #   bench/run.sh crypto [rounds]        the encrypting/decrypting streams' throughput by chunk size
+#   bench/run.sh secured [rounds]       256 MiB migrations through the pipeline, encrypted vs plain (both signed)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 what=checkpoint
-case "${1:-}" in registry|checkpoint|pipeline|encryption|crypto) what=$1; shift ;; esac
+case "${1:-}" in registry|checkpoint|pipeline|encryption|crypto|secured) what=$1; shift ;; esac
 bash scripts/install-host.sh >/dev/null
 mvn -B -q -ntp -DskipTests package
 cp="bench/target/ferry-bench-0.1.0-SNAPSHOT.jar:bench/target/lib/*"
@@ -19,6 +20,11 @@ case $what in
   crypto) exec java -cp "$cp" io.ferry.bench.CryptoBench "${1:-5}" ;;
   registry) exec java -Dferry.registry.jar=registry-service/target/registry-service-0.1.0-SNAPSHOT-exec.jar \
       -cp "$cp" io.ferry.bench.RegistryBench "${1:-3}" ;;
+  secured) exec java -Dferry.registry.jar=registry-service/target/registry-service-0.1.0-SNAPSHOT-exec.jar \
+      -Dferry.image-service.jar=image-service/target/image-service-0.1.0-SNAPSHOT-exec.jar \
+      -Dferry.checkpoint-service.jar=checkpoint-service/target/checkpoint-service-0.1.0-SNAPSHOT-exec.jar \
+      -Dferry.restore-service.jar=restore-service/target/restore-service-0.1.0-SNAPSHOT-exec.jar \
+      -Dlogging.level.root=WARN -cp "$cp" io.ferry.bench.SecuredPipelineBench "${1:-3}" ;;
   pipeline) exec java -Dferry.registry.jar=registry-service/target/registry-service-0.1.0-SNAPSHOT-exec.jar \
       -Dferry.image-service.jar=image-service/target/image-service-0.1.0-SNAPSHOT-exec.jar \
       -Dferry.checkpoint-service.jar=checkpoint-service/target/checkpoint-service-0.1.0-SNAPSHOT-exec.jar \
