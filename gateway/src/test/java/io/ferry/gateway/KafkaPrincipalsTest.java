@@ -57,8 +57,10 @@ class KafkaPrincipalsTest {
     void start(@TempDir Path dir) throws IOException {
         broker = InProcessKafkaBroker.start("127.0.0.1", freePort(), dir.resolve("kafka"), new KafkaUsers(USERS));
         Path password = Files.writeString(dir.resolve("gateway.password"), USERS.get(KafkaAccess.GATEWAY));
+        Path tokens = dir.resolve("gateway-tokens");
+        ApiTokenFiles.add(tokens, "admin", "admin"); // the gateway starts only with a way to authenticate callers
         gateway = new SpringApplicationBuilder(GatewayApplication.class).run("--server.port=0",
-                "--ferry.gateway.data-dir=" + dir.resolve("gateway"), "--ferry.gateway.registry=127.0.0.1:1",
+                "--ferry.gateway.security.tokens-file=" + tokens, "--ferry.gateway.data-dir=" + dir.resolve("gateway"), "--ferry.gateway.registry=127.0.0.1:1",
                 "--spring.kafka.bootstrap-servers=" + broker.bootstrapServers(), "--ferry.kafka.user=" + KafkaAccess.GATEWAY,
                 "--ferry.kafka.password-file=" + password);
     }
@@ -169,7 +171,9 @@ class KafkaPrincipalsTest {
     void theGatewayRestartsOnItsOwnBrokersDataDir(@TempDir Path dir) throws IOException {
         Path users = Files.writeString(dir.resolve("users.properties"), KafkaAccess.GATEWAY + "=" + USERS.get(KafkaAccess.GATEWAY) + "\n");
         Path password = Files.writeString(dir.resolve("gateway.password"), USERS.get(KafkaAccess.GATEWAY));
-        String[] args = {"--server.port=0", "--ferry.gateway.data-dir=" + dir.resolve("gateway"),
+        Path tokens = dir.resolve("gateway-tokens");
+        ApiTokenFiles.add(tokens, "admin", "admin");
+        String[] args = {"--server.port=0", "--ferry.gateway.security.tokens-file=" + tokens, "--ferry.gateway.data-dir=" + dir.resolve("gateway"),
                 "--ferry.gateway.registry=127.0.0.1:1", "--ferry.kafka.embedded=true",
                 "--ferry.kafka.embedded.listen=127.0.0.1:" + freePort(), "--ferry.kafka.embedded.data-dir=" + dir.resolve("kafka"),
                 "--ferry.kafka.embedded.users-file=" + users, "--ferry.kafka.user=" + KafkaAccess.GATEWAY,
