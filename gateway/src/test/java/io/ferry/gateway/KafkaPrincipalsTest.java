@@ -157,6 +157,32 @@ class KafkaPrincipalsTest {
     }
 
     @Test
+    void hostBCannotSuppressTheRollbackOfAMigrationItHasNoPartIn() throws Exception {
+        // c moves "web" to d; b has no part in it, but knows its id (a viewer lists migrations) and how ids derive
+        String id = UUID.randomUUID().toString();
+        publish("ferry-host-c", Topics.hostHeartbeats("c"), "c:checkpoint", MessageCodec.encode(heartbeat("c", "checkpoint", "web")));
+        publish("ferry-host-d", Topics.hostHeartbeats("d"), "d:restore", MessageCodec.encode(heartbeat("d", "restore", null)));
+        io.ferry.gateway.host.Hosts hosts = gateway.getBean(io.ferry.gateway.host.Hosts.class);
+        FerryCluster.await(() -> hosts.up("c", "checkpoint").isPresent() && hosts.up("d", "restore").isPresent(),
+                Duration.ofSeconds(30), "hosts c and d up");
+        publish("crm", Topics.requests("crm"), id, MessageCodec.encode(new MigrationMessage.MigrateRequested(
+                meta(id + "/requested", id, "x"), "web", "c", "d", MigrationOptions.defaults())));
+        awaitEntry(id, "CheckpointCommand");
+
+        // b's own report of a migration unknown to the gateway, under the id the rollback command of c's will get
+        String failed = id + "/requested/checkpoint/failed";
+        publish("ferry-host-b", Topics.hostEvents("b"), id, MessageCodec.encode(new MigrationMessage.RestoreStarted(
+                meta(failed + "/rollback", "unrelated-" + UUID.randomUUID(), "b"))));
+        Thread.sleep(2000); // b's record is on another topic: give the listener time to read it first
+        // c's checkpoint failed with the container stopped: only the rollback makes it run again
+        publish("ferry-host-c", Topics.hostEvents("c"), id, MessageCodec.encode(
+                new MigrationMessage.CheckpointFailed(meta(failed, id, "c"), "dump failed", false)));
+        awaitEntry(id, "CheckpointFailed");
+
+        assertThat(log().of(id)).extracting(EventLogEntry::getType).contains("RollbackCommand");
+    }
+
+    @Test
     void hostBCannotAnnounceHostA() throws Exception {
         publish("ferry-host-b", Topics.hostHeartbeats("b"), "a:restore", MessageCodec.encode(heartbeat("a")));
         publish("ferry-host-b", Topics.hostHeartbeats("b"), "b:restore", MessageCodec.encode(heartbeat("b")));
