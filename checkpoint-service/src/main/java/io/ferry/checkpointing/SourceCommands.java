@@ -139,7 +139,7 @@ public class SourceCommands extends HostCommands {
     private void rollback(RollbackCommand r, List<MigrationMessage> replies) {
         try {
             // in place from the kept images; only without them from the archive, opened with the key this host kept
-            ArchiveSource.Registry archive = new ArchiveSource.Registry(r.archive());
+            ArchiveSource.Registry archive = ArchiveSource.Registry.ofRollback(r.archive(), r.meta().migrationId());
             Optional<ArchiveKey> key = engine.keptMigrationKey(r.meta().migrationId());
             boolean running = engine.rollback(r.container(), key.map(archive::withKey).orElse(archive));
             if (running) {
