@@ -112,12 +112,18 @@ public class SourceCommands extends HostCommands {
             emit(replies, new MigrationMessage.CheckpointCompleted(c.meta().reply("completed", host()), c.archive(),
                     r.archiveDigest(), r.archiveSize(), r.result().frozenAt(), r.result().runtimeDuration().toMillis(),
                     r.result().totalDuration().toMillis(), r.result().statistics(), r.manifestDigest(), key == null ? null : key.wrapped()));
+            if (c.leaveRunning()) { // the source runs on: no rollback needs the archive, and no finalize comes to forget it
+                engine.forgetMigrationKey(c.meta().migrationId());
+            }
             outcome = "completed";
         } catch (FerryException | UncheckedIOException | IllegalArgumentException e) {
             boolean running = running(c.container());
             engine.forgetMigrationKey(c.meta().migrationId()); // no archive of this migration to open any more
             log.warn("checkpoint of {} failed (running: {}): {}", c.container(), running, e.getMessage());
             emit(replies, new MigrationMessage.CheckpointFailed(c.meta().reply("failed", host()), e.getMessage(), running));
+            if (running) { // the migration ends here (no rollback, no finalize): nothing will read the archive with it
+                engine.forgetMigrationKey(c.meta().migrationId());
+            }
         } finally {
             sample.stop(Timer.builder("ferry.checkpoint.duration").tag("outcome", outcome)
                     .description("Checkpoint and upload of a container").publishPercentileHistogram().register(meters));
@@ -140,7 +146,7 @@ public class SourceCommands extends HostCommands {
     private void rollback(RollbackCommand r, List<MigrationMessage> replies) {
         try {
             // in place from the kept images; only without them from the archive, opened with the key this host kept
-            ArchiveSource.Registry archive = new ArchiveSource.Registry(r.archive());
+            ArchiveSource.Registry archive = ArchiveSource.Registry.ofRollback(r.archive(), r.meta().migrationId());
             Optional<ArchiveKey> key = engine.keptMigrationKey(r.meta().migrationId());
             boolean running = engine.rollback(r.container(), key.map(archive::withKey).orElse(archive));
             if (running) {

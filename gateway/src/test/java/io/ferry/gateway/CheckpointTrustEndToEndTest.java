@@ -14,6 +14,10 @@ import io.ferry.protocol.MigrationMessage.RestoreCommand;
 import io.ferry.protocol.Topics;
 import io.ferry.core.engine.MigrationKey;
 import io.ferry.spring.kafka.KafkaAccess;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -31,6 +35,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -63,6 +69,26 @@ class CheckpointTrustEndToEndTest extends TwoHostMigrationTest {
         FerryCluster.await(() -> logged(migrationId, MigrationMessage.RestoreFailed.class, on.host().id()).isPresent(),
                 MIGRATION, () -> "a RestoreFailed from " + on.host().id() + " in the event log; it has " + eventLog(migrationId));
         return logged(migrationId, MigrationMessage.RestoreFailed.class, on.host().id()).orElseThrow();
+    }
+
+    /** A report of {@code host} read from its own events topic (as the broker's super user), whether or not the gateway took it. */
+    private <T extends MigrationMessage> T awaitReportOnHostTopic(String migrationId, TestHost host, Class<T> type) {
+        Map<String, Object> props = new HashMap<>(cluster.kafkaAdmin());
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID());
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(props, new StringDeserializer(), new StringDeserializer())) {
+            consumer.subscribe(List.of(Topics.hostEvents(host.host().id())));
+            long deadline = System.nanoTime() + MIGRATION.toNanos();
+            while (System.nanoTime() < deadline) {
+                for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofSeconds(1))) {
+                    MigrationMessage m = MessageCodec.decode(r.value());
+                    if (type.isInstance(m) && m.meta().migrationId().equals(migrationId)) {
+                        return type.cast(m);
+                    }
+                }
+            }
+        }
+        throw new AssertionError("no " + type.getSimpleName() + " of " + migrationId + " on " + Topics.hostEvents(host.host().id()));
     }
 
     /** A RestoreCommand as the gateway would send it, published straight to the host's command topic. */
@@ -130,7 +156,8 @@ class CheckpointTrustEndToEndTest extends TwoHostMigrationTest {
         // B's archive, sent to another host (here A, which trusts A's key like any host of the cluster)
         sendRestore(a, id, original.archive(), original.manifestDigest(), original.sourceHost(), original.wrappedKey());
 
-        MigrationMessage.RestoreFailed failed = awaitRestoreFailed(id, a);
+        // A is not this migration's target, so the gateway refuses A's report; what A said is on A's own topic
+        MigrationMessage.RestoreFailed failed = awaitReportOnHostTopic(id, a, MigrationMessage.RestoreFailed.class);
         assertThat(failed.reason()).contains("was signed by " + a.host().id() + " for host " + b.host().id()
                 + ", not for this host " + a.host().id() + " (an archive replayed to another host)");
         assertThat(a.engine().restoredBy(id)).isEmpty();

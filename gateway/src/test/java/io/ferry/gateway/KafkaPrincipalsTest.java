@@ -108,20 +108,22 @@ class KafkaPrincipalsTest {
     @Test
     void hostBCannotReportForHostA() throws Exception {
         String id = UUID.randomUUID().toString();
+        requested(id, "c", "b"); // b's own reports of it are logged
         String forged = MessageCodec.encode(new MigrationMessage.CheckpointCompleted(meta(id + "/forged", id, "a"),
                 "registry://r/x:1", "sha256:" + "0".repeat(64), 1, Instant.now(), 1, 1, null, "sha256:" + "1".repeat(64), null));
         String own = MessageCodec.encode(new MigrationMessage.RestoreStarted(meta(id + "/own", id, "b")));
         publish("ferry-host-b", Topics.hostEvents("b"), id, forged);
         publish("ferry-host-b", Topics.hostEvents("b"), id, own);
 
-        awaitEntry(id, "RestoreStarted"); // logged (and ignored: an unknown migration), after the forged one was read
+        awaitEntry(id, "RestoreStarted"); // logged, after the forged one was read
 
-        assertThat(log().of(id)).extracting(EventLogEntry::getType).containsExactly("RestoreStarted");
+        assertThat(log().of(id)).extracting(EventLogEntry::getType).doesNotContain("CheckpointCompleted");
     }
 
     @Test
     void aHostCannotSendTheGatewaysDecisions() throws Exception {
         String id = UUID.randomUUID().toString();
+        requested(id, "c", "b");
         publish("ferry-host-b", Topics.hostEvents("b"), id, MessageCodec.encode(
                 new MigrationMessage.MigrationCompleted(meta(id + "/completed", id, "b"), 1, 1)));
         publish("ferry-host-b", Topics.hostEvents("b"), id, MessageCodec.encode(
@@ -129,7 +131,7 @@ class KafkaPrincipalsTest {
 
         awaitEntry(id, "RestoreStarted");
 
-        assertThat(log().of(id)).extracting(EventLogEntry::getType).containsExactly("RestoreStarted");
+        assertThat(log().of(id)).extracting(EventLogEntry::getType).doesNotContain("MigrationCompleted");
     }
 
     @Test
@@ -155,6 +157,59 @@ class KafkaPrincipalsTest {
         assertThat(log().of(id)).extracting(EventLogEntry::getType).doesNotContain("CheckpointCompleted");
         assertThat(gateway.getBean(io.ferry.gateway.migration.MigrationRepository.class).findById(id).orElseThrow()
                 .getArchiveDigest()).isNull();
+    }
+
+    @Test
+    void hostBCannotSuppressTheRollbackOfAMigrationItHasNoPartIn() throws Exception {
+        // c moves "web" to d; b has no part in it, but knows its id (a viewer lists migrations) and how ids derive
+        String id = UUID.randomUUID().toString();
+        publish("ferry-host-c", Topics.hostHeartbeats("c"), "c:checkpoint", MessageCodec.encode(heartbeat("c", "checkpoint", "web")));
+        publish("ferry-host-d", Topics.hostHeartbeats("d"), "d:restore", MessageCodec.encode(heartbeat("d", "restore", null)));
+        io.ferry.gateway.host.Hosts hosts = gateway.getBean(io.ferry.gateway.host.Hosts.class);
+        FerryCluster.await(() -> hosts.up("c", "checkpoint").isPresent() && hosts.up("d", "restore").isPresent(),
+                Duration.ofSeconds(30), "hosts c and d up");
+        publish("crm", Topics.requests("crm"), id, MessageCodec.encode(new MigrationMessage.MigrateRequested(
+                meta(id + "/requested", id, "x"), "web", "c", "d", MigrationOptions.defaults())));
+        awaitEntry(id, "CheckpointCommand");
+
+        // b's own report of a migration unknown to the gateway, under the id the rollback command of c's will get
+        String failed = id + "/requested/checkpoint/failed";
+        publish("ferry-host-b", Topics.hostEvents("b"), id, MessageCodec.encode(new MigrationMessage.RestoreStarted(
+                meta(failed + "/rollback", "unrelated-" + UUID.randomUUID(), "b"))));
+        Thread.sleep(2000); // b's record is on another topic: give the listener time to read it first
+        // c's checkpoint failed with the container stopped: only the rollback makes it run again
+        publish("ferry-host-c", Topics.hostEvents("c"), id, MessageCodec.encode(
+                new MigrationMessage.CheckpointFailed(meta(failed, id, "c"), "dump failed", false)));
+        awaitEntry(id, "CheckpointFailed");
+
+        assertThat(log().of(id)).extracting(EventLogEntry::getType).contains("RollbackCommand");
+    }
+
+    @Test
+    void aHostCannotTakeTheIdsOfAMigrationNotYetRequested() throws Exception {
+        // crm numbers its migrations; b reports "its" part in the next one before crm asks for it
+        String id = "crm-" + UUID.randomUUID();
+        publish("ferry-host-b", Topics.hostEvents("b"), id, MessageCodec.encode(new MigrationMessage.RestoreStarted(
+                meta(id + "/requested", id, "b"))));
+        Thread.sleep(2000); // b's record is on another topic: give the listener time to read it first
+
+        requested(id, "c", "d");
+
+        assertThat(awaitEntry(id, "MigrateRequested").getRequestedBy()).isEqualTo("crm");
+    }
+
+    /** Hosts {@code source} (running "web") and {@code target} are up, crm asks for the move; returns at its CheckpointCommand. */
+    private void requested(String id, String source, String target) throws Exception {
+        publish("ferry-host-" + source, Topics.hostHeartbeats(source), source + ":checkpoint",
+                MessageCodec.encode(heartbeat(source, "checkpoint", "web")));
+        publish("ferry-host-" + target, Topics.hostHeartbeats(target), target + ":restore",
+                MessageCodec.encode(heartbeat(target, "restore", null)));
+        io.ferry.gateway.host.Hosts hosts = gateway.getBean(io.ferry.gateway.host.Hosts.class);
+        FerryCluster.await(() -> hosts.up(source, "checkpoint").isPresent() && hosts.up(target, "restore").isPresent(),
+                Duration.ofSeconds(30), "hosts " + source + " and " + target + " up");
+        publish("crm", Topics.requests("crm"), id, MessageCodec.encode(new MigrationMessage.MigrateRequested(
+                meta(id + "/requested", id, "x"), "web", source, target, MigrationOptions.defaults())));
+        awaitEntry(id, "CheckpointCommand");
     }
 
     @Test

@@ -91,6 +91,23 @@ class MigrationEndToEndTest extends TwoHostMigrationTest {
     }
 
     @Test
+    void aMigrationThatKeepsTheSourceLeavesNoKeyOfItsArchiveOnTheSource() throws java.io.IOException {
+        looperOnA("kept-looper");
+        HttpResponse<String> created = cluster.post("/api/migrations", "{\"container\":\"kept-looper\",\"sourceHost\":\""
+                + a.host().id() + "\",\"targetHost\":\"" + b.host().id() + "\",\"keep\":true}");
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(202);
+        String id = created.headers().firstValue("Location").orElseThrow().replaceFirst(".*/", "");
+
+        JsonNode m = cluster.awaitMigration(id, TERMINAL, MIGRATION);
+
+        assertThat(m.path("state").asString()).as(m.toString()).isEqualTo("COMPLETED");
+        assertThat(a.running("kept-looper")).isTrue();
+        // no finalize comes for a kept source: its key would open the archive in the registry for as long as it lies there
+        java.nio.file.Path kept = a.host().keys().resolve("migrations").resolve(id + ".key");
+        assertThat(kept).as("the source's copy of migration " + id + "'s archive key").doesNotExist();
+    }
+
+    @Test
     void aMigrateRequestedPublishedToKafkaRunsTheSame() {
         looperOnA("kafka-looper");
         String id = UUID.randomUUID().toString();

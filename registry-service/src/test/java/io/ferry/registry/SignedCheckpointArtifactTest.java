@@ -135,9 +135,27 @@ class SignedCheckpointArtifactTest extends RegistryServerTest {
                 .hasMessageContaining("which is not in this host's trust store");
         nothingWasMadeOn(b);
 
-        assertThat(a.engine().rollback("looper", new ArchiveSource.Registry(url))).isTrue();
+        assertThat(a.engine().rollback("looper", ArchiveSource.Registry.ofRollback(url, migrationOf(url)))).isTrue();
         int now = a.log("looper").last();
         a.log("looper").awaitNumberAtLeast(now + 2, Duration.ofSeconds(20));
+    }
+
+    @Test
+    void aRollbackFromTheRegistryRestoresOnlyTheSourcesOwnSignedArchiveOfThatMigration() throws IOException {
+        TestHost a = host("rolla");
+        TestHost b = host("rollb");
+        TestHost u = host("rollu"); // no keys: its archives are unsigned
+        String url = url("rollback");
+        checkpointLooper(a, url, b); // no local images kept: a rollback restores from the registry
+        // whoever can write the registry's storage puts another container under the migration's tag
+        u.run("intruder", "while true; do echo intruder; sleep 1; done");
+        u.log("intruder").await(l -> l.lines().contains("intruder"), Duration.ofSeconds(20), "the intruder to run");
+        u.engine().checkpoint("intruder", CheckpointOptions.defaults(), new ArchiveTarget.Registry(url));
+
+        assertThatThrownBy(() -> a.engine().rollback("looper", ArchiveSource.Registry.ofRollback(url, migrationOf(url))))
+                .isInstanceOf(UntrustedCheckpointException.class)
+                .hasMessageContaining("is not signed: this host restores only checkpoints signed by a host in its trust store");
+        assertThat(a.engine().find("intruder")).isEmpty();
     }
 
     @Test

@@ -64,6 +64,14 @@ public sealed interface ArchiveSource {
             return new Registry(url, namedByUser, migrationId, sourceHost, null, wrapped);
         }
 
+        /**
+         * The source's own archive of a migration, for its rollback: by its tag (the rollback command pins
+         * no manifest), but signed by this host for that migration (sourceHost null: this host), or refused.
+         */
+        public static Registry ofRollback(String url, String migrationId) {
+            return new Registry(url, false, migrationId, null);
+        }
+
         /** A migration's archive, pinned to its manifest and checked against the trust store. */
         public static Registry ofMigration(String url, String manifestDigest, String migrationId, String sourceHost) {
             return new Registry(url + "@" + manifestDigest, false, migrationId, sourceHost);

@@ -62,7 +62,7 @@ final class CheckpointTrust {
     }
 
     void requirePinned(Reference ref, ArchiveSource.Registry source) {
-        if (source.migrationId() != null && ref.digest() == null) {
+        if (source.migrationId() != null && source.sourceHost() != null && ref.digest() == null) {
             throw new UntrustedCheckpointException("the archive " + ref + " of migration " + source.migrationId()
                     + " is not pinned to a manifest digest: a migration's archive is restored only by digest");
         }
@@ -73,6 +73,18 @@ final class CheckpointTrust {
         CheckpointSignature sig = signatureOf(() -> CheckpointSignature.fromAnnotations(artifact.annotations()));
         String what = "the archive " + artifact.ref();
         String digest = artifact.archive().digest();
+        if (source.migrationId() != null && source.sourceHost() == null) {
+            // a rollback: this host's own archive of this migration, for whichever target it was signed
+            CheckpointStatement own;
+            try {
+                own = new CheckpointStatement(digest, source.migrationId(), host.id(),
+                        sig == null ? CheckpointStatement.ANY_TARGET : sig.claimedTarget());
+            } catch (IllegalArgumentException | NullPointerException e) {
+                throw new UntrustedCheckpointException(what + " has a malformed signature: " + e.getMessage());
+            }
+            verifier().verify(own, sig, what);
+            return;
+        }
         if (source.migrationId() != null) {
             verifier().verify(new CheckpointStatement(digest, source.migrationId(), source.sourceHost(),
                     host.id()), sig, what);

@@ -55,6 +55,12 @@ public class KafkaListeners {
                     Identifiers.quote(m.meta().hostId()), host);
             return;
         }
+        // the log deduplicates on ids across migrations: an id of another migration's would suppress that message
+        if (!m.meta().id().startsWith(m.meta().migrationId() + "/")) {
+            log.warn("refused {} {} of migration {} on {}: its meta.id must start with its migration id and '/'",
+                    m.type(), Identifiers.quote(m.meta().id()), Identifiers.quote(m.meta().migrationId()), record.topic());
+            return;
+        }
         coordinator.handle(m);
     }
 

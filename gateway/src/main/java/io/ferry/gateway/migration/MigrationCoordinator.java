@@ -65,6 +65,12 @@ public class MigrationCoordinator {
     @Transactional
     public void handle(MigrationMessage message) {
         Optional<String> expected = reportingHost(message);
+        if (expected.isEmpty() && isHostReport(message)) {
+            // logged, its id would be taken: the migration's own message with that id, when it comes, would be a duplicate
+            log.warn("refused {} {} from host {}: the gateway knows no migration {}", message.type(), message.meta().id(),
+                    message.meta().hostId(), message.meta().migrationId());
+            return;
+        }
         if (expected.isPresent() && !expected.get().equals(message.meta().hostId())) {
             log.warn("refused {} {} of migration {} from host {}: only host {} reports that for this migration",
                     message.type(), message.meta().id(), message.meta().migrationId(), message.meta().hostId(), expected.get());

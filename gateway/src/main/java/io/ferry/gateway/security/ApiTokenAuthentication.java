@@ -20,6 +20,10 @@ final class ApiTokenAuthentication implements AuthenticationProvider {
         this.tokens = tokens;
     }
 
+    ApiTokens tokens() {
+        return tokens;
+    }
+
     @Override
     public Authentication authenticate(Authentication request) {
         if (request instanceof BearerTokenAuthenticationToken bearer) {

@@ -54,6 +54,11 @@ final class ApiTokens {
         return match && a != null ? Optional.of(a) : Optional.empty();
     }
 
+    /** The account of this name as the file says now (a session's, checked on every request). */
+    Optional<TokensFile.Account> byName(String name) {
+        return Optional.ofNullable(accounts().get(name));
+    }
+
     private Map<String, TokensFile.Account> accounts() {
         Object now = version();
         Snapshot s = snapshot;

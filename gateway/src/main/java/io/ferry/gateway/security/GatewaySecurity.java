@@ -12,6 +12,7 @@ import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.access.intercept.AuthorizationFilter;
 import org.springframework.security.web.authentication.DelegatingAuthenticationEntryPoint;
 import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
 import org.springframework.security.web.csrf.CookieCsrfTokenRepository;
@@ -82,6 +83,7 @@ class GatewaySecurity {
         http.requestCache(r -> r.requestCache(requestCache));
         if (formLogin) {
             http.authenticationProvider(apiTokens);
+            http.addFilterBefore(new RevokedSessions(apiTokens.tokens()), AuthorizationFilter.class);
             http.formLogin(f -> f.loginPage(LOGIN_PAGE).loginProcessingUrl("/login").failureUrl(LOGIN_PAGE + "?error")
                     .defaultSuccessUrl("/", false));
             http.logout(l -> l.logoutUrl("/logout").logoutSuccessUrl(LOGIN_PAGE + "?logout"));

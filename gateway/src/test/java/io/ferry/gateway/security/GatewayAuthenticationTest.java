@@ -196,6 +196,26 @@ class GatewayAuthenticationTest {
         assertThat(send(as(viewer, get("/api/hosts"))).statusCode()).isEqualTo(200);
     }
 
+    @Test
+    void aRevokedAccountsDashboardSessionEndsWithoutARestart() throws IOException {
+        String temp = ApiTokenFiles.add(tokensFile, "temp-ops", "operator");
+        Browser browser = new Browser();
+        browser.send(get("/login.html"));
+        HttpResponse<String> login = browser.send(form("/login", Map.of("username", "temp-ops", "password", temp,
+                "_csrf", browser.cookie("XSRF-TOKEN"))));
+        assertThat(login.headers().firstValue("Location").orElse("")).doesNotContain("error");
+        assertThat(browser.send(get("/api/me")).statusCode()).isEqualTo(200);
+
+        List<String> kept = Files.readAllLines(tokensFile).stream().filter(l -> !l.startsWith("temp-ops ")).toList();
+        Files.write(tokensFile, kept);
+
+        assertProblem(browser.send(get("/api/me")), 401, "Unauthorized");
+        HttpResponse<String> migrate = browser.send(post("/api/migrations", MIGRATE.formatted("revoked-session"))
+                .header("X-XSRF-TOKEN", browser.cookie("XSRF-TOKEN")));
+        assertThat(migrate.statusCode()).isIn(401, 403);
+        assertThat(gateway.getBean(EventLog.class).of("revoked-session")).isEmpty();
+    }
+
     // --- the dashboard: form login, session, CSRF ---------------------------------------------------
 
     @Test
