@@ -1,7 +1,7 @@
 package io.ferry.imageservice.auth;
 
 import io.ferry.core.host.Host;
-import io.ferry.core.image.ImageServiceToken;
+import io.ferry.core.engine.ImageServiceAccess;
 import io.ferry.core.json.Json;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -34,8 +34,8 @@ public class TokenFilter extends OncePerRequestFilter {
     private final Path file;
 
     public TokenFilter(Host host) {
-        this.token = ImageServiceToken.loadOrCreate(host).getBytes(StandardCharsets.US_ASCII);
-        this.file = ImageServiceToken.path(host);
+        this.token = ImageServiceAccess.token(host).getBytes(StandardCharsets.US_ASCII);
+        this.file = ImageServiceAccess.tokenFile(host);
     }
 
     @Override
