@@ -111,7 +111,7 @@ done
 start_env=() # NAME=VALUE pairs for the next start (credentials: not on a command line)
 start() { # name, netns ("" for this one), jar, args...
   local name=$1 ns=$2 j=$3; shift 3
-  local run=(env "${start_env[@]}" java -Xmx512m -XX:TieredStopAtLevel=1 -jar "$(jar "$j")" "$@")
+  local run=(env "${start_env[@]}" java -Xmx512m -jar "$(jar "$j")" "$@")
   if [ -n "$ns" ]; then run=(nsenter "--net=/var/run/netns/$ns" "${run[@]}"); fi
   "${run[@]}" >"$STATE/logs/$name.log" 2>&1 &
   pids+=($!)

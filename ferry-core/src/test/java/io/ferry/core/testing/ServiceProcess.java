@@ -51,7 +51,7 @@ public final class ServiceProcess implements AutoCloseable {
         }
         int port = freePort();
         List<String> argv = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx384m", "-XX:TieredStopAtLevel=1", "-jar", jar, "--server.port=" + port));
+                "-Xmx384m", "-jar", jar, "--server.port=" + port));
         argv.addAll(args);
         ServiceProcess p = new ServiceProcess(name, argv, logDir.resolve(name + ".log"), port);
         p.launch();
