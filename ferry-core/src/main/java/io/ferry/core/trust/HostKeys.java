@@ -121,28 +121,29 @@ public final class HostKeys {
     /** The JDK keeps no public key in a PKCS#8 file: derive it (X25519 by agreement with the base point, Ed25519 by re-encoding). */
     private static PublicKey publicOf(PrivateKey key) throws GeneralSecurityException {
         if (key instanceof XECPrivateKey x) {
-            byte[] scalar = x.getScalar().orElseThrow();
-            // the public key is scalar * base point; the JDK computes it only while generating a pair,
-            // so the pair is generated again from the same scalar (checked below)
-            KeyPairGenerator g = KeyPairGenerator.getInstance("X25519");
-            g.initialize(NamedParameterSpec.X25519, new FixedRandom(scalar));
-            KeyPair p = g.generateKeyPair();
-            if (!Arrays.equals(((XECPrivateKey) p.getPrivate()).getScalar().orElseThrow(), scalar)) {
-                throw new GeneralSecurityException("cannot derive the X25519 public key");
-            }
-            return p.getPublic();
+            return regenerated(NamedParameterSpec.X25519, x.getScalar().orElseThrow());
         }
         if (key instanceof EdECPrivateKey e) {
-            byte[] seed = e.getBytes().orElseThrow();
-            KeyPairGenerator g = KeyPairGenerator.getInstance("Ed25519");
-            g.initialize(NamedParameterSpec.ED25519, new FixedRandom(seed));
-            KeyPair p = g.generateKeyPair();
-            if (!Arrays.equals(((EdECPrivateKey) p.getPrivate()).getBytes().orElseThrow(), seed)) {
-                throw new GeneralSecurityException("cannot derive the Ed25519 public key");
-            }
-            return p.getPublic();
+            return regenerated(NamedParameterSpec.ED25519, e.getBytes().orElseThrow());
         }
         throw new GeneralSecurityException("unexpected key type " + key.getAlgorithm());
+    }
+
+    /**
+     * The JDK computes a public key only while generating a pair, so the pair is generated again from
+     * the private key's own bytes (its X25519 scalar or Ed25519 seed), and checked to be the same key.
+     */
+    private static PublicKey regenerated(NamedParameterSpec curve, byte[] secret) throws GeneralSecurityException {
+        KeyPairGenerator g = KeyPairGenerator.getInstance(curve.getName());
+        g.initialize(curve, new FixedRandom(secret));
+        KeyPair p = g.generateKeyPair();
+        PrivateKey again = p.getPrivate();
+        byte[] regenerated = again instanceof XECPrivateKey x ? x.getScalar().orElseThrow()
+                : ((EdECPrivateKey) again).getBytes().orElseThrow();
+        if (!Arrays.equals(regenerated, secret)) {
+            throw new GeneralSecurityException("cannot derive the " + curve.getName() + " public key");
+        }
+        return p.getPublic();
     }
 
     /** Hands out exactly the given bytes: how the JDK's generators are made to rebuild a pair from its private half. */
