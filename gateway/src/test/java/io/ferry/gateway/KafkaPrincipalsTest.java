@@ -138,14 +138,7 @@ class KafkaPrincipalsTest {
     void theTargetCannotReportTheSourcesCheckpoint() throws Exception {
         // hosts c (source, running "web") and d (target) are up; crm asks for the move
         String id = UUID.randomUUID().toString();
-        publish("ferry-host-c", Topics.hostHeartbeats("c"), "c:checkpoint", MessageCodec.encode(heartbeat("c", "checkpoint", "web")));
-        publish("ferry-host-d", Topics.hostHeartbeats("d"), "d:restore", MessageCodec.encode(heartbeat("d", "restore", null)));
-        io.ferry.gateway.host.Hosts hosts = gateway.getBean(io.ferry.gateway.host.Hosts.class);
-        FerryCluster.await(() -> hosts.up("c", "checkpoint").isPresent() && hosts.up("d", "restore").isPresent(),
-                Duration.ofSeconds(30), "hosts c and d up");
-        publish("crm", Topics.requests("crm"), id, MessageCodec.encode(new MigrationMessage.MigrateRequested(
-                meta(id + "/requested", id, "x"), "web", "c", "d", MigrationOptions.defaults())));
-        awaitEntry(id, "CheckpointCommand");
+        crmMovesWebFromCToD(id);
 
         // d has its own topic and its own id in meta, but no part in checkpointing
         publish("ferry-host-d", Topics.hostEvents("d"), id, MessageCodec.encode(new MigrationMessage.CheckpointCompleted(
@@ -163,14 +156,7 @@ class KafkaPrincipalsTest {
     void hostBCannotSuppressTheRollbackOfAMigrationItHasNoPartIn() throws Exception {
         // c moves "web" to d; b has no part in it, but knows its id (a viewer lists migrations) and how ids derive
         String id = UUID.randomUUID().toString();
-        publish("ferry-host-c", Topics.hostHeartbeats("c"), "c:checkpoint", MessageCodec.encode(heartbeat("c", "checkpoint", "web")));
-        publish("ferry-host-d", Topics.hostHeartbeats("d"), "d:restore", MessageCodec.encode(heartbeat("d", "restore", null)));
-        io.ferry.gateway.host.Hosts hosts = gateway.getBean(io.ferry.gateway.host.Hosts.class);
-        FerryCluster.await(() -> hosts.up("c", "checkpoint").isPresent() && hosts.up("d", "restore").isPresent(),
-                Duration.ofSeconds(30), "hosts c and d up");
-        publish("crm", Topics.requests("crm"), id, MessageCodec.encode(new MigrationMessage.MigrateRequested(
-                meta(id + "/requested", id, "x"), "web", "c", "d", MigrationOptions.defaults())));
-        awaitEntry(id, "CheckpointCommand");
+        crmMovesWebFromCToD(id);
 
         // b's own report of a migration unknown to the gateway, under the id the rollback command of c's will get
         String failed = id + "/requested/checkpoint/failed";
@@ -252,6 +238,18 @@ class KafkaPrincipalsTest {
                 throw new AssertionError("gateway start " + (start + 1) + " on the same data dir failed: " + e, e);
             }
         }
+    }
+
+    /** Hosts c (source, running "web") and d (target) are up, and crm asks for the move: the gateway commands c. */
+    private void crmMovesWebFromCToD(String id) throws Exception {
+        publish("ferry-host-c", Topics.hostHeartbeats("c"), "c:checkpoint", MessageCodec.encode(heartbeat("c", "checkpoint", "web")));
+        publish("ferry-host-d", Topics.hostHeartbeats("d"), "d:restore", MessageCodec.encode(heartbeat("d", "restore", null)));
+        io.ferry.gateway.host.Hosts hosts = gateway.getBean(io.ferry.gateway.host.Hosts.class);
+        FerryCluster.await(() -> hosts.up("c", "checkpoint").isPresent() && hosts.up("d", "restore").isPresent(),
+                Duration.ofSeconds(30), "hosts c and d up");
+        publish("crm", Topics.requests("crm"), id, MessageCodec.encode(new MigrationMessage.MigrateRequested(
+                meta(id + "/requested", id, "x"), "web", "c", "d", MigrationOptions.defaults())));
+        awaitEntry(id, "CheckpointCommand");
     }
 
     private EventLogEntry awaitEntry(String migrationId, String type) {
