@@ -52,7 +52,8 @@ public final class Reconciler {
                 }
                 removeRestoreLog(r.id());
             }
-            for (Orphan o : Orphans.find(host, store, states)) {
+            // asked again: the runtime's view changed with what was removed above
+            for (Orphan o : Orphans.find(host, store, runtime.states())) {
                 if (o.running()) {
                     orphans.add(o);
                 } else {
