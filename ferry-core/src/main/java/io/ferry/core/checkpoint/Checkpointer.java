@@ -117,9 +117,7 @@ public final class Checkpointer {
             try {
                 return checkpointIntended(record, layout, options, sink, progress, logSnapshot, start);
             } catch (RuntimeException e) {
-                if (runtime.state(record.id()).running()) { // a failed checkpoint that left it running keeps no images
-                    FileTrees.deleteRecursively(layout.checkpointImages());
-                }
+                discardImagesIfRunning(record, layout, e);
                 throw e;
             } finally {
                 Files.deleteIfExists(layout.checkpointIntent());
@@ -321,6 +319,17 @@ public final class Checkpointer {
             return running;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A failed checkpoint that left the container running keeps no images: nothing will restore them. */
+    private void discardImagesIfRunning(ContainerRecord record, ContainerLayout layout, RuntimeException failure) {
+        try {
+            if (runtime.state(record.id()).running()) {
+                FileTrees.deleteRecursively(layout.checkpointImages());
+            }
+        } catch (RuntimeException e) {
+            failure.addSuppressed(e);
         }
     }
 
