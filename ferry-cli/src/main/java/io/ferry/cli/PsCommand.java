@@ -1,6 +1,7 @@
 package io.ferry.cli;
 
 import io.ferry.core.container.ContainerView;
+import io.ferry.core.container.Orphan;
 import io.ferry.protocol.Identifiers;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -36,6 +37,16 @@ final class PsCommand implements Callable<Integer> {
             String status = v.status() + (v.record().checkpointed() && !v.running() ? " (checkpointed)" : "");
             System.out.printf(format, c.shortId(), Identifiers.escape(c.image()), cmd.length() > 30 ? cmd.substring(0, 29) + "…" : cmd,
                     Formats.ago(c.created()), status, Identifiers.escape(c.name()));
+        }
+        if (all) { // what the engine made without a record (a crash between the runtime and the record): rm -f removes it
+            for (Orphan o : ferry.engine().containers().orphans()) {
+                if (quiet) {
+                    System.out.println(o.shortId());
+                } else {
+                    System.out.printf(format, o.shortId(), "-", "-", "-", "orphan (" + o.runtimeStatus() + ")",
+                            "- (" + o.what() + ")");
+                }
+            }
         }
         return 0;
     }

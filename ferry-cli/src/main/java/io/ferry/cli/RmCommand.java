@@ -22,9 +22,7 @@ final class RmCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         for (String c : containers) {
-            String id = ferry.engine().containers().get(c).id();
-            ferry.engine().containers().remove(c, force);
-            System.out.println(id);
+            System.out.println(ferry.engine().containers().remove(c, force)); // its id; also one without a record
         }
         return 0;
     }

@@ -74,6 +74,26 @@ class FerryCliTest {
     }
 
     @Test
+    void psAllShowsAContainerWithoutARecordAndRmForceRemovesIt() throws java.io.IOException {
+        var looper = a.runLooper("looper");
+        a.log("looper").awaitNumberAtLeast(1, Duration.ofSeconds(20));
+        // a crash between the runtime and the record leaves a runc container Ferry has no record of
+        java.nio.file.Files.delete(a.engine().containers().store().layout(looper.id()).record());
+
+        Run ps = ferry(a, "ps", "-a");
+        assertThat(ps.exit()).as(ps.err()).isZero();
+        assertThat(ps.out()).contains(looper.config().shortId()).contains("orphan (running)");
+
+        Run rm = ferry(a, "rm", "-f", looper.config().shortId());
+        assertThat(rm.exit()).as(rm.err()).isZero();
+        assertThat(rm.out()).contains(looper.id());
+        assertThat(ferry(a, "ps", "-a").out()).doesNotContain(looper.config().shortId());
+        assertThat(a.runcContainers()).isEmpty();
+        assertThat(a.leftoverContainerDirs()).isEmpty();
+        assertThat(a.leftoverNetns()).isEmpty();
+    }
+
+    @Test
     void theSeedScenarioThroughTheCommandLine() {
         assertThat(ferry(b, "image", "import", BusyboxImage.tarball().toString(), "busybox").exit()).isZero();
         Run run = ferry(a, "run", "-d", "--name", "looper", "busybox", "sh", "-c", TestHost.LOOPER);

@@ -4,6 +4,7 @@ import io.ferry.core.checkpoint.RestoreOptions;
 import io.ferry.core.checkpoint.RestoreResult;
 import io.ferry.core.container.ContainerRecord;
 import io.ferry.core.container.ContainerView;
+import io.ferry.core.container.Reconciliation;
 import io.ferry.core.engine.ArchiveSource;
 import io.ferry.core.engine.FerryEngine;
 import io.ferry.core.error.FerryException;
@@ -72,6 +73,12 @@ public class TargetCommands extends HostCommands {
         Timer.Sample sample = Timer.start(meters);
         String outcome = "failed";
         try {
+            // a restore killed after the runtime made its copy left it running under a RESTORING record: adopted here
+            Reconciliation reconciled = engine.reconcile();
+            if (reconciled.changedAnything()) {
+                log.warn("before restoring for {}: adopted {}, removed {}", r.meta().migrationId(), reconciled.adopted(),
+                        reconciled.removed());
+            }
             Optional<ContainerView> earlier = engine.restoredBy(r.meta().migrationId());
             ContainerRecord restored;
             long restoreMillis;

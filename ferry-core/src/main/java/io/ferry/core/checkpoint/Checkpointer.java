@@ -19,9 +19,11 @@ import io.ferry.core.error.NotFoundException;
 import io.ferry.core.host.Host;
 import io.ferry.core.json.Json;
 import io.ferry.core.network.NetworkNamespaces;
+import io.ferry.core.os.Failpoints;
 import io.ferry.core.os.FileTrees;
 import io.ferry.core.os.HostFacts;
 import io.ferry.core.os.HostLock;
+import io.ferry.core.runtime.Cgroups;
 import io.ferry.core.runtime.CheckpointRequest;
 import io.ferry.core.runtime.OciRuntime;
 import io.ferry.core.runtime.RestoreRequest;
@@ -83,9 +85,23 @@ public final class Checkpointer {
 
     public CheckpointResult checkpoint(String nameOrId, CheckpointOptions options, ArchiveSink sink,
                                        CheckpointProgress progress) {
+        return checkpoint(nameOrId, options, sink, progress, null);
+    }
+
+    /**
+     * As {@link #checkpoint(String, CheckpointOptions, ArchiveSink, CheckpointProgress)}, for a migration:
+     * its id goes into the checkpoint's intent, so that a checkpoint cut off by a crash is recognised
+     * (and told truthfully) when the migration's command comes again.
+     */
+    public CheckpointResult checkpoint(String nameOrId, CheckpointOptions options, ArchiveSink sink,
+                                       CheckpointProgress progress, String migrationId) {
         long start = System.nanoTime();
         try (HostLock.Held held = lock.acquire()) {
             ContainerRecord record = store.get(nameOrId);
+            ContainerLayout intentLayout = store.layout(record.id());
+            if (Files.exists(intentLayout.checkpointIntent())) {
+                record = recoverCutOff(record, intentLayout, migrationId);
+            }
             if (!runtime.state(record.id()).running()) {
                 throw new ConflictException("container " + record.name() + " is not running: only running containers"
                         + " can be checkpointed");
@@ -97,9 +113,28 @@ public final class Checkpointer {
             Files.createDirectories(layout.checkpointWork());
 
             Path logSnapshot = layout.checkpointWork().resolve("ctr.log");
+            Json.write(layout.checkpointIntent(), new CheckpointIntent(migrationId, Instant.now(), options.leaveRunning()));
+            try {
+                return checkpointIntended(record, layout, options, sink, progress, logSnapshot, start);
+            } catch (RuntimeException e) {
+                discardImagesIfRunning(record, layout, e);
+                throw e;
+            } finally {
+                Files.deleteIfExists(layout.checkpointIntent());
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private CheckpointResult checkpointIntended(ContainerRecord record, ContainerLayout layout, CheckpointOptions options,
+                                                ArchiveSink sink, CheckpointProgress progress, Path logSnapshot,
+                                                long start) {
+        try {
             Instant frozenAt = Instant.now();
             long dumpStart = System.nanoTime();
             dump(record, layout, options, logSnapshot);
+            Failpoints.reach("checkpoint.after-dump"); // dumped (and stopped, unless left running), nothing exported
             Duration runtimeDuration = Duration.ofNanos(System.nanoTime() - dumpStart);
             progress.dumped(frozenAt, runtimeDuration);
             if (!options.leaveRunning()) {
@@ -136,6 +171,40 @@ public final class Checkpointer {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * A checkpoint of this container was cut off by a crash (its intent is still there; the host lock is
+     * ours, so its process is gone). A container left frozen is thawed. A container that runs again is
+     * checkpointed anew when another migration (or a plain checkpoint) asks; the migration that was cut
+     * off is told what happened instead, as is anyone when the container is stopped: its complete dump,
+     * if CRIU finished one, stays here for a rollback in place.
+     */
+    private ContainerRecord recoverCutOff(ContainerRecord record, ContainerLayout layout, String migrationId)
+            throws IOException {
+        CheckpointIntent cut = Json.read(layout.checkpointIntent(), CheckpointIntent.class);
+        Files.deleteIfExists(layout.checkpointIntent());
+        if (runtime.state(record.id()).running()) {
+            Cgroups.thaw(host.cgroupsPath(record.id()));
+            if (runtime.state(record.id()).status().equals("paused")) {
+                runtime.resume(record.id());
+            }
+        }
+        boolean running = runtime.state(record.id()).running();
+        if (running) {
+            FileTrees.deleteRecursively(layout.checkpointImages());
+            if (cut == null || migrationId == null || !migrationId.equals(cut.migrationId())) {
+                return record;
+            }
+            throw new FerryException((cut.describe(record.name())) + "; the container was not moved and keeps running"
+                    + " here");
+        }
+        ContainerRecord stopped = record.withState(ContainerState.EXITED, Instant.now(), layout.hasCheckpointImages());
+        store.save(stopped);
+        String what = cut == null ? "a checkpoint of container " + record.name() + " was cut off" : cut.describe(record.name());
+        throw new FerryException(what + "; the container is stopped" + (layout.hasCheckpointImages()
+                ? " and its complete dump is kept on this host: a rollback restores it in place"
+                : " and no complete dump of it is kept here"));
     }
 
     /**
@@ -250,6 +319,27 @@ public final class Checkpointer {
             return running;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A failed checkpoint that left the container running keeps no images: nothing will restore them. */
+    private void discardImagesIfRunning(ContainerRecord record, ContainerLayout layout, RuntimeException failure) {
+        try {
+            if (runtime.state(record.id()).running()) {
+                FileTrees.deleteRecursively(layout.checkpointImages());
+            }
+        } catch (RuntimeException e) {
+            failure.addSuppressed(e);
+        }
+    }
+
+    /** Removes the CRIU images (and work files) kept for a rollback: the container runs again, or moved on. */
+    public void discardKeptCheckpoint(String nameOrId) {
+        try (HostLock.Held held = lock.acquire()) {
+            ContainerLayout layout = store.layout(store.get(nameOrId).id());
+            FileTrees.deleteRecursively(layout.checkpointImages());
+            FileTrees.deleteRecursively(layout.checkpointWork());
+            FileTrees.deleteRecursively(layout.restoreWork());
         }
     }
 

@@ -16,9 +16,11 @@ import io.ferry.core.host.Host;
 import io.ferry.core.image.Image;
 import io.ferry.core.image.ImageFetcher;
 import io.ferry.core.image.ImageStore;
+import io.ferry.core.os.Failpoints;
 import io.ferry.core.os.FileTrees;
 import io.ferry.core.os.HostLock;
 import io.ferry.core.os.Mounts;
+import io.ferry.core.os.StagingDir;
 import io.ferry.core.registry.Reference;
 import io.ferry.core.runtime.OciRuntime;
 import io.ferry.core.runtime.RestoreRequest;
@@ -35,7 +37,6 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import java.util.function.Supplier;
 
 /**
@@ -47,6 +48,8 @@ import java.util.function.Supplier;
  * A failure at any point removes everything this restore created.
  */
 public final class Restorer {
+    /** The prefix of a restore's staging directory in the host's tmp ({@link StagingDir}). */
+    public static final String STAGING_PREFIX = "restore-staging-";
     private final Host host;
     private final Duration restoreTimeout;
     private final ArchiveLimits limits;
@@ -87,14 +90,13 @@ public final class Restorer {
     /** Restores from an archive stream; {@code source} names it in the container's record. */
     public RestoreResult restore(InputStream archive, String source, RestoreOptions options) {
         long start = System.nanoTime();
-        Path staging = host.tmp().resolve("restore-" + UUID.randomUUID());
-        try {
-            ExtractedCheckpoint extracted = ExtractedCheckpoint.extract(archive, staging, limits);
+        // locked while in use: a host service starting meanwhile removes only the staging of killed restores
+        try (StagingDir staging = StagingDir.create(host.tmp(), STAGING_PREFIX)) {
+            ExtractedCheckpoint extracted = ExtractedCheckpoint.extract(archive, staging.content(), limits);
             return restoreExtracted(extracted, source, options, start);
-        } finally {
-            FileTrees.deleteRecursively(staging);
         }
     }
+
 
     private RestoreResult restoreExtracted(ExtractedCheckpoint archive, String source, RestoreOptions options,
                                            long start) {
@@ -103,11 +105,15 @@ public final class Restorer {
         ContainerConfig target = options.name() == null ? archived
                 : archived.renamed(ContainerStore.newId(), ContainerStore.validName(options.name()));
         ensureImage(target.image()); // outside the host lock: a pull can take a while
-        Path criuWork = host.tmp().resolve("restore-log-" + target.id());
+        Path criuWork = host.restoreLog(target.id());
         try (HostLock.Held held = lock.acquire()) {
             Image image = preflight.check(archive, target, options, criu.get());
             List<String> created = new ArrayList<>();
+            // tied to the image it was restored onto, as a container that ran here is to the one it ran on
+            ContainerConfig restored = target.onImage(image.id());
             try {
+                // the intent, before anything is made: whatever a crash leaves behind, a record names it
+                store.save(ContainerRecord.restoring(restored, source, options.migrationId()));
                 Provisioner.Provisioned p = provisioner.provision(target, image, hostname);
                 created.addAll(p.createdVolumes());
                 ContainerLayout layout = p.layout();
@@ -125,9 +131,8 @@ public final class Restorer {
                 runtime.restore(target.id(), layout.bundle(), new RestoreRequest(archive.imagesDir(),
                         criuWork, options.tcpEstablished()), layout.log(), restoreTimeout);
                 Duration runtimeDuration = Duration.ofNanos(System.nanoTime() - restoreStart);
-                // tied to the image it was restored onto, as a container that ran here is to the one it ran on
-                ContainerRecord record = ContainerRecord.running(target.onImage(image.id()), source,
-                        options.migrationId());
+                Failpoints.reach("restore.after-runtime"); // the copy runs, its record still says RESTORING
+                ContainerRecord record = ContainerRecord.running(restored, source, options.migrationId());
                 store.save(record);
                 RestoreStatistics stats = readStats(criuWork.resolve("stats-restore"));
                 FileTrees.deleteRecursively(criuWork);

@@ -45,6 +45,11 @@ public record ContainerLayout(Path dir) {
         return Files.isRegularFile(checkpointImages().resolve("inventory.img"));
     }
 
+    /** A checkpoint's intent ({@code CheckpointIntent}): there while a checkpoint is under way, or was cut off. */
+    public Path checkpointIntent() {
+        return dir.resolve("checkpointing.json");
+    }
+
     public Path checkpointWork() {
         return dir.resolve("checkpoint-work");
     }

@@ -17,6 +17,16 @@ public record ContainerRecord(ContainerConfig config, ContainerState state, Inst
                 migrationId);
     }
 
+    /** A restore's intent: the copy is being made (see {@link ContainerState#RESTORING}). */
+    public static ContainerRecord restoring(ContainerConfig config, String restoredFrom, String migrationId) {
+        return new ContainerRecord(config, ContainerState.RESTORING, null, null, false, restoredFrom, migrationId);
+    }
+
+    /** The record of a copy found running: a restore's intent made good (by the reconciliation after a crash). */
+    public ContainerRecord asRunning() {
+        return new ContainerRecord(config, ContainerState.RUNNING, Instant.now(), null, false, restoredFrom, migrationId);
+    }
+
     public ContainerRecord withState(ContainerState newState, Instant finished, boolean wasCheckpointed) {
         return new ContainerRecord(config, newState, startedAt, finished, wasCheckpointed, restoredFrom, migrationId);
     }

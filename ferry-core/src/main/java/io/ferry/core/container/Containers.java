@@ -1,6 +1,7 @@
 package io.ferry.core.container;
 
 import io.ferry.core.error.ConflictException;
+import io.ferry.core.error.NotFoundException;
 import io.ferry.core.host.Host;
 import io.ferry.core.image.Image;
 import io.ferry.core.image.ImageRefs;
@@ -14,6 +15,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** The container use cases: run, list, stop, remove, logs. */
 public final class Containers {
@@ -101,6 +103,9 @@ public final class Containers {
         if (s.running()) {
             return new ContainerView(r, "running", s.pid());
         }
+        if (r.state() == ContainerState.RESTORING) {
+            return new ContainerView(r, "restoring", 0);
+        }
         return new ContainerView(r, r.state() == ContainerState.CREATED ? "created" : "exited", 0);
     }
 
@@ -123,9 +128,22 @@ public final class Containers {
         }
     }
 
-    public void remove(String nameOrId, boolean force) {
+    /**
+     * Removes the container and everything it owns here; returns its id. {@code force} kills it first,
+     * and also removes an {@link Orphan} (by id or unique id prefix): what the engine made without a record.
+     */
+    public String remove(String nameOrId, boolean force) {
         try (HostLock.Held held = lock.acquire()) {
-            ContainerRecord r = store.get(nameOrId);
+            ContainerRecord r = store.find(nameOrId).orElse(null);
+            if (r == null) {
+                Orphan orphan = orphan(nameOrId).orElseThrow(() -> NotFoundException.container(nameOrId));
+                if (orphan.running() && !force) {
+                    throw new ConflictException("cannot remove container " + orphan.id() + " as it is running and has"
+                            + " no record: use --force");
+                }
+                provisioner.teardown(orphan.id(), List.of());
+                return orphan.id();
+            }
             if (runtime.state(r.id()).running()) {
                 if (!force) {
                     throw new ConflictException("cannot remove container " + r.id() + " as it is running - running or"
@@ -135,7 +153,19 @@ public final class Containers {
                 awaitExit(r.id(), Duration.ofSeconds(10));
             }
             provisioner.teardown(r.id(), List.of());
+            return r.id();
         }
+    }
+
+    /** What the engine made here without a record ({@link Orphan}): shown by ps -a, removed by rm. */
+    public List<Orphan> orphans() {
+        return Orphans.find(host, store, runtime.states());
+    }
+
+    private Optional<Orphan> orphan(String idOrPrefix) {
+        List<Orphan> matching = orphans().stream().filter(o -> o.id().equals(idOrPrefix)
+                || (idOrPrefix.length() >= 3 && o.id().startsWith(idOrPrefix))).toList();
+        return matching.size() == 1 ? Optional.of(matching.get(0)) : Optional.empty();
     }
 
     public Path logFile(String nameOrId) {

@@ -123,7 +123,7 @@ final class CheckpointContainer {
                 upload[0] = CheckpointArtifacts.startUpload(client, ref);
                 // the blob is the ciphertext: the registry (and whoever can pull) never sees the memory pages
                 return target.key() == null ? upload[0] : EncryptedArchives.encrypt(upload[0], target.key());
-            }, progress);
+            }, progress, target.migrationId());
             BlobUpload.Result blob = upload[0].finish();
             Map<String, String> signature = Map.of();
             if (keys.isPresent()) { // signed over the blob's digest (the ciphertext when encrypted), before the manifest naming it exists

@@ -14,6 +14,8 @@ import io.ferry.core.container.ContainerStore;
 import io.ferry.core.container.ContainerView;
 import io.ferry.core.container.Containers;
 import io.ferry.core.container.Provisioner;
+import io.ferry.core.container.Reconciler;
+import io.ferry.core.container.Reconciliation;
 import io.ferry.core.criu.Criu;
 import io.ferry.core.crypto.ArchiveKey;
 import io.ferry.core.criu.CriuSelfTest;
@@ -30,6 +32,7 @@ import io.ferry.core.image.RegistryClients;
 import io.ferry.core.network.NetworkNamespaces;
 import io.ferry.core.os.HostFacts;
 import io.ferry.core.os.HostLock;
+import io.ferry.core.os.StagingDir;
 import io.ferry.core.registry.AllowedRegistries;
 import io.ferry.core.registry.Reference;
 import io.ferry.core.runtime.OciRuntime;
@@ -68,6 +71,7 @@ public final class FerryEngine {
     private final RestoreContainer restore;
     private final ArchiveKeys archiveKeys;
     private final CheckpointTrust trust;
+    private final Reconciler reconciler;
 
     private FerryEngine(Host host, EngineSettings settings) {
         StateRoot.secure(host);
@@ -92,6 +96,7 @@ public final class FerryEngine {
         NetworkNamespaces netns = new NetworkNamespaces();
         HostLock lock = new HostLock(host.root());
         Provisioner provisioner = new Provisioner(host, store, imageStore, volumes, netns, runtime);
+        this.reconciler = new Reconciler(host, store, runtime, provisioner, lock);
         this.containers = new Containers(host, settings.startTimeout(), store, imageStore, runtime, provisioner, lock);
         this.checkpointer = new Checkpointer(host, settings.checkpointTimeout(), settings.restoreTimeout(), store,
                 volumes, netns, runtime, criu, lock, provisioner);
@@ -159,22 +164,35 @@ public final class FerryEngine {
     /**
      * Makes a container run here again after a failed move: a running one is left alone; a stopped
      * one with its checkpoint kept here ({@link CheckpointOptions#keepingLocalImages}) is restored in
-     * place; otherwise it is restored from {@code fallback}. True when the container runs afterwards.
+     * place; otherwise it is restored from {@code fallback}. True when the container runs afterwards;
+     * then the kept checkpoint is removed (it could only bring back an older copy).
      */
     public boolean rollback(String nameOrId, ArchiveSource fallback) {
         Optional<ContainerView> before = find(nameOrId);
-        if (before.isPresent() && before.get().running()) {
-            return true;
-        }
-        if (before.isPresent() && store.layout(before.get().record().id()).hasCheckpointImages()) {
-            checkpointer.restoreLocal(nameOrId, false);
-        } else {
-            if (before.isPresent()) {
+        if (before.isPresent() && !before.get().running()) {
+            if (store.layout(before.get().record().id()).hasCheckpointImages()) {
+                checkpointer.restoreLocal(nameOrId, false);
+            } else {
                 containers.remove(nameOrId, true);
+                restore(fallback, RestoreOptions.defaults());
             }
+        } else if (before.isEmpty()) {
             restore(fallback, RestoreOptions.defaults());
         }
-        return find(nameOrId).map(ContainerView::running).orElse(false);
+        boolean running = find(nameOrId).map(ContainerView::running).orElse(false);
+        if (running) {
+            checkpointer.discardKeptCheckpoint(nameOrId);
+        }
+        return running;
+    }
+
+    /**
+     * Makes this host's records agree with what really runs, after a process was killed midway (a host
+     * service calls it when it starts and before each restore): a copy a killed restore left running
+     * is adopted, a half-made one removed, and the staging directories of killed restores deleted.
+     */
+    public Reconciliation reconcile() {
+        return reconciler.reconcile().withStaging(StagingDir.removeAbandoned(host.tmp(), Restorer.STAGING_PREFIX));
     }
 
     /** Restores a checkpointed container in place from the images it kept on this host. */

@@ -57,6 +57,11 @@ public record Host(String id, Path root) {
         return root.resolve("tmp");
     }
 
+    /** CRIU's work directory (log, statistics) of a restore of that container: kept when it fails. */
+    public Path restoreLog(String containerId) {
+        return tmp().resolve("restore-log-" + Identifiers.containerId("container id", containerId));
+    }
+
     /** The whole id, not a prefix: a crafted id sharing a prefix must not name another container's namespace. */
     public String netnsName(String containerId) {
         return "ferry-" + id + "-" + Identifiers.containerId("container id", containerId);

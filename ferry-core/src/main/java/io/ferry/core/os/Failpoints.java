@@ -9,6 +9,9 @@ import java.util.Map;
  * {@code name=action} pairs, comma-separated. Actions: {@code halt} (the JVM stops at once with status
  * 137, no shutdown hooks, as after kill -9), {@code sleep:MILLIS} (a hang). Unset, a point costs one map
  * lookup. Crash safety is only believable when a crash can be put exactly where it hurts.
+ * <p>
+ * The points: {@code restore.after-runtime} (the runtime restored the copy, its record still says
+ * RESTORING); {@code checkpoint.after-dump} (CRIU dumped and stopped the container, nothing exported yet).
  */
 public final class Failpoints {
     private static final Map<String, String> ACTIONS = parse(System.getProperty("ferry.failpoints",

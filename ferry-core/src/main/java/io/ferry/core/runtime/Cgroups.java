@@ -40,6 +40,11 @@ public final class Cgroups {
         return rel.split("/", -1);
     }
 
+    /** Thaws the container's freezer cgroup (a dump cut off by a crash leaves it frozen); false if it has none. */
+    public static boolean thaw(String cgroupsPath) {
+        return Freezer.thaw(cgroupsPath);
+    }
+
     public static void killAndRemove(String cgroupsPath) {
         List<Path> dirs = dirs(cgroupsPath);
         if (dirs.isEmpty()) {

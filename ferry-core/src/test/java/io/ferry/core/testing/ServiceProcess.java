@@ -26,6 +26,7 @@ public final class ServiceProcess implements AutoCloseable {
     private final Path log;
     private final int port;
     private Process process;
+    private java.util.Map<String, String> environment = java.util.Map.of();
 
     private ServiceProcess(String name, List<String> argv, Path log, int port) {
         this.name = name;
@@ -61,8 +62,10 @@ public final class ServiceProcess implements AutoCloseable {
     private void launch() {
         try {
             Files.createDirectories(log.getParent());
-            process = new ProcessBuilder(argv).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+            ProcessBuilder pb = new ProcessBuilder(argv).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+            pb.environment().putAll(environment);
+            process = pb.start();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -125,6 +128,23 @@ public final class ServiceProcess implements AutoCloseable {
             close();
         }
         launch();
+    }
+
+    /** Starts the same process again with these extra environment variables (e.g. FERRY_FAILPOINTS), or none. */
+    public void restart(java.util.Map<String, String> env) {
+        if (alive()) {
+            close();
+        }
+        environment = java.util.Map.copyOf(env);
+        launch();
+    }
+
+    /** Waits until the process ended by itself (a failpoint's halt); its exit status. */
+    public int awaitExit(Duration timeout) {
+        if (!waitFor(timeout)) {
+            throw new IllegalStateException(name + " still runs after " + timeout + "; see " + log);
+        }
+        return process.exitValue();
     }
 
     @Override

@@ -16,7 +16,8 @@ import org.springframework.scheduling.annotation.EnableScheduling;
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(HostServiceProperties.class)
 @EnableScheduling
-@Import({EventPublisher.class, HeartbeatPublisher.class, ProcessedCommands.class, KafkaErrorHandling.class})
+@Import({EventPublisher.class, HeartbeatPublisher.class, ProcessedCommands.class, KafkaErrorHandling.class,
+        StartupReconciliation.class})
 public class HostEngineConfiguration {
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(HostEngineConfiguration.class);
 
