@@ -4,6 +4,7 @@ import io.ferry.spring.KafkaErrorHandling;
 import io.ferry.spring.kafka.InProcessKafkaInitializer;
 import io.ferry.spring.kafka.KafkaAccessApplier;
 import io.ferry.spring.postgres.EmbeddedPostgresConfiguration;
+import io.ferry.spring.ServiceMain;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.security.autoconfigure.UserDetailsServiceAutoConfiguration;
@@ -23,6 +24,6 @@ public class GatewayApplication {
     public static void main(String[] args) {
         SpringApplication app = new SpringApplication(GatewayApplication.class);
         app.addInitializers(new InProcessKafkaInitializer()); // ferry.kafka.embedded=true: the demo's default
-        app.run(args);
+        ServiceMain.run(app, args); // exits 1 when it fails to start
     }
 }

@@ -9,6 +9,10 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 @ConfigurationPropertiesScan
 public class ImageServiceApplication {
     public static void main(String[] args) {
-        SpringApplication.run(ImageServiceApplication.class, args);
+        try {
+            SpringApplication.run(ImageServiceApplication.class, args);
+        } catch (Throwable startupFailure) {
+            System.exit(1); // Boot logged why; exit rather than linger half-started (ferry-spring's ServiceMain, which this module does not use)
+        }
     }
 }

@@ -2,6 +2,7 @@ package io.ferry.registry;
 
 import io.ferry.registry.auth.UserLines;
 import io.ferry.spring.postgres.EmbeddedPostgresConfiguration;
+import io.ferry.spring.ServiceMain;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
@@ -18,6 +19,6 @@ public class RegistryApplication {
         if (args.length == 1 && args[0].equals(UserLines.COMMAND)) {
             System.exit(UserLines.run(System.in, System.out, System.err));
         }
-        SpringApplication.run(RegistryApplication.class, args);
+        ServiceMain.run(new SpringApplication(RegistryApplication.class), args); // exits 1 when it fails to start
     }
 }

@@ -1,6 +1,7 @@
 package io.ferry.restoring;
 
 import io.ferry.spring.host.HostEngineConfiguration;
+import io.ferry.spring.ServiceMain;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.context.annotation.Import;
@@ -10,6 +11,6 @@ import org.springframework.context.annotation.Import;
 @Import(HostEngineConfiguration.class)
 public class RestoreServiceApplication {
     public static void main(String[] args) {
-        SpringApplication.run(RestoreServiceApplication.class, args);
+        ServiceMain.run(new SpringApplication(RestoreServiceApplication.class), args); // exits 1 when it fails to start
     }
 }

@@ -116,6 +116,15 @@ public final class ServiceProcess implements AutoCloseable {
         return process != null && process.isAlive();
     }
 
+    public long pid() {
+        return process.pid();
+    }
+
+    /** Its exit code once it exited within {@code timeout}; empty while it still runs. */
+    public java.util.OptionalInt awaitExit(Duration timeout) {
+        return waitFor(timeout) ? java.util.OptionalInt.of(process.exitValue()) : java.util.OptionalInt.empty();
+    }
+
     /** SIGKILL: the service dies mid-work, as in a crash (nothing is flushed, no offsets committed). */
     public void kill() {
         process.destroyForcibly();

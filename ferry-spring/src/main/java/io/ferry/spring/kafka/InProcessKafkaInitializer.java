@@ -1,5 +1,6 @@
 package io.ferry.spring.kafka;
 
+import org.springframework.beans.factory.support.DefaultSingletonBeanRegistry;
 import org.springframework.context.ApplicationContextInitializer;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.SmartLifecycle;
@@ -36,7 +37,10 @@ public class InProcessKafkaInitializer implements ApplicationContextInitializer<
                 Integer.parseInt(listen.substring(colon + 1)), dir, KafkaUsers.read(Path.of(usersFile)));
         env.getPropertySources().addFirst(new MapPropertySource("ferry-in-process-kafka",
                 Map.of("spring.kafka.bootstrap-servers", broker.bootstrapServers())));
-        context.getBeanFactory().registerSingleton("inProcessKafkaBroker", new StopLast(broker));
+        StopLast stopLast = new StopLast(broker);
+        context.getBeanFactory().registerSingleton("inProcessKafkaBroker", stopLast);
+        // a context that fails to refresh never stops its lifecycle beans, but it destroys its singletons
+        ((DefaultSingletonBeanRegistry) context.getBeanFactory()).registerDisposableBean("inProcessKafkaBroker", stopLast::stop);
     }
 
     /**

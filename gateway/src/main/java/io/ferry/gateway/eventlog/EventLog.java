@@ -27,4 +27,9 @@ public class EventLog {
     public List<EventLogEntry> of(String migrationId) {
         return entries.findByMigrationIdOrderBySeqAsc(migrationId);
     }
+
+    /** The migration's entries after sequence number {@code seq}, in order. */
+    public List<EventLogEntry> after(String migrationId, long seq) {
+        return entries.findByMigrationIdAndSeqGreaterThanOrderBySeqAsc(migrationId, seq);
+    }
 }

@@ -24,5 +24,7 @@ public interface EventLogRepository extends JpaRepository<EventLogEntry, Long> {
 
     List<EventLogEntry> findByMigrationIdOrderBySeqAsc(String migrationId);
 
+    List<EventLogEntry> findByMigrationIdAndSeqGreaterThanOrderBySeqAsc(String migrationId, long seq);
+
     List<EventLogEntry> findBySeqGreaterThanOrderBySeqAsc(long seq, Limit limit);
 }

@@ -12,11 +12,16 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Relays the outbox to Kafka in order, marking entries sent once Kafka acknowledged them. A crash
- * between the send and the mark sends the entry again: consumers deduplicate by message id.
+ * between the send and the mark sends the entry again: consumers deduplicate by message id. With
+ * several gateway instances on one database, one relays at a time (the others find the relay lock
+ * taken and try again at their next turn): batches of two instances sent side by side would reorder
+ * a migration's messages.
  */
 @Component
 public class OutboxRelay {
     private static final Logger log = LoggerFactory.getLogger(OutboxRelay.class);
+    /** The advisory lock's key ("ferryob" in ASCII): any number no one else on the database uses. */
+    static final long RELAY_LOCK = 0x6665727279_6f62L;
 
     private final OutboxRepository entries;
     private final KafkaTemplate<String, String> kafka;
@@ -40,6 +45,9 @@ public class OutboxRelay {
     }
 
     private boolean sendBatch() {
+        if (!entries.tryRelayLock(RELAY_LOCK)) {
+            return false; // another instance is relaying
+        }
         List<OutboxEntry> batch = entries.lockUnsent();
         for (OutboxEntry e : batch) {
             try {
