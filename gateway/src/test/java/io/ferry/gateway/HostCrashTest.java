@@ -54,7 +54,7 @@ class HostCrashTest extends TwoHostMigrationTest {
         armed(restores, "restore.after-runtime");
 
         String id = started("adopted-looper");
-        assertThat(restores.awaitExit(MIGRATION)).as("restore-service halted at the failpoint").isEqualTo(137);
+        assertThat(restores.awaitExit(MIGRATION)).as("restore-service halted at the failpoint").hasValue(137);
         assertThat(b.runcContainers()).as("the copy CRIU restored on B runs on without its service").hasSize(1);
         restores.restart(Map.of());
         restores.awaitHealthy(RESTART);
@@ -78,7 +78,7 @@ class HostCrashTest extends TwoHostMigrationTest {
         armed(checkpoints, "checkpoint.after-dump");
 
         String id = started("cutoff-looper");
-        assertThat(checkpoints.awaitExit(MIGRATION)).as("checkpoint-service halted at the failpoint").isEqualTo(137);
+        assertThat(checkpoints.awaitExit(MIGRATION)).as("checkpoint-service halted at the failpoint").hasValue(137);
         checkpoints.restart(Map.of());
         checkpoints.awaitHealthy(RESTART);
 

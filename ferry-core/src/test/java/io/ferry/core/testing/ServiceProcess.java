@@ -148,14 +148,6 @@ public final class ServiceProcess implements AutoCloseable {
         launch();
     }
 
-    /** Waits until the process ended by itself (a failpoint's halt); its exit status. */
-    public int awaitExit(Duration timeout) {
-        if (!waitFor(timeout)) {
-            throw new IllegalStateException(name + " still runs after " + timeout + "; see " + log);
-        }
-        return process.exitValue();
-    }
-
     @Override
     public void close() {
         if (process == null || !process.isAlive()) {
