@@ -41,6 +41,7 @@ public final class ChaosBench {
     private ChaosTopology topo;
     private String at = ChaosTopology.A; // where the looper runs between runs
     private int rebuilds;
+    private final String startedAt = java.time.LocalDateTime.now().withNano(0).toString().replace(':', '-');
 
     private ChaosBench(Path repo, Path state, String net, Duration bound) {
         this.repo = repo;
@@ -118,6 +119,7 @@ public final class ChaosBench {
                 plan.size(), seed);
         List<RunResult> results = new ArrayList<>();
         for (int i = 0; i < plan.size(); i++) {
+            System.err.printf("chaos: run %d/%d: %s%n", i + 1, plan.size(), plan.get(i));
             RunResult r = runOne(i + 1, plan.get(i), seed);
             results.add(r);
             System.err.println(RunResult.header().lines().findFirst().orElseThrow());
@@ -128,7 +130,7 @@ public final class ChaosBench {
     }
 
     private void setUp() throws IOException {
-        topo = new ChaosTopology(repo, state, net);
+        topo = new ChaosTopology(repo, state, net, repo.resolve("bench/target/chaos-logs/" + startedAt + "-" + (rebuilds + 1)));
         topo.start();
         topo.startLooper(ChaosTopology.A);
         at = ChaosTopology.A;
@@ -155,9 +157,10 @@ public final class ChaosBench {
             }
         }
         List<String> ids = new ArrayList<>();
+        Set<String> refused = new java.util.HashSet<>();
         String id = "chaos-" + seed + "-" + n + "-" + Long.toHexString(System.nanoTime() & 0xffff);
         try {
-            ids.addAll(request(fault, id, src, tgt, r));
+            ids.addAll(request(fault, id, src, tgt, r, refused));
         } catch (IOException e) {
             r.notes.add("POST failed: " + e.getMessage());
         }
@@ -199,18 +202,24 @@ public final class ChaosBench {
                     .map(v -> TERMINAL.contains(v.path("state").asString())).orElse(false)), Duration.ofSeconds(30));
         }
         Waits.sleep(2000);
-        check(r, ids, states, src, tgt, startCounter, maxSeen.get(), (System.nanoTime() - start) / 1e9);
+        check(r, ids, states, refused, src, tgt, startCounter, maxSeen.get(), (System.nanoTime() - start) / 1e9);
         repair(r, gatewayOk, src, tgt, ids, states);
         r.seconds = (System.nanoTime() - start) / 1e9;
         return r;
     }
 
-    private List<String> request(Fault fault, String id, String src, String tgt, RunResult r) throws IOException {
+    /** The ids of the migrations the run's POSTs made; a 409's id (a refusal, recorded as FAILED) goes into {@code refused} too. */
+    private List<String> request(Fault fault, String id, String src, String tgt, RunResult r, Set<String> refused)
+            throws IOException {
         if (!fault.kind().equals("race")) {
             HttpResponse<String> resp = topo.api().requestMigration(id, CONTAINER, src, tgt);
             if (resp.statusCode() != 202) {
                 r.notes.add("POST " + resp.statusCode());
-                return resp.statusCode() == 409 ? List.of(id) : List.of();
+                if (resp.statusCode() == 409) {
+                    refused.add(id);
+                    return List.of(id);
+                }
+                return List.of();
             }
             return List.of(id);
         }
@@ -230,8 +239,13 @@ public final class ChaosBench {
         for (CompletableFuture<HttpResponse<String>> p : posts) {
             HttpResponse<String> resp = p.join();
             codes.add(resp.statusCode());
-            resp.headers().firstValue("Location").map(l -> l.replaceFirst(".*/", "")).filter(x -> !ids.contains(x))
-                    .ifPresent(ids::add);
+            String location = resp.headers().firstValue("Location").map(l -> l.replaceFirst(".*/", "")).orElse(null);
+            if (location != null && !ids.contains(location)) {
+                ids.add(location);
+                if (resp.statusCode() == 409) {
+                    refused.add(location);
+                }
+            }
         }
         r.notes.add("POSTs " + codes);
         return ids;
@@ -320,7 +334,7 @@ public final class ChaosBench {
         }
     }
 
-    /** After the fault: every service alive again, links up; false when the gateway does not come back. */
+    /** After the fault: every service alive again, links up; false when the gateway or registry does not come back. */
     private boolean heal(RunResult r) {
         for (String h : List.of(ChaosTopology.A, ChaosTopology.B)) {
             Sh.run("ip", "link", "set", topo.link(h), "up");
@@ -333,8 +347,14 @@ public final class ChaosBench {
             }
         }
         if (!Waits.within(() -> topo.api().healthy(), Duration.ofSeconds(120))) {
-            r.notes.add("gateway not healthy 120 s after restart (" + (topo.service("gateway").alive() ? "alive" : "exited")
+            r.notes.add("gateway not healthy 120 s after the fault (" + (topo.service("gateway").alive() ? "alive" : "exited")
                     + "; see " + topo.service("gateway").log() + ")");
+            return false;
+        }
+        try {
+            topo.service("registry").awaitReady("/v2/", Set.of(200, 401), Duration.ofSeconds(90));
+        } catch (IllegalStateException e) {
+            r.notes.add("registry not ready 90 s after restart (" + e.getMessage() + ")");
             return false;
         }
         for (String h : List.of(ChaosTopology.A, ChaosTopology.B)) {
@@ -345,7 +365,7 @@ public final class ChaosBench {
         return true;
     }
 
-    private void check(RunResult r, List<String> ids, Map<String, String> states, String src, String tgt,
+    private void check(RunResult r, List<String> ids, Map<String, String> states, Set<String> refused, String src, String tgt,
                        long startCounter, long maxSeen, double elapsed) {
         Reality s = Reality.of(src, topo.root(src));
         Reality t = Reality.of(tgt, topo.root(tgt));
@@ -366,7 +386,7 @@ public final class ChaosBench {
             r.lost = 1;
         }
         if (r.stuck == 0) {
-            r.mismatch = mismatch(ids, states, s, t, src, tgt) ? 1 : 0;
+            r.mismatch = mismatch(ids, states, refused, s, t, src, tgt) ? 1 : 0;
         }
         if (s.running().size() + t.running().size() == 1) {
             Reality where = s.runs() ? s : t;
@@ -395,8 +415,9 @@ public final class ChaosBench {
         }
     }
 
-    private static boolean mismatch(List<String> ids, Map<String, String> states, Reality s, Reality t, String src, String tgt) {
-        List<String> finals = ids.stream().map(m -> states.getOrDefault(m, "")).toList();
+    private static boolean mismatch(List<String> ids, Map<String, String> states, Set<String> refused, Reality s, Reality t,
+                                    String src, String tgt) {
+        List<String> finals = ids.stream().filter(m -> !refused.contains(m)).map(m -> states.getOrDefault(m, "")).toList();
         long completed = finals.stream().filter(x -> x.startsWith("COMPLETED")).count();
         boolean onlyTgt = t.runs() && !s.runs();
         boolean onlySrc = s.runs() && !t.runs();
@@ -409,13 +430,12 @@ public final class ChaosBench {
         for (String f : finals) {
             if (f.startsWith("FAILED")) {
                 String where = onlySrc ? src : onlyTgt ? tgt : null;
-                boolean refused = f.contains("refused"); // a preflight refusal: nothing moved
-                if (refused ? !onlySrc : where == null || !f.contains(where)) {
+                if (where == null || !f.contains(where)) {
                     return true;
                 }
             }
         }
-        return !onlySrc;
+        return !onlySrc; // rolled back, or refused (409: nothing moved)
     }
 
     /** Leaves the looper running on exactly one host (notes what it took), or rebuilds everything. */
@@ -461,6 +481,10 @@ public final class ChaosBench {
                 r.notes.add("repair: removed " + (o.runs() ? "running " : "stopped ") + "copies on " + other);
             }
             removeOn(other);
+            String gone = other;
+            if (!Waits.within(() -> !hostLists(gone), Duration.ofSeconds(30))) {
+                r.notes.add("gateway still lists a looper on " + other + " after its removal");
+            }
         }
         at = keep;
         String k = keep;
@@ -475,7 +499,11 @@ public final class ChaosBench {
     }
 
     private void removeOn(String host) {
-        Sh.run(repo.resolve("ferry").toString(), "--host-id", host, "--root", topo.root(host).toString(), "rm", "-f", CONTAINER);
+        Sh.Result rm = Sh.run(repo.resolve("ferry").toString(), "--host-id", host, "--root", topo.root(host).toString(),
+                "rm", "-f", CONTAINER);
+        if (!rm.ok() && !rm.out().contains("no container with name")) {
+            System.err.println("chaos: ferry rm -f " + CONTAINER + " on " + host + ": " + rm.out().strip());
+        }
         for (JsonNode c : Reality.list(topo.root(host))) {
             Reality.killRunc(topo.root(host), c.path("id").asString()); // copies without a record too
         }

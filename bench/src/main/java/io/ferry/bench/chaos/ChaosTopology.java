@@ -30,16 +30,19 @@ final class ChaosTopology implements AutoCloseable {
     private final Path repo;
     private final Path state;
     private final String net;
+    private final Path keepLogs;
     private final Map<String, ServiceProcess> services = new LinkedHashMap<>();
     private final List<String> created = new ArrayList<>(); // netns and links, for close
     private GatewayApi api;
     private String registry;
     private String imageRef;
 
-    ChaosTopology(Path repo, Path state, String net) {
+    /** {@code keepLogs}: where the services' logs are copied before the state dir is removed. */
+    ChaosTopology(Path repo, Path state, String net, Path keepLogs) {
         this.repo = repo;
         this.state = state;
         this.net = net;
+        this.keepLogs = keepLogs;
     }
 
     String gw() {
@@ -238,6 +241,10 @@ final class ChaosTopology implements AutoCloseable {
             Reality.removeAllContainers(root(h));
         }
         services.clear();
+        if (Files.isDirectory(state.resolve("logs"))) {
+            Sh.run("mkdir", "-p", keepLogs.getParent().toString());
+            Sh.run("cp", "-r", state.resolve("logs").toString(), keepLogs.toString());
+        }
         removeLeftovers();
     }
 
