@@ -197,6 +197,7 @@ public final class ChaosBench {
             topo.service(failpointKey).restart(); // plain again for the next runs
         }
         boolean gatewayOk = heal(r);
+        r.restart = gatewayOk ? 0 : 1;
         if (!terminal && gatewayOk) { // a cancel may still end it; give it a moment before looking
             Waits.within(() -> ids.stream().allMatch(m -> topo.api().migration(m)
                     .map(v -> TERMINAL.contains(v.path("state").asString())).orElse(false)), Duration.ofSeconds(30));
@@ -538,10 +539,11 @@ public final class ChaosBench {
         int stuck = results.stream().mapToInt(r -> r.stuck).sum();
         int mismatch = results.stream().mapToInt(r -> r.mismatch).sum();
         int counter = results.stream().mapToInt(r -> r.counter).sum();
+        int restart = results.stream().mapToInt(r -> r.restart).sum();
         List<Double> secs = results.stream().map(r -> r.seconds).sorted().toList();
-        System.out.printf(Locale.ROOT, "%n| lost | duplicated | stuck | state mismatch | counter | runs with any | rebuilds |"
-                + " s per run (median / max) | total s |%n|---|---|---|---|---|---|---|---|---|%n"
-                + "| %d | %d | %d | %d | %d | %d | %d | %.0f / %.0f | %.0f |%n", lost, dup, stuck, mismatch, counter,
+        System.out.printf(Locale.ROOT, "%n| lost | duplicated | stuck | state mismatch | counter | restart | runs with any | rebuilds |"
+                + " s per run (median / max) | total s |%n|---|---|---|---|---|---|---|---|---|---|%n"
+                + "| %d | %d | %d | %d | %d | %d | %d | %d | %.0f / %.0f | %.0f |%n", lost, dup, stuck, mismatch, counter, restart,
                 results.stream().filter(r -> r.failures() > 0).count(), rebuilds, secs.get(secs.size() / 2),
                 secs.get(secs.size() - 1), totalSeconds);
     }

@@ -17,21 +17,22 @@ final class RunResult {
     int stuck;
     int mismatch;
     int counter;
+    int restart;
     final List<String> notes = new ArrayList<>();
     double seconds;
 
     int failures() {
-        return lost + duplicated + stuck + mismatch + counter;
+        return lost + duplicated + stuck + mismatch + counter + restart;
     }
 
     static String header() {
-        return "| run | fault | move | injected at | outcome | runs on | lost | dup | stuck | mismatch | counter | s | notes |\n"
-                + "|---|---|---|---|---|---|---|---|---|---|---|---|---|";
+        return "| run | fault | move | injected at | outcome | runs on | lost | dup | stuck | mismatch | counter | restart | s | notes |\n"
+                + "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|";
     }
 
     String row() {
-        return String.format(Locale.ROOT, "| %d | %s | %s | %s | %s | %s | %d | %d | %d | %d | %d | %.0f | %s |", run, fault,
-                direction, injectedAt, outcome, where, lost, duplicated, stuck, mismatch, counter, seconds,
+        return String.format(Locale.ROOT, "| %d | %s | %s | %s | %s | %s | %d | %d | %d | %d | %d | %d | %.0f | %s |", run, fault,
+                direction, injectedAt, outcome, where, lost, duplicated, stuck, mismatch, counter, restart, seconds,
                 String.join("; ", notes).replace('|', '/'));
     }
 }
