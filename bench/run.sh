@@ -7,14 +7,21 @@
 #   bench/run.sh encryption [rounds]    256 MiB container export+import, plain vs --encrypt-to
 #   bench/run.sh crypto [rounds]        the encrypting/decrypting streams' throughput by chunk size
 #   bench/run.sh secured [rounds]       256 MiB migrations through the pipeline, encrypted vs plain (both signed)
+#   bench/run.sh chaos [--runs N] [--seed S] [--faults LIST] [--bound S] [--pause S] [--no-fail]
+#                                       migrations of a counting container on the demo's topology, one fault each
+#                                       (kill -9 + restart, SIGSTOP, link down, racing requests); docs/chaos.md
+# FERRY_BENCH_NO_BUILD=1 skips the install and build (the caller has built).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 what=checkpoint
-case "${1:-}" in registry|checkpoint|pipeline|encryption|crypto|secured) what=$1; shift ;; esac
-bash scripts/install-host.sh >/dev/null
-mvn -B -q -ntp -DskipTests package
+case "${1:-}" in registry|checkpoint|pipeline|encryption|crypto|secured|chaos) what=$1; shift ;; esac
+if [ -z "${FERRY_BENCH_NO_BUILD:-}" ]; then # set by a caller that has just built (scripts/test.sh)
+  bash scripts/install-host.sh >/dev/null
+  mvn -B -q -ntp -DskipTests package
+fi
 cp="bench/target/ferry-bench-0.1.0-SNAPSHOT.jar:bench/target/lib/*"
 case $what in
+  chaos) exec java -Dferry.repo="$(pwd)" -cp "$cp" io.ferry.bench.chaos.ChaosBench "$@" ;;
   checkpoint) exec java -cp "$cp" io.ferry.bench.CheckpointBench "${1:-5}" ;;
   encryption) exec java -cp "$cp" io.ferry.bench.EncryptionBench "${1:-3}" ;;
   crypto) exec java -cp "$cp" io.ferry.bench.CryptoBench "${1:-5}" ;;

@@ -24,7 +24,7 @@ class HostCrashTest extends TwoHostMigrationTest {
 
     /** Restarts the service with the failpoint, waits until the gateway sees the host up again. */
     private void armed(ServiceProcess service, String failpoint) {
-        service.restart(Map.of("FERRY_FAILPOINTS", failpoint + "=halt"));
+        service.restartWith(Map.of("FERRY_FAILPOINTS", failpoint + "=halt"));
         service.awaitHealthy(RESTART);
         FerryCluster.await(() -> servicesUp(a) && servicesUp(b), Duration.ofSeconds(30), "both hosts' services to be up");
     }
@@ -56,7 +56,7 @@ class HostCrashTest extends TwoHostMigrationTest {
         String id = started("adopted-looper");
         assertThat(restores.awaitExit(MIGRATION)).as("restore-service halted at the failpoint").hasValue(137);
         assertThat(b.runcContainers()).as("the copy CRIU restored on B runs on without its service").hasSize(1);
-        restores.restart(Map.of());
+        restores.restart();
         restores.awaitHealthy(RESTART);
 
         JsonNode m = cluster.awaitMigration(id, TERMINAL, MIGRATION.multipliedBy(2));
@@ -79,7 +79,7 @@ class HostCrashTest extends TwoHostMigrationTest {
 
         String id = started("cutoff-looper");
         assertThat(checkpoints.awaitExit(MIGRATION)).as("checkpoint-service halted at the failpoint").hasValue(137);
-        checkpoints.restart(Map.of());
+        checkpoints.restart();
         checkpoints.awaitHealthy(RESTART);
 
         JsonNode m = cluster.awaitMigration(id, TERMINAL, MIGRATION.multipliedBy(2));

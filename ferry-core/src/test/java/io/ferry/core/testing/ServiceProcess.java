@@ -11,7 +11,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
@@ -25,12 +27,13 @@ public final class ServiceProcess implements AutoCloseable {
     private final List<String> argv;
     private final Path log;
     private final int port;
+    private final Map<String, String> env;
     private Process process;
-    private java.util.Map<String, String> environment = java.util.Map.of();
 
-    private ServiceProcess(String name, List<String> argv, Path log, int port) {
+    private ServiceProcess(String name, List<String> argv, Map<String, String> env, Path log, int port) {
         this.name = name;
-        this.argv = argv;
+        this.argv = List.copyOf(argv);
+        this.env = Map.copyOf(env);
         this.log = log;
         this.port = port;
     }
@@ -54,17 +57,31 @@ public final class ServiceProcess implements AutoCloseable {
         List<String> argv = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx384m", "-jar", jar, "--server.port=" + port));
         argv.addAll(args);
-        ServiceProcess p = new ServiceProcess(name, argv, logDir.resolve(name + ".log"), port);
-        p.launch();
+        ServiceProcess p = new ServiceProcess(name, argv, Map.of(), logDir.resolve(name + ".log"), port);
+        p.launch(Map.of());
         return p;
     }
 
-    private void launch() {
+    /**
+     * Starts exactly {@code argv} (e.g. {@code nsenter --net=... java -jar ...}: nsenter execs, so the pid
+     * stays the service's) with {@code env} added to this process's environment, its output appended
+     * to {@code log}; {@code port} is the one {@link #url} and {@link #awaitReady} use. The chaos suite
+     * starts the demo's topology with it, and restarts a killed service with the same argv and env.
+     */
+    public static ServiceProcess launch(String name, List<String> argv, Map<String, String> env, Path log, int port) {
+        ServiceProcess p = new ServiceProcess(name, argv, env, log, port);
+        p.launch(Map.of());
+        return p;
+    }
+
+    private void launch(Map<String, String> extraEnv) {
         try {
             Files.createDirectories(log.getParent());
             ProcessBuilder pb = new ProcessBuilder(argv).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-            pb.environment().putAll(environment);
+            Map<String, String> all = new HashMap<>(env);
+            all.putAll(extraEnv);
+            pb.environment().putAll(all);
             process = pb.start();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -116,11 +133,7 @@ public final class ServiceProcess implements AutoCloseable {
         return process != null && process.isAlive();
     }
 
-    public long pid() {
-        return process.pid();
-    }
-
-    /** Its exit code once it exited within {@code timeout}; empty while it still runs. */
+    /** Its exit code once it exited within {@code timeout} (a failpoint's halt, a failed start); empty while it runs. */
     public java.util.OptionalInt awaitExit(Duration timeout) {
         return waitFor(timeout) ? java.util.OptionalInt.of(process.exitValue()) : java.util.OptionalInt.empty();
     }
@@ -131,21 +144,50 @@ public final class ServiceProcess implements AutoCloseable {
         waitFor(Duration.ofSeconds(30));
     }
 
-    /** Starts the same process again (same port and arguments). */
+    /** Starts the same process again (same port, arguments and environment). */
     public void restart() {
-        if (alive()) {
-            close();
-        }
-        launch();
+        restartWith(Map.of());
     }
 
-    /** Starts the same process again with these extra environment variables (e.g. FERRY_FAILPOINTS), or none. */
-    public void restart(java.util.Map<String, String> env) {
+    /** Starts it again with the same argv and env plus {@code extraEnv} (e.g. FERRY_FAILPOINTS for one life). */
+    public void restartWith(Map<String, String> extraEnv) {
         if (alive()) {
             close();
         }
-        environment = java.util.Map.copyOf(env);
-        launch();
+        launch(extraEnv);
+    }
+
+    public String name() {
+        return name;
+    }
+
+    /** The service's pid (the JVM's; with nsenter in front, nsenter exec'd it). */
+    public long pid() {
+        return process.pid();
+    }
+
+    /** SIGSTOP: the service hangs (no heartbeats, no replies, sockets stay open) until {@link #resume}. */
+    public void pause() {
+        signal("STOP");
+    }
+
+    /** SIGCONT after {@link #pause}. */
+    public void resume() {
+        signal("CONT");
+    }
+
+    private void signal(String sig) {
+        if (!alive()) {
+            return;
+        }
+        try {
+            Process kill = new ProcessBuilder("kill", "-" + sig, Long.toString(process.pid())).inheritIO().start();
+            kill.waitFor(10, TimeUnit.SECONDS);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Override
@@ -153,6 +195,7 @@ public final class ServiceProcess implements AutoCloseable {
         if (process == null || !process.isAlive()) {
             return;
         }
+        signal("CONT"); // a stopped process would not act on SIGTERM
         process.destroy(); // SIGTERM: Spring closes the context (and an embedded PostgreSQL with it)
         if (!waitFor(Duration.ofSeconds(30))) {
             process.destroyForcibly();
