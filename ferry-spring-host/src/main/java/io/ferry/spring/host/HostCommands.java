@@ -12,7 +12,9 @@ import java.util.Optional;
 /**
  * One side of a host (checkpoint or restore) answering the commands on its topic, each at most
  * once: a redelivered or duplicated command gets the replies it got before (same ids, from
- * {@link ProcessedCommands}) and changes nothing. Subclasses carry out the commands they know.
+ * {@link ProcessedCommands}) and changes nothing. Fencing: a command of an epoch lower than the highest this
+ * side has seen for its migration ({@link CommandEpochs}) is refused and answered with CommandRefused.
+ * Subclasses carry out the commands they know.
  */
 public abstract class HostCommands {
     private static final Logger log = LoggerFactory.getLogger(HostCommands.class);
@@ -46,6 +48,18 @@ public abstract class HostCommands {
             return;
         }
         List<MigrationMessage> replies = new ArrayList<>();
+        String migration = command.meta().migrationId();
+        long seen = processed.epochs().seen(migration);
+        if (command.meta().epoch() < seen) {
+            // decided before the migration turned around (a command late from the outbox or Kafka): it must not act
+            log.warn("refused {} {} of epoch {}: migration {} is at epoch {} here", command.type(), command.meta().id(),
+                    command.meta().epoch(), migration, seen);
+            emit(replies, new MigrationMessage.CommandRefused(command.meta().reply("refused", command.meta().hostId()),
+                    command.type(), command.meta().id(), seen));
+            processed.record(command.meta().id(), replies);
+            return;
+        }
+        processed.epochs().raise(migration, command.meta().epoch()); // on disk before anything is done
         if (carryOut(command, replies)) {
             processed.record(command.meta().id(), replies);
         } else {

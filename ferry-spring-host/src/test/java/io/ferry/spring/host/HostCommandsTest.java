@@ -237,6 +237,44 @@ class HostCommandsTest {
         assertThat(recordFiles()).isEmpty();
     }
 
+    @Test
+    void aCommandOfAnEpochTheMigrationHasLeftIsRefusedReportedAndStaysRefusedAfterARestart() {
+        // given a finalize of epoch 1 carried out (the gateway turned the migration around once)
+        FinalizeCommand epoch1 = new FinalizeCommand(commandMeta("m1/finalize").withEpoch(1), "web");
+        side.handle(epoch1);
+        events.published.clear();
+
+        // when a checkpoint decided in epoch 0 arrives late, at this service and at a restarted one
+        CheckpointCommand late = new CheckpointCommand(commandMeta("m1/checkpoint"), "web", ARCHIVE, false, true, "h2");
+        side.handle(late);
+        RecordingEvents eventsAfterRestart = new RecordingEvents();
+        FakeSourceSide afterRestart = new FakeSourceSide(eventsAfterRestart, newProcessedCommands());
+        afterRestart.handle(new CheckpointCommand(commandMeta("m1/checkpoint/again"), "web", ARCHIVE, false, true, "h2"));
+
+        // then neither carries it out; each reports the refusal, naming the command and the epoch seen
+        assertThat(side.carriedOut).containsExactly(epoch1);
+        assertThat(afterRestart.carriedOut).isEmpty();
+        assertThat(events.published).singleElement().isInstanceOfSatisfying(MigrationMessage.CommandRefused.class, r -> {
+            assertThat(r.meta().id()).isEqualTo("m1/checkpoint/refused");
+            assertThat(r.meta().epoch()).isZero();
+            assertThat(r.command()).isEqualTo("CheckpointCommand");
+            assertThat(r.commandId()).isEqualTo("m1/checkpoint");
+            assertThat(r.seenEpoch()).isEqualTo(1);
+        });
+        assertThat(eventsAfterRestart.published).singleElement().isInstanceOf(MigrationMessage.CommandRefused.class);
+    }
+
+    @Test
+    void commandsOfTheCurrentOrAHigherEpochAreCarriedOutAndOtherMigrationsAreNotFenced() {
+        side.handle(new FinalizeCommand(commandMeta("m1/finalize").withEpoch(2), "web"));
+        side.handle(new FinalizeCommand(commandMeta("m1/finalize/again").withEpoch(2), "web"));
+        side.handle(new FinalizeCommand(new Meta("m2/finalize", "m2", "h1", Instant.now(), Meta.VERSION), "web"));
+
+        assertThat(side.carriedOut).hasSize(3);
+        assertThat(events.published).noneMatch(MigrationMessage.CommandRefused.class::isInstance);
+        assertThat(events.published).extracting(m -> m.meta().epoch()).containsExactly(2L, 2L, 0L);
+    }
+
     private List<Path> recordFiles() throws IOException {
         if (!Files.exists(root)) {
             return List.of();
