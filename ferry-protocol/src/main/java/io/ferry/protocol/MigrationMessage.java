@@ -200,7 +200,14 @@ public sealed interface MigrationMessage {
 
     // ---- outcomes, decided by the gateway ----
 
-    record MigrationTimedOut(Meta meta, String stage) implements MigrationMessage {
+    /**
+     * A stage ran past its timeout, counted from the migration's last report. {@code probes}: how often the
+     * stage's host had been asked again (a re-sent command) before; the gateway decides on it (0: ask again).
+     */
+    record MigrationTimedOut(Meta meta, String stage, int probes) implements MigrationMessage {
+        public MigrationTimedOut(Meta meta, String stage) {
+            this(meta, stage, 0);
+        }
     }
 
     record MigrationCompleted(Meta meta, long downtimeMillis, long totalMillis) implements MigrationMessage {

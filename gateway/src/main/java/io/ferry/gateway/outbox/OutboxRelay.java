@@ -1,5 +1,8 @@
 package io.ferry.gateway.outbox;
 
+import io.ferry.protocol.MessageCodec;
+import io.ferry.protocol.MigrationMessage;
+import io.ferry.protocol.Topics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.kafka.core.KafkaTemplate;
@@ -8,15 +11,20 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Relays the outbox to Kafka in order, marking entries sent once Kafka acknowledged them. A crash
- * between the send and the mark sends the entry again: consumers deduplicate by message id.
+ * between the send and the mark sends the entry again: consumers deduplicate by message id. A command
+ * whose migration has ended, or has turned around since (a higher epoch), is dropped instead of sent:
+ * however long it waited here, it never acts late.
  */
 @Component
 public class OutboxRelay {
     private static final Logger log = LoggerFactory.getLogger(OutboxRelay.class);
+    private static final Set<String> TERMINAL = Set.of("COMPLETED", "ROLLED_BACK", "FAILED");
 
     private final OutboxRepository entries;
     private final KafkaTemplate<String, String> kafka;
@@ -42,6 +50,12 @@ public class OutboxRelay {
     private boolean sendBatch() {
         List<OutboxEntry> batch = entries.lockUnsent();
         for (OutboxEntry e : batch) {
+            Optional<String> superseded = superseded(e);
+            if (superseded.isPresent()) {
+                log.warn("outbox: dropped {} instead of sending it to {}: {}", e.getKey(), e.getTopic(), superseded.get());
+                e.sent();
+                continue;
+            }
             try {
                 kafka.send(e.getTopic(), e.getKey(), e.getPayload()).get(30, TimeUnit.SECONDS);
             } catch (InterruptedException ie) {
@@ -53,5 +67,27 @@ public class OutboxRelay {
             e.sent();
         }
         return batch.size() == 100;
+    }
+
+    /** Why a command must not go any more (its migration ended, or left its epoch); empty for events. */
+    private Optional<String> superseded(OutboxEntry e) {
+        if (e.getTopic().equals(Topics.EVENTS)) {
+            return Optional.empty();
+        }
+        MigrationMessage m = MessageCodec.decode(e.getPayload());
+        List<Object[]> rows = entries.stateAndEpoch(m.meta().migrationId());
+        if (rows.isEmpty()) {
+            return Optional.empty();
+        }
+        String state = (String) rows.get(0)[0];
+        long epoch = ((Number) rows.get(0)[1]).longValue();
+        if (TERMINAL.contains(state)) {
+            return Optional.of(m.type() + " " + m.meta().id() + ": migration " + m.meta().migrationId() + " has ended (" + state + ")");
+        }
+        if (m.meta().epoch() < epoch) {
+            return Optional.of(m.type() + " " + m.meta().id() + " of epoch " + m.meta().epoch() + ": migration "
+                    + m.meta().migrationId() + " is at epoch " + epoch);
+        }
+        return Optional.empty();
     }
 }
