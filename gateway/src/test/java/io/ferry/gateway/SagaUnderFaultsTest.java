@@ -111,7 +111,8 @@ class SagaUnderFaultsTest extends TwoHostMigrationTest {
         awaitState(id, "RESTORING");
 
         cluster.stopGateway(); // down while the target restores
-        FerryCluster.await(() -> b.running("outage"), MIGRATION, "the target to run outage");
+        FerryCluster.await(() -> b.engine().containers().store().find("outage").isPresent() && b.running("outage"), MIGRATION,
+                "the target to run outage");
         Awaitility.await().pollDelay(Duration.ofSeconds(10)).atMost(Duration.ofSeconds(11)).until(() -> true);
         cluster.startGatewayAgain("--ferry.gateway.timeouts.restoring=8s"); // back after more than the timeout
 
