@@ -5,9 +5,18 @@ import io.ferry.protocol.MigrationMessage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
+
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One side of a host (checkpoint or restore) answering the commands on its topic, each at most
@@ -19,12 +28,29 @@ import java.util.Optional;
 public abstract class HostCommands {
     private static final Logger log = LoggerFactory.getLogger(HostCommands.class);
 
+    /** One daemon thread for every side's "still working" ticks: they are rare and tiny. */
+    private static final ScheduledExecutorService TICKS = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "ferry-progress-tick");
+        t.setDaemon(true);
+        return t;
+    });
+
     private final EventPublisher events;
     private final ProcessedCommands processed;
+    private Duration progressTick = Duration.ofSeconds(60);
 
     protected HostCommands(EventPublisher events, ProcessedCommands processed) {
         this.events = events;
         this.processed = processed;
+    }
+
+    /**
+     * How often a long restore says it is still at work (a RestoreProgress), so the gateway's stage timeout,
+     * which counts from the last report, does not run out on a restore that is alive.
+     */
+    @Autowired(required = false)
+    public void setProgressTick(@Value("${ferry.host.progress-tick:60s}") Duration progressTick) {
+        this.progressTick = progressTick;
     }
 
     /**
@@ -60,11 +86,34 @@ public abstract class HostCommands {
             return;
         }
         processed.epochs().raise(migration, command.meta().epoch()); // on disk before anything is done
-        if (carryOut(command, replies)) {
+        ScheduledFuture<?> ticks = command instanceof MigrationMessage.RestoreCommand ? stillRestoring(command) : null;
+        boolean handled;
+        try {
+            handled = carryOut(command, replies);
+        } finally {
+            if (ticks != null) {
+                ticks.cancel(false);
+            }
+        }
+        if (handled) {
             processed.record(command.meta().id(), replies);
         } else {
             log.warn("{} does not handle {}", getClass().getSimpleName(), command.type());
         }
+    }
+
+    /** Ticks while the restore runs; not part of the replies (a redelivery does not repeat them). */
+    private ScheduledFuture<?> stillRestoring(MigrationMessage.Command command) {
+        AtomicInteger n = new AtomicInteger();
+        long every = progressTick.toMillis();
+        return TICKS.scheduleAtFixedRate(() -> {
+            try {
+                events.publish(new MigrationMessage.RestoreProgress(command.meta().reply("still-restoring-" + n.incrementAndGet(),
+                        command.meta().hostId()), "still restoring"));
+            } catch (RuntimeException e) {
+                log.warn("progress tick of {}: {}", command.meta().id(), e.getMessage());
+            }
+        }, every, every, TimeUnit.MILLISECONDS);
     }
 
     /**
