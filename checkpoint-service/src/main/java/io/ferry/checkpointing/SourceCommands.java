@@ -130,17 +130,29 @@ public class SourceCommands extends HostCommands {
         }
     }
 
+    /**
+     * Removes the stopped source copy and its kept images. A copy that runs is left alone and reported
+     * ({@code sourceRunning}): two copies run, and the gateway decides which one goes, never this side.
+     */
     private void finalizeSource(FinalizeCommand f, List<MigrationMessage> replies) {
+        boolean sourceRunning = false;
         try {
             Optional<ContainerView> view = engine.find(f.container());
-            if (view.isPresent() && !view.get().running()) {
+            sourceRunning = view.isPresent() && view.get().running();
+            if (view.isPresent() && !sourceRunning) {
                 engine.containers().remove(f.container(), false); // the stopped source copy and its kept images
             }
         } catch (FerryException e) {
             log.warn("finalizing {}: {}", f.container(), e.getMessage());
+            sourceRunning = running(f.container());
         }
-        engine.forgetMigrationKey(f.meta().migrationId());
-        emit(replies, new MigrationMessage.SourceFinalized(f.meta().reply("finalized", host())));
+        if (sourceRunning) {
+            log.warn("finalize of migration {}: {} runs on this host, left alone and reported", f.meta().migrationId(),
+                    f.container());
+        } else {
+            engine.forgetMigrationKey(f.meta().migrationId());
+        }
+        emit(replies, new MigrationMessage.SourceFinalized(f.meta().reply("finalized", host()), sourceRunning));
     }
 
     private void rollback(RollbackCommand r, List<MigrationMessage> replies) {

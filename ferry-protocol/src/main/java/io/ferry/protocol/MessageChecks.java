@@ -28,7 +28,12 @@ final class MessageChecks {
                 Identifiers.hostId("targetHost", r.targetHost());
                 optionalName("options.newName", r.options() == null ? null : r.options().newName());
             },
-            MigrationAccepted.class, m -> optionalReference("archive", ((MigrationAccepted) m).archive()),
+            MigrationAccepted.class, m -> {
+                optionalReference("archive", ((MigrationAccepted) m).archive());
+                if (((MigrationAccepted) m).containerId() != null) {
+                    Identifiers.containerId("containerId", ((MigrationAccepted) m).containerId());
+                }
+            },
             CheckpointCommand.class, m -> {
                 Identifiers.nameOrId("container", ((CheckpointCommand) m).container());
                 Identifiers.reference("archive", ((CheckpointCommand) m).archive());

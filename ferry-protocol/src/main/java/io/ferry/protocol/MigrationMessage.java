@@ -35,6 +35,7 @@ import java.time.Instant;
         @JsonSubTypes.Type(value = MigrationMessage.SourceFinalized.class, name = "SourceFinalized"),
         @JsonSubTypes.Type(value = MigrationMessage.RolledBack.class, name = "RolledBack"),
         @JsonSubTypes.Type(value = MigrationMessage.RollbackFailed.class, name = "RollbackFailed"),
+        @JsonSubTypes.Type(value = MigrationMessage.CommandRefused.class, name = "CommandRefused"),
         @JsonSubTypes.Type(value = MigrationMessage.MigrationTimedOut.class, name = "MigrationTimedOut"),
         @JsonSubTypes.Type(value = MigrationMessage.MigrationCompleted.class, name = "MigrationCompleted"),
         @JsonSubTypes.Type(value = MigrationMessage.MigrationFailed.class, name = "MigrationFailed"),
@@ -71,8 +72,15 @@ public sealed interface MigrationMessage {
         }
     }
 
-    /** Preflight passed; the archive will go to {@code archive} (registry://...). */
-    record MigrationAccepted(Meta meta, String archive) implements MigrationMessage {
+    /**
+     * Preflight passed; the archive will go to {@code archive} (registry://...). {@code containerId}: the
+     * container's id on the source as its heartbeat showed it (null if unknown): one migration per container
+     * and source host runs at a time, whether the request named it by name or by id.
+     */
+    record MigrationAccepted(Meta meta, String archive, String containerId) implements MigrationMessage {
+        public MigrationAccepted(Meta meta, String archive) {
+            this(meta, archive, null);
+        }
     }
 
     /** Preflight failed (host down, host cannot restore this container, ...). */
@@ -154,10 +162,27 @@ public sealed interface MigrationMessage {
     record RestoreFailed(Meta meta, String reason) implements MigrationMessage {
     }
 
-    record RestoreCancelled(Meta meta, boolean removed) implements MigrationMessage {
+    /**
+     * The target's answer to a CancelRestoreCommand. {@code removed}: it removed this migration's copy.
+     * {@code copyLeft}: a copy of this migration is still on the host (its removal failed, {@code problem}
+     * says why), {@code copyRunning}: that copy runs. Not removed and no copy left: nothing was there.
+     */
+    record RestoreCancelled(Meta meta, boolean removed, boolean copyLeft, boolean copyRunning, String problem)
+            implements MigrationMessage {
+        public RestoreCancelled(Meta meta, boolean removed) {
+            this(meta, removed, false, false, null);
+        }
     }
 
-    record SourceFinalized(Meta meta) implements MigrationMessage {
+    /**
+     * The source's answer to a FinalizeCommand. {@code sourceRunning}: the container runs on the source
+     * (it was left alone, so two copies run until the gateway removes one); false once the stopped source
+     * copy is removed (or was gone).
+     */
+    record SourceFinalized(Meta meta, boolean sourceRunning) implements MigrationMessage {
+        public SourceFinalized(Meta meta) {
+            this(meta, false);
+        }
     }
 
     record RolledBack(Meta meta, boolean containerRunning) implements MigrationMessage {
@@ -166,9 +191,23 @@ public sealed interface MigrationMessage {
     record RollbackFailed(Meta meta, String reason) implements MigrationMessage {
     }
 
+    /**
+     * A host refused command {@code commandId} ({@code command}, its type) of epoch {@code meta.epoch}: it has
+     * seen epoch {@code seenEpoch} of this migration already (the migration turned around; the command is late).
+     */
+    record CommandRefused(Meta meta, String command, String commandId, long seenEpoch) implements MigrationMessage {
+    }
+
     // ---- outcomes, decided by the gateway ----
 
-    record MigrationTimedOut(Meta meta, String stage) implements MigrationMessage {
+    /**
+     * A stage ran past its timeout, counted from the migration's last report. {@code probes}: how often the
+     * stage's host had been asked again (a re-sent command) before; the gateway decides on it (0: ask again).
+     */
+    record MigrationTimedOut(Meta meta, String stage, int probes) implements MigrationMessage {
+        public MigrationTimedOut(Meta meta, String stage) {
+            this(meta, stage, 0);
+        }
     }
 
     record MigrationCompleted(Meta meta, long downtimeMillis, long totalMillis) implements MigrationMessage {

@@ -49,7 +49,9 @@ class EventSchemasTest {
     static ObjectNode schemaOf(Class<?> type, String name) {
         SchemaGeneratorConfigBuilder config = new SchemaGeneratorConfigBuilder(SchemaVersion.DRAFT_2020_12,
                 OptionPreset.PLAIN_JSON).with(Option.ADDITIONAL_FIXED_TYPES, Option.STANDARD_FORMATS);
-        config.forFields().withRequiredCheck(f -> f.getType().isPrimitive() || REQUIRED.contains(f.getName()));
+        // meta.epoch: writers from before fencing leave it out (it reads as 0)
+        config.forFields().withRequiredCheck(f -> !f.getName().equals("epoch")
+                && (f.getType().isPrimitive() || REQUIRED.contains(f.getName())));
         // what is not required may be sent as null (Ferry writes every field)
         config.forFields().withNullableCheck(f -> !(f.getType().isPrimitive() || REQUIRED.contains(f.getName())));
         // Jackson 3's @JsonNaming (snake_case CRIU statistics) is not visible to the generator: apply it here

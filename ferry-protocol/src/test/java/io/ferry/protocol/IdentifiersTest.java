@@ -83,7 +83,7 @@ class IdentifiersTest {
                 "RestoreCommand: invalid manifestDigest \"latest\"");
 
         String badMigration = "{\"type\":\"SourceFinalized\",\"meta\":{\"id\":\"x\",\"migrationId\":\"../../m\","
-                + "\"hostId\":\"host-b\",\"at\":\"2026-01-01T00:00:00Z\",\"schemaVersion\":1}}";
+                + "\"hostId\":\"host-b\",\"at\":\"2026-01-01T00:00:00Z\",\"schemaVersion\":1},\"sourceRunning\":false}";
         assertThatThrownBy(() -> MessageCodec.decode(badMigration)).hasMessageStartingWith(
                 "SourceFinalized: invalid meta.migrationId");
 

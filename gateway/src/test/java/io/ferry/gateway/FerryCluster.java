@@ -188,14 +188,37 @@ public final class FerryCluster implements AutoCloseable {
         return registry.auth();
     }
 
-    private void startGateway() {
+    // --- saga helper (issue 14): the gateway stopped and started again with its data, e.g. with other timeouts ---
+
+    /** Stops the gateway cleanly (its embedded PostgreSQL with it); Kafka, the registry and the hosts run on. */
+    public void stopGateway() {
+        if (gateway != null) {
+            gateway.close();
+            gateway = null;
+        }
+    }
+
+    /** Starts the gateway again over the same data directory, with {@code extraArgs} after the usual ones. */
+    public void startGatewayAgain(String... extraArgs) {
+        startGateway(extraArgs);
+    }
+
+    // --- end of the saga helper's block ---
+
+    private void startGateway(String... extraArgs) {
         Path tokens = work.resolve("gateway-tokens");
-        adminToken = ApiTokenFiles.add(tokens, ADMIN, "admin");
+        if (adminToken == null) { // a restarted gateway keeps its accounts
+            adminToken = ApiTokenFiles.add(tokens, ADMIN, "admin");
+        }
         List<String> args = new ArrayList<>(List.of("--server.port=0",
                 "--ferry.gateway.security.tokens-file=" + tokens,
                 "--ferry.gateway.data-dir=" + work.resolve("gateway"), "--ferry.gateway.registry=" + registry.address(),
                 "--ferry.gateway.heartbeat-ttl=5s", "--ferry.gateway.timeouts.restoring=90s"));
         args.addAll(kafkaArgs(KafkaAccess.GATEWAY));
+        for (String extra : extraArgs) { // an extra argument replaces the usual one of that name
+            args.removeIf(a -> a.startsWith(extra.substring(0, extra.indexOf('=') + 1)));
+            args.add(extra);
+        }
         gateway = new SpringApplicationBuilder(GatewayApplication.class).run(args.toArray(String[]::new));
         gatewayUrl = URI.create("http://127.0.0.1:" + gateway.getEnvironment().getProperty("local.server.port"));
     }

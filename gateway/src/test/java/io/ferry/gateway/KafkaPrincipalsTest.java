@@ -187,14 +187,14 @@ class KafkaPrincipalsTest {
     /** Hosts {@code source} (running "web") and {@code target} are up, crm asks for the move; returns at its CheckpointCommand. */
     private void requested(String id, String source, String target) throws Exception {
         publish("ferry-host-" + source, Topics.hostHeartbeats(source), source + ":checkpoint",
-                MessageCodec.encode(heartbeat(source, "checkpoint", "web")));
+                MessageCodec.encode(heartbeat(source, "checkpoint", web(id))));
         publish("ferry-host-" + target, Topics.hostHeartbeats(target), target + ":restore",
                 MessageCodec.encode(heartbeat(target, "restore", null)));
         io.ferry.gateway.host.Hosts hosts = gateway.getBean(io.ferry.gateway.host.Hosts.class);
-        FerryCluster.await(() -> hosts.up(source, "checkpoint").isPresent() && hosts.up(target, "restore").isPresent(),
-                Duration.ofSeconds(30), "hosts " + source + " and " + target + " up");
+        FerryCluster.await(() -> hosts.up(source, "checkpoint").isPresent() && hosts.up(target, "restore").isPresent()
+                        && runs(hosts, source, web(id)), Duration.ofSeconds(30), "hosts " + source + " and " + target + " up");
         publish("crm", Topics.requests("crm"), id, MessageCodec.encode(new MigrationMessage.MigrateRequested(
-                meta(id + "/requested", id, "x"), "web", source, target, MigrationOptions.defaults())));
+                meta(id + "/requested", id, "x"), web(id), source, target, MigrationOptions.defaults())));
         awaitEntry(id, "CheckpointCommand");
     }
 
@@ -242,13 +242,13 @@ class KafkaPrincipalsTest {
 
     /** Hosts c (source, running "web") and d (target) are up, and crm asks for the move: the gateway commands c. */
     private void crmMovesWebFromCToD(String id) throws Exception {
-        publish("ferry-host-c", Topics.hostHeartbeats("c"), "c:checkpoint", MessageCodec.encode(heartbeat("c", "checkpoint", "web")));
+        publish("ferry-host-c", Topics.hostHeartbeats("c"), "c:checkpoint", MessageCodec.encode(heartbeat("c", "checkpoint", web(id))));
         publish("ferry-host-d", Topics.hostHeartbeats("d"), "d:restore", MessageCodec.encode(heartbeat("d", "restore", null)));
         io.ferry.gateway.host.Hosts hosts = gateway.getBean(io.ferry.gateway.host.Hosts.class);
-        FerryCluster.await(() -> hosts.up("c", "checkpoint").isPresent() && hosts.up("d", "restore").isPresent(),
-                Duration.ofSeconds(30), "hosts c and d up");
+        FerryCluster.await(() -> hosts.up("c", "checkpoint").isPresent() && hosts.up("d", "restore").isPresent()
+                && runs(hosts, "c", web(id)), Duration.ofSeconds(30), "hosts c and d up");
         publish("crm", Topics.requests("crm"), id, MessageCodec.encode(new MigrationMessage.MigrateRequested(
-                meta(id + "/requested", id, "x"), "web", "c", "d", MigrationOptions.defaults())));
+                meta(id + "/requested", id, "x"), web(id), "c", "d", MigrationOptions.defaults())));
         awaitEntry(id, "CheckpointCommand");
     }
 
@@ -282,9 +282,30 @@ class KafkaPrincipalsTest {
 
     private static HostHeartbeat heartbeat(String host, String role, String running) {
         List<HostHeartbeat.RunningContainer> containers = running == null ? List.of()
-                : List.of(new HostHeartbeat.RunningContainer("0".repeat(64), running, "busybox", "running"));
+                : List.of(new HostHeartbeat.RunningContainer(idOf(running), running, "busybox", "running"));
         return new HostHeartbeat(host, role, Instant.now(), "runc", "1", "4.2", "6.1", "amd64", "v2", "cpu",
                 1L << 30, containers, Meta.VERSION);
+    }
+
+    /** Whether the gateway has the host's beat that lists the container (not only an older one). */
+    private static boolean runs(io.ferry.gateway.host.Hosts hosts, String host, String container) {
+        return hosts.get(host).map(h -> h.latest().containers().stream().anyMatch(c -> c.name().equals(container)))
+                .orElse(false);
+    }
+
+    /** A container id of its own per name: one migration per container runs at a time (issue 14). */
+    private static String idOf(String container) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(container.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The container a test's migration moves: its own, as the tests leave their migrations under way. */
+    private static String web(String migrationId) {
+        return "web-" + migrationId.substring(0, 8);
     }
 
     private static String secret() {

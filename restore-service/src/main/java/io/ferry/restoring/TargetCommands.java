@@ -132,9 +132,14 @@ public class TargetCommands extends HostCommands {
         return pinned.withWrappedKey(r.wrappedKey());
     }
 
-    /** Removes the copy this command's migration made here, if any (it is found by its migration id). */
+    /**
+     * Removes the copy this command's migration made here, if any (it is found by its migration id), and
+     * says exactly what is left: nothing was there, removed, or a copy is left (running or not) because its
+     * removal failed. A running copy that stays must not let the source roll back (two copies).
+     */
     private void cancel(CancelRestoreCommand c, List<MigrationMessage> replies) {
         boolean removed = false;
+        String problem = null;
         try {
             Optional<ContainerView> made = engine.restoredBy(c.meta().migrationId());
             if (made.isPresent()) {
@@ -142,8 +147,24 @@ public class TargetCommands extends HostCommands {
                 removed = true;
             }
         } catch (FerryException | UncheckedIOException e) {
-            log.warn("cancelling the restore of {}: {}", c.archive(), e.getMessage());
+            problem = e.getMessage();
+            log.warn("cancelling the restore of {}: {}", c.archive(), problem);
         }
-        emit(replies, new MigrationMessage.RestoreCancelled(c.meta().reply("cancelled", host()), removed));
+        boolean copyLeft = false;
+        boolean copyRunning = false;
+        if (!removed) {
+            try {
+                Optional<ContainerView> left = engine.restoredBy(c.meta().migrationId());
+                copyLeft = left.isPresent();
+                copyRunning = left.map(ContainerView::running).orElse(false);
+            } catch (FerryException | UncheckedIOException e) {
+                // what is here is unknown: say a copy may run, so the source is not rolled back into a second one
+                copyLeft = true;
+                copyRunning = true;
+                problem = (problem == null ? "" : problem + "; ") + "cannot tell what runs here: " + e.getMessage();
+            }
+        }
+        emit(replies, new MigrationMessage.RestoreCancelled(c.meta().reply("cancelled", host()), removed, copyLeft,
+                copyRunning, copyLeft ? problem : null));
     }
 }

@@ -5,24 +5,52 @@ import io.ferry.protocol.MigrationMessage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
+
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One side of a host (checkpoint or restore) answering the commands on its topic, each at most
  * once: a redelivered or duplicated command gets the replies it got before (same ids, from
- * {@link ProcessedCommands}) and changes nothing. Subclasses carry out the commands they know.
+ * {@link ProcessedCommands}) and changes nothing. Fencing: a command of an epoch lower than the highest this
+ * side has seen for its migration ({@link CommandEpochs}) is refused and answered with CommandRefused.
+ * Subclasses carry out the commands they know.
  */
 public abstract class HostCommands {
     private static final Logger log = LoggerFactory.getLogger(HostCommands.class);
 
+    /** One daemon thread for every side's "still working" ticks: they are rare and tiny. */
+    private static final ScheduledExecutorService TICKS = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "ferry-progress-tick");
+        t.setDaemon(true);
+        return t;
+    });
+
     private final EventPublisher events;
     private final ProcessedCommands processed;
+    private Duration progressTick = Duration.ofSeconds(60);
 
     protected HostCommands(EventPublisher events, ProcessedCommands processed) {
         this.events = events;
         this.processed = processed;
+    }
+
+    /**
+     * How often a long restore says it is still at work (a RestoreProgress), so the gateway's stage timeout,
+     * which counts from the last report, does not run out on a restore that is alive.
+     */
+    @Autowired(required = false)
+    public void setProgressTick(@Value("${ferry.host.progress-tick:60s}") Duration progressTick) {
+        this.progressTick = progressTick;
     }
 
     /**
@@ -46,11 +74,46 @@ public abstract class HostCommands {
             return;
         }
         List<MigrationMessage> replies = new ArrayList<>();
-        if (carryOut(command, replies)) {
+        String migration = command.meta().migrationId();
+        long seen = processed.epochs().seen(migration);
+        if (command.meta().epoch() < seen) {
+            // decided before the migration turned around (a command late from the outbox or Kafka): it must not act
+            log.warn("refused {} {} of epoch {}: migration {} is at epoch {} here", command.type(), command.meta().id(),
+                    command.meta().epoch(), migration, seen);
+            emit(replies, new MigrationMessage.CommandRefused(command.meta().reply("refused", command.meta().hostId()),
+                    command.type(), command.meta().id(), seen));
+            processed.record(command.meta().id(), replies);
+            return;
+        }
+        processed.epochs().raise(migration, command.meta().epoch()); // on disk before anything is done
+        ScheduledFuture<?> ticks = command instanceof MigrationMessage.RestoreCommand ? stillRestoring(command) : null;
+        boolean handled;
+        try {
+            handled = carryOut(command, replies);
+        } finally {
+            if (ticks != null) {
+                ticks.cancel(false);
+            }
+        }
+        if (handled) {
             processed.record(command.meta().id(), replies);
         } else {
             log.warn("{} does not handle {}", getClass().getSimpleName(), command.type());
         }
+    }
+
+    /** Ticks while the restore runs; not part of the replies (a redelivery does not repeat them). */
+    private ScheduledFuture<?> stillRestoring(MigrationMessage.Command command) {
+        AtomicInteger n = new AtomicInteger();
+        long every = progressTick.toMillis();
+        return TICKS.scheduleAtFixedRate(() -> {
+            try {
+                events.publish(new MigrationMessage.RestoreProgress(command.meta().reply("still-restoring-" + n.incrementAndGet(),
+                        command.meta().hostId()), "still restoring"));
+            } catch (RuntimeException e) {
+                log.warn("progress tick of {}: {}", command.meta().id(), e.getMessage());
+            }
+        }, every, every, TimeUnit.MILLISECONDS);
     }
 
     /**

@@ -25,10 +25,17 @@ import java.util.Optional;
 @Component
 public class ProcessedCommands {
     private final Path dir;
+    private final CommandEpochs epochs;
 
     public ProcessedCommands(Host host, org.springframework.core.env.Environment env) {
-        this.dir = host.root().resolve("services").resolve(env.getProperty("spring.application.name", "host-service"))
-                .resolve("processed");
+        Path service = host.root().resolve("services").resolve(env.getProperty("spring.application.name", "host-service"));
+        this.dir = service.resolve("processed");
+        this.epochs = new CommandEpochs(service.resolve("epochs"));
+    }
+
+    /** The highest epoch seen per migration (fencing of late commands). */
+    public CommandEpochs epochs() {
+        return epochs;
     }
 
     public Optional<List<MigrationMessage>> replies(String commandId) {

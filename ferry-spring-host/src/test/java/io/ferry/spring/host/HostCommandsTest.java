@@ -237,6 +237,64 @@ class HostCommandsTest {
         assertThat(recordFiles()).isEmpty();
     }
 
+    @Test
+    void aCommandOfAnEpochTheMigrationHasLeftIsRefusedReportedAndStaysRefusedAfterARestart() {
+        // given a finalize of epoch 1 carried out (the gateway turned the migration around once)
+        FinalizeCommand epoch1 = new FinalizeCommand(commandMeta("m1/finalize").withEpoch(1), "web");
+        side.handle(epoch1);
+        events.published.clear();
+
+        // when a checkpoint decided in epoch 0 arrives late, at this service and at a restarted one
+        CheckpointCommand late = new CheckpointCommand(commandMeta("m1/checkpoint"), "web", ARCHIVE, false, true, "h2");
+        side.handle(late);
+        RecordingEvents eventsAfterRestart = new RecordingEvents();
+        FakeSourceSide afterRestart = new FakeSourceSide(eventsAfterRestart, newProcessedCommands());
+        afterRestart.handle(new CheckpointCommand(commandMeta("m1/checkpoint/again"), "web", ARCHIVE, false, true, "h2"));
+
+        // then neither carries it out; each reports the refusal, naming the command and the epoch seen
+        assertThat(side.carriedOut).containsExactly(epoch1);
+        assertThat(afterRestart.carriedOut).isEmpty();
+        assertThat(events.published).singleElement().isInstanceOfSatisfying(MigrationMessage.CommandRefused.class, r -> {
+            assertThat(r.meta().id()).isEqualTo("m1/checkpoint/refused");
+            assertThat(r.meta().epoch()).isZero();
+            assertThat(r.command()).isEqualTo("CheckpointCommand");
+            assertThat(r.commandId()).isEqualTo("m1/checkpoint");
+            assertThat(r.seenEpoch()).isEqualTo(1);
+        });
+        assertThat(eventsAfterRestart.published).singleElement().isInstanceOf(MigrationMessage.CommandRefused.class);
+    }
+
+    @Test
+    void commandsOfTheCurrentOrAHigherEpochAreCarriedOutAndOtherMigrationsAreNotFenced() {
+        side.handle(new FinalizeCommand(commandMeta("m1/finalize").withEpoch(2), "web"));
+        side.handle(new FinalizeCommand(commandMeta("m1/finalize/again").withEpoch(2), "web"));
+        side.handle(new FinalizeCommand(new Meta("m2/finalize", "m2", "h1", Instant.now(), Meta.VERSION), "web"));
+
+        assertThat(side.carriedOut).hasSize(3);
+        assertThat(events.published).noneMatch(MigrationMessage.CommandRefused.class::isInstance);
+        assertThat(events.published).extracting(m -> m.meta().epoch()).containsExactly(2L, 2L, 0L);
+    }
+
+    @Test
+    void aLongRestoreTicksWhileItRunsAndTheTicksAreNoReplies() {
+        side.setProgressTick(java.time.Duration.ofMillis(40));
+        side.restoreTakes = 300;
+        RestoreCommand restore = new RestoreCommand(commandMeta("m1/restore"), ARCHIVE, null, false, "sha256:" + "cd".repeat(32), "h0", null);
+
+        side.handle(restore);
+        int published = events.published.size();
+
+        assertThat(events.published).filteredOn(MigrationMessage.RestoreProgress.class::isInstance)
+                .hasSizeGreaterThanOrEqualTo(3)
+                .allSatisfy(p -> assertThat(p.meta().id()).startsWith("m1/restore/still-restoring-"));
+        assertThat(processed.replies("m1/restore")).hasValueSatisfying(replies -> assertThat(replies)
+                .noneMatch(MigrationMessage.RestoreProgress.class::isInstance));
+        side.restoreTakes = 0;
+        side.handle(new RestoreCommand(commandMeta("m1/restore-quick"), ARCHIVE, null, false, "sha256:" + "cd".repeat(32), "h0", null));
+        assertThat(events.published.subList(published, events.published.size()))
+                .noneMatch(MigrationMessage.RestoreProgress.class::isInstance);
+    }
+
     private List<Path> recordFiles() throws IOException {
         if (!Files.exists(root)) {
             return List.of();
@@ -248,7 +306,7 @@ class HostCommandsTest {
 
     /** Our EventPublisher without Kafka: remembers what it was asked to send. */
     static final class RecordingEvents extends EventPublisher {
-        final List<MigrationMessage> published = new ArrayList<>();
+        final List<MigrationMessage> published = java.util.Collections.synchronizedList(new ArrayList<>());
 
         RecordingEvents() {
             super(null, new Host("h1", Path.of("/nonexistent")));
@@ -273,6 +331,8 @@ class HostCommandsTest {
         final List<MigrationMessage.Command> carriedOut = new ArrayList<>();
         int attempts;
         boolean crashAfterFirstReply;
+        /** A RestoreCommand takes this long (ms) and answers RestoreFailed; 0 leaves restores unhandled. */
+        volatile long restoreTakes;
 
         FakeSourceSide(EventPublisher events, ProcessedCommands processed) {
             super(events, processed);
@@ -294,6 +354,16 @@ class HostCommandsTest {
                 emit(replies, new CheckpointCompleted(c.meta().reply("completed", "h1"), c.archive(),
                         "sha256:" + "ab".repeat(32), 2048, frozenAt, 12, 34,
                         new DumpStatistics(1, 2, 3, 4, 5, 6, 7, 8), "sha256:" + "cd".repeat(32), null));
+                return true;
+            }
+            if (command instanceof RestoreCommand r && restoreTakes > 0) {
+                carriedOut.add(r);
+                try {
+                    Thread.sleep(restoreTakes); // a long restore (the engine's work)
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                emit(replies, new MigrationMessage.RestoreFailed(r.meta().reply("failed", "h1"), "no image"));
                 return true;
             }
             if (command instanceof FinalizeCommand f) {

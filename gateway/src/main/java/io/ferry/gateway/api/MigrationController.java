@@ -6,6 +6,7 @@ import io.ferry.gateway.migration.MigrationCoordinator;
 import io.ferry.gateway.migration.MigrationPolicy;
 import io.ferry.gateway.migration.MigrationRepository;
 import io.ferry.gateway.migration.MigrationState;
+import io.ferry.gateway.migration.Preflight;
 import io.ferry.protocol.Meta;
 import io.ferry.protocol.MigrationMessage;
 import io.ferry.protocol.MigrationOptions;
@@ -40,16 +41,21 @@ public class MigrationController {
     private final MigrationRepository migrations;
     private final MigrationStreams streams;
     private final EventLog log;
+    private final Preflight preflight;
 
     public MigrationController(MigrationCoordinator coordinator, MigrationRepository migrations, MigrationStreams streams,
-                               EventLog log) {
+                               EventLog log, Preflight preflight) {
+        this.preflight = preflight;
         this.coordinator = coordinator;
         this.migrations = migrations;
         this.streams = streams;
         this.log = log;
     }
 
-    /** 202 with the migration's Location; 409 with the reason when the preflight refuses it. */
+    /**
+     * 202 with the migration's Location; 409 with the reason when the preflight refuses it, or when the container
+     * is being migrated already (then {@code runningMigration} names that migration).
+     */
     @PostMapping
     public ResponseEntity<MigrationView> start(@Valid @RequestBody MigrationRequest request, Authentication caller) {
         String id = request.id() != null ? request.id() : UUID.randomUUID().toString();
@@ -59,7 +65,8 @@ public class MigrationController {
         Migration m = migrations.findById(id).orElseThrow();
         URI location = URI.create("/api/migrations/" + id);
         if (m.getState() == MigrationState.FAILED && m.getCheckpointRequestedAt() == null) {
-            throw new ConflictProblem("migration refused: " + m.getError(), location);
+            URI running = runningMigrationOf(m).map(other -> URI.create("/api/migrations/" + other)).orElse(null);
+            throw new ConflictProblem("migration refused: " + m.getError(), location, running);
         }
         return ResponseEntity.accepted().location(location).body(MigrationView.of(m));
     }
@@ -110,6 +117,14 @@ public class MigrationController {
                 new Meta(id + "/requested", id, MigrationPolicy.GATEWAY, Instant.now(), Meta.VERSION), request.container(),
                 request.sourceHost(), request.targetHost(), new MigrationOptions(Boolean.TRUE.equals(request.keep()),
                 Boolean.TRUE.equals(request.tcpEstablished()), request.newName()), requestedBy);
+    }
+
+    /** The migration under way of the same container (named by name or id) from the same source, if any. */
+    private java.util.Optional<String> runningMigrationOf(Migration refused) {
+        MigrationMessage.MigrateRequested asked = new MigrationMessage.MigrateRequested(null, refused.getContainer(),
+                refused.getSourceHost(), refused.getTargetHost(), null);
+        return preflight.containerId(asked).flatMap(containerId -> migrations.activeOf(refused.getSourceHost(), containerId,
+                refused.getId()).stream().findFirst());
     }
 
     private Migration find(String id) {

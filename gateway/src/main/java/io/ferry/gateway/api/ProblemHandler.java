@@ -49,6 +49,9 @@ public class ProblemHandler {
         if (e.migration() != null) {
             p.setProperty("migration", e.migration());
         }
+        if (e.runningMigration() != null) {
+            p.setProperty("runningMigration", e.runningMigration());
+        }
         return p;
     }
 }

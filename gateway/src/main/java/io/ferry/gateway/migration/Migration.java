@@ -111,6 +111,27 @@ public class Migration {
     @Column(name = "last_seq")
     private long lastSeq;
 
+    @Column(name = "epoch")
+    private long epoch;
+
+    @Column(name = "container_id")
+    private String containerId;
+
+    @Column(name = "last_activity_at")
+    private Instant lastActivityAt;
+
+    @Column(name = "probes")
+    private int probes;
+
+    @Column(name = "manifest_digest")
+    private String manifestDigest;
+
+    @Column(name = "wrapped_key")
+    private String wrappedKey;
+
+    @Column(name = "awaiting_cancel")
+    private boolean awaitingCancel;
+
     protected Migration() {
     }
 
@@ -362,4 +383,64 @@ public class Migration {
         this.lastSeq = lastSeq;
     }
 
+    /** The direction counter: raised whenever the gateway turns the migration around (fencing). */
+    public long getEpoch() {
+        return epoch;
+    }
+
+    void setEpoch(long epoch) {
+        this.epoch = epoch;
+    }
+
+    /** The container's id on the source, once accepted (one active migration per source host and container id). */
+    public String getContainerId() {
+        return containerId;
+    }
+
+    void setContainerId(String containerId) {
+        this.containerId = containerId;
+    }
+
+    /** When a host last reported or the gateway last acted on this migration; stage timeouts count from it. */
+    public Instant getLastActivityAt() {
+        return lastActivityAt == null ? stateEnteredAt : lastActivityAt;
+    }
+
+    void setLastActivityAt(Instant lastActivityAt) {
+        this.lastActivityAt = lastActivityAt;
+    }
+
+    /** How often a stage's host was asked again after a timeout (reset when the state changes). */
+    public int getProbes() {
+        return probes;
+    }
+
+    void setProbes(int probes) {
+        this.probes = probes;
+    }
+
+    public String getManifestDigest() {
+        return manifestDigest;
+    }
+
+    void setManifestDigest(String manifestDigest) {
+        this.manifestDigest = manifestDigest;
+    }
+
+    public String getWrappedKey() {
+        return wrappedKey;
+    }
+
+    void setWrappedKey(String wrappedKey) {
+        this.wrappedKey = wrappedKey;
+    }
+
+    /** A CancelRestoreCommand is out, unanswered: the source may roll back only once the target answers. */
+    public boolean isAwaitingCancel() {
+        return awaitingCancel;
+    }
+
+    void setAwaitingCancel(boolean awaitingCancel) {
+        this.awaitingCancel = awaitingCancel;
+    }
 }

@@ -15,7 +15,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.Set;
 
 /**
  * Handles every message of a migration in one PostgreSQL transaction: append it to the event log
@@ -26,13 +25,6 @@ import java.util.Set;
 @Service
 public class MigrationCoordinator {
     private static final Logger log = LoggerFactory.getLogger(MigrationCoordinator.class);
-    private static final Set<Class<?>> SOURCE_REPORTS = Set.of(MigrationMessage.CheckpointStarted.class,
-            MigrationMessage.CheckpointDumped.class, MigrationMessage.UploadProgress.class,
-            MigrationMessage.CheckpointCompleted.class, MigrationMessage.CheckpointFailed.class,
-            MigrationMessage.SourceFinalized.class, MigrationMessage.RolledBack.class, MigrationMessage.RollbackFailed.class);
-    private static final Set<Class<?>> TARGET_REPORTS = Set.of(MigrationMessage.RestoreStarted.class,
-            MigrationMessage.RestoreProgress.class, MigrationMessage.RestoreCompleted.class,
-            MigrationMessage.RestoreFailed.class, MigrationMessage.RestoreCancelled.class);
 
     private final EventLog eventLog;
     private final MigrationRepository migrations;
@@ -54,6 +46,7 @@ public class MigrationCoordinator {
     /** A message the gateway made itself (a REST request, a cancel, a timeout): also published to Kafka. */
     @Transactional
     public void submit(MigrationMessage message) {
+        migrations.lock(message.meta().migrationId());
         process(message, true);
     }
 
@@ -64,12 +57,18 @@ public class MigrationCoordinator {
      */
     @Transactional
     public void handle(MigrationMessage message) {
+        migrations.lock(message.meta().migrationId()); // first: nothing of the row is loaded before the lock
         Optional<String> expected = reportingHost(message);
         if (expected.isEmpty() && isHostReport(message)) {
             // logged, its id would be taken: the migration's own message with that id, when it comes, would be a duplicate
             log.warn("refused {} {} from host {}: the gateway knows no migration {}", message.type(), message.meta().id(),
                     message.meta().hostId(), message.meta().migrationId());
             return;
+        }
+        if (message instanceof MigrationMessage.CommandRefused refused && expected.isPresent()) {
+            log.warn("host {} refused {} {} of migration {} (epoch {}): it has seen epoch {}", message.meta().hostId(),
+                    refused.command(), refused.commandId(), message.meta().migrationId(), message.meta().epoch(),
+                    refused.seenEpoch());
         }
         if (expected.isPresent() && !expected.get().equals(message.meta().hostId())) {
             log.warn("refused {} {} of migration {} from host {}: only host {} reports that for this migration",
@@ -81,17 +80,22 @@ public class MigrationCoordinator {
 
     /** Whether a host may send this type at all (the rest are the gateway's own: requests, decisions, commands). */
     public static boolean isHostReport(MigrationMessage message) {
-        return SOURCE_REPORTS.contains(message.getClass()) || TARGET_REPORTS.contains(message.getClass());
+        return HostReports.isReport(message);
     }
 
-    /** The host whose report this must be, for a report of a known migration. */
+    /** The host whose report this must be, for a report of a known migration (a refusal: the host it names, if a party). */
     private Optional<String> reportingHost(MigrationMessage message) {
-        boolean fromSource = SOURCE_REPORTS.contains(message.getClass());
-        if (!fromSource && !TARGET_REPORTS.contains(message.getClass())) {
+        if (!HostReports.isReport(message)) {
             return Optional.empty();
         }
-        return migrations.findById(message.meta().migrationId())
-                .map(m -> fromSource ? m.getSourceHost() : m.getTargetHost());
+        boolean fromSource = HostReports.SOURCE.contains(message.getClass());
+        String host = message.meta().hostId();
+        return migrations.findById(message.meta().migrationId()).map(m -> {
+            if (message instanceof MigrationMessage.CommandRefused) {
+                return m.getSourceHost().equals(host) || m.getTargetHost().equals(host) ? host : m.getSourceHost();
+            }
+            return fromSource ? m.getSourceHost() : m.getTargetHost();
+        });
     }
 
     private void process(MigrationMessage message, boolean publish) {
@@ -106,6 +110,10 @@ public class MigrationCoordinator {
         recorded.add(new MigrationUpdated.Recorded(seq.getAsLong(), message));
         Migration current = migrations.findById(message.meta().migrationId()).orElse(null);
         MigrationState before = current == null ? null : current.getState();
+        if (HostReports.stale(current, message)) {
+            log.warn("{} {} of migration {} answers epoch {}, the migration is at epoch {}: logged, ignored", message.type(),
+                    message.meta().id(), message.meta().migrationId(), message.meta().epoch(), current.getEpoch());
+        }
         Migration m = MigrationProjection.fold(current, message, seq.getAsLong());
         if (m == null) {
             // another request with a known migration id (not started twice), or a message for an unknown one
@@ -130,6 +138,17 @@ public class MigrationCoordinator {
             @Override
             public Optional<String> preflight(MigrateRequested request) {
                 return preflight.check(request);
+            }
+
+            @Override
+            public Optional<String> containerId(MigrateRequested request) {
+                return preflight.containerId(request);
+            }
+
+            @Override
+            public Optional<String> activeMigrationOf(String sourceHost, String containerId, String exceptMigrationId) {
+                migrations.lockContainer(sourceHost, containerId); // held to commit: the next request sees this one
+                return migrations.activeOf(sourceHost, containerId, exceptMigrationId).stream().findFirst();
             }
 
             @Override

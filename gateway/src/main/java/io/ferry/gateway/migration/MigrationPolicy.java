@@ -1,10 +1,12 @@
 package io.ferry.gateway.migration;
 
+import io.ferry.protocol.Meta;
 import io.ferry.protocol.MigrationMessage;
 import io.ferry.protocol.MigrationMessage.CancelRestoreCommand;
 import io.ferry.protocol.MigrationMessage.CheckpointCommand;
 import io.ferry.protocol.MigrationMessage.CheckpointCompleted;
 import io.ferry.protocol.MigrationMessage.CheckpointFailed;
+import io.ferry.protocol.MigrationMessage.CommandRefused;
 import io.ferry.protocol.MigrationMessage.FinalizeCommand;
 import io.ferry.protocol.MigrationMessage.MigrateRequested;
 import io.ferry.protocol.MigrationMessage.MigrationAccepted;
@@ -44,86 +46,160 @@ public final class MigrationPolicy {
 
         /** Below the source host's own repository, the only one its registry account may push to. */
         String archiveFor(String migrationId, String sourceHost);
+
+        /** The id of the container the request names (by name or id) on its source host, from the host's heartbeat. */
+        default Optional<String> containerId(MigrateRequested request) {
+            return Optional.empty();
+        }
+
+        /**
+         * Another migration of this container from this source host that has not ended (its id), if any.
+         * Serialised per container: two requests for one container never both see none.
+         */
+        default Optional<String> activeMigrationOf(String sourceHost, String containerId, String exceptMigrationId) {
+            return Optional.empty();
+        }
     }
 
     private MigrationPolicy() {
     }
 
     public static List<MigrationMessage> react(Migration m, MigrationState before, MigrationMessage msg, Context ctx) {
+        if (HostReports.stale(m, msg) || msg instanceof CommandRefused) {
+            return List.of(); // answers a command of an epoch the migration has left; logged, not acted on
+        }
+        if (before == MigrationState.FAILED && msg instanceof RestoreCancelled c && m.isAwaitingCancel()) {
+            // the wait for the target's cancel timed out; now it confirmed: the source comes back (never zero copies)
+            return List.of(c.copyRunning() ? failedWithTargetCopy(m, msg, c) : rollback(m, msg));
+        }
         if (before != null && before.terminal()) {
             return List.of();
         }
         if (msg instanceof MigrateRequested r) {
-            Optional<String> refusal = ctx.preflight(r);
-            if (refusal.isPresent()) {
-                return List.of(new MigrationRejected(msg.meta().reply("rejected", GATEWAY), refusal.get()));
-            }
-            String archive = ctx.archiveFor(m.getId(), m.getSourceHost());
-            return List.of(new MigrationAccepted(msg.meta().reply("accepted", GATEWAY), archive),
-                    new CheckpointCommand(msg.meta().reply("checkpoint", m.getSourceHost()), m.getContainer(), archive,
-                            m.isKeepSource(), m.isTcpEstablished(), m.getTargetHost()));
+            return request(m, r, ctx);
         }
         boolean checkpointing = before == MigrationState.CHECKPOINTING || before == MigrationState.UPLOADING;
-        if (msg instanceof CheckpointCompleted c && checkpointing) {
+        if (msg instanceof CheckpointCompleted && checkpointing) {
             if (m.isCancelRequested()) {
                 return List.of(rollback(m, msg));
             }
-            // pinned to the manifest the source signed and reported, never to the tag; the wrapped key passes through
-            return List.of(new RestoreCommand(msg.meta().reply("restore", m.getTargetHost()), m.getArchive(), m.getNewName(),
-                    m.isTcpEstablished(), c.manifestDigest(), m.getSourceHost(), c.wrappedKey()));
+            return List.of(restore(m, msg, "restore"));
         }
         if (msg instanceof CheckpointFailed f && checkpointing) {
             return f.containerRunning()
-                    ? List.of(new MigrationFailed(msg.meta().reply("failed", GATEWAY), "checkpoint failed on "
+                    ? List.of(new MigrationFailed(meta(m, msg, "failed", GATEWAY, m.getEpoch()), "checkpoint failed on "
                     + m.getSourceHost() + ": " + f.reason() + " (the container runs on " + m.getSourceHost() + ")"))
                     : List.of(rollback(m, msg));
         }
         if (msg instanceof RestoreCompleted && before == MigrationState.RESTORING) {
             return m.isKeepSource() ? List.of(completed(m, msg))
-                    : List.of(new FinalizeCommand(msg.meta().reply("finalize", m.getSourceHost()), m.getContainer()));
+                    : List.of(new FinalizeCommand(meta(m, msg, "finalize", m.getSourceHost(), m.getEpoch()), m.getContainer()));
         }
         if (msg instanceof RestoreFailed && before == MigrationState.RESTORING) {
             return List.of(rollback(m, msg)); // a failed restore removed what it made on the target
         }
-        if (msg instanceof SourceFinalized && before == MigrationState.FINALIZING) {
-            return List.of(completed(m, msg));
+        if (msg instanceof SourceFinalized f && before == MigrationState.FINALIZING) {
+            // a source copy that runs (another migration's rollback, a restart by hand): the target's copy goes
+            return f.sourceRunning() ? List.of(cancelRestore(m, msg)) : List.of(completed(m, msg));
         }
-        if (msg instanceof RestoreCancelled && before == MigrationState.ROLLING_BACK) {
-            return List.of(rollback(m, msg));
+        if (msg instanceof RestoreCancelled c && before == MigrationState.ROLLING_BACK) {
+            return c.copyRunning() ? List.of(failedWithTargetCopy(m, msg, c)) : List.of(rollback(m, msg));
         }
         if (msg instanceof RolledBack r && before == MigrationState.ROLLING_BACK) {
             return r.containerRunning()
-                    ? List.of(new MigrationRolledBack(msg.meta().reply("rolled-back", GATEWAY), m.getError() == null
+                    ? List.of(new MigrationRolledBack(meta(m, msg, "rolled-back", GATEWAY, m.getEpoch()), m.getError() == null
                     ? "rolled back" : m.getError()))
-                    : List.of(new MigrationFailed(msg.meta().reply("failed", GATEWAY), "rollback ended without the container"
-                    + " running on " + m.getSourceHost() + "; restore it from " + m.getArchive()));
+                    : List.of(new MigrationFailed(meta(m, msg, "failed", GATEWAY, m.getEpoch()), "rollback ended without the"
+                    + " container running on " + m.getSourceHost() + "; restore it from " + m.getArchive()));
         }
         if (msg instanceof RollbackFailed f && before == MigrationState.ROLLING_BACK) {
-            return List.of(new MigrationFailed(msg.meta().reply("failed", GATEWAY), "rollback failed on " + m.getSourceHost()
-                    + ": " + f.reason() + "; the container can be restored from " + m.getArchive()));
+            return List.of(new MigrationFailed(meta(m, msg, "failed", GATEWAY, m.getEpoch()), "rollback failed on "
+                    + m.getSourceHost() + ": " + f.reason() + "; the container can be restored from " + m.getArchive()));
         }
         if (msg instanceof MigrationCancelRequested && before == MigrationState.RESTORING) {
             return List.of(cancelRestore(m, msg));
         }
         if (msg instanceof MigrationTimedOut t && before != null && before.name().equals(t.stage())) {
-            return switch (before) {
-                case REQUESTED, CHECKPOINTING, UPLOADING -> List.of(rollback(m, msg));
-                case RESTORING -> List.of(cancelRestore(m, msg)); // the source waits until the target confirms
-                case FINALIZING -> List.of(completed(m, msg)); // the container runs on the target already
-                case ROLLING_BACK -> List.of(new MigrationFailed(msg.meta().reply("failed", GATEWAY), "rollback did not finish"
-                        + " in time; the container can be restored from " + m.getArchive()));
-                default -> List.of();
-            };
+            return timedOut(m, before, t);
         }
         return List.of();
     }
 
+    /** Refused when another migration of the container is under way, or by the preflight; otherwise checkpoint. */
+    private static List<MigrationMessage> request(Migration m, MigrateRequested r, Context ctx) {
+        Optional<String> containerId = ctx.containerId(r);
+        Optional<String> busy = containerId.flatMap(id -> ctx.activeMigrationOf(r.sourceHost(), id, m.getId()));
+        Optional<String> refusal = busy.map(other -> "container " + r.container() + " on " + r.sourceHost()
+                + " is already being migrated by migration " + other).or(() -> ctx.preflight(r));
+        if (refusal.isPresent()) {
+            return List.of(new MigrationRejected(r.meta().reply("rejected", GATEWAY), refusal.get()));
+        }
+        String archive = ctx.archiveFor(m.getId(), m.getSourceHost());
+        return List.of(new MigrationAccepted(r.meta().reply("accepted", GATEWAY), archive, containerId.orElse(null)),
+                new CheckpointCommand(r.meta().reply("checkpoint", m.getSourceHost()), m.getContainer(), archive,
+                        m.isKeepSource(), m.isTcpEstablished(), m.getTargetHost()));
+    }
+
+    /**
+     * A stage ran past its timeout, counted from the migration's last report. A restore is not cancelled on
+     * the first timeout: the RestoreCommand goes again, and the target (idempotent per migration) answers
+     * RestoreCompleted for a copy that runs or restores it once; only a second silence cancels it. A cancel
+     * the target has not answered is sent again the same way before the migration is given up.
+     */
+    private static List<MigrationMessage> timedOut(Migration m, MigrationState stage, MigrationTimedOut msg) {
+        return switch (stage) {
+            case REQUESTED, CHECKPOINTING, UPLOADING -> List.of(rollback(m, msg));
+            case RESTORING -> msg.probes() == 0 ? List.of(restore(m, msg, "restore-again")) : List.of(cancelRestore(m, msg));
+            case FINALIZING -> List.of(completed(m, msg)); // the container runs on the target already
+            case ROLLING_BACK -> {
+                if (m.isAwaitingCancel() && msg.probes() == 0) {
+                    yield List.of(new CancelRestoreCommand(meta(m, msg, "cancel-restore-again", m.getTargetHost(), m.getEpoch()),
+                            m.getArchive(), m.getNewName()));
+                }
+                yield List.of(new MigrationFailed(meta(m, msg, "failed", GATEWAY, m.getEpoch()), m.isAwaitingCancel()
+                        ? "the target " + m.getTargetHost() + " did not confirm the cancel of its restore in time; the container"
+                        + " is stopped on " + m.getSourceHost() + " with its checkpoint kept (and in " + m.getArchive()
+                        + "); it is rolled back there as soon as " + m.getTargetHost() + " confirms"
+                        : "rollback did not finish in time; the container can be restored from " + m.getArchive()));
+            }
+            default -> List.of();
+        };
+    }
+
+    /** The target's copy runs and could not be removed: the source stays stopped (its checkpoint kept), never two copies. */
+    private static MigrationFailed failedWithTargetCopy(Migration m, MigrationMessage cause, RestoreCancelled c) {
+        return new MigrationFailed(meta(m, cause, "failed", GATEWAY, m.getEpoch()), "the restore on " + m.getTargetHost()
+                + " could not be undone (" + c.problem() + "): the container runs on " + m.getTargetHost()
+                + "; its stopped copy on " + m.getSourceHost() + " keeps its checkpoint and is not rolled back, so that it"
+                + " never runs twice");
+    }
+
+    /** A header for what {@code cause} leads to, in {@code epoch} (the migration's, or the next when it turns around). */
+    private static Meta meta(Migration m, MigrationMessage cause, String kind, String host, long epoch) {
+        return cause.meta().reply(kind, host).withEpoch(epoch);
+    }
+
+    /**
+     * The epoch of a command on the way back: the next one when it turns the migration around, the same when it
+     * is on its way back already (rolling back, or waiting for the target's cancel after a timeout ended the wait).
+     */
+    private static long backward(Migration m) {
+        return m.getState() == MigrationState.ROLLING_BACK || m.isAwaitingCancel() ? m.getEpoch() : m.getEpoch() + 1;
+    }
+
+    // pinned to the manifest the source signed and reported, never to the tag; the wrapped key passes through
+    private static RestoreCommand restore(Migration m, MigrationMessage cause, String kind) {
+        return new RestoreCommand(meta(m, cause, kind, m.getTargetHost(), m.getEpoch()), m.getArchive(), m.getNewName(),
+                m.isTcpEstablished(), m.getManifestDigest(), m.getSourceHost(), m.getWrappedKey());
+    }
+
     private static RollbackCommand rollback(Migration m, MigrationMessage cause) {
-        return new RollbackCommand(cause.meta().reply("rollback", m.getSourceHost()), m.getContainer(), m.getArchive());
+        return new RollbackCommand(meta(m, cause, "rollback", m.getSourceHost(), backward(m)), m.getContainer(), m.getArchive());
     }
 
     private static CancelRestoreCommand cancelRestore(Migration m, MigrationMessage cause) {
-        return new CancelRestoreCommand(cause.meta().reply("cancel-restore", m.getTargetHost()), m.getArchive(), m.getNewName());
+        return new CancelRestoreCommand(meta(m, cause, "cancel-restore", m.getTargetHost(), backward(m)), m.getArchive(),
+                m.getNewName());
     }
 
     private static MigrationCompleted completed(Migration m, MigrationMessage cause) {
@@ -136,7 +212,7 @@ public final class MigrationPolicy {
         } else {
             downtime = -1;
         }
-        return new MigrationCompleted(cause.meta().reply("completed", GATEWAY), downtime,
+        return new MigrationCompleted(meta(m, cause, "completed", GATEWAY, m.getEpoch()), downtime,
                 at.toEpochMilli() - m.getRequestedAt().toEpochMilli());
     }
 }

@@ -7,6 +7,7 @@ import io.ferry.protocol.MigrationMessage.CheckpointCompleted;
 import io.ferry.protocol.MigrationMessage.CheckpointDumped;
 import io.ferry.protocol.MigrationMessage.CheckpointFailed;
 import io.ferry.protocol.MigrationMessage.CheckpointStarted;
+import io.ferry.protocol.MigrationMessage.CommandRefused;
 import io.ferry.protocol.MigrationMessage.FinalizeCommand;
 import io.ferry.protocol.MigrationMessage.MigrateRequested;
 import io.ferry.protocol.MigrationMessage.MigrationAccepted;
@@ -15,6 +16,7 @@ import io.ferry.protocol.MigrationMessage.MigrationCompleted;
 import io.ferry.protocol.MigrationMessage.MigrationFailed;
 import io.ferry.protocol.MigrationMessage.MigrationRejected;
 import io.ferry.protocol.MigrationMessage.MigrationRolledBack;
+import io.ferry.protocol.MigrationMessage.RestoreCancelled;
 import io.ferry.protocol.MigrationMessage.RestoreCommand;
 import io.ferry.protocol.MigrationMessage.RestoreCompleted;
 import io.ferry.protocol.MigrationMessage.RestoreFailed;
@@ -67,8 +69,17 @@ public final class MigrationProjection {
     public static void apply(Migration m, MigrationMessage msg, long seq) {
         m.setLastSeq(seq);
         Instant at = msg.meta().at();
+        if (HostReports.stale(m, msg) || msg instanceof CommandRefused) {
+            return; // logged, not folded: it answers a command of an epoch the migration has left
+        }
+        if (HostReports.isReport(msg)) {
+            active(m, at); // a stage that reports is alive: its timeout counts from here
+        } else if (msg.meta().epoch() > m.getEpoch()) {
+            m.setEpoch(msg.meta().epoch()); // the gateway turned the migration around
+        }
         if (msg instanceof MigrationAccepted a) {
             m.setArchive(a.archive());
+            m.setContainerId(a.containerId());
         } else if (msg instanceof MigrationRejected r) {
             m.setError(r.reason());
             end(m, MigrationState.FAILED, at);
@@ -94,11 +105,19 @@ public final class MigrationProjection {
             m.setFrozenAt(c.frozenAt());
             m.setDumpMillis(c.dumpMillis());
             m.setCheckpointCompletedAt(at);
+            m.setManifestDigest(c.manifestDigest());
+            m.setWrappedKey(c.wrappedKey());
         } else if (msg instanceof CheckpointFailed f) {
             m.setError(f.reason());
         } else if (msg instanceof RestoreCommand) {
-            m.setRestoreRequestedAt(at);
-            enter(m, MigrationState.RESTORING, at);
+            if (m.getState() == MigrationState.RESTORING) {
+                if (at.isAfter(m.getRestoreRequestedAt())) {
+                    probed(m, at); // sent again after a timeout: what runs on the target decides
+                }
+            } else {
+                m.setRestoreRequestedAt(at);
+                enter(m, MigrationState.RESTORING, at);
+            }
         } else if (msg instanceof RestoreStarted) {
             m.setRestoreStartedAt(at);
         } else if (msg instanceof RestoreCompleted c) {
@@ -109,9 +128,32 @@ public final class MigrationProjection {
         } else if (msg instanceof FinalizeCommand) {
             m.setFinalizeRequestedAt(at);
             enter(m, MigrationState.FINALIZING, at);
-        } else if (msg instanceof SourceFinalized) {
-            m.setFinalizedAt(at);
-        } else if (msg instanceof RollbackCommand || msg instanceof CancelRestoreCommand) {
+        } else if (msg instanceof SourceFinalized f) {
+            if (f.sourceRunning()) {
+                m.setError("finalize found " + m.getContainer() + " running on " + m.getSourceHost() + " as well: the copy on "
+                        + m.getTargetHost() + " is removed and the one on " + m.getSourceHost() + " kept, never two");
+            } else {
+                m.setFinalizedAt(at);
+            }
+        } else if (msg instanceof CancelRestoreCommand) {
+            if (m.isAwaitingCancel() && m.getState() == MigrationState.ROLLING_BACK) {
+                if (at.isAfter(m.getStateEnteredAt())) {
+                    probed(m, at); // sent again after a timeout
+                }
+            } else {
+                m.setAwaitingCancel(true);
+                enter(m, MigrationState.ROLLING_BACK, at);
+            }
+        } else if (msg instanceof RestoreCancelled) {
+            if (!m.getState().terminal()) {
+                m.setAwaitingCancel(false); // after a timeout ended the wait it stays set: the policy brings the source back
+            }
+        } else if (msg instanceof RollbackCommand) {
+            m.setAwaitingCancel(false);
+            if (m.getState().terminal()) { // a migration that failed waiting for the target's cancel is taken up again
+                m.setEndedAt(null);
+                m.setTotalMillis(null);
+            }
             if (m.getState() != MigrationState.ROLLING_BACK) {
                 enter(m, MigrationState.ROLLING_BACK, at);
             }
@@ -133,6 +175,21 @@ public final class MigrationProjection {
     private static void enter(Migration m, MigrationState state, Instant at) {
         m.setState(state);
         m.setStateEnteredAt(at);
+        active(m, at);
+        m.setProbes(0);
+    }
+
+    /** The host was asked again after a timeout (once per stay): the stage gets another full timeout to answer. */
+    private static void probed(Migration m, Instant at) {
+        m.setProbes(1);
+        active(m, at);
+    }
+
+    /** The latest moment anything happened (never moved back: folding a message again changes nothing). */
+    private static void active(Migration m, Instant at) {
+        if (m.getLastActivityAt() == null || at.isAfter(m.getLastActivityAt())) {
+            m.setLastActivityAt(at);
+        }
     }
 
     private static void end(Migration m, MigrationState state, Instant at) {

@@ -11,7 +11,11 @@ import org.springframework.stereotype.Component;
 import java.time.Duration;
 import java.time.Instant;
 
-/** Times out migrations stuck in a state; the coordinator then rolls back (or completes a finalize). */
+/**
+ * Times out migrations stuck in a state, counted from the migration's last report or action (progress
+ * included), not from when the state was entered: a stage that reports is not timed out. What a timeout
+ * leads to is the policy's: ask the host again first where it can (a restore, a cancel), then give up.
+ */
 @Component
 public class MigrationTimeouts {
     private static final Logger log = LoggerFactory.getLogger(MigrationTimeouts.class);
@@ -31,12 +35,13 @@ public class MigrationTimeouts {
         Instant now = Instant.now();
         for (Migration m : migrations.findByStateIn(MigrationState.active())) {
             Duration limit = limit(m.getState());
-            if (m.getStateEnteredAt().plus(limit).isBefore(now)) {
-                log.warn("migration {} has been {} for more than {}", m.getId(), m.getState(), limit);
-                // one timeout per stay in a state: the id repeats if the check fires again
-                Meta meta = new Meta(m.getId() + "/timeout/" + m.getState() + "/" + m.getStateEnteredAt().toEpochMilli(),
-                        m.getId(), MigrationPolicy.GATEWAY, now, Meta.VERSION);
-                coordinator.submit(new MigrationMessage.MigrationTimedOut(meta, m.getState().name()));
+            Instant since = m.getLastActivityAt();
+            if (since.plus(limit).isBefore(now)) {
+                log.warn("migration {} has been {} without a word for more than {}", m.getId(), m.getState(), limit);
+                // one timeout per silence: the id repeats if the check fires again before anything happens
+                Meta meta = new Meta(m.getId() + "/timeout/" + m.getState() + "/" + since.toEpochMilli(),
+                        m.getId(), MigrationPolicy.GATEWAY, now, Meta.VERSION, m.getEpoch());
+                coordinator.submit(new MigrationMessage.MigrationTimedOut(meta, m.getState().name(), m.getProbes()));
             }
         }
     }

@@ -59,6 +59,16 @@ public class Preflight {
                 .map(problem -> "target host " + r.targetHost() + " cannot restore it: " + problem);
     }
 
+    /**
+     * The id of the container the request names, by name or id, in the source host's newest heartbeat
+     * (whatever its status: a stopped, checkpointed container is still the one being migrated).
+     */
+    public Optional<String> containerId(MigrateRequested r) {
+        return hosts.get(r.sourceHost()).flatMap(h -> h.latest().containers().stream()
+                .filter(c -> c.name().equals(r.container()) || c.id().equals(r.container()))
+                .map(HostHeartbeat.RunningContainer::id).findFirst());
+    }
+
     private static Compatibility.Platform platform(HostHeartbeat beat) {
         return new Compatibility.Platform(beat.runtime(), beat.arch(), beat.criuVersion());
     }

@@ -54,6 +54,14 @@ public class OutboxEntry {
         return payload;
     }
 
+    public boolean isSent() {
+        return sentAt != null;
+    }
+
+    public Long getId() {
+        return id;
+    }
+
     public void sent() {
         this.sentAt = Instant.now();
     }

@@ -1,5 +1,8 @@
 package io.ferry.gateway.outbox;
 
+import io.ferry.protocol.MessageCodec;
+import io.ferry.protocol.MigrationMessage;
+import io.ferry.protocol.Topics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.kafka.core.KafkaTemplate;
@@ -8,6 +11,8 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -15,13 +20,15 @@ import java.util.concurrent.TimeUnit;
  * between the send and the mark sends the entry again: consumers deduplicate by message id. With
  * several gateway instances on one database, one relays at a time (the others find the relay lock
  * taken and try again at their next turn): batches of two instances sent side by side would reorder
- * a migration's messages.
+ * a migration's messages. A command whose migration has ended, or has turned around since (a higher
+ * epoch), is dropped instead of sent: however long it waited here, it never acts late.
  */
 @Component
 public class OutboxRelay {
     private static final Logger log = LoggerFactory.getLogger(OutboxRelay.class);
     /** The advisory lock's key ("ferryob" in ASCII): any number no one else on the database uses. */
     static final long RELAY_LOCK = 0x6665727279_6f62L;
+    private static final Set<String> TERMINAL = Set.of("COMPLETED", "ROLLED_BACK", "FAILED");
 
     private final OutboxRepository entries;
     private final KafkaTemplate<String, String> kafka;
@@ -50,6 +57,12 @@ public class OutboxRelay {
         }
         List<OutboxEntry> batch = entries.lockUnsent();
         for (OutboxEntry e : batch) {
+            Optional<String> superseded = superseded(e);
+            if (superseded.isPresent()) {
+                log.warn("outbox: dropped {} instead of sending it to {}: {}", e.getKey(), e.getTopic(), superseded.get());
+                e.sent();
+                continue;
+            }
             try {
                 kafka.send(e.getTopic(), e.getKey(), e.getPayload()).get(30, TimeUnit.SECONDS);
             } catch (InterruptedException ie) {
@@ -61,5 +74,27 @@ public class OutboxRelay {
             e.sent();
         }
         return batch.size() == 100;
+    }
+
+    /** Why a command must not go any more (its migration ended, or left its epoch); empty for events. */
+    private Optional<String> superseded(OutboxEntry e) {
+        if (e.getTopic().equals(Topics.EVENTS)) {
+            return Optional.empty();
+        }
+        MigrationMessage m = MessageCodec.decode(e.getPayload());
+        List<Object[]> rows = entries.stateAndEpoch(m.meta().migrationId());
+        if (rows.isEmpty()) {
+            return Optional.empty();
+        }
+        String state = (String) rows.get(0)[0];
+        long epoch = ((Number) rows.get(0)[1]).longValue();
+        if (TERMINAL.contains(state)) {
+            return Optional.of(m.type() + " " + m.meta().id() + ": migration " + m.meta().migrationId() + " has ended (" + state + ")");
+        }
+        if (m.meta().epoch() < epoch) {
+            return Optional.of(m.type() + " " + m.meta().id() + " of epoch " + m.meta().epoch() + ": migration "
+                    + m.meta().migrationId() + " is at epoch " + epoch);
+        }
+        return Optional.empty();
     }
 }

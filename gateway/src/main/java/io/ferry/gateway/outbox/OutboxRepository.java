@@ -18,4 +18,12 @@ public interface OutboxRepository extends JpaRepository<OutboxEntry, Long> {
     /** The oldest unsent entries, locked; another gateway instance skips them rather than sending them twice. */
     @Query(nativeQuery = true, value = "select * from outbox where sent_at is null order by id limit 100 for update skip locked")
     List<OutboxEntry> lockUnsent();
+
+    /**
+     * The state and epoch of a command's migration, share-locked until the command is sent: the coordinator
+     * cannot turn the migration around between this check and the send. (Read here, not through the migration
+     * package, so the outbox depends on no other package.)
+     */
+    @Query(nativeQuery = true, value = "select state, epoch from migration where id = :migrationId for share")
+    List<Object[]> stateAndEpoch(String migrationId);
 }

@@ -1,5 +1,6 @@
 package io.ferry.gateway.migration;
 
+import io.ferry.protocol.Meta;
 import io.ferry.protocol.MigrationMessage;
 import io.ferry.protocol.MigrationMessage.CancelRestoreCommand;
 import io.ferry.protocol.MigrationMessage.FinalizeCommand;
@@ -14,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
+import java.time.Instant;
 import java.util.List;
 
 import static io.ferry.gateway.migration.SagaMessages.CONTAINER;
@@ -72,24 +74,62 @@ class MigrationPolicyTimeoutTest {
     }
 
     @Test
-    void restoreTimeoutCancelsTheTargetBeforeTheSourceRollsBack() {
+    void firstRestoreTimeoutAsksTheTargetAgainWithTheSameCommandInsteadOfCancelling() {
         saga.given(MigrationState.RESTORING);
 
-        List<MigrationMessage> onTimeout = saga.handle(msg.timedOut(MigrationState.RESTORING));
+        List<MigrationMessage> onTimeout = saga.handle(msg.timedOut(MigrationState.RESTORING, 100));
+
+        // the target's restore is idempotent per migration: a running copy is answered with RestoreCompleted
+        assertThat(onTimeout).singleElement().isInstanceOfSatisfying(RestoreCommand.class, r -> {
+            assertThat(r.meta().hostId()).isEqualTo(TARGET);
+            assertThat(r.meta().epoch()).isZero();
+            assertThat(r.archive()).isEqualTo(saga.archive());
+            assertThat(r.manifestDigest()).isEqualTo(SagaMessages.MANIFEST);
+            assertThat(r.wrappedKey()).isEqualTo(SagaMessages.WRAPPED_KEY);
+            assertThat(r.sourceHost()).isEqualTo(SOURCE);
+        });
+        assertThat(saga.sent).noneMatch(m -> m instanceof CancelRestoreCommand || m instanceof RollbackCommand);
+        assertThat(saga.m().getState()).isEqualTo(MigrationState.RESTORING);
+        assertThat(saga.m().getProbes()).as("asked again once").isEqualTo(1);
+        assertThat(saga.m().getLastActivityAt()).as("the stage gets another full timeout")
+                .isAfterOrEqualTo(onTimeout.get(0).meta().at());
+    }
+
+    @Test
+    void aRestoreThatRunsWhenAskedAgainCompletesTheMigration() {
+        saga.given(MigrationState.RESTORING);
+        saga.handle(msg.timedOut(MigrationState.RESTORING, 100));
+
+        List<MigrationMessage> sent = saga.handle(msg.restoreCompleted());
+
+        assertThat(sent).singleElement().isInstanceOf(FinalizeCommand.class);
+        assertThat(saga.handle(msg.finalized())).singleElement().isInstanceOf(MigrationCompleted.class);
+        assertThat(saga.sent).noneMatch(m -> m instanceof CancelRestoreCommand || m instanceof RollbackCommand);
+    }
+
+    @Test
+    void secondRestoreTimeoutCancelsTheTargetInANewEpochBeforeTheSourceRollsBack() {
+        saga.given(MigrationState.RESTORING);
+        saga.handle(msg.timedOut(MigrationState.RESTORING, 100));
+
+        List<MigrationMessage> onTimeout = saga.handle(msg.timedOut(MigrationState.RESTORING, 200, 1));
 
         assertThat(onTimeout).singleElement().isInstanceOfSatisfying(CancelRestoreCommand.class, c -> {
             assertThat(c.meta().hostId()).isEqualTo(TARGET);
+            assertThat(c.meta().epoch()).isEqualTo(1);
             assertThat(c.archive()).isEqualTo(saga.archive());
             assertThat(c.name()).isNull();
             assertThat(Topics.commandTopic(c)).isEqualTo(Topics.restoreCommands(TARGET));
         });
         assertThat(saga.sent).noneMatch(m -> m instanceof RollbackCommand);
         assertThat(saga.m().getState()).isEqualTo(MigrationState.ROLLING_BACK);
+        assertThat(saga.m().getEpoch()).isEqualTo(1);
 
         List<MigrationMessage> onCancelled = saga.handle(msg.restoreCancelled(true));
 
         assertThat(onCancelled).singleElement().isInstanceOfSatisfying(RollbackCommand.class, r -> {
             assertThat(r.meta().hostId()).isEqualTo(SOURCE);
+            assertThat(r.meta().epoch()).isEqualTo(1);
             assertThat(r.container()).isEqualTo(CONTAINER);
             assertThat(r.archive()).isEqualTo(saga.archive());
         });
@@ -102,24 +142,38 @@ class MigrationPolicyTimeoutTest {
     void restoreTimeoutWithANewNameCancelsTheRestoreUnderThatName() {
         saga.given(MigrationState.RESTORING, new MigrationOptions(false, false, "web-2"));
 
-        List<MigrationMessage> sent = saga.handle(msg.timedOut(MigrationState.RESTORING));
+        saga.handle(msg.timedOut(MigrationState.RESTORING, 100));
+        List<MigrationMessage> sent = saga.handle(msg.timedOut(MigrationState.RESTORING, 200, 1));
 
         assertThat(sent).singleElement().isInstanceOfSatisfying(CancelRestoreCommand.class,
                 c -> assertThat(c.name()).isEqualTo("web-2"));
     }
 
     @Test
-    void restoreCompletedAfterTheRestoreTimedOutIsNotFinalized() {
+    void restoreCompletedOfTheEpochTheCancelLeftIsIgnored() {
         saga.given(MigrationState.RESTORING);
-        saga.handle(msg.timedOut(MigrationState.RESTORING));
+        saga.handleAll(msg.timedOut(MigrationState.RESTORING, 100), msg.timedOut(MigrationState.RESTORING, 200, 1));
 
-        List<MigrationMessage> sent = saga.handle(msg.restoreCompleted());
+        List<MigrationMessage> sent = saga.handle(msg.restoreCompleted()); // epoch 0: answers the restore before the cancel
 
         assertThat(sent).isEmpty();
         assertThat(saga.sent).noneMatch(m -> m instanceof FinalizeCommand || m instanceof MigrationCompleted);
         assertThat(saga.m().getState()).isEqualTo(MigrationState.ROLLING_BACK);
+        assertThat(saga.m().getTargetContainerId()).as("not folded in").isNull();
         // the cancel sent on the timeout removes that copy; only then does the source roll back
         assertThat(saga.handle(msg.restoreCancelled(true))).singleElement().isInstanceOf(RollbackCommand.class);
+    }
+
+    @Test
+    void aRestoreThatReportsProgressIsNotTimedOutFromWhenItWasEntered() {
+        saga.given(MigrationState.RESTORING);
+        Instant later = saga.m().getLastActivityAt().plusSeconds(500);
+
+        saga.handle(new MigrationMessage.RestoreProgress(new Meta(msg.id + "/progress-late", msg.id, TARGET, later,
+                Meta.VERSION), "restoring"));
+
+        assertThat(saga.m().getLastActivityAt()).isEqualTo(later);
+        assertThat(saga.m().getStateEnteredAt()).isBefore(later);
     }
 
     @Test
@@ -178,13 +232,49 @@ class MigrationPolicyTimeoutTest {
     }
 
     @Test
-    void timeoutRepeatedForTheSameStayInAStateIsHandledOnce() {
+    void timeoutRepeatedForTheSameSilenceIsHandledOnce() {
         saga.given(MigrationState.RESTORING);
 
         saga.handle(msg.timedOut(MigrationState.RESTORING));
         List<MigrationMessage> again = saga.handle(msg.timedOut(MigrationState.RESTORING));
 
         assertThat(again).isEmpty();
-        assertThat(saga.sent).filteredOn(m -> m instanceof CancelRestoreCommand).hasSize(1);
+        assertThat(saga.sent).filteredOn(m -> m instanceof RestoreCommand).hasSize(2); // the first, and one probe
+        assertThat(saga.sent).noneMatch(m -> m instanceof CancelRestoreCommand);
+    }
+
+    @Test
+    void rollbackTimeoutWhileTheTargetHasNotConfirmedTheCancelAsksAgainThenFailsSayingWhereTheContainerIs() {
+        saga.given(MigrationState.RESTORING);
+        saga.handle(msg.cancel(50));
+
+        List<MigrationMessage> first = saga.handle(msg.timedOut(MigrationState.ROLLING_BACK, 100));
+        List<MigrationMessage> second = saga.handle(msg.timedOut(MigrationState.ROLLING_BACK, 200, 1));
+
+        assertThat(first).singleElement().isInstanceOfSatisfying(CancelRestoreCommand.class,
+                c -> assertThat(c.meta().epoch()).isEqualTo(1));
+        assertThat(second).singleElement().isInstanceOfSatisfying(MigrationFailed.class, f -> assertThat(f.reason())
+                .contains("did not confirm the cancel", "stopped on " + SOURCE, "rolled back there as soon as"));
+        assertThat(saga.m().getState()).isEqualTo(MigrationState.FAILED);
+    }
+
+    @Test
+    void restoreCancelledAfterTheRollbackWaitTimedOutStillBringsTheSourceBack() {
+        saga.given(MigrationState.RESTORING);
+        saga.handleAll(msg.cancel(50), msg.timedOut(MigrationState.ROLLING_BACK, 100),
+                msg.timedOut(MigrationState.ROLLING_BACK, 200, 1));
+        assertThat(saga.m().getState()).isEqualTo(MigrationState.FAILED);
+        assertThat(saga.m().isAwaitingCancel()).as(saga.logged.toString()).isTrue();
+
+        List<MigrationMessage> sent = saga.handle(msg.restoreCancelled(true));
+
+        assertThat(sent).singleElement().isInstanceOfSatisfying(RollbackCommand.class, r -> {
+            assertThat(r.meta().hostId()).isEqualTo(SOURCE);
+            assertThat(r.meta().epoch()).as("still the way back: no new turn").isEqualTo(1);
+        });
+        assertThat(saga.m().getState()).isEqualTo(MigrationState.ROLLING_BACK);
+        assertThat(saga.m().getEndedAt()).isNull();
+        assertThat(saga.handle(msg.rolledBack(true))).singleElement().isInstanceOf(MigrationRolledBack.class);
+        assertThat(saga.m().getState()).isEqualTo(MigrationState.ROLLED_BACK);
     }
 }

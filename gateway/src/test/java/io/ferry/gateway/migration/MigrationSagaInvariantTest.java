@@ -167,7 +167,8 @@ class MigrationSagaInvariantTest {
                 } else if (delivered < saga.sent.size()) {
                     deliver(saga.sent.get(delivered++));
                 } else {
-                    handle(saga.msg.timedOut(state, 1_000 + step)); // nothing in flight: the stage's timer runs out
+                    // nothing in flight: the stage's timer runs out
+                    handle(saga.msg.timedOut(state, 1_000 + step, saga.m().getProbes()));
                 }
             }
             // the hosts carry on after the end: what was sent is carried out, late replies arrive
@@ -219,6 +220,8 @@ class MigrationSagaInvariantTest {
         Runnable withheldTarget;
         final List<MigrationMessage> released = new ArrayList<>();
         long clock = 100;
+        long sourceEpoch;
+        long targetEpoch;
 
         Hosts(Set<Fault> faults, String migrationId) {
             this.faults = faults;
@@ -229,9 +232,10 @@ class MigrationSagaInvariantTest {
             return (sourceRunning ? 1 : 0) + (targetRunning ? 1 : 0);
         }
 
+        /** As a host's replies do, it echoes the command's epoch. */
         private Meta reply(Command command, String kind) {
             return new Meta(command.meta().id() + "/" + kind, migrationId, command.meta().hostId(),
-                    Instant.EPOCH.plusSeconds(clock++), Meta.VERSION);
+                    Instant.EPOCH.plusSeconds(clock++), Meta.VERSION, command.meta().epoch());
         }
 
         List<MigrationMessage> releaseWithheld() {
@@ -264,6 +268,16 @@ class MigrationSagaInvariantTest {
             released.clear();
             if (source && faults.contains(Fault.SOURCE_SILENT) || !source && faults.contains(Fault.TARGET_SILENT)) {
                 return out;
+            }
+            long seen = source ? sourceEpoch : targetEpoch; // as HostCommands fences
+            if (command.meta().epoch() < seen) {
+                out.add(new MigrationMessage.CommandRefused(reply(command, "refused"), command.type(), command.meta().id(), seen));
+                return out;
+            }
+            if (source) {
+                sourceEpoch = command.meta().epoch();
+            } else {
+                targetEpoch = command.meta().epoch();
             }
             if (command instanceof CheckpointCommand c) {
                 checkpoint(c, out);

@@ -166,6 +166,20 @@ final class Saga {
     static final class FakeContext implements MigrationPolicy.Context {
         final List<MigrateRequested> preflighted = new ArrayList<>();
         Optional<String> refusal = Optional.empty();
+        /** The source's container id of the request's container (as its heartbeat shows it). */
+        Optional<String> containerId = Optional.of("c0ffee");
+        /** The migration that has this container under way, if any. */
+        Optional<String> activeMigration = Optional.empty();
+
+        @Override
+        public Optional<String> containerId(MigrateRequested request) {
+            return containerId;
+        }
+
+        @Override
+        public Optional<String> activeMigrationOf(String sourceHost, String containerId, String exceptMigrationId) {
+            return activeMigration;
+        }
 
         @Override
         public Optional<String> preflight(MigrateRequested request) {

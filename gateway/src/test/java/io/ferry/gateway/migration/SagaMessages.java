@@ -49,6 +49,12 @@ final class SagaMessages {
         return T0.plusSeconds(seconds);
     }
 
+    /**
+     * The epoch of the host's answers to a rollback or a cancel: the gateway turned the migration around once
+     * (epoch 0 -> 1) before it sent them, and replies echo their command's epoch.
+     */
+    static final long TURNED = 1;
+
     /** The header of a message of this migration from {@code host}, event id {@code <migration>/<kind>}. */
     Meta meta(String kind, String host, long seconds) {
         return new Meta(id + "/" + kind, id, host, at(seconds), Meta.VERSION);
@@ -78,7 +84,13 @@ final class SagaMessages {
     }
 
     MigrationTimedOut timedOut(MigrationState stage, long seconds) {
-        return new MigrationTimedOut(meta("timeout/" + stage, MigrationPolicy.GATEWAY, seconds), stage.name());
+        return timedOut(stage, seconds, 0);
+    }
+
+    /** A timeout after the stage's host was asked again {@code probes} times (as MigrationTimeouts reads the row). */
+    MigrationTimedOut timedOut(MigrationState stage, long seconds, int probes) {
+        return new MigrationTimedOut(meta("timeout/" + stage + "/" + seconds, MigrationPolicy.GATEWAY, seconds), stage.name(),
+                probes);
     }
 
     // ---- the source host ----
@@ -111,11 +123,11 @@ final class SagaMessages {
 
     RolledBack rolledBack(boolean containerRunning) {
         String kind = containerRunning ? "rolled-back" : "rolled-back-not-running";
-        return new RolledBack(meta(kind, SOURCE, 20), containerRunning);
+        return new RolledBack(meta(kind, SOURCE, 20).withEpoch(TURNED), containerRunning);
     }
 
     RollbackFailed rollbackFailed() {
-        return new RollbackFailed(meta("rollback-failed", SOURCE, 20), "criu restore failed");
+        return new RollbackFailed(meta("rollback-failed", SOURCE, 20).withEpoch(TURNED), "criu restore failed");
     }
 
     // ---- the target host ----
@@ -138,7 +150,7 @@ final class SagaMessages {
 
     RestoreCancelled restoreCancelled(boolean removed) {
         String kind = removed ? "restore-cancelled" : "restore-cancelled-nothing";
-        return new RestoreCancelled(meta(kind, TARGET, 15), removed);
+        return new RestoreCancelled(meta(kind, TARGET, 15).withEpoch(TURNED), removed);
     }
 
     /** Every reply a host can send, for checks that hold whatever arrives. */

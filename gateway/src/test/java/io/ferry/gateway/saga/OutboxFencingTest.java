@@ -1,0 +1,129 @@
+package io.ferry.gateway.saga;
+
+import io.ferry.gateway.migration.MigrationCoordinator;
+import io.ferry.gateway.migration.MigrationPolicy;
+import io.ferry.gateway.migration.MigrationRepository;
+import io.ferry.gateway.migration.MigrationState;
+import io.ferry.gateway.outbox.OutboxEntry;
+import io.ferry.gateway.outbox.OutboxRepository;
+import io.ferry.protocol.HostHeartbeat;
+import io.ferry.protocol.MessageCodec;
+import io.ferry.protocol.Meta;
+import io.ferry.protocol.MigrationMessage;
+import io.ferry.protocol.MigrationOptions;
+import io.ferry.protocol.Topics;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A command that waited in the outbox while its migration moved on (the relay down, a gateway outage) is
+ * dropped by the relay, never sent late: real gateway, PostgreSQL and Kafka.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class OutboxFencingTest {
+    private OneGateway gateway;
+
+    @BeforeAll
+    void start() {
+        gateway = OneGateway.start();
+        gateway.hostsUp(List.of(new HostHeartbeat.RunningContainer("f1".repeat(32), "fenced", "busybox", "running")));
+    }
+
+    @AfterAll
+    void stop() {
+        if (gateway != null) {
+            gateway.close();
+        }
+    }
+
+    @Test
+    void aRestoreCommandStuckInTheOutboxPastACancelIsDroppedAndTheCancelGoes() {
+        // given a migration restoring on host B, then cancelled (epoch 0 -> 1)
+        MigrationCoordinator coordinator = gateway.bean(MigrationCoordinator.class);
+        String id = "fence-" + UUID.randomUUID();
+        coordinator.submit(new MigrationMessage.MigrateRequested(meta(id, "requested", MigrationPolicy.GATEWAY, 0), "fenced",
+                OneGateway.SOURCE, OneGateway.TARGET, MigrationOptions.defaults()));
+        coordinator.handle(new MigrationMessage.CheckpointCompleted(meta(id, "requested/checkpoint/completed",
+                OneGateway.SOURCE, 0), null, "sha256:" + "ab".repeat(32), 4096, Instant.now(), 10, 20, null,
+                "sha256:" + "cd".repeat(32), null));
+        coordinator.submit(new MigrationMessage.MigrationCancelRequested(meta(id, "cancel", MigrationPolicy.GATEWAY, 0)));
+        MigrationRepository migrations = gateway.bean(MigrationRepository.class);
+        assertThat(migrations.findById(id).orElseThrow().getState()).isEqualTo(MigrationState.ROLLING_BACK);
+        assertThat(migrations.findById(id).orElseThrow().getEpoch()).isEqualTo(1);
+
+        // when a RestoreCommand of epoch 0 is in the outbox still (as one decided before the cancel and held up)
+        MigrationMessage.RestoreCommand stuck = new MigrationMessage.RestoreCommand(meta(id, "restore-stuck", OneGateway.TARGET, 0),
+                "registry://localhost:5000/ferry/migrations/host-a:" + id, null, false, "sha256:" + "cd".repeat(32),
+                OneGateway.SOURCE, null);
+        OutboxRepository outbox = gateway.bean(OutboxRepository.class);
+        Long entry = outbox.save(new OutboxEntry(Topics.restoreCommands(OneGateway.TARGET), id, MessageCodec.encode(stuck))).getId();
+
+        // then the relay marks it done without sending it; the cancel of epoch 1 went to the target
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> outbox.findById(entry).orElseThrow().isSent());
+        List<MigrationMessage> onTarget = commandsOn(Topics.restoreCommands(OneGateway.TARGET), id);
+        // (the first RestoreCommand went before the cancel, or was dropped too if the relay had not sent it yet)
+        assertThat(onTarget).extracting(m -> m.type() + "@" + m.meta().epoch()).endsWith("CancelRestoreCommand@1")
+                .containsAnyOf("CancelRestoreCommand@1");
+        assertThat(onTarget).noneMatch(m -> m.meta().id().endsWith("/restore-stuck"));
+    }
+
+    @Test
+    void aCommandOfAMigrationThatHasEndedIsDropped() {
+        String id = "ended-" + UUID.randomUUID();
+        gateway.bean(MigrationCoordinator.class).submit(new MigrationMessage.MigrateRequested(meta(id, "requested",
+                MigrationPolicy.GATEWAY, 0), "not-there", OneGateway.SOURCE, OneGateway.TARGET, MigrationOptions.defaults()));
+        assertThat(gateway.bean(MigrationRepository.class).findById(id).orElseThrow().getState()).isEqualTo(MigrationState.FAILED);
+
+        MigrationMessage.CheckpointCommand late = new MigrationMessage.CheckpointCommand(meta(id, "checkpoint-late",
+                OneGateway.SOURCE, 0), "not-there", "registry://localhost:5000/ferry/migrations/host-a:" + id, false, false,
+                OneGateway.TARGET);
+        OutboxRepository outbox = gateway.bean(OutboxRepository.class);
+        Long entry = outbox.save(new OutboxEntry(Topics.checkpointCommands(OneGateway.SOURCE), id, MessageCodec.encode(late)))
+                .getId();
+
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> outbox.findById(entry).orElseThrow().isSent());
+        assertThat(commandsOn(Topics.checkpointCommands(OneGateway.SOURCE), id)).isEmpty();
+    }
+
+    /** The messages of one migration on a topic, from its beginning until it has been quiet for a while. */
+    private List<MigrationMessage> commandsOn(String topic, String migrationId) {
+        List<MigrationMessage> out = new ArrayList<>();
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, gateway.kafka.getBrokersAsString(),
+                ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class,
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class))) {
+            consumer.subscribe(List.of(topic));
+            Instant quietUntil = Instant.now().plusSeconds(8);
+            while (Instant.now().isBefore(quietUntil)) {
+                for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(500))) {
+                    if (migrationId.equals(r.key())) {
+                        out.add(MessageCodec.decode(r.value()));
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    private static Meta meta(String migrationId, String kind, String host, long epoch) {
+        return new Meta(migrationId + "/" + kind, migrationId, host, Instant.now(), Meta.VERSION, epoch);
+    }
+}
