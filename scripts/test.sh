@@ -21,5 +21,11 @@ mvn -B -ntp verify "$@"
 # a short bounded fuzzing run of the parsers of untrusted bytes (Jazzer; verify ran their seeds already)
 bash scripts/fuzz.sh 15
 
+# a short bounded run of the chaos suite (docs/chaos.md): real migrations on the demo's topology with a
+# crash at the restore's failpoint, a race, a hung restore-service, a link down and a gateway (broker)
+# kill; it fails when a container is lost, duplicated, stuck or its state mismatched. verify built it.
+FERRY_BENCH_NO_BUILD=1 bash bench/run.sh chaos --runs 6 --seed 14 --bound 150 --pause 15 \
+  --faults none,failpoint:target-restore:restore.after-runtime,race:no-id,stop:target-restore@restoring,linkdown:target@uploading,kill:gateway@restoring
+
 # the ferry command, its man pages and completion, as a user's set-up would have them
 bash scripts/install-cli.sh

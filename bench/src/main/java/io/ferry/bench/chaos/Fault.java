@@ -16,10 +16,14 @@ record Fault(String kind, String what, String arg, String stage) {
     static final List<String> STAGES = List.of("requested", "checkpointing", "dumped", "uploading", "restoring", "finalizing");
     static final List<String> KINDS = List.of("none", "kill", "stop", "linkdown", "race", "failpoint");
 
-    /** The default campaign: every service killed, hangs, the target's link down, races, and a control. */
+    /**
+     * The default campaign: every service killed, hangs, the target's link down, races, a crash at each
+     * engine failpoint (the instants a stage-watching kill rarely hits), and a control.
+     */
     static final String DEFAULT = "none,kill:gateway,kill:registry,kill:source-checkpoint,kill:source-image,"
             + "kill:target-restore,kill:target-image,stop:target-restore,stop:source-checkpoint,stop:gateway,"
-            + "linkdown:target,race:same-id,race:no-id";
+            + "linkdown:target,race:same-id,race:no-id,failpoint:target-restore:restore.after-runtime,"
+            + "failpoint:source-checkpoint:checkpoint.after-dump";
 
     static Fault parse(String spec, int defaultSeconds) {
         String s = spec.strip();
