@@ -35,8 +35,10 @@ class MigrationTimeoutsTest {
     private final List<Migration> stored = new ArrayList<>();
     private final List<Collection<MigrationState>> askedFor = new ArrayList<>();
     private final List<MigrationMessage> submitted = new ArrayList<>();
-    private final MigrationTimeouts timeouts = new MigrationTimeouts(repository(), coordinator(),
-            new GatewayProperties(null, "registry.test:5000", "ferry/migrations", Duration.ofSeconds(15), LIMITS));
+    private static final GatewayProperties PROPERTIES = new GatewayProperties(null, "registry.test:5000", "ferry/migrations",
+            Duration.ofSeconds(15), LIMITS);
+    /** An instance that has been watching for a long time. */
+    private final MigrationTimeouts timeouts = new MigrationTimeouts(repository(), coordinator(), PROPERTIES, Instant.EPOCH);
 
     /** Answers findByStateIn from {@link #stored} as the query would; nothing else is expected. */
     private MigrationRepository repository() {
@@ -99,6 +101,20 @@ class MigrationTimeoutsTest {
         timeouts.check();
 
         assertThat(submitted).isEmpty();
+    }
+
+    @Test
+    void anInstanceThatHasJustStartedGivesEveryStageItsFullLimitFromItsStart() {
+        Instant now = Instant.now();
+        stored("silent-while-down", MigrationState.CHECKPOINTING, now.minus(Duration.ofHours(1)));
+        MigrationTimeouts restarted = new MigrationTimeouts(repository(), coordinator(), PROPERTIES, now.minus(MARGIN));
+
+        restarted.check();
+        assertThat(submitted).as("the reports sent while it was down are read first").isEmpty();
+
+        new MigrationTimeouts(repository(), coordinator(), PROPERTIES,
+                now.minus(LIMITS.checkpointing()).minus(MARGIN)).check();
+        assertThat(submitted).singleElement().isInstanceOf(MigrationTimedOut.class);
     }
 
     @Test
