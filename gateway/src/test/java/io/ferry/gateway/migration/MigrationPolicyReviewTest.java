@@ -5,6 +5,8 @@ import io.ferry.protocol.MigrationMessage;
 import io.ferry.protocol.MigrationMessage.CancelRestoreCommand;
 import io.ferry.protocol.MigrationMessage.CheckpointCommand;
 import io.ferry.protocol.MigrationMessage.MigrateRequested;
+import io.ferry.protocol.MigrationMessage.MigrationFailed;
+import io.ferry.protocol.MigrationMessage.RestoreCancelled;
 import io.ferry.protocol.MigrationMessage.RollbackCommand;
 import io.ferry.protocol.MigrationOptions;
 import org.junit.jupiter.api.Test;
@@ -60,5 +62,30 @@ class MigrationPolicyReviewTest {
 
         assertThat(onTimeout).singleElement().isInstanceOfSatisfying(RollbackCommand.class,
                 r -> assertThat(r.meta().epoch()).as("a rollback fences the checkpoint").isGreaterThan(checkpointEpoch));
+    }
+
+    /**
+     * The target did not answer the cancel in time, so it went again (cancel-restore-again). The first cancel's
+     * answer then says the copy runs and could not be removed: FAILED, "runs on the target, the source stays
+     * stopped". The second cancel removes it after all. That answer must bring the source back: ignored, the
+     * container runs nowhere and FAILED still says it runs on the target.
+     */
+    @Test
+    void aLaterCancelThatRemovedTheTargetCopyAfterAFailedOneBringsTheSourceBack() {
+        saga.given(MigrationState.RESTORING);
+        saga.handleAll(msg.timedOut(MigrationState.RESTORING, 100), msg.timedOut(MigrationState.RESTORING, 200, 1));
+        List<MigrationMessage> again = saga.handle(msg.timedOut(MigrationState.ROLLING_BACK, 300));
+        CancelRestoreCommand second = (CancelRestoreCommand) again.get(0);
+        String first = saga.sent.stream().filter(m -> m instanceof CancelRestoreCommand).findFirst().orElseThrow().meta().id();
+
+        List<MigrationMessage> onFirst = saga.handle(new RestoreCancelled(new Meta(first + "/cancelled", msg.id, TARGET,
+                SagaMessages.at(310), Meta.VERSION, 1), false, true, true, "runc delete: device busy"));
+        assertThat(onFirst).singleElement().isInstanceOf(MigrationFailed.class);
+
+        List<MigrationMessage> onSecond = saga.handle(new RestoreCancelled(new Meta(second.meta().id() + "/cancelled", msg.id,
+                TARGET, SagaMessages.at(320), Meta.VERSION, 1), true, false, false, null));
+
+        assertThat(onSecond).as("the target's copy is gone: the source must run again")
+                .singleElement().isInstanceOf(RollbackCommand.class);
     }
 }
