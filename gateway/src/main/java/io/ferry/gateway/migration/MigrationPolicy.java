@@ -96,7 +96,10 @@ public final class MigrationPolicy {
                     : List.of(new FinalizeCommand(meta(m, msg, "finalize", m.getSourceHost(), m.getEpoch()), m.getContainer()));
         }
         if (msg instanceof RestoreFailed && before == MigrationState.RESTORING) {
-            return List.of(rollback(m, msg)); // a failed restore removed what it made on the target
+            // a failed restore removed what it made on the target; but after a timeout the RestoreCommand went again,
+            // and that one (of an epoch the target has not seen passed) may still restore: the cancel, queued behind
+            // it on the target's topic, fences it and removes what it made before the source rolls back
+            return List.of(m.getProbes() > 0 ? cancelRestore(m, msg) : rollback(m, msg));
         }
         if (msg instanceof SourceFinalized f && before == MigrationState.FINALIZING) {
             // a source copy that runs (another migration's rollback, a restart by hand): the target's copy goes
@@ -131,12 +134,13 @@ public final class MigrationPolicy {
         Optional<String> busy = containerId.flatMap(id -> ctx.activeMigrationOf(r.sourceHost(), id, m.getId()));
         Optional<String> refusal = busy.map(other -> "container " + r.container() + " on " + r.sourceHost()
                 + " is already being migrated by migration " + other).or(() -> ctx.preflight(r));
+        Meta first = r.meta().withEpoch(0); // whatever epoch a Kafka requester wrote: it never sets the fencing epoch
         if (refusal.isPresent()) {
-            return List.of(new MigrationRejected(r.meta().reply("rejected", GATEWAY), refusal.get()));
+            return List.of(new MigrationRejected(first.reply("rejected", GATEWAY), refusal.get()));
         }
         String archive = ctx.archiveFor(m.getId(), m.getSourceHost());
-        return List.of(new MigrationAccepted(r.meta().reply("accepted", GATEWAY), archive, containerId.orElse(null)),
-                new CheckpointCommand(r.meta().reply("checkpoint", m.getSourceHost()), m.getContainer(), archive,
+        return List.of(new MigrationAccepted(first.reply("accepted", GATEWAY), archive, containerId.orElse(null)),
+                new CheckpointCommand(first.reply("checkpoint", m.getSourceHost()), m.getContainer(), archive,
                         m.isKeepSource(), m.isTcpEstablished(), m.getTargetHost()));
     }
 

@@ -144,9 +144,12 @@ public final class MigrationProjection {
                 m.setAwaitingCancel(true);
                 enter(m, MigrationState.ROLLING_BACK, at);
             }
-        } else if (msg instanceof RestoreCancelled) {
+        } else if (msg instanceof RestoreCancelled c) {
             if (!m.getState().terminal()) {
-                m.setAwaitingCancel(false); // after a timeout ended the wait it stays set: the policy brings the source back
+                // after a timeout ended the wait it stays set: the policy brings the source back. A copy that runs on and
+                // could not be removed is still awaited too: a cancel sent again may remove it later, and then the source
+                // must come back
+                m.setAwaitingCancel(c.copyRunning());
             }
         } else if (msg instanceof RollbackCommand) {
             m.setAwaitingCancel(false);
