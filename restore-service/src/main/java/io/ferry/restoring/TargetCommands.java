@@ -7,6 +7,7 @@ import io.ferry.core.container.ContainerView;
 import io.ferry.core.container.Reconciliation;
 import io.ferry.core.engine.ArchiveSource;
 import io.ferry.core.engine.FerryEngine;
+import io.ferry.core.error.ConflictException;
 import io.ferry.core.error.FerryException;
 import io.ferry.core.error.UntrustedCheckpointException;
 import io.ferry.protocol.MigrationMessage;
@@ -16,6 +17,7 @@ import io.ferry.spring.host.EventPublisher;
 import io.ferry.spring.host.HostCommands;
 import io.ferry.spring.host.HostServiceProperties;
 import io.ferry.spring.host.ProcessedCommands;
+import io.ferry.spring.host.RestoredMigrations;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import org.slf4j.Logger;
@@ -40,6 +42,7 @@ public class TargetCommands extends HostCommands {
     private static final Logger log = LoggerFactory.getLogger(TargetCommands.class);
 
     private final FerryEngine engine;
+    private final RestoredMigrations restoredMigrations;
     private final MeterRegistry meters;
     private final boolean requireEncrypted;
 
@@ -47,6 +50,7 @@ public class TargetCommands extends HostCommands {
                           HostServiceProperties properties) {
         super(events, processed);
         this.engine = engine;
+        this.restoredMigrations = processed.restored();
         this.requireEncrypted = properties.encryptCheckpoints();
         this.meters = meters;
     }
@@ -80,10 +84,17 @@ public class TargetCommands extends HostCommands {
                         reconciled.removed());
             }
             Optional<ContainerView> earlier = engine.restoredBy(r.meta().migrationId());
+            Optional<String> restoredBefore = restoredMigrations.containerOf(r.meta().migrationId());
             ContainerRecord restored;
             long restoreMillis;
-            if (earlier.isPresent() && earlier.get().running()) {
-                restored = earlier.get().record(); // restored before a crash cut off the reply
+            if (earlier.isEmpty() && restoredBefore.isPresent()) {
+                // its copy was moved on or removed since: the old archive must not run a second time
+                throw new ConflictException("this host restored migration " + r.meta().migrationId() + " before (container "
+                        + restoredBefore.get() + "), and that copy is no longer here: a migration is restored once");
+            }
+            if (earlier.isPresent() && (earlier.get().running() || restoredBefore.isPresent())) {
+                // restored before a crash cut off the reply (a copy that has exited since is its own doing: not run again)
+                restored = earlier.get().record();
                 restoreMillis = 0;
             } else {
                 if (earlier.isPresent()) {
@@ -95,6 +106,7 @@ public class TargetCommands extends HostCommands {
                 restored = result.container();
                 restoreMillis = result.runtimeDuration().toMillis();
             }
+            restoredMigrations.record(r.meta().migrationId(), restored.id()); // before anyone is told it runs
             emit(replies, new MigrationMessage.RestoreCompleted(r.meta().reply("completed", host()), restored.id(),
                     restored.name(), Instant.now(), restoreMillis, (System.nanoTime() - start) / 1_000_000));
             outcome = "completed";

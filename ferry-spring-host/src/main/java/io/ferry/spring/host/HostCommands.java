@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -35,8 +36,17 @@ public abstract class HostCommands {
         return t;
     });
 
+    /** A command's outcome: recorded before it is sent, so a crash right after sending cannot run the command again. */
+    private static final Set<Class<?>> OUTCOMES = Set.of(MigrationMessage.CheckpointCompleted.class,
+            MigrationMessage.CheckpointFailed.class, MigrationMessage.RestoreCompleted.class,
+            MigrationMessage.RestoreFailed.class, MigrationMessage.RestoreCancelled.class,
+            MigrationMessage.SourceFinalized.class, MigrationMessage.RolledBack.class, MigrationMessage.RollbackFailed.class,
+            MigrationMessage.CommandRefused.class);
+
     private final EventPublisher events;
     private final ProcessedCommands processed;
+    /** The command the handling thread is carrying out (each listener thread handles one at a time). */
+    private final ThreadLocal<String> current = new ThreadLocal<>();
     private Duration progressTick = Duration.ofSeconds(60);
 
     protected HostCommands(EventPublisher events, ProcessedCommands processed) {
@@ -88,9 +98,11 @@ public abstract class HostCommands {
         processed.epochs().raise(migration, command.meta().epoch()); // on disk before anything is done
         ScheduledFuture<?> ticks = command instanceof MigrationMessage.RestoreCommand ? stillRestoring(command) : null;
         boolean handled;
+        current.set(command.meta().id());
         try {
             handled = carryOut(command, replies);
         } finally {
+            current.remove();
             if (ticks != null) {
                 ticks.cancel(false);
             }
@@ -127,8 +139,18 @@ public abstract class HostCommands {
         events.publish(m);
     }
 
+    /**
+     * A reply to the command being carried out. An outcome (completed, failed, ...) is recorded with the replies
+     * so far before it is sent: killed after sending it, the service answers the redelivered command from the
+     * record instead of carrying it out a second time (a failed restore tried again while the source rolls back
+     * would make a second copy).
+     */
     protected void emit(List<MigrationMessage> replies, MigrationMessage m) {
-        events.publish(m);
         replies.add(m);
+        String command = current.get();
+        if (command != null && OUTCOMES.contains(m.getClass())) {
+            processed.record(command, replies);
+        }
+        events.publish(m);
     }
 }

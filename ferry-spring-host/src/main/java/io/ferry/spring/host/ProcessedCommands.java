@@ -26,14 +26,20 @@ import java.util.Optional;
 public class ProcessedCommands {
     private final Path dir;
     private final CommandEpochs epochs;
+    private final RestoredMigrations restored;
 
     public ProcessedCommands(Host host, org.springframework.core.env.Environment env) {
         Path service = host.root().resolve("services").resolve(env.getProperty("spring.application.name", "host-service"));
         this.dir = service.resolve("processed");
         this.epochs = new CommandEpochs(service.resolve("epochs"));
+        this.restored = new RestoredMigrations(service.resolve("restored"));
     }
 
     /** The highest epoch seen per migration (fencing of late commands). */
+    public RestoredMigrations restored() {
+        return restored;
+    }
+
     public CommandEpochs epochs() {
         return epochs;
     }

@@ -305,7 +305,38 @@ class HostCommandsTest {
     }
 
     /** Our EventPublisher without Kafka: remembers what it was asked to send. */
-    static final class RecordingEvents extends EventPublisher {
+    @Test
+    void aServiceKilledRightAfterSendingAnOutcomeAnswersTheRedeliveryFromItsRecordWithoutCarryingItOutAgain() {
+        // the process dies the instant the outcome has gone out: nothing after the send runs
+        RecordingEvents dying = new RecordingEvents() {
+            @Override
+            public void publish(MigrationMessage message) {
+                super.publish(message);
+                if (message instanceof CheckpointCompleted) {
+                    throw new IllegalStateException("killed");
+                }
+            }
+        };
+        FakeSourceSide before = new FakeSourceSide(dying, processed);
+        String json = MessageCodec.encode(checkpoint("m1/checkpoint"));
+        assertThatThrownBy(() -> before.onRecord(json)).hasMessage("killed");
+
+        FakeSourceSide restarted = new FakeSourceSide(events, newProcessedCommands());
+        restarted.onRecord(json);
+
+        assertThat(restarted.carriedOut).as("the checkpoint is not taken a second time").isEmpty();
+        assertThat(events.replies()).extracting(m -> m.meta().id())
+                .containsExactly("m1/checkpoint/started", "m1/checkpoint/dumped", "m1/checkpoint/completed");
+    }
+
+    @Test
+    void aRestoredMigrationIsRememberedAcrossRestarts() {
+        processed.restored().record("m1", "ab".repeat(32));
+        assertThat(newProcessedCommands().restored().containerOf("m1")).hasValue("ab".repeat(32));
+        assertThat(newProcessedCommands().restored().containerOf("m2")).isEmpty();
+    }
+
+    static class RecordingEvents extends EventPublisher {
         final List<MigrationMessage> published = java.util.Collections.synchronizedList(new ArrayList<>());
 
         RecordingEvents() {
