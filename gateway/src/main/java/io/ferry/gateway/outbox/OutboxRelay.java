@@ -88,7 +88,10 @@ public class OutboxRelay {
         }
         String state = (String) rows.get(0)[0];
         long epoch = ((Number) rows.get(0)[1]).longValue();
-        if (TERMINAL.contains(state)) {
+        boolean awaitingCancel = Boolean.TRUE.equals(rows.get(0)[2]);
+        // a migration that ended waiting for the target's cancel is rolled back when the target answers: the cancel must go
+        boolean neededCancel = awaitingCancel && m instanceof MigrationMessage.CancelRestoreCommand;
+        if (TERMINAL.contains(state) && !neededCancel) {
             return Optional.of(m.type() + " " + m.meta().id() + ": migration " + m.meta().migrationId() + " has ended (" + state + ")");
         }
         if (m.meta().epoch() < epoch) {

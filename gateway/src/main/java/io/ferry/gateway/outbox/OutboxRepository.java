@@ -20,10 +20,10 @@ public interface OutboxRepository extends JpaRepository<OutboxEntry, Long> {
     List<OutboxEntry> lockUnsent();
 
     /**
-     * The state and epoch of a command's migration, share-locked until the command is sent: the coordinator
+     * The state, epoch and whether it waits for the target's cancel, of a command's migration, share-locked until the command is sent: the coordinator
      * cannot turn the migration around between this check and the send. (Read here, not through the migration
      * package, so the outbox depends on no other package.)
      */
-    @Query(nativeQuery = true, value = "select state, epoch from migration where id = :migrationId for share")
+    @Query(nativeQuery = true, value = "select state, epoch, awaiting_cancel from migration where id = :migrationId for share")
     List<Object[]> stateAndEpoch(String migrationId);
 }

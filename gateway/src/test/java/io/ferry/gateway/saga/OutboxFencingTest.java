@@ -42,7 +42,8 @@ class OutboxFencingTest {
     @BeforeAll
     void start() {
         gateway = OneGateway.start();
-        gateway.hostsUp(List.of(new HostHeartbeat.RunningContainer("f1".repeat(32), "fenced", "busybox", "running")));
+        gateway.hostsUp(List.of(new HostHeartbeat.RunningContainer("f1".repeat(32), "fenced", "busybox", "running"),
+                new HostHeartbeat.RunningContainer("a2".repeat(32), "awaited", "busybox", "running")));
     }
 
     @AfterAll
@@ -99,6 +100,38 @@ class OutboxFencingTest {
 
         Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> outbox.findById(entry).orElseThrow().isSent());
         assertThat(commandsOn(Topics.checkpointCommands(OneGateway.SOURCE), id)).isEmpty();
+    }
+
+    @Test
+    void aCancelOfAMigrationThatEndedWaitingForItStillGoes() {
+        // given a cancelled migration whose wait for the target's answer ran out twice: FAILED, the cancel still awaited
+        MigrationCoordinator coordinator = gateway.bean(MigrationCoordinator.class);
+        String id = "awaiting-" + UUID.randomUUID();
+        coordinator.submit(new MigrationMessage.MigrateRequested(meta(id, "requested", MigrationPolicy.GATEWAY, 0), "awaited",
+                OneGateway.SOURCE, OneGateway.TARGET, MigrationOptions.defaults()));
+        coordinator.handle(new MigrationMessage.CheckpointCompleted(meta(id, "requested/checkpoint/completed",
+                OneGateway.SOURCE, 0), null, "sha256:" + "ab".repeat(32), 4096, Instant.now(), 10, 20, null,
+                "sha256:" + "cd".repeat(32), null));
+        coordinator.submit(new MigrationMessage.MigrationCancelRequested(meta(id, "cancel", MigrationPolicy.GATEWAY, 0)));
+        coordinator.submit(new MigrationMessage.MigrationTimedOut(meta(id, "timeout-1", MigrationPolicy.GATEWAY, 1),
+                "ROLLING_BACK", 0));
+        coordinator.submit(new MigrationMessage.MigrationTimedOut(meta(id, "timeout-2", MigrationPolicy.GATEWAY, 1),
+                "ROLLING_BACK", 1));
+        assertThat(gateway.bean(MigrationRepository.class).findById(id).orElseThrow())
+                .satisfies(m -> assertThat(m.getState()).isEqualTo(MigrationState.FAILED))
+                .satisfies(m -> assertThat(m.isAwaitingCancel()).isTrue());
+
+        // when a cancel of its epoch is still in the outbox (Kafka was out of reach through both waits)
+        MigrationMessage.CancelRestoreCommand held = new MigrationMessage.CancelRestoreCommand(meta(id, "cancel-held",
+                OneGateway.TARGET, 1), "registry://localhost:5000/ferry/migrations/host-a:" + id, null);
+        OutboxRepository outbox = gateway.bean(OutboxRepository.class);
+        Long entry = outbox.save(new OutboxEntry(Topics.restoreCommands(OneGateway.TARGET), id, MessageCodec.encode(held)))
+                .getId();
+
+        // then it goes: the target's answer is what brings the source back
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> outbox.findById(entry).orElseThrow().isSent());
+        assertThat(commandsOn(Topics.restoreCommands(OneGateway.TARGET), id))
+                .anyMatch(m -> m.meta().id().endsWith("/cancel-held"));
     }
 
     /** The messages of one migration on a topic, from its beginning until it has been quiet for a while. */
