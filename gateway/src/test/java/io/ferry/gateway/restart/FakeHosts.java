@@ -41,6 +41,8 @@ final class FakeHosts implements AutoCloseable {
 
     volatile boolean answering = true;
     final Set<String> silent = ConcurrentHashMap.newKeySet();
+    /** Commands of silent migrations, answered when the migration may {@link #speak} again. */
+    private final List<MigrationMessage> held = java.util.Collections.synchronizedList(new ArrayList<>());
     /** Every command received, in order (redeliveries included). */
     final List<MigrationMessage> received = new CopyOnWriteArrayList<>();
 
@@ -98,6 +100,8 @@ final class FakeHosts implements AutoCloseable {
                     for (MigrationMessage m : waiting) {
                         if (!silent.contains(m.meta().migrationId())) {
                             answer(m);
+                        } else {
+                            held.add(m);
                         }
                     }
                     waiting.clear();
@@ -108,6 +112,17 @@ final class FakeHosts implements AutoCloseable {
                 throw e;
             }
         }
+    }
+
+    /** The hung host of a silent migration comes back: it answers what it was sent meanwhile. */
+    void speak(String migrationId) {
+        silent.remove(migrationId);
+        List<MigrationMessage> due;
+        synchronized (held) {
+            due = held.stream().filter(m -> m.meta().migrationId().equals(migrationId)).toList();
+            held.removeAll(due);
+        }
+        due.forEach(this::answer);
     }
 
     private void answer(MigrationMessage command) {

@@ -165,11 +165,13 @@ class TwoGatewaysTest {
         assertThat(a.post("/api/migrations", request(id)).statusCode()).isEqualTo(202);
         await(() -> hosts.commands(id, MigrationMessage.RollbackCommand.class) > 0, Duration.ofSeconds(60),
                 "the checkpoint to time out (30 s) and a rollback to be sent");
-        hosts.silent.remove(id);
 
         String events = b.get("/api/migrations/" + id + "/events").body();
         assertThat(count(events, "\"MigrationTimedOut\"")).as("timeouts decided in %s", events).isEqualTo(1);
         assertThat(count(events, "\"RollbackCommand\"")).isEqualTo(1);
+        // the source comes back and answers: the migration ends, and the container may be migrated again
+        hosts.speak(id);
+        await(() -> state(b, id).equals("ROLLED_BACK"), Duration.ofSeconds(60), "migration " + id + " to roll back");
     }
 
     @Test
