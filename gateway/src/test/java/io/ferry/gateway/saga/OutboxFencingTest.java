@@ -56,14 +56,8 @@ class OutboxFencingTest {
     @Test
     void aRestoreCommandStuckInTheOutboxPastACancelIsDroppedAndTheCancelGoes() {
         // given a migration restoring on host B, then cancelled (epoch 0 -> 1)
-        MigrationCoordinator coordinator = gateway.bean(MigrationCoordinator.class);
         String id = "fence-" + UUID.randomUUID();
-        coordinator.submit(new MigrationMessage.MigrateRequested(meta(id, "requested", MigrationPolicy.GATEWAY, 0), "fenced",
-                OneGateway.SOURCE, OneGateway.TARGET, MigrationOptions.defaults()));
-        coordinator.handle(new MigrationMessage.CheckpointCompleted(meta(id, "requested/checkpoint/completed",
-                OneGateway.SOURCE, 0), null, "sha256:" + "ab".repeat(32), 4096, Instant.now(), 10, 20, null,
-                "sha256:" + "cd".repeat(32), null));
-        coordinator.submit(new MigrationMessage.MigrationCancelRequested(meta(id, "cancel", MigrationPolicy.GATEWAY, 0)));
+        cancelledWhileRestoring(id, "fenced");
         MigrationRepository migrations = gateway.bean(MigrationRepository.class);
         assertThat(migrations.findById(id).orElseThrow().getState()).isEqualTo(MigrationState.ROLLING_BACK);
         assertThat(migrations.findById(id).orElseThrow().getEpoch()).isEqualTo(1);
@@ -105,14 +99,8 @@ class OutboxFencingTest {
     @Test
     void aCancelOfAMigrationThatEndedWaitingForItStillGoes() {
         // given a cancelled migration whose wait for the target's answer ran out twice: FAILED, the cancel still awaited
-        MigrationCoordinator coordinator = gateway.bean(MigrationCoordinator.class);
         String id = "awaiting-" + UUID.randomUUID();
-        coordinator.submit(new MigrationMessage.MigrateRequested(meta(id, "requested", MigrationPolicy.GATEWAY, 0), "awaited",
-                OneGateway.SOURCE, OneGateway.TARGET, MigrationOptions.defaults()));
-        coordinator.handle(new MigrationMessage.CheckpointCompleted(meta(id, "requested/checkpoint/completed",
-                OneGateway.SOURCE, 0), null, "sha256:" + "ab".repeat(32), 4096, Instant.now(), 10, 20, null,
-                "sha256:" + "cd".repeat(32), null));
-        coordinator.submit(new MigrationMessage.MigrationCancelRequested(meta(id, "cancel", MigrationPolicy.GATEWAY, 0)));
+        MigrationCoordinator coordinator = cancelledWhileRestoring(id, "awaited");
         coordinator.submit(new MigrationMessage.MigrationTimedOut(meta(id, "timeout-1", MigrationPolicy.GATEWAY, 1),
                 "ROLLING_BACK", 0));
         coordinator.submit(new MigrationMessage.MigrationTimedOut(meta(id, "timeout-2", MigrationPolicy.GATEWAY, 1),
@@ -132,6 +120,18 @@ class OutboxFencingTest {
         Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> outbox.findById(entry).orElseThrow().isSent());
         assertThat(commandsOn(Topics.restoreCommands(OneGateway.TARGET), id))
                 .anyMatch(m -> m.meta().id().endsWith("/cancel-held"));
+    }
+
+    /** A migration of {@code container} from A to B, checkpointed, then cancelled while it restores (epoch 0 -> 1). */
+    private MigrationCoordinator cancelledWhileRestoring(String id, String container) {
+        MigrationCoordinator coordinator = gateway.bean(MigrationCoordinator.class);
+        coordinator.submit(new MigrationMessage.MigrateRequested(meta(id, "requested", MigrationPolicy.GATEWAY, 0), container,
+                OneGateway.SOURCE, OneGateway.TARGET, MigrationOptions.defaults()));
+        coordinator.handle(new MigrationMessage.CheckpointCompleted(meta(id, "requested/checkpoint/completed",
+                OneGateway.SOURCE, 0), null, "sha256:" + "ab".repeat(32), 4096, Instant.now(), 10, 20, null,
+                "sha256:" + "cd".repeat(32), null));
+        coordinator.submit(new MigrationMessage.MigrationCancelRequested(meta(id, "cancel", MigrationPolicy.GATEWAY, 0)));
+        return coordinator;
     }
 
     /** The messages of one migration on a topic, from its beginning until it has been quiet for a while. */
