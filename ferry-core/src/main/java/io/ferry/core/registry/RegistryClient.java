@@ -215,7 +215,7 @@ public final class RegistryClient {
         try {
             return token(pull(repository), null);
         } catch (IOException e) {
-            throw new RegistryException("cannot reach registry " + registry + ": " + e.getMessage(), e);
+            throw new RegistryException("cannot reach registry " + registry + ": " + reason(e), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new RegistryException("interrupted talking to registry " + registry, e);
@@ -276,7 +276,7 @@ public final class RegistryClient {
             }
             return r;
         } catch (IOException e) {
-            throw new RegistryException("cannot reach registry " + registry + ": " + e.getMessage(), e);
+            throw new RegistryException("cannot reach registry " + registry + ": " + reason(e), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new RegistryException("interrupted talking to registry " + registry, e);
@@ -466,5 +466,18 @@ public final class RegistryClient {
 
     public static String sha256(byte[] content) {
         return Sha256.of(content);
+    }
+
+    /**
+     * What went wrong talking to a registry: the first message in the cause chain, else the exception's kind
+     * (the JDK's HTTP client throws a ConnectException without a message when the registry is down).
+     */
+    static String reason(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t.getMessage() != null && !t.getMessage().isBlank()) {
+                return t.getMessage();
+            }
+        }
+        return e.getClass().getSimpleName();
     }
 }
