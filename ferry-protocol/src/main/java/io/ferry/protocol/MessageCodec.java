@@ -8,6 +8,8 @@ import tools.jackson.databind.json.JsonMapper;
 public final class MessageCodec {
     private static final JsonMapper MAPPER = JsonMapper.builder()
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES) // messages from newer Ferry versions stay readable
+            // and older ones too: a switch they lack (direct, postCopy, ...) is off, as it was when they were written
+            .disable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
             .build();
 
     private MessageCodec() {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 
 import java.time.Instant;
+import java.util.Map;
 
 /**
  * The event catalogue: every message of a migration, as JSON with a {@code type} field. Requests and
@@ -35,6 +36,10 @@ import java.time.Instant;
         @JsonSubTypes.Type(value = MigrationMessage.SourceFinalized.class, name = "SourceFinalized"),
         @JsonSubTypes.Type(value = MigrationMessage.RolledBack.class, name = "RolledBack"),
         @JsonSubTypes.Type(value = MigrationMessage.RollbackFailed.class, name = "RollbackFailed"),
+        @JsonSubTypes.Type(value = MigrationMessage.PagesTransferred.class, name = "PagesTransferred"),
+        @JsonSubTypes.Type(value = MigrationMessage.PostCopyFailed.class, name = "PostCopyFailed"),
+        @JsonSubTypes.Type(value = MigrationMessage.ArchiveStored.class, name = "ArchiveStored"),
+        @JsonSubTypes.Type(value = MigrationMessage.ArchiveStoreFailed.class, name = "ArchiveStoreFailed"),
         @JsonSubTypes.Type(value = MigrationMessage.CommandRefused.class, name = "CommandRefused"),
         @JsonSubTypes.Type(value = MigrationMessage.MigrationTimedOut.class, name = "MigrationTimedOut"),
         @JsonSubTypes.Type(value = MigrationMessage.MigrationCompleted.class, name = "MigrationCompleted"),
@@ -96,8 +101,19 @@ public sealed interface MigrationMessage {
      * Checkpoint {@code container} and stream the archive to {@code archive}, signed for this migration
      * and {@code targetHost} (the host the archive may be restored on).
      */
+    /**
+     * {@code transferEndpoint}: the target restore-service's direct-transfer URL (its heartbeat's): the
+     * archive streams there, straight to the target, and the registry copy is written later, off the
+     * migration's critical path; null: the archive goes to the registry as before. {@code postCopy}: dump
+     * without the memory pages and serve them from this host's page server until the target has them all.
+     */
     record CheckpointCommand(Meta meta, String container, String archive, boolean leaveRunning,
-                             boolean tcpEstablished, String targetHost) implements Command {
+                             boolean tcpEstablished, String targetHost, String transferEndpoint,
+                             boolean postCopy) implements Command {
+        public CheckpointCommand(Meta meta, String container, String archive, boolean leaveRunning,
+                                 boolean tcpEstablished, String targetHost) {
+            this(meta, container, archive, leaveRunning, tcpEstablished, targetHost, null, false);
+        }
     }
 
     /**
@@ -106,8 +122,19 @@ public sealed interface MigrationMessage {
      * {@code sourceHost} signed it for this migration and this host. {@code wrappedKey}: the archive's
      * key wrapped to this host's encryption key, when the archive is encrypted (null otherwise).
      */
+    /**
+     * {@code direct}: restore the archive the source streamed to this host for this migration (not the
+     * registry's), if its bytes hash to {@code archiveDigest} and {@code signature} (a
+     * CheckpointSignature's annotations) is the source host's over it for this migration and this host.
+     * {@code pageServer} (HOST:PORT, post-copy): restore at once and fetch the memory pages from there.
+     */
     record RestoreCommand(Meta meta, String archive, String name, boolean tcpEstablished, String manifestDigest,
-                          String sourceHost, String wrappedKey) implements Command {
+                          String sourceHost, String wrappedKey, boolean direct, String archiveDigest,
+                          Map<String, String> signature, String pageServer) implements Command {
+        public RestoreCommand(Meta meta, String archive, String name, boolean tcpEstablished, String manifestDigest,
+                              String sourceHost, String wrappedKey) {
+            this(meta, archive, name, tcpEstablished, manifestDigest, sourceHost, wrappedKey, false, null, null, null);
+        }
     }
 
     /** The target runs the container: remove the stopped source copy. */
@@ -139,9 +166,22 @@ public sealed interface MigrationMessage {
      * {@code manifestDigest} of the signed artifact manifest (what the restore pins), {@code wrappedKey}
      * the archive's key wrapped to the target's encryption key when it is encrypted (null otherwise).
      */
+    /**
+     * {@code direct}: the archive went straight to the target (digest and size are of the bytes streamed,
+     * {@code signature} the source's CheckpointSignature annotations over them; no manifest yet: the
+     * registry copy is reported later by ArchiveStored). {@code pageServer} (post-copy): HOST:PORT where
+     * the source serves the memory pages until the target has fetched them all.
+     */
     record CheckpointCompleted(Meta meta, String archive, String digest, long size, Instant frozenAt,
                                long dumpMillis, long totalMillis, DumpStatistics statistics, String manifestDigest,
-                               String wrappedKey) implements MigrationMessage {
+                               String wrappedKey, boolean direct, Map<String, String> signature,
+                               String pageServer) implements MigrationMessage {
+        public CheckpointCompleted(Meta meta, String archive, String digest, long size, Instant frozenAt,
+                                   long dumpMillis, long totalMillis, DumpStatistics statistics, String manifestDigest,
+                                   String wrappedKey) {
+            this(meta, archive, digest, size, frozenAt, dumpMillis, totalMillis, statistics, manifestDigest, wrappedKey,
+                    false, null, null);
+        }
     }
 
     /** {@code containerRunning}: whether the container still (or again) runs on the source. */
@@ -155,8 +195,13 @@ public sealed interface MigrationMessage {
     record RestoreProgress(Meta meta, String stage) implements MigrationMessage {
     }
 
+    /** {@code pagesPending} (post-copy): it runs, and its memory pages are still being fetched from the source. */
     record RestoreCompleted(Meta meta, String containerId, String name, Instant runningAt, long restoreMillis,
-                            long totalMillis) implements MigrationMessage {
+                            long totalMillis, boolean pagesPending) implements MigrationMessage {
+        public RestoreCompleted(Meta meta, String containerId, String name, Instant runningAt, long restoreMillis,
+                                long totalMillis) {
+            this(meta, containerId, name, runningAt, restoreMillis, totalMillis, false);
+        }
     }
 
     record RestoreFailed(Meta meta, String reason) implements MigrationMessage {
@@ -179,6 +224,26 @@ public sealed interface MigrationMessage {
      * (it was left alone, so two copies run until the gateway removes one); false once the stopped source
      * copy is removed (or was gone).
      */
+    /** Post-copy (target): every memory page has arrived from the source; the copy no longer needs it. */
+    record PagesTransferred(Meta meta, long bytes, long millis) implements MigrationMessage {
+    }
+
+    /**
+     * Post-copy (target, or the source when its page server fails): the page transfer broke off after the
+     * target restored; {@code containerLost}: the restored process could not go on (its memory was split
+     * between the hosts) and no copy of the container runs.
+     */
+    record PostCopyFailed(Meta meta, String reason, boolean containerLost) implements MigrationMessage {
+    }
+
+    /** Source: the registry copy of a direct migration's archive (audit, replay, restore elsewhere) is stored. */
+    record ArchiveStored(Meta meta, String archive, String manifestDigest, long size) implements MigrationMessage {
+    }
+
+    /** Source: the registry copy could not be written; the migration itself is not affected. */
+    record ArchiveStoreFailed(Meta meta, String reason) implements MigrationMessage {
+    }
+
     record SourceFinalized(Meta meta, boolean sourceRunning) implements MigrationMessage {
         public SourceFinalized(Meta meta) {
             this(meta, false);

@@ -1,11 +1,47 @@
 package io.ferry.protocol;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+
+import java.util.Locale;
+
 /**
  * Options of a migration, Podman's names: {@code keep} leaves the source running (checkpoint -R),
  * {@code tcpEstablished} carries open connections, {@code newName} restores under a new name (and id).
+ * {@code transfer}: how the checkpoint travels (null: {@link Transfer#DIRECT}). {@code postCopy}: the
+ * target restores at once and fetches memory pages from the source afterwards (lazy pages); shorter
+ * downtime, but the container is lost if either host fails before every page has arrived.
  */
-public record MigrationOptions(boolean keep, boolean tcpEstablished, String newName) {
+public record MigrationOptions(boolean keep, boolean tcpEstablished, String newName, Transfer transfer,
+                               boolean postCopy) {
+
+    public MigrationOptions(boolean keep, boolean tcpEstablished, String newName) {
+        this(keep, tcpEstablished, newName, null, false);
+    }
+
     public static MigrationOptions defaults() {
         return new MigrationOptions(false, false, null);
+    }
+
+    /** The transfer asked for, or the default. */
+    public Transfer transferOrDefault() {
+        return transfer == null ? Transfer.DIRECT : transfer;
+    }
+
+    /**
+     * DIRECT: the source streams the archive to the target's restore-service while the container is frozen;
+     * the registry copy follows off the critical path. REGISTRY: through the registry (the target downloads
+     * it after the upload), as before.
+     */
+    public enum Transfer {
+        DIRECT, REGISTRY;
+
+        @JsonCreator
+        public static Transfer of(String value) {
+            try {
+                return value == null ? null : valueOf(value.trim().toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("transfer must be direct or registry, not '" + value + "'");
+            }
+        }
     }
 }

@@ -132,7 +132,9 @@ class EventSchemasTest {
             return switch (name) { // values that pass the decoder's identifier checks (Identifiers)
                 case "archive" -> "registry://localhost:5000/ferry/migrations:migration-1";
                 case "containerId" -> "0123456789abcdef".repeat(4);
-                case "digest", "manifestDigest" -> "sha256:" + "0123456789abcdef".repeat(4);
+                case "digest", "manifestDigest", "archiveDigest" -> "sha256:" + "0123456789abcdef".repeat(4);
+                case "transferEndpoint" -> "http://10.0.0.2:8083/transfers";
+                case "pageServer" -> "10.0.0.1:27000";
                 case "sourceHost", "targetHost" -> "host-" + name.charAt(0);
                 default -> name + "-value";
             };
@@ -144,6 +146,8 @@ class EventSchemasTest {
             return true;
         } else if (t == Instant.class) {
             return Instant.parse("2026-11-26T08:00:01Z");
+        } else if (t == java.util.Map.class) {
+            return java.util.Map.of("io.ferry.signature.value", "c2lnbmF0dXJl");
         } else if (t == MigrationOptions.class) {
             return new MigrationOptions(false, true, null);
         } else if (t == DumpStatistics.class) {
