@@ -4,10 +4,17 @@ import io.ferry.core.tar.Compression;
 
 /**
  * Podman's checkpoint flags: -R/--leave-running, --tcp-established, --ignore-rootfs, --ignore-volumes,
- * --compress; and whether to keep CRIU's images locally for a rollback.
+ * --compress; and whether to keep CRIU's images locally for a rollback. {@code postCopy}: dump without
+ * the memory pages and serve them from a page server listening there (lazy pages; null: stop-and-copy).
  */
 public record CheckpointOptions(boolean leaveRunning, boolean tcpEstablished, boolean ignoreRootfs,
-                                boolean ignoreVolumes, Compression compression, boolean keepLocalImages) {
+                                boolean ignoreVolumes, Compression compression, boolean keepLocalImages,
+                                PageServer postCopy) {
+
+    public CheckpointOptions(boolean leaveRunning, boolean tcpEstablished, boolean ignoreRootfs, boolean ignoreVolumes,
+                             Compression compression, boolean keepLocalImages) {
+        this(leaveRunning, tcpEstablished, ignoreRootfs, ignoreVolumes, compression, keepLocalImages, null);
+    }
 
     public CheckpointOptions(boolean leaveRunning, boolean tcpEstablished, boolean ignoreRootfs, boolean ignoreVolumes,
                              Compression compression) {
@@ -19,23 +26,23 @@ public record CheckpointOptions(boolean leaveRunning, boolean tcpEstablished, bo
     }
 
     public CheckpointOptions leavingRunning() {
-        return new CheckpointOptions(true, tcpEstablished, ignoreRootfs, ignoreVolumes, compression, keepLocalImages);
+        return new CheckpointOptions(true, tcpEstablished, ignoreRootfs, ignoreVolumes, compression, keepLocalImages, postCopy);
     }
 
     public CheckpointOptions withTcpEstablished() {
-        return new CheckpointOptions(leaveRunning, true, ignoreRootfs, ignoreVolumes, compression, keepLocalImages);
+        return new CheckpointOptions(leaveRunning, true, ignoreRootfs, ignoreVolumes, compression, keepLocalImages, postCopy);
     }
 
     public CheckpointOptions ignoringRootfs() {
-        return new CheckpointOptions(leaveRunning, tcpEstablished, true, ignoreVolumes, compression, keepLocalImages);
+        return new CheckpointOptions(leaveRunning, tcpEstablished, true, ignoreVolumes, compression, keepLocalImages, postCopy);
     }
 
     public CheckpointOptions ignoringVolumes() {
-        return new CheckpointOptions(leaveRunning, tcpEstablished, ignoreRootfs, true, compression, keepLocalImages);
+        return new CheckpointOptions(leaveRunning, tcpEstablished, ignoreRootfs, true, compression, keepLocalImages, postCopy);
     }
 
     public CheckpointOptions compressedWith(Compression c) {
-        return new CheckpointOptions(leaveRunning, tcpEstablished, ignoreRootfs, ignoreVolumes, c, keepLocalImages);
+        return new CheckpointOptions(leaveRunning, tcpEstablished, ignoreRootfs, ignoreVolumes, c, keepLocalImages, postCopy);
     }
 
     /**
@@ -43,6 +50,12 @@ public record CheckpointOptions(boolean leaveRunning, boolean tcpEstablished, bo
      * ({@link Checkpointer#restoreLocal}) if a migration has to roll back; removed with the container.
      */
     public CheckpointOptions keepingLocalImages() {
-        return new CheckpointOptions(leaveRunning, tcpEstablished, ignoreRootfs, ignoreVolumes, compression, true);
+        return new CheckpointOptions(leaveRunning, tcpEstablished, ignoreRootfs, ignoreVolumes, compression, true, postCopy);
+    }
+
+    /** Post-copy: the memory pages stay behind and are served from {@code server} (port 0: a free one). */
+    public CheckpointOptions withPostCopy(PageServer server) {
+        return new CheckpointOptions(leaveRunning, tcpEstablished, ignoreRootfs, ignoreVolumes, compression, keepLocalImages,
+                server);
     }
 }

@@ -9,9 +9,16 @@ import java.time.Instant;
 /**
  * The outcome of a checkpoint with export: how long the runtime's dump took (the container is frozen
  * during it), the whole operation, the archive's size, CRIU's statistics (for --print-stats), and
- * what config.dump says (a registry push turns it into annotations).
+ * what config.dump says (a registry push turns it into annotations). {@code pageServing} (post-copy only,
+ * else null): the page server that still holds the memory pages.
  */
 public record CheckpointResult(String containerId, String name, long archiveBytes, Instant frozenAt,
                                Duration runtimeDuration, Duration totalDuration, DumpStatistics statistics,
-                               CheckpointedContainer archived) {
+                               CheckpointedContainer archived, PageServing pageServing) {
+
+    public CheckpointResult(String containerId, String name, long archiveBytes, Instant frozenAt,
+                            Duration runtimeDuration, Duration totalDuration, DumpStatistics statistics,
+                            CheckpointedContainer archived) {
+        this(containerId, name, archiveBytes, frozenAt, runtimeDuration, totalDuration, statistics, archived, null);
+    }
 }

@@ -130,6 +130,15 @@ public final class FerryEngine {
         return settings;
     }
 
+    /**
+     * What this host can do beyond stop-and-copy: post-copy (CRIU's lazy pages work here) and pre-copy
+     * (the kernel tracks dirty memory), each with the reason when it cannot. Checked once, then remembered.
+     */
+    public HostFeatures features() {
+        // issue 11 skeleton: the post-copy work fills this in with CRIU's own checks
+        return new HostFeatures(false, "not checked", false, "not checked");
+    }
+
     /** Container lifecycle: run, list, inspect, stop, rm, logs. */
     public Containers containers() {
         return containers;
