@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Fuzzes each parser of untrusted bytes (ferry-core's @FuzzTest methods, Jazzer) for SECONDS each
-# (default 15: the bounded run CI makes after the main build). Jazzer fuzzes one @FuzzTest per JVM,
+# (default 6: the bounded run CI makes after the main build). Jazzer fuzzes one @FuzzTest per JVM,
 # so each target is its own Maven run. Plain `mvn test` runs the same methods on their committed
 # seeds only (src/test/resources/io/ferry/core/fuzz/<Class>Inputs/<method>/).
 #
-#   scripts/fuzz.sh            # CI: 15 s a target
+#   scripts/fuzz.sh            # CI: 6 s a target
 #   scripts/fuzz.sh 600        # by hand: 10 minutes a target
 #   scripts/fuzz.sh 60 TarExtractionFuzzTest#extractionStaysInsideItsDirectory
 #
@@ -14,7 +14,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-seconds="${1:-15}"
+seconds="${1:-6}"
 shift || true
 targets=("$@")
 if [ "${#targets[@]}" -eq 0 ]; then

@@ -19,7 +19,7 @@ bash scripts/install-host.sh skopeo podman chromium chromium-driver docker-compo
 mvn -B -ntp verify "$@"
 
 # a short bounded fuzzing run of the parsers of untrusted bytes (Jazzer; verify ran their seeds already)
-bash scripts/fuzz.sh 15
+bash scripts/fuzz.sh 6
 
 # a short bounded run of the chaos suite (docs/chaos.md): real migrations on the demo's topology with a
 # crash at the restore's failpoint, a race, a hung restore-service, a link down and a gateway (broker)
