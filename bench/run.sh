@@ -40,7 +40,8 @@ case $what in
       -Dferry.image-service.jar=image-service/target/image-service-0.1.0-SNAPSHOT-exec.jar \
       -Dferry.checkpoint-service.jar=checkpoint-service/target/checkpoint-service-0.1.0-SNAPSHOT-exec.jar \
       -Dferry.restore-service.jar=restore-service/target/restore-service-0.1.0-SNAPSHOT-exec.jar \
-      -Dlogging.level.root=WARN -cp "$cp" io.ferry.bench.compare.CompareBench "$@" ;;
+      -Dlogging.level.root=WARN -Dlogging.level.io.ferry=WARN -Dspring.main.banner-mode=off \
+      -cp "$cp" io.ferry.bench.compare.CompareBench "$@" ;;
   pipeline) exec java -Dferry.registry.jar=registry-service/target/registry-service-0.1.0-SNAPSHOT-exec.jar \
       -Dferry.image-service.jar=image-service/target/image-service-0.1.0-SNAPSHOT-exec.jar \
       -Dferry.checkpoint-service.jar=checkpoint-service/target/checkpoint-service-0.1.0-SNAPSHOT-exec.jar \

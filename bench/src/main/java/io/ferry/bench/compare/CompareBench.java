@@ -72,6 +72,15 @@ public final class CompareBench {
             }
         }
         List<Workload> sizes = results.workloads();
+        for (CompareSettings.Kind k : CompareSettings.Kind.values()) {
+            if (!settings.kinds().contains(k)) {
+                for (Workload w : sizes) {
+                    for (Column c : k.columns()) {
+                        results.notAvailable(w, c, "left out by --only");
+                    }
+                }
+            }
+        }
         boolean local = settings.kinds().contains(CompareSettings.Kind.R1) || settings.kinds().contains(CompareSettings.Kind.F1);
         try (TestHost host = TestHost.create("cmp")) {
             Criu criu = host.engine().criu();
@@ -170,10 +179,12 @@ public final class CompareBench {
                     for (int i = 0; i < settings.roundsOf(w); i++) {
                         for (MigrationMode mode : MigrationMode.values()) {
                             MigrationRound.Outcome o = round.migrate(p, mode, i);
-                            if (o.stages() == null) {
+                            if (o.stages() != null) { // every completed run's stages, also of a mode not carried out
+                                results.migrations.add(o.stages());
+                            }
+                            if (o.notAvailable() != null) {
                                 results.notAvailable(w, mode.column, o.notAvailable());
                             } else {
-                                results.migrations.add(o.stages());
                                 results.add(w, mode.column, timing(o.stages()));
                             }
                         }

@@ -35,9 +35,10 @@ final class CompareReport {
             for (Column c : Column.values()) {
                 Results.Cell cell = r.cell(w, c);
                 Map<String, Object> col = new LinkedHashMap<>();
-                if (cell.rounds.isEmpty()) {
+                if (cell.notAvailable != null || cell.rounds.isEmpty()) {
                     col.put("notAvailable", cell.notAvailable == null ? "not measured" : cell.notAvailable);
-                } else {
+                }
+                if (!cell.rounds.isEmpty()) {
                     col.put("medianDowntimeSeconds", cell.median());
                     col.put("medianCheckpointSeconds", cell.medianOf(Timing::checkpoint));
                     col.put("medianRestoreSeconds", cell.medianOf(Timing::restore));

@@ -18,7 +18,22 @@ record CompareSettings(int rounds, int bigRounds, List<Workload> sizes, Set<Kind
             + " [--sizes looper,256m,1g,4g] [--only r1,p,f1,f2] [--out FILE (bench/target/compare-<time>.json)]";
 
     /** What to measure: R1, P, F1 (one host each) and F2 (the cluster, every mode). */
-    enum Kind { R1, P, F1, F2 }
+    enum Kind {
+        R1, P, F1, F2;
+
+        List<Column> columns() {
+            switch (this) {
+                case R1:
+                    return List.of(Column.R1);
+                case P:
+                    return List.of(Column.P);
+                case F1:
+                    return List.of(Column.F1);
+                default:
+                    return List.of(Column.F2_DIRECT, Column.F2_REGISTRY, Column.F2_POST_COPY);
+            }
+        }
+    }
 
     static CompareSettings parse(String[] args) {
         int rounds = 5;

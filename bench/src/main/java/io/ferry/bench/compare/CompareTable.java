@@ -64,12 +64,12 @@ final class CompareTable {
                 + " frozen+dump -> checkpoint completed (pack + transfer), completed -> restore started, restore started -> running,"
                 + " downtime, running -> source finalized, total; post-copy pages fetched after the restore)");
         out.println();
-        row("container", "mode", "round", "from -> to", "req->started", "->frozen", "dump", "transfer", "handoff", "restore",
+        row("container", "asked", "ran", "round", "from -> to", "req->started", "->frozen", "dump", "transfer", "handoff", "restore",
                 "downtime", "finalize", "total", "pages after restore");
-        rule(14);
+        rule(15);
         for (StageBreakdown m : r.migrations) {
-            row(m.workload(), m.mode() + (m.direct() ? " (direct)" : "") + (m.postCopy() ? " (lazy)" : ""),
-                    String.valueOf(m.round() + 1), m.from() + " -> " + m.to(), ms(m.requestToStartMs()), ms(m.startToFrozenMs()),
+            row(m.workload(), m.mode(), m.ran(),
+                    String.valueOf(m.round()), m.from() + " -> " + m.to(), ms(m.requestToStartMs()), ms(m.startToFrozenMs()),
                     ms(m.dumpMs()), ms(m.transferMs()), ms(m.handoffMs()), ms(m.restoreMs()), ms(m.downtimeMs()),
                     ms(m.finalizeMs()), ms(m.totalMs()), m.pagesBytes() == null ? "-"
                             : String.format(Locale.ROOT, "%.1f MiB in %s ms", m.pagesBytes() / 1048576.0, ms(m.pagesMs())));
@@ -77,7 +77,8 @@ final class CompareTable {
         double p50 = r.requestToStartP50();
         out.println();
         out.println(Double.isNaN(p50) ? "request -> checkpoint started p50: n/a (no F2 run)"
-                : String.format(Locale.ROOT, "request -> checkpoint started p50: %.0f ms over %d F2 runs (goal < 50 ms)", p50,
+                : String.format(Locale.ROOT, "request -> checkpoint started p50: %.0f ms over %d F2 runs (goal < 50 ms;"
+                + " runs of a mode not carried out count: the request path is the same)", p50,
                 r.migrations.size()));
 
         out.println();
@@ -86,21 +87,22 @@ final class CompareTable {
         row("goal", "measured", "status");
         rule(3);
         for (Goals.Goal g : Goals.judge(r)) {
-            row(g.goal(), g.measured(), g.status() == Goals.Status.NA ? "n/a (not measured)" : g.status().name().toLowerCase(Locale.ROOT));
+            String status = g.status() == Goals.Status.NA ? "n/a (not measured)" : g.status().name().toLowerCase(Locale.ROOT);
+            row(g.goal(), g.measured(), g.informational() ? status + " (for information: the goal is the default, direct)" : status);
         }
     }
 
     private String cell(Workload w, Column c) {
         Results.Cell cell = r.cell(w, c);
-        if (!cell.rounds.isEmpty()) {
+        if (!cell.rounds.isEmpty() && cell.notAvailable == null) {
             return String.format(Locale.ROOT, "%.3f", cell.median());
         }
-        String why = cell.notAvailable == null ? "not measured" : cell.notAvailable;
-        String note = c.title + ": n/a (" + why + ")";
+        String why = cell.notAvailable == null ? "not measured in this run" : cell.notAvailable;
+        String note = c.title + (cell.rounds.isEmpty() ? ": n/a (" : ": stopped after " + cell.rounds.size() + " rounds (") + why + ")";
         if (!notes.contains(note)) {
             notes.add(note);
         }
-        return "n/a";
+        return cell.rounds.isEmpty() ? "n/a" : String.format(Locale.ROOT, "%.3f (partial)", cell.median());
     }
 
     private String ratio(Workload w, Column a, Column b) {
@@ -115,7 +117,7 @@ final class CompareTable {
 
     private String mib(Workload w, Column c) {
         double x = r.cell(w, c).medianOf(t -> t.archiveBytes());
-        return Double.isNaN(x) ? "n/a" : String.format(Locale.ROOT, "%.1f", x / 1048576.0);
+        return Double.isNaN(x) ? "n/a" : String.format(Locale.ROOT, "%.2f", x / 1048576.0);
     }
 
     private static String ms(Long v) {

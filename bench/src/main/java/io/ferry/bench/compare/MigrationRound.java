@@ -42,7 +42,10 @@ final class MigrationRound {
         }
     }
 
-    /** One migration: its stages, or why the mode is not available (stages null). */
+    /**
+     * One migration: its stages (null when it did not complete), and why the mode is not available (null when it
+     * ran as asked; a completed migration that ran another way has both).
+     */
     record Outcome(StageBreakdown stages, String notAvailable) {
     }
 
@@ -107,12 +110,14 @@ final class MigrationRound {
                         + events.first("PostCopyFailed").orElseThrow());
             }
         }
+        view = Json.MAPPER.readTree(cluster.get("/api/migrations/" + id).body());
+        StageBreakdown stages = StageBreakdown.of(p.workload.label(), mode, round + 1, src, dst, events, view);
         String instead = mode.notCarriedOut(events);
         if (instead != null) {
-            return notAvailable(mode, instead);
+            unavailable.put(mode, instead);
+            System.err.println(mode.column.title + ": n/a (" + instead + ")");
         }
-        view = Json.MAPPER.readTree(cluster.get("/api/migrations/" + id).body());
-        return new Outcome(StageBreakdown.of(p.workload.label(), mode, round, src, dst, events, view), null);
+        return new Outcome(stages, instead);
     }
 
     private Outcome notAvailable(MigrationMode mode, String reason) {

@@ -37,10 +37,9 @@ final class Results {
         cell(w, c).rounds.add(t);
     }
 
+    /** Why the column has no (or, after some rounds, no more) rounds for this workload. */
     void notAvailable(Workload w, Column c, String reason) {
-        if (cell(w, c).rounds.isEmpty()) {
-            cell(w, c).notAvailable = reason;
-        }
+        cell(w, c).notAvailable = reason;
     }
 
     List<Workload> workloads() {

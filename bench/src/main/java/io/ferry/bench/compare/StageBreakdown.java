@@ -9,9 +9,9 @@ import java.time.Instant;
  * from its event log: request -> checkpoint started (Kafka + gateway + the host picking it up), started ->
  * frozen, dump (CRIU), frozen+dump -> checkpoint completed (packing and transfer), completed -> restore
  * started (the gateway's decision, Kafka), restore (to running: download/import/CRIU), downtime (frozen ->
- * running), running -> source finalized, total; post-copy: bytes of pages fetched after the restore and how long.
+ * running), running -> source finalized, total; {@code ran}: how it actually went (from the log); post-copy: bytes of pages fetched after the restore and how long.
  */
-record StageBreakdown(String workload, String mode, int round, String from, String to, boolean direct, boolean postCopy,
+record StageBreakdown(String workload, String mode, int round, String from, String to, String ran,
                       Long requestToStartMs, Long startToFrozenMs, Long dumpMs, Long transferMs, Long handoffMs,
                       Long restoreMs, Long downtimeMs, Long finalizeMs, Long totalMs, Long pagesBytes, Long pagesMs) {
 
@@ -34,7 +34,8 @@ record StageBreakdown(String workload, String mode, int round, String from, Stri
                 : MigrationEvents.millis(frozen, running);
         Long total = view.path("totalMillis").isNumber() ? Long.valueOf(view.path("totalMillis").asLong()) : null;
         boolean direct = e.first("CheckpointCompleted").map(c -> c.path("direct").asBoolean(false)).orElse(false);
-        return new StageBreakdown(workload, mode.column.title, round, from, to, direct, MigrationMode.ranPostCopy(e),
+        String ran = (direct ? "direct" : "registry") + (MigrationMode.ranPostCopy(e) ? " + post-copy" : "");
+        return new StageBreakdown(workload, mode.column.title, round, from, to, ran,
                 MigrationEvents.millis(requested, started), MigrationEvents.millis(started, frozen), dump, transfer,
                 MigrationEvents.millis(completed, restoreStarted), MigrationEvents.millis(restoreStarted, running), downtime,
                 MigrationEvents.millis(running, finalized), total, e.longField("PagesTransferred", "bytes"),
