@@ -105,6 +105,9 @@ final class MigrationRound {
                 MemoryProbe.sleep(200);
                 events = events(id);
             }
+            if (!events.has("PagesTransferred") && !events.has("PostCopyFailed")) {
+                System.err.println("migration " + id + ": no PagesTransferred within " + PAGES_TIMEOUT + "; going on");
+            }
             if (events.has("PostCopyFailed")) {
                 throw new IllegalStateException("post-copy of migration " + id + " failed after COMPLETED: "
                         + events.first("PostCopyFailed").orElseThrow());
