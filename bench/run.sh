@@ -7,6 +7,10 @@
 #   bench/run.sh encryption [rounds]    256 MiB container export+import, plain vs --encrypt-to
 #   bench/run.sh crypto [rounds]        the encrypting/decrypting streams' throughput by chunk size
 #   bench/run.sh secured [rounds]       256 MiB migrations through the pipeline, encrypted vs plain (both signed)
+#   bench/run.sh compare [--rounds N] [--big-rounds M] [--sizes looper,256m,1g,4g] [--only r1,p,f1,f2] [--out FILE]
+#                                       issue 11's table in one run: downtime of raw runc (R1), Podman (P), Ferry's
+#                                       engine (F1) and migrations (F2: direct, registry, post-copy), ratios, F2 stages,
+#                                       goals, memory checksums verified after every restore; JSON in bench/target/
 #   bench/run.sh chaos [--runs N] [--seed S] [--faults LIST] [--bound S] [--pause S] [--no-fail]
 #                                       migrations of a counting container on the demo's topology, one fault each
 #                                       (kill -9 + restart, SIGSTOP, link down, racing requests); docs/chaos.md
@@ -14,7 +18,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 what=checkpoint
-case "${1:-}" in registry|checkpoint|pipeline|encryption|crypto|secured|chaos) what=$1; shift ;; esac
+case "${1:-}" in registry|checkpoint|pipeline|encryption|crypto|secured|chaos|compare) what=$1; shift ;; esac
 if [ -z "${FERRY_BENCH_NO_BUILD:-}" ]; then # set by a caller that has just built (scripts/test.sh)
   bash scripts/install-host.sh >/dev/null
   mvn -B -q -ntp -DskipTests package
@@ -32,6 +36,12 @@ case $what in
       -Dferry.checkpoint-service.jar=checkpoint-service/target/checkpoint-service-0.1.0-SNAPSHOT-exec.jar \
       -Dferry.restore-service.jar=restore-service/target/restore-service-0.1.0-SNAPSHOT-exec.jar \
       -Dlogging.level.root=WARN -cp "$cp" io.ferry.bench.SecuredPipelineBench "${1:-3}" ;;
+  compare) exec java -Dferry.registry.jar=registry-service/target/registry-service-0.1.0-SNAPSHOT-exec.jar \
+      -Dferry.image-service.jar=image-service/target/image-service-0.1.0-SNAPSHOT-exec.jar \
+      -Dferry.checkpoint-service.jar=checkpoint-service/target/checkpoint-service-0.1.0-SNAPSHOT-exec.jar \
+      -Dferry.restore-service.jar=restore-service/target/restore-service-0.1.0-SNAPSHOT-exec.jar \
+      -Dlogging.level.root=WARN -Dlogging.level.io.ferry=WARN -Dspring.main.banner-mode=off \
+      -cp "$cp" io.ferry.bench.compare.CompareBench "$@" ;;
   pipeline) exec java -Dferry.registry.jar=registry-service/target/registry-service-0.1.0-SNAPSHOT-exec.jar \
       -Dferry.image-service.jar=image-service/target/image-service-0.1.0-SNAPSHOT-exec.jar \
       -Dferry.checkpoint-service.jar=checkpoint-service/target/checkpoint-service-0.1.0-SNAPSHOT-exec.jar \

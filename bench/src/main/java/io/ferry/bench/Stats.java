@@ -4,12 +4,12 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** What the runners report of their rounds. */
-final class Stats {
+public final class Stats {
     private Stats() {
     }
 
     /** The median; NaN when nothing was measured. */
-    static double median(List<Double> values) {
+    public static double median(List<Double> values) {
         if (values.isEmpty()) {
             return Double.NaN;
         }
