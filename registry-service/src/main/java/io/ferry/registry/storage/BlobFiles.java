@@ -8,8 +8,9 @@ import org.springframework.stereotype.Component;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -26,7 +27,12 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 @Component
 public class BlobFiles {
-    private static final int BUFFER = 1 << 20;
+    /**
+     * Bytes are gathered until this much is buffered, then hashed and written in one go: Tomcat hands a
+     * request body over in socket-sized pieces (8-64 KiB), and a write(2) and digest call per piece cost
+     * more than the copy itself. 256 KiB stays in the CPU's cache between hashing and writing.
+     */
+    static final int BUFFER = 256 << 10;
 
     private final Path blobs;
     private final Path uploads;
@@ -67,7 +73,7 @@ public class BlobFiles {
         try {
             MessageDigest md = Sha256.newDigest();
             long size;
-            try (OutputStream out = Files.newOutputStream(file, StandardOpenOption.CREATE_NEW)) {
+            try (FileChannel out = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
                 size = copy(in, out, md, 0);
             }
             return publishIfMatches(file, Sha256.of(md), expected, size);
@@ -105,7 +111,7 @@ public class BlobFiles {
             RunningDigest rd = running.get(id);
             MessageDigest md = rd != null && rd.bytes() == before ? rd.digest() : null;
             long added;
-            try (OutputStream out = Files.newOutputStream(file, StandardOpenOption.APPEND)) {
+            try (FileChannel out = FileChannel.open(file, StandardOpenOption.APPEND)) {
                 added = copy(in, out, md, before);
             }
             if (md != null) {
@@ -180,11 +186,16 @@ public class BlobFiles {
         }
     }
 
-    private long copy(InputStream in, OutputStream out, MessageDigest md, long already) throws IOException {
+    /**
+     * Copies {@code in} to {@code out}, hashing each byte once on the way (into {@code md} unless null),
+     * and refuses more than the blob limit before writing past it.
+     */
+    private long copy(InputStream in, FileChannel out, MessageDigest md, long already) throws IOException {
         byte[] buf = new byte[BUFFER];
+        ByteBuffer view = ByteBuffer.wrap(buf);
         long total = 0;
         int n;
-        while ((n = in.read(buf)) > 0) {
+        while ((n = in.readNBytes(buf, 0, buf.length)) > 0) {
             total += n;
             if (already + total > maxBlobBytes) {
                 throw new RegistryException(ErrorCode.SIZE_INVALID, org.springframework.http.HttpStatus.PAYLOAD_TOO_LARGE,
@@ -193,7 +204,10 @@ public class BlobFiles {
             if (md != null) {
                 md.update(buf, 0, n);
             }
-            out.write(buf, 0, n);
+            view.clear().limit(n);
+            while (view.hasRemaining()) {
+                out.write(view);
+            }
         }
         return total;
     }
