@@ -33,6 +33,8 @@ public class BlobFiles {
      * more than the copy itself. 256 KiB stays in the CPU's cache between hashing and writing.
      */
     static final int BUFFER = 256 << 10;
+    /** Buffers in flight per upload: one being hashed, one being read and written, one spare. */
+    private static final int RING = 3;
 
     private final Path blobs;
     private final Path uploads;
@@ -187,29 +189,43 @@ public class BlobFiles {
     }
 
     /**
-     * Copies {@code in} to {@code out}, hashing each byte once on the way (into {@code md} unless null),
-     * and refuses more than the blob limit before writing past it.
+     * Copies {@code in} to {@code out}, hashing each byte once on the way (into {@code md} unless null)
+     * on another thread while the next buffer is read and written ({@link OverlappedDigest}), and
+     * refuses more than the blob limit before writing past it. {@code md} is complete on return,
+     * also when this throws.
      */
     private long copy(InputStream in, FileChannel out, MessageDigest md, long already) throws IOException {
-        byte[] buf = new byte[BUFFER];
-        ByteBuffer view = ByteBuffer.wrap(buf);
+        byte[][] ring = new byte[RING][]; // allocated as needed: a small body takes one buffer
+        OverlappedDigest digest = md == null ? null : new OverlappedDigest(md, RING);
         long total = 0;
-        int n;
-        while ((n = in.readNBytes(buf, 0, buf.length)) > 0) {
-            total += n;
-            if (already + total > maxBlobBytes) {
-                throw new RegistryException(ErrorCode.SIZE_INVALID, org.springframework.http.HttpStatus.PAYLOAD_TOO_LARGE,
-                        "blob exceeds the limit of " + maxBlobBytes + " bytes", null);
+        try {
+            for (int slot = 0; ; slot = (slot + 1) % RING) {
+                if (digest != null) {
+                    digest.hashed(slot);
+                }
+                byte[] buf = ring[slot] == null ? ring[slot] = new byte[BUFFER] : ring[slot];
+                int n = in.readNBytes(buf, 0, buf.length);
+                if (n <= 0) {
+                    return total;
+                }
+                total += n;
+                if (already + total > maxBlobBytes) {
+                    throw new RegistryException(ErrorCode.SIZE_INVALID, org.springframework.http.HttpStatus.PAYLOAD_TOO_LARGE,
+                            "blob exceeds the limit of " + maxBlobBytes + " bytes", null);
+                }
+                if (digest != null) {
+                    digest.update(slot, buf, n);
+                }
+                ByteBuffer view = ByteBuffer.wrap(buf, 0, n);
+                while (view.hasRemaining()) {
+                    out.write(view);
+                }
             }
-            if (md != null) {
-                md.update(buf, 0, n);
-            }
-            view.clear().limit(n);
-            while (view.hasRemaining()) {
-                out.write(view);
+        } finally {
+            if (digest != null) {
+                digest.drain();
             }
         }
-        return total;
     }
 
     private static void deleteQuietly(Path p) {
