@@ -116,6 +116,10 @@ public final class RegistryClient {
 
     /** The blob from byte {@code offset} on (Range request); the caller verifies the digest. */
     public InputStream openBlob(String repository, String digest, long offset) {
+        InputStream direct = directGet(repository, digest, offset);
+        if (direct != null) {
+            return direct;
+        }
         HttpRequest.Builder rb = get(repository, "/blobs/" + digest);
         if (offset > 0) {
             rb.header("Range", "bytes=" + offset + "-");
@@ -154,7 +158,10 @@ public final class RegistryClient {
 
     /** Uploads a blob of known digest: POST opens a session, PUT ?digest= sends it whole. */
     public void pushBlob(String repository, String digest, HttpRequest.BodyPublisher body) {
-        URI location = startUpload(repository);
+        pushBlob(repository, digest, body, startUpload(repository));
+    }
+
+    private void pushBlob(String repository, String digest, HttpRequest.BodyPublisher body, URI location) {
         HttpResponse<byte[]> r = send(HttpRequest.newBuilder(withDigest(location, digest)).PUT(body)
                         .header("Content-Type", "application/octet-stream"), push(repository),
                 HttpResponse.BodyHandlers.ofByteArray(), true);
@@ -165,9 +172,14 @@ public final class RegistryClient {
         pushBlob(repository, digest, HttpRequest.BodyPublishers.ofByteArray(content));
     }
 
+    /** A file of known digest: over plain http with sendfile in one PUT (see {@link DirectHttp}). */
     public void pushBlob(String repository, String digest, Path file) {
+        URI location = startUpload(repository);
+        if (direct(location) && directPut(repository, location, digest, file)) {
+            return;
+        }
         try {
-            pushBlob(repository, digest, HttpRequest.BodyPublishers.ofFile(file));
+            pushBlob(repository, digest, HttpRequest.BodyPublishers.ofFile(file), location);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -219,6 +231,112 @@ public final class RegistryClient {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new RegistryException("interrupted talking to registry " + registry, e);
+        }
+    }
+
+    // ---- blob bodies over a plain socket (see DirectHttp); null/false: take the general path ----
+
+    /** A plain-http URI of this registry's own origin: where {@link DirectHttp} may carry the token. */
+    boolean direct(URI uri) {
+        return "http".equals(uri.getScheme()) && sameOrigin(uri, base) && uri.getHost() != null;
+    }
+
+    /** The bearer token for a scope (fresh: fetched within the last minute, for a body that cannot be replayed). */
+    String bearer(String scope, boolean fresh) throws IOException {
+        try {
+            return token(scope, fresh ? FRESH : null);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        }
+    }
+
+    static String pushScope(String repository) {
+        return push(repository);
+    }
+
+    private InputStream directGet(String repository, String digest, long offset) {
+        URI uri = uri(repository, "/blobs/" + digest);
+        if (!direct(uri)) {
+            return null;
+        }
+        DirectHttp http = null;
+        try {
+            Map<String, String> headers = new java.util.LinkedHashMap<>();
+            String token = bearer(pull(repository), false);
+            if (token != null) {
+                headers.put("Authorization", "Bearer " + token);
+            }
+            if (offset > 0) {
+                headers.put("Range", "bytes=" + offset + "-");
+            }
+            http = DirectHttp.connect(uri);
+            http.head("GET", uri, headers, -2);
+            DirectHttp.Answer a = http.answer();
+            long length = a.length();
+            boolean ranged = a.status() == 206 && offset > 0
+                    && String.valueOf(a.header("content-range")).startsWith("bytes " + offset + "-");
+            if (length < 0 || !(a.status() == 200 || ranged)) {
+                http.close(); // 401, a redirect, an error, a chunked body: the general path handles and reports it
+                return null;
+            }
+            InputStream body = http.body(length);
+            if (a.status() == 200 && offset > 0) {
+                body.skipNBytes(offset); // the registry ignored the range: skip what we have
+            }
+            return body;
+        } catch (IOException | RuntimeException e) {
+            closeQuietly(http);
+            return null;
+        }
+    }
+
+    /** PUT of a whole file with sendfile; false on 401 (refused before the body: the session is untouched). */
+    private boolean directPut(String repository, URI location, String digest, Path file) {
+        URI target = withDigest(location, digest);
+        try (DirectHttp http = DirectHttp.connect(target)) {
+            long size = java.nio.file.Files.size(file);
+            Map<String, String> headers = new java.util.LinkedHashMap<>();
+            String token = bearer(push(repository), false);
+            if (token != null) {
+                headers.put("Authorization", "Bearer " + token);
+            }
+            headers.put("Content-Type", "application/octet-stream");
+            http.head("PUT", target, headers, size);
+            IOException sending = null;
+            try {
+                http.sendFile(file, size);
+            } catch (IOException e) {
+                sending = e; // the registry may have answered early and closed: read why
+            }
+            DirectHttp.Answer a;
+            try {
+                a = http.answer();
+            } catch (IOException e) {
+                if (sending != null) {
+                    e.addSuppressed(sending);
+                }
+                throw e;
+            }
+            if (a.status() == 201) {
+                return true;
+            }
+            if (a.status() == 401) {
+                return false; // an expired token: the general path fetches a new one
+            }
+            throw refused(a.status(), http.smallBody(a, 64 * 1024), "PUT blob " + digest);
+        } catch (IOException e) {
+            throw new RegistryException("cannot upload to registry " + registry + ": " + reason(e), e);
+        }
+    }
+
+    private static void closeQuietly(DirectHttp http) {
+        if (http != null) {
+            try {
+                http.close();
+            } catch (IOException ignored) {
+                // nothing was sent that needs an answer
+            }
         }
     }
 
