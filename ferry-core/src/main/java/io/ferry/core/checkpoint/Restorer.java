@@ -157,7 +157,8 @@ public final class Restorer {
                 RestoreStatistics stats = readStats(criuWork.resolve("stats-restore"));
                 PageFetching fetching = null;
                 if (daemon != null) { // the work dir goes when the last page has arrived (or the transfer failed)
-                    fetching = new TargetPageFetching(daemon, record, criuWork, options.postCopyFrom(), store, runtime,
+                    fetching = new TargetPageFetching(daemon, record, criuWork, host.cgroupsPath(target.id()),
+                            options.postCopyFrom(), store, runtime,
                             lock, postCopyLimits);
                 } else {
                     FileTrees.deleteRecursively(criuWork);

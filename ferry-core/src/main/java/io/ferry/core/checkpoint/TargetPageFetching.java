@@ -8,6 +8,7 @@ import io.ferry.core.error.FerryException;
 import io.ferry.core.os.FileTrees;
 import io.ferry.core.os.HostLock;
 import io.ferry.core.os.Mounts;
+import io.ferry.core.runtime.Cgroups;
 import io.ferry.core.runtime.OciRuntime;
 
 import java.nio.file.Path;
@@ -34,6 +35,7 @@ final class TargetPageFetching implements PageFetching {
     private final LazyPagesDaemon daemon;
     private final ContainerRecord record;
     private final Path criuWork;
+    private final String cgroupsPath;
     private final PageServer source;
     private final ContainerStore store;
     private final OciRuntime runtime;
@@ -42,9 +44,10 @@ final class TargetPageFetching implements PageFetching {
     private final ScheduledFuture<?> bound;
     private volatile String timedOut;
 
-    TargetPageFetching(LazyPagesDaemon daemon, ContainerRecord record, Path criuWork, PageServer source,
-                       ContainerStore store, OciRuntime runtime, HostLock lock, PostCopyLimits limits) {
+    TargetPageFetching(LazyPagesDaemon daemon, ContainerRecord record, Path criuWork, String cgroupsPath,
+                       PageServer source, ContainerStore store, OciRuntime runtime, HostLock lock, PostCopyLimits limits) {
         this.daemon = daemon;
+        this.cgroupsPath = cgroupsPath;
         this.record = record;
         this.criuWork = criuWork;
         this.source = source;
@@ -89,9 +92,17 @@ final class TargetPageFetching implements PageFetching {
     private String lost() {
         try (HostLock.Held held = lock.acquire()) {
             runtime.kill(record.id(), "KILL");
-            runtime.delete(record.id());
+            // a task blocked on a page that never comes can keep runc's delete waiting: kill by cgroup first
+            Cgroups.killAndRemove(cgroupsPath);
+            String problem = null;
+            try {
+                runtime.delete(record.id());
+            } catch (RuntimeException e) {
+                problem = e.getMessage();
+            }
             store.find(record.id()).ifPresent(r -> store.save(r.withState(ContainerState.EXITED, Instant.now(), false)));
-            return "and was killed (it reads exited)";
+            return problem == null ? "and was killed (it reads exited)"
+                    : "and was killed (it reads exited; removing its runtime state failed: " + problem + ")";
         } catch (RuntimeException e) {
             return "and killing it failed: " + e.getMessage();
         } finally {

@@ -4,6 +4,7 @@ import io.ferry.core.container.ContainerState;
 import io.ferry.core.engine.ArchiveSource;
 import io.ferry.core.engine.ArchiveTarget;
 import io.ferry.core.engine.HostFeatures;
+import io.ferry.core.exec.Commands;
 import io.ferry.core.os.Mounts;
 import io.ferry.core.os.PipeSize;
 import io.ferry.core.testing.ContainerLog;
@@ -113,9 +114,14 @@ class PostCopyTest {
                 CheckpointOptions.defaults().withPostCopy(new PageServer("127.0.0.1", 0)), ArchiveTarget.file(archive))
                 .result().pageServing();
 
-        RestoreResult restored = b.engine().restore(ArchiveSource.file(archive),
-                RestoreOptions.defaults().withPostCopyFrom(serving.endpoint()));
-        killPageServer(); // as a crash of the source host's CRIU would
+        // the source's CRIU gets 5% of a CPU: its 256 MiB take long enough to kill it mid-way for sure
+        RestoreResult restored;
+        try (CpuThrottle slow = CpuThrottle.of(pageServers(), 5)) {
+            restored = b.engine().restore(ArchiveSource.file(archive),
+                    RestoreOptions.defaults().withPostCopyFrom(serving.endpoint()));
+            assertThat(restored.pageFetching().done()).as("the pages are still arriving").isNotDone();
+            killPageServer(); // as a crash of the source host's CRIU would
+        }
 
         assertThatThrownBy(() -> await(restored.pageFetching().done())).isInstanceOf(ExecutionException.class)
                 .hasMessageContaining("memory pages stopped arriving from 127.0.0.1:" + serving.endpoint().port())
@@ -184,15 +190,55 @@ class PostCopyTest {
     /** CRIU lazy-pages daemons this JVM started (none may outlive a transfer). */
     static List<ProcessHandle> lazyPagesDaemons() {
         return ProcessHandle.current().descendants().filter(p -> p.isAlive()
-                && p.info().commandLine().orElse("").contains("lazy-pages --page-server")).toList();
+                && p.info().commandLine().orElse("").contains("criu lazy-pages --page-server")).toList();
+    }
+
+    static List<ProcessHandle> pageServers() {
+        List<ProcessHandle> runc = ProcessHandle.current().descendants()
+                .filter(p -> p.info().commandLine().orElse("").contains("checkpoint --lazy-pages")).toList();
+        assertThat(runc).as("the page server runs").isNotEmpty();
+        return runc;
+    }
+
+    /** A cgroup-v1 CPU quota for some processes and their descendants (a slow link in effect). */
+    record CpuThrottle(Path dir) implements AutoCloseable {
+        static CpuThrottle of(List<ProcessHandle> processes, int percent) throws java.io.IOException {
+            Path dir = Path.of("/sys/fs/cgroup/cpu/ferry-test-throttle-" + ProcessHandle.current().pid());
+            Files.createDirectories(dir);
+            Files.writeString(dir.resolve("cpu.cfs_period_us"), "100000");
+            Files.writeString(dir.resolve("cpu.cfs_quota_us"), String.valueOf(percent * 1000));
+            for (ProcessHandle p : processes) {
+                Files.writeString(dir.resolve("cgroup.procs"), String.valueOf(p.pid()));
+                for (ProcessHandle d : p.descendants().toList()) {
+                    Files.writeString(dir.resolve("cgroup.procs"), String.valueOf(d.pid()));
+                }
+            }
+            return new CpuThrottle(dir);
+        }
+
+        @Override
+        public void close() throws java.io.IOException {
+            Path parent = dir.getParent().resolve("cgroup.procs");
+            for (String pid : Files.readAllLines(dir.resolve("cgroup.procs"))) {
+                try {
+                    Files.writeString(parent, pid);
+                } catch (java.io.IOException gone) {
+                    // ended meanwhile
+                }
+            }
+            for (int i = 0; i < 50 && !dir.toFile().delete(); i++) {
+                try {
+                    Thread.sleep(100);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
     }
 
     /** Kills this JVM's CRIU page server (the checkpoint's runc and its CRIU). */
     static void killPageServer() {
-        List<ProcessHandle> runc = ProcessHandle.current().descendants()
-                .filter(p -> p.info().commandLine().orElse("").contains("checkpoint --lazy-pages")).toList();
-        assertThat(runc).as("the page server runs").isNotEmpty();
-        for (ProcessHandle r : runc) {
+        for (ProcessHandle r : pageServers()) {
             r.descendants().forEach(ProcessHandle::destroyForcibly);
             r.destroyForcibly();
         }
