@@ -67,13 +67,16 @@ public final class LazyCheckpoint {
         }
         LazyCheckpoint lazy = new LazyCheckpoint(p, workDir, stderr, address, port);
         InputStream status = p.getInputStream();
-        CompletableFuture<Integer> readyByte = CompletableFuture.supplyAsync(() -> {
+        CompletableFuture<Integer> readyByte = new CompletableFuture<>();
+        Thread reader = new Thread(() -> { // a thread of its own: the common pool may have one thread on 2 cores
             try {
-                return status.read();
+                readyByte.complete(status.read());
             } catch (IOException e) {
-                return -1;
+                readyByte.complete(-1);
             }
-        });
+        }, "ferry-lazy-checkpoint-status");
+        reader.setDaemon(true);
+        reader.start();
         try {
             int b = readyByte.get(ready.toMillis(), TimeUnit.MILLISECONDS);
             if (b < 0) { // runc ended before CRIU said it is ready
