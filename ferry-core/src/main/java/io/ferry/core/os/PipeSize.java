@@ -1,6 +1,8 @@
 package io.ferry.core.os;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -19,8 +21,12 @@ public final class PipeSize {
     }
 
     public static long current() {
-        try {
-            return Long.parseLong(Files.readString(SYSCTL).strip());
+        // one read: a sysctl file answers a read at a non-zero offset with EOF, and Files.readString of a
+        // file whose size says 0 reads one byte first ("4" for 4194304)
+        try (InputStream in = Files.newInputStream(SYSCTL)) {
+            byte[] buf = new byte[64];
+            int n = in.read(buf);
+            return n <= 0 ? -1 : Long.parseLong(new String(buf, 0, n, StandardCharsets.US_ASCII).strip());
         } catch (IOException | NumberFormatException e) {
             return -1;
         }
