@@ -46,6 +46,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
@@ -66,6 +67,8 @@ public final class Checkpointer {
     private final HostLock lock;
     private final Provisioner provisioner;
     private final PostCopyLimits postCopyLimits;
+    /** Post-copy servings of this engine, by container id, until released or closed. */
+    private final Map<String, SourcePageServing> servings = new ConcurrentHashMap<>();
 
     public Checkpointer(Host host, Duration checkpointTimeout, Duration restoreTimeout, ContainerStore store,
                         VolumeStore volumes, NetworkNamespaces netns, OciRuntime runtime, Supplier<Criu> criu,
@@ -241,7 +244,9 @@ public final class Checkpointer {
         }
         // images without their pages restore nothing: the frozen copy is what a rollback resumes
         FileTrees.deleteRecursively(layout.checkpointImages());
-        PageServing serving = new SourcePageServing(lazy, record, layout, store, runtime, lock, postCopyLimits);
+        SourcePageServing serving = new SourcePageServing(lazy, record, layout, store, runtime, lock, postCopyLimits,
+                () -> servings.remove(record.id()));
+        servings.put(record.id(), serving);
         return new CheckpointResult(record.id(), record.name(), exported.bytes(), frozenAt, runtimeDuration,
                 Duration.ofNanos(System.nanoTime() - start), null, exported.archived(), serving);
     }
@@ -372,6 +377,11 @@ public final class Checkpointer {
     public ContainerRecord restoreLocal(String nameOrId, boolean tcpEstablished) {
         try (HostLock.Held held = lock.acquire()) {
             ContainerRecord record = store.get(nameOrId);
+            SourcePageServing serving = servings.get(record.id());
+            if (serving != null) {
+                serving.close(); // stops serving first: CRIU would freeze the copy again when it ends
+                return store.get(record.id());
+            }
             if (runtime.state(record.id()).status().equals("paused")) {
                 runtime.resume(record.id()); // held frozen by a post-copy checkpoint whose serving has ended
                 return record;

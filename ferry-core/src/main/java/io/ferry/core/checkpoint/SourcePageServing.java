@@ -39,6 +39,7 @@ final class SourcePageServing implements PageServing {
     private final ContainerStore store;
     private final OciRuntime runtime;
     private final HostLock lock;
+    private final Runnable forget;
     private final long startNanos = System.nanoTime();
     private final CompletableFuture<PageTransfer> done = new CompletableFuture<>();
     private final ScheduledFuture<?> bound;
@@ -47,7 +48,8 @@ final class SourcePageServing implements PageServing {
     private boolean closed;
 
     SourcePageServing(LazyCheckpoint lazy, ContainerRecord record, ContainerLayout layout, ContainerStore store,
-                      OciRuntime runtime, HostLock lock, PostCopyLimits limits) {
+                      OciRuntime runtime, HostLock lock, PostCopyLimits limits, Runnable forget) {
+        this.forget = forget;
         this.lazy = lazy;
         this.endpoint = new PageServer(lazy.address(), lazy.port());
         this.record = record;
@@ -102,6 +104,7 @@ final class SourcePageServing implements PageServing {
             store.save(store.get(record.id()).withState(ContainerState.EXITED, Instant.now(), true));
             released = true;
         } finally {
+            forget.run();
             FileTrees.deleteRecursively(layout.checkpointWork());
         }
     }
@@ -120,6 +123,7 @@ final class SourcePageServing implements PageServing {
             }
             closed = true;
         } finally {
+            forget.run();
             FileTrees.deleteRecursively(layout.checkpointWork());
         }
     }
