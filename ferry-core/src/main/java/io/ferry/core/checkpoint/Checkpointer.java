@@ -409,6 +409,14 @@ public final class Checkpointer {
         }
     }
 
+    /**
+     * True while this engine serves the container's pages for post-copy: its copy here is held by CRIU
+     * (runc says running meanwhile, the tasks are stopped) and frozen once the serving ends.
+     */
+    public boolean holdsForPostCopy(String id) {
+        return servings.containsKey(id);
+    }
+
     /** A failed checkpoint that left the container running keeps no images: nothing will restore them. */
     private void discardImagesIfRunning(ContainerRecord record, ContainerLayout layout, RuntimeException failure) {
         try {

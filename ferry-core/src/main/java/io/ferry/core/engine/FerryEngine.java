@@ -192,7 +192,8 @@ public final class FerryEngine {
      */
     public boolean rollback(String nameOrId, ArchiveSource fallback) {
         Optional<ContainerView> before = find(nameOrId);
-        if (before.isPresent() && runtime.state(before.get().record().id()).status().equals("paused")) {
+        if (before.isPresent() && (checkpointer.holdsForPostCopy(before.get().record().id())
+                || runtime.state(before.get().record().id()).status().equals("paused"))) {
             checkpointer.restoreLocal(nameOrId, false); // the frozen source copy of a post-copy checkpoint: resumed
         } else if (before.isPresent() && !before.get().running()) {
             if (store.layout(before.get().record().id()).hasCheckpointImages()) {

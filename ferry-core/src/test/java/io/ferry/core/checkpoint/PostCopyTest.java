@@ -151,7 +151,8 @@ class PostCopyTest {
                 ArchiveTarget.file(tmp.resolve("l.tar.zst"))).result().pageServing();
         int frozenAt = a.log("looper").last();
 
-        serving.close();
+        // a migration's rollback while the pages are still served: the serving is stopped, the copy resumed
+        assertThat(a.engine().rollback("looper", ArchiveSource.file(tmp.resolve("l.tar.zst")))).isTrue();
 
         assertThatThrownBy(() -> await(serving.done())).hasMessageContaining("runs here again");
         ContainerLog log = a.log("looper").awaitNumberAtLeast(frozenAt + 2, WAIT);
@@ -169,9 +170,9 @@ class PostCopyTest {
                 CheckpointOptions.defaults().withPostCopy(new PageServer("127.0.0.1", 0)),
                 ArchiveTarget.file(tmp.resolve("l.tar.zst"))).result().pageServing();
         int frozenAt = a.log("looper").last();
-        assertThat(a.engine().containers().inspect("looper").status()).as("ps says").isEqualTo("paused");
 
         assertThatThrownBy(() -> await(serving.done())).hasMessageContaining("within 3s");
+        assertThat(a.engine().containers().inspect("looper").status()).as("ps says").isEqualTo("paused");
         assertThat(a.engine().runtime().state(a.engine().containers().store().get("looper").id()).status())
                 .as("held frozen until the caller decides").isEqualTo("paused");
         // the engine's rollback (as a migration's) resumes it: the page-less archive is never restored
