@@ -35,6 +35,23 @@ if [ ${#missing[@]} -gt 0 ]; then
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
+# Post-copy (CRIU lazy pages): CRIU 4.2.1 grows its page-transfer pipe to ~3.2 MiB and, refused by a lower
+# fs.pipe-max-size (1 MiB by default; no CAP_SYS_RESOURCE in some sandboxes), fails at the first lazy page
+# ("page-pipe: splice: -1: Bad file descriptor"). Raise it to 4 MiB, now and at boot. The engine also raises
+# it before a lazy transfer when it runs as root.
+PIPE_MAX=4194304
+pipe_now=$(cat /proc/sys/fs/pipe-max-size 2>/dev/null || echo "$PIPE_MAX")
+if [ "$pipe_now" -lt "$PIPE_MAX" ]; then
+  if echo "$PIPE_MAX" > /proc/sys/fs/pipe-max-size 2>/dev/null; then
+    log "raised fs.pipe-max-size from $pipe_now to $PIPE_MAX (post-copy needs it)"
+  else
+    log "warning: fs.pipe-max-size is $pipe_now and cannot be raised to $PIPE_MAX here: post-copy will fail"
+  fi
+  if [ -d /etc/sysctl.d ]; then
+    echo "fs.pipe-max-size = $PIPE_MAX" > /etc/sysctl.d/90-ferry-pipe-max-size.conf
+  fi
+fi
+
 # "4.2.1" -> 40201; anything unparsable -> 0
 criu_version_code() {
   "$1" --version 2>/dev/null | sed -n 's/^Version: *\([0-9]*\)\.\([0-9]*\)\(\.\([0-9]*\)\)\?.*/\1 \2 \4/p' |

@@ -2,6 +2,7 @@ package io.ferry.cli;
 
 import io.ferry.core.checkpoint.CheckpointOptions;
 import io.ferry.core.checkpoint.CheckpointResult;
+import io.ferry.core.checkpoint.PageServer;
 import io.ferry.core.engine.ArchiveTarget;
 import io.ferry.core.json.Json;
 import io.ferry.core.tar.Compression;
@@ -54,10 +55,25 @@ final class CheckpointCommand implements Callable<Integer> {
                     + " Repeatable; only the recipients can restore or inspect the file.")
     List<String> encryptTo = new ArrayList<>();
 
+    @Option(names = "--lazy-pages", description = {"Post-copy: export the archive without the memory pages and"
+            + " serve those from --page-server (CRIU lazy pages); the target restores at once with `ferry restore"
+            + " --lazy-pages` and fetches them while its copy runs. The command prints where the pages are served"
+            + " and waits until the target has fetched them all (then the container is gone here), or until"
+            + " $FERRY_POSTCOPY_TIMEOUT seconds (default 600) pass or the transfer fails: then it runs here again."})
+    boolean lazyPages;
+
+    @Option(names = "--page-server", paramLabel = "ADDRESS:PORT",
+            description = "With --lazy-pages: where to serve the memory pages (port 0: a free one, printed).")
+    String pageServer;
+
     @Override
     public Integer call() {
+        PageServer server = PostCopyFlags.checkpoint(lazyPages, pageServer, leaveRunning);
         CheckpointOptions options = new CheckpointOptions(leaveRunning, tcpEstablished, ignoreRootfs, ignoreVolumes,
                 Compression.parse(compress));
+        if (server != null) {
+            options = options.withPostCopy(server);
+        }
         ArchiveTarget target = ArchiveTarget.parse(export);
         if (!encryptTo.isEmpty()) {
             if (!(target instanceof ArchiveTarget.File file)) {
@@ -83,6 +99,6 @@ final class CheckpointCommand implements Callable<Integer> {
         } else {
             System.out.println(r.containerId());
         }
-        return 0;
+        return r.pageServing() == null ? 0 : PostCopyFlags.serve(r.name(), r.pageServing());
     }
 }

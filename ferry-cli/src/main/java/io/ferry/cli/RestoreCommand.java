@@ -1,5 +1,6 @@
 package io.ferry.cli;
 
+import io.ferry.core.checkpoint.PageServer;
 import io.ferry.core.checkpoint.RestoreOptions;
 import io.ferry.core.checkpoint.RestoreResult;
 import io.ferry.core.engine.ArchiveSource;
@@ -42,12 +43,27 @@ final class RestoreCommand implements Callable<Integer> {
             + " trust store (a file's FILE.sig; also $FERRY_REQUIRE_SIGNED=true). A present signature is always checked."})
     boolean requireSigned;
 
+    @Option(names = "--lazy-pages", description = {"Post-copy: the archive holds no memory pages (`ferry checkpoint"
+            + " --lazy-pages`); restore at once and fetch them from the source's --page-server while the container"
+            + " runs. The command prints the container's id as soon as it runs and stays until every page has"
+            + " arrived (it watches the transfer: if the source goes away first, the copy cannot go on and is"
+            + " killed, and the command fails)."})
+    boolean lazyPages;
+
+    @Option(names = "--page-server", paramLabel = "ADDRESS:PORT",
+            description = "With --lazy-pages: the source's page server, as its `ferry checkpoint --lazy-pages` printed it.")
+    String pageServer;
+
     @Override
     public Integer call() {
         if (requireSigned) {
             ferry.requireSigned = true;
         }
+        PageServer server = PostCopyFlags.restore(lazyPages, pageServer);
         RestoreOptions options = new RestoreOptions(name, tcpEstablished, ignoreRootfs, ignoreVolumes);
+        if (server != null) {
+            options = options.withPostCopyFrom(server);
+        }
         RestoreResult r = ferry.engine().restore(ArchiveSource.parse(archive), options);
         if (printStats) {
             Map<String, Object> ctr = new LinkedHashMap<>();
@@ -62,6 +78,6 @@ final class RestoreCommand implements Callable<Integer> {
         } else {
             System.out.println(r.container().id());
         }
-        return 0;
+        return r.pageFetching() == null ? 0 : PostCopyFlags.fetch(r.container().name(), r.pageFetching());
     }
 }

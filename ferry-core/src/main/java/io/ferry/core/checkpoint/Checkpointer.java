@@ -23,6 +23,9 @@ import io.ferry.core.os.Failpoints;
 import io.ferry.core.os.FileTrees;
 import io.ferry.core.os.HostFacts;
 import io.ferry.core.os.HostLock;
+import io.ferry.core.os.PipeSize;
+import io.ferry.core.error.ToolFailedException;
+import io.ferry.core.runtime.LazyCheckpoint;
 import io.ferry.core.runtime.Cgroups;
 import io.ferry.core.runtime.CheckpointRequest;
 import io.ferry.core.runtime.OciRuntime;
@@ -40,8 +43,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
@@ -61,10 +66,21 @@ public final class Checkpointer {
     private final Supplier<Criu> criu;
     private final HostLock lock;
     private final Provisioner provisioner;
+    private final PostCopyLimits postCopyLimits;
+    /** Post-copy servings of this engine, by container id, until released or closed. */
+    private final Map<String, SourcePageServing> servings = new ConcurrentHashMap<>();
 
     public Checkpointer(Host host, Duration checkpointTimeout, Duration restoreTimeout, ContainerStore store,
                         VolumeStore volumes, NetworkNamespaces netns, OciRuntime runtime, Supplier<Criu> criu,
                         HostLock lock, Provisioner provisioner) {
+        this(host, checkpointTimeout, restoreTimeout, store, volumes, netns, runtime, criu, lock, provisioner,
+                PostCopyLimits.fromEnvironment());
+    }
+
+    public Checkpointer(Host host, Duration checkpointTimeout, Duration restoreTimeout, ContainerStore store,
+                        VolumeStore volumes, NetworkNamespaces netns, OciRuntime runtime, Supplier<Criu> criu,
+                        HostLock lock, Provisioner provisioner, PostCopyLimits postCopyLimits) {
+        this.postCopyLimits = postCopyLimits;
         this.host = host;
         this.checkpointTimeout = checkpointTimeout;
         this.restoreTimeout = restoreTimeout;
@@ -130,6 +146,9 @@ public final class Checkpointer {
     private CheckpointResult checkpointIntended(ContainerRecord record, ContainerLayout layout, CheckpointOptions options,
                                                 ArchiveSink sink, CheckpointProgress progress, Path logSnapshot,
                                                 long start) {
+        if (options.postCopy() != null) {
+            return checkpointPostCopy(record, layout, options, sink, progress, logSnapshot, start);
+        }
         try {
             Instant frozenAt = Instant.now();
             long dumpStart = System.nanoTime();
@@ -171,6 +190,65 @@ public final class Checkpointer {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * Post-copy: the container is paused, CRIU dumps it without its memory pages (--leave-running: it stays
+     * here frozen) and serves those at {@code options.postCopy()}; the archive is exported meanwhile. The
+     * returned result's {@link PageServing} holds the frozen copy until released or closed. A failure before
+     * that resumes the container here.
+     */
+    private CheckpointResult checkpointPostCopy(ContainerRecord record, ContainerLayout layout, CheckpointOptions options,
+                                                ArchiveSink sink, CheckpointProgress progress, Path logSnapshot,
+                                                long start) {
+        if (options.leaveRunning()) {
+            throw new IllegalArgumentException("a post-copy checkpoint moves the container: it cannot leave it"
+                    + " running (--leave-running)");
+        }
+        PipeSize.ensureAtLeast(PipeSize.LAZY_PAGES_MINIMUM).ifPresent(why -> {
+            throw new ToolFailedException("cannot serve memory pages for post-copy", List.of(why));
+        });
+        PageServer server = options.postCopy();
+        int port = server.port() == 0 ? FreePorts.pick(server.address()) : server.port();
+        CheckpointRequest request = new CheckpointRequest(layout.checkpointImages(), layout.checkpointWork(),
+                false, options.tcpEstablished(), host.cgroupsPath(record.id()));
+        Instant frozenAt = Instant.now();
+        long dumpStart = System.nanoTime();
+        LazyCheckpoint lazy;
+        runtime.pause(record.id());
+        try {
+            LogFiles.awaitQuiet(layout.log());
+            Files.copy(layout.log(), logSnapshot);
+            lazy = runtime.checkpointLazily(record.id(), request, server.address(), port, checkpointTimeout);
+        } catch (IOException e) {
+            UncheckedIOException failure = new UncheckedIOException(e);
+            resumeAfterFailure(record.id(), failure);
+            throw failure;
+        } catch (RuntimeException e) {
+            resumeAfterFailure(record.id(), e);
+            throw e;
+        }
+        Failpoints.reach("checkpoint.after-lazy-dump"); // dumped without pages, serving them, the copy frozen here
+        Duration runtimeDuration = Duration.ofNanos(System.nanoTime() - dumpStart);
+        progress.dumped(frozenAt, runtimeDuration);
+        Exported exported;
+        try {
+            criu.get().dumpCpuInfo(layout.checkpointImages());
+            exported = export(record, layout, options, logSnapshot, sink, progress);
+        } catch (RuntimeException | IOException e) {
+            RuntimeException failure = e instanceof IOException io
+                    ? new UncheckedIOException("export failed: " + io.getMessage(), io) : (RuntimeException) e;
+            lazy.stop(Duration.ofSeconds(10));
+            resumeAfterFailure(record.id(), failure);
+            throw failure;
+        }
+        // images without their pages restore nothing: the frozen copy is what a rollback resumes
+        FileTrees.deleteRecursively(layout.checkpointImages());
+        SourcePageServing serving = new SourcePageServing(lazy, record, layout, store, runtime, lock, postCopyLimits,
+                () -> servings.remove(record.id()));
+        servings.put(record.id(), serving);
+        return new CheckpointResult(record.id(), record.name(), exported.bytes(), frozenAt, runtimeDuration,
+                Duration.ofNanos(System.nanoTime() - start), null, exported.archived(), serving);
     }
 
     /**
@@ -299,6 +377,15 @@ public final class Checkpointer {
     public ContainerRecord restoreLocal(String nameOrId, boolean tcpEstablished) {
         try (HostLock.Held held = lock.acquire()) {
             ContainerRecord record = store.get(nameOrId);
+            SourcePageServing serving = servings.get(record.id());
+            if (serving != null) {
+                serving.close(); // stops serving first: CRIU would freeze the copy again when it ends
+                return store.get(record.id());
+            }
+            if (runtime.state(record.id()).status().equals("paused")) {
+                runtime.resume(record.id()); // held frozen by a post-copy checkpoint whose serving has ended
+                return record;
+            }
             if (runtime.state(record.id()).running()) {
                 return record;
             }
@@ -320,6 +407,14 @@ public final class Checkpointer {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * True while this engine serves the container's pages for post-copy: its copy here is held by CRIU
+     * (runc says running meanwhile, the tasks are stopped) and frozen once the serving ends.
+     */
+    public boolean holdsForPostCopy(String id) {
+        return servings.containsKey(id);
     }
 
     /** A failed checkpoint that left the container running keeps no images: nothing will restore them. */

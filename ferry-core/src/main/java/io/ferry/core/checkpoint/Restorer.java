@@ -10,6 +10,9 @@ import io.ferry.core.container.Provisioner;
 import io.ferry.core.container.VolumeMount;
 import io.ferry.core.criu.CheckpointImages;
 import io.ferry.core.criu.Criu;
+import io.ferry.core.criu.LazyPagesDaemon;
+import io.ferry.core.error.ToolFailedException;
+import io.ferry.core.os.PipeSize;
 import io.ferry.core.criu.RestoreStatistics;
 import io.ferry.core.error.InvalidArchiveException;
 import io.ferry.core.host.Host;
@@ -32,12 +35,14 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
+import java.util.stream.Stream;
 
 /**
  * {@code ferry restore --import FILE [--name NEW]}: unpacks the archive into a staging directory,
@@ -62,10 +67,19 @@ public final class Restorer {
     private final HostLock lock;
     private final ImageStore images;
     private final ImageFetcher fetcher;
+    private final PostCopyLimits postCopyLimits;
 
     public Restorer(Host host, Duration restoreTimeout, ArchiveLimits limits, ContainerStore store, VolumeStore volumes,
                     Provisioner provisioner, RestorePreflight preflight, OciRuntime runtime, Supplier<Criu> criu,
                     HostLock lock, ImageStore images, ImageFetcher fetcher) {
+        this(host, restoreTimeout, limits, store, volumes, provisioner, preflight, runtime, criu, lock, images, fetcher,
+                PostCopyLimits.fromEnvironment());
+    }
+
+    public Restorer(Host host, Duration restoreTimeout, ArchiveLimits limits, ContainerStore store, VolumeStore volumes,
+                    Provisioner provisioner, RestorePreflight preflight, OciRuntime runtime, Supplier<Criu> criu,
+                    HostLock lock, ImageStore images, ImageFetcher fetcher, PostCopyLimits postCopyLimits) {
+        this.postCopyLimits = postCopyLimits;
         this.host = host;
         this.restoreTimeout = restoreTimeout;
         this.limits = limits;
@@ -109,6 +123,7 @@ public final class Restorer {
         try (HostLock.Held held = lock.acquire()) {
             Image image = preflight.check(archive, target, options, criu.get());
             List<String> created = new ArrayList<>();
+            LazyPagesDaemon daemon = null;
             // tied to the image it was restored onto, as a container that ran here is to the one it ran on
             ContainerConfig restored = target.onImage(image.id());
             try {
@@ -128,23 +143,66 @@ public final class Restorer {
                 long restoreStart = System.nanoTime();
                 // CRIU's work dir lives outside the container's directory: kept when the restore fails
                 Files.createDirectories(criuWork);
-                runtime.restore(target.id(), layout.bundle(), new RestoreRequest(archive.imagesDir(),
-                        criuWork, options.tcpEstablished()), layout.log(), restoreTimeout);
+                Path imagesDir = archive.imagesDir();
+                if (options.postCopyFrom() != null) {
+                    imagesDir = keepImages(imagesDir, criuWork); // the daemon outlives the staging directory
+                    daemon = startLazyPages(options.postCopyFrom(), imagesDir, criuWork);
+                }
+                runtime.restore(target.id(), layout.bundle(), new RestoreRequest(imagesDir, criuWork,
+                        options.tcpEstablished(), daemon != null), layout.log(), restoreTimeout);
                 Duration runtimeDuration = Duration.ofNanos(System.nanoTime() - restoreStart);
                 Failpoints.reach("restore.after-runtime"); // the copy runs, its record still says RESTORING
                 ContainerRecord record = ContainerRecord.running(restored, source, options.migrationId());
                 store.save(record);
                 RestoreStatistics stats = readStats(criuWork.resolve("stats-restore"));
-                FileTrees.deleteRecursively(criuWork);
-                return new RestoreResult(record, runtimeDuration, Duration.ofNanos(System.nanoTime() - start), stats);
+                PageFetching fetching = null;
+                if (daemon != null) { // the work dir goes when the last page has arrived (or the transfer failed)
+                    fetching = new TargetPageFetching(daemon, record, criuWork, host.cgroupsPath(target.id()),
+                            options.postCopyFrom(), store, runtime,
+                            lock, postCopyLimits);
+                } else {
+                    FileTrees.deleteRecursively(criuWork);
+                }
+                return new RestoreResult(record, runtimeDuration, Duration.ofNanos(System.nanoTime() - start), stats,
+                        fetching);
             } catch (IOException e) {
                 UncheckedIOException failure = new UncheckedIOException(e);
+                stopDaemon(daemon);
                 undo(target.id(), created, criuWork, failure);
                 throw failure;
             } catch (RuntimeException e) {
+                stopDaemon(daemon);
                 undo(target.id(), created, criuWork, e);
                 throw e;
             }
+        }
+    }
+
+    /** Copies the (small, page-less) images out of the staging directory into CRIU's work dir. */
+    private static Path keepImages(Path images, Path criuWork) throws IOException {
+        Path kept = criuWork.resolve("images");
+        Files.createDirectories(kept);
+        try (Stream<Path> files = Files.list(images)) {
+            for (Path f : files.toList()) {
+                if (Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS)) {
+                    Files.copy(f, kept.resolve(f.getFileName()));
+                }
+            }
+        }
+        return kept;
+    }
+
+    /** CRIU's lazy-pages daemon, connected to the source's page server, before runc restores lazily. */
+    private LazyPagesDaemon startLazyPages(PageServer from, Path imagesDir, Path criuWork) {
+        PipeSize.ensureAtLeast(PipeSize.LAZY_PAGES_MINIMUM).ifPresent(why -> {
+            throw new ToolFailedException("cannot fetch memory pages for post-copy", List.of(why));
+        });
+        return LazyPagesDaemon.start(criu.get(), from.address(), from.port(), imagesDir, criuWork, Duration.ofSeconds(30));
+    }
+
+    private static void stopDaemon(LazyPagesDaemon daemon) {
+        if (daemon != null) {
+            daemon.kill();
         }
     }
 

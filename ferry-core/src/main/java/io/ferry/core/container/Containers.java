@@ -83,7 +83,7 @@ public final class Containers {
     public List<ContainerView> list(boolean all) {
         Map<String, RuntimeState> states = runtime.states();
         return store.list().stream().map(r -> view(r, states.getOrDefault(r.id(), RuntimeState.MISSING)))
-                .filter(v -> all || v.running()).toList();
+                .filter(v -> all || v.running() || v.status().equals("paused")).toList();
     }
 
     /** The container's record as Ferry keeps it, without asking the runtime for its status. */
@@ -100,6 +100,9 @@ public final class Containers {
     }
 
     private static ContainerView view(ContainerRecord r, RuntimeState s) {
+        if (s.status().equals("paused")) { // frozen: a post-copy source copy held until its pages are fetched
+            return new ContainerView(r, "paused", s.pid());
+        }
         if (s.running()) {
             return new ContainerView(r, "running", s.pid());
         }

@@ -1,11 +1,13 @@
 package io.ferry.core.engine;
 
 import io.ferry.core.criu.Criu;
+import io.ferry.core.criu.CriuFeatures;
 import io.ferry.core.criu.CriuSelfTest;
 import io.ferry.core.criu.Executables;
 import io.ferry.core.exec.CommandResult;
 import io.ferry.core.exec.Commands;
 import io.ferry.core.os.HostFacts;
+import io.ferry.core.os.PipeSize;
 import io.ferry.core.runtime.RuncRuntime;
 import io.ferry.protocol.Compatibility;
 
@@ -15,6 +17,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * {@code ferry doctor}: what the engine finds on this machine and whether checkpointing can work.
@@ -75,6 +78,17 @@ public final class Doctor {
             CommandResult r = Commands.run(List.of(criu.toString(), "check", "--feature", feature), QUICK);
             out.add(new Finding("feature " + feature, r.ok() ? "supported" : "not supported", r.ok(), false));
         }
+        Criu forFeatures = new Criu(criu, version, Map.of());
+        String post = CriuFeatures.postCopyUnavailable(forFeatures);
+        out.add(new Finding("post-copy", post == null ? "available (CRIU lazy pages, userfaultfd)" : post,
+                post == null, false));
+        String pre = CriuFeatures.preCopyUnavailable(forFeatures);
+        out.add(new Finding("pre-copy", pre == null ? "available (the kernel tracks dirty memory)" : pre,
+                pre == null, false));
+        long pipeMax = PipeSize.current();
+        out.add(new Finding("fs.pipe-max-size", pipeMax + (pipeMax >= PipeSize.LAZY_PAGES_MINIMUM ? ""
+                : " (post-copy needs " + PipeSize.LAZY_PAGES_MINIMUM + ": raised before a transfer when root,"
+                + " or by scripts/install-host.sh)"), pipeMax >= PipeSize.LAZY_PAGES_MINIMUM, false));
         CriuSelfTest.Result test = CriuSelfTest.run(criu, version, HostFacts.kernel());
         out.add(new Finding("hardware breakpoints", test.breakpointsWork() ? "work"
                 : "do not work (CRIU falls back to no-breakpoint mode)", test.breakpointsWork(), false));

@@ -18,6 +18,7 @@ import io.ferry.core.container.Reconciler;
 import io.ferry.core.container.Reconciliation;
 import io.ferry.core.criu.Criu;
 import io.ferry.core.crypto.ArchiveKey;
+import io.ferry.core.criu.CriuFeatures;
 import io.ferry.core.criu.CriuSelfTest;
 import io.ferry.core.error.ConflictException;
 import io.ferry.core.error.InvalidArchiveException;
@@ -72,6 +73,7 @@ public final class FerryEngine {
     private final ArchiveKeys archiveKeys;
     private final CheckpointTrust trust;
     private final Reconciler reconciler;
+    private final Supplier<HostFeatures> features = Memoized.of(this::checkFeatures);
 
     private FerryEngine(Host host, EngineSettings settings) {
         StateRoot.secure(host);
@@ -135,8 +137,20 @@ public final class FerryEngine {
      * (the kernel tracks dirty memory), each with the reason when it cannot. Checked once, then remembered.
      */
     public HostFeatures features() {
-        // issue 11 skeleton: the post-copy work fills this in with CRIU's own checks
-        return new HostFeatures(false, "not checked", false, "not checked");
+        return features.get();
+    }
+
+    private HostFeatures checkFeatures() {
+        Criu c;
+        try {
+            c = criu.get();
+        } catch (RuntimeException e) {
+            String why = "CRIU is not usable here: " + e.getMessage();
+            return new HostFeatures(false, why, false, why);
+        }
+        String post = CriuFeatures.postCopyUnavailable(c);
+        String pre = CriuFeatures.preCopyUnavailable(c);
+        return new HostFeatures(post == null, post, pre == null, pre);
     }
 
     /** Container lifecycle: run, list, inspect, stop, rm, logs. */
@@ -178,7 +192,10 @@ public final class FerryEngine {
      */
     public boolean rollback(String nameOrId, ArchiveSource fallback) {
         Optional<ContainerView> before = find(nameOrId);
-        if (before.isPresent() && !before.get().running()) {
+        if (before.isPresent() && (checkpointer.holdsForPostCopy(before.get().record().id())
+                || runtime.state(before.get().record().id()).status().equals("paused"))) {
+            checkpointer.restoreLocal(nameOrId, false); // the frozen source copy of a post-copy checkpoint: resumed
+        } else if (before.isPresent() && !before.get().running()) {
             if (store.layout(before.get().record().id()).hasCheckpointImages()) {
                 checkpointer.restoreLocal(nameOrId, false);
             } else {

@@ -40,6 +40,12 @@ public interface OciRuntime {
     /** Dumps the container with CRIU into {@code request.imagesDir()}. */
     void checkpoint(String id, CheckpointRequest request, Duration timeout);
 
+    /**
+     * Post-copy: dumps the container (paused by the caller) without its memory pages, which CRIU then serves
+     * at {@code address:port}; returns once the images are complete (at most {@code timeout}).
+     */
+    LazyCheckpoint checkpointLazily(String id, CheckpointRequest request, String address, int port, Duration timeout);
+
     /** Restores the container from CRIU images into the bundle, detached, logging like {@link #run}. */
     void restore(String id, Path bundle, RestoreRequest request, Path logFile, Duration timeout);
 }

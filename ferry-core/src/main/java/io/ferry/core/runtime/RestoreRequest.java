@@ -2,6 +2,12 @@ package io.ferry.core.runtime;
 
 import java.nio.file.Path;
 
-/** A runtime-level restore: the CRIU images, a work dir for CRIU's log, and CRIU's options. */
-public record RestoreRequest(Path imagesDir, Path workDir, boolean tcpEstablished) {
+/**
+ * A runtime-level restore: the CRIU images, a work dir for CRIU's log, and CRIU's options.
+ * {@code lazyPages}: the memory pages come from a CRIU lazy-pages daemon whose socket is in the work dir.
+ */
+public record RestoreRequest(Path imagesDir, Path workDir, boolean tcpEstablished, boolean lazyPages) {
+    public RestoreRequest(Path imagesDir, Path workDir, boolean tcpEstablished) {
+        this(imagesDir, workDir, tcpEstablished, false);
+    }
 }

@@ -155,10 +155,30 @@ public final class RuncRuntime implements OciRuntime {
     }
 
     @Override
+    public LazyCheckpoint checkpointLazily(String id, CheckpointRequest request, String address, int port,
+                                           Duration timeout) {
+        List<String> args = new ArrayList<>(List.of("--criu", criu.get().binary().toString(), "checkpoint",
+                "--lazy-pages", "--page-server", address + ":" + port, "--status-fd", "1",
+                // the container is paused first: CRIU leaves it frozen, not dead, when the serving ends, so
+                // the source copy outlives a target that hung up early (which CRIU counts as success)
+                "--leave-running"));
+        if (request.tcpEstablished()) {
+            args.add("--tcp-established");
+        }
+        args.addAll(List.of("--image-path", request.imagesDir().toString(),
+                "--work-path", request.workDir().toString(), id));
+        return LazyCheckpoint.start(id, runc(request.workDir().resolve("runc.log"), args.toArray(String[]::new)),
+                criu.get().environment(), request.workDir(), address, port, timeout);
+    }
+
+    @Override
     public void restore(String id, Path bundle, RestoreRequest request, Path logFile, Duration timeout) {
         List<String> args = new ArrayList<>(List.of("--criu", criu.get().binary().toString(), "restore", "-d"));
         if (request.tcpEstablished()) {
             args.add("--tcp-established");
+        }
+        if (request.lazyPages()) {
+            args.add("--lazy-pages");
         }
         args.addAll(List.of("--image-path", request.imagesDir().toString(),
                 "--work-path", request.workDir().toString(), "--bundle", bundle.toString(), id));
