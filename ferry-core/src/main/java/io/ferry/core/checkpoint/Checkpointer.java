@@ -24,6 +24,7 @@ import io.ferry.core.os.FileTrees;
 import io.ferry.core.os.HostFacts;
 import io.ferry.core.os.HostLock;
 import io.ferry.core.runtime.Cgroups;
+import io.ferry.core.tar.Compression;
 import io.ferry.core.runtime.CheckpointRequest;
 import io.ferry.core.runtime.OciRuntime;
 import io.ferry.core.runtime.RestoreRequest;
@@ -81,6 +82,19 @@ public final class Checkpointer {
     @FunctionalInterface
     public interface ArchiveSink {
         OutputStream open() throws IOException;
+
+        /**
+         * As {@link #open()}, told how many bytes the archive holds unpacked (images, rootfs diff, volumes: an
+         * estimate a receiver can size its staging by) and how it is compressed (chosen after the dump when
+         * the options leave it open).
+         */
+        default OutputStream open(long expandedBytes, Compression compression) throws IOException {
+            return open();
+        }
+
+        /** The archive will not be completed (called before the stream is closed): a receiver must not take it as whole. */
+        default void abandon() {
+        }
     }
 
     public CheckpointResult checkpoint(String nameOrId, CheckpointOptions options, ArchiveSink sink,
@@ -271,14 +285,43 @@ public final class Checkpointer {
                 netns.status(host.netnsName(record.id())), layout.checkpointWork().resolve("stats-dump"),
                 logSnapshot, layout.checkpointImages(), diff == null ? null : diff.tar(),
                 diff == null ? null : diff.deleted(), volumeTars);
-        try (CountingOutputStream out = new CountingOutputStream(sink.open(), progress)) {
-            CheckpointArchiveWriter.write(out, options.compression(), contents);
+        // null: adaptive, decided from the dumped pages (none for incompressible memory)
+        Compression compression = options.compression() != null ? options.compression()
+                : AdaptiveCompression.choose(layout.checkpointImages());
+        long expanded = treeSize(layout.checkpointImages()) + (diff == null ? 0 : Files.size(diff.tar()));
+        for (Path t : volumeTars.values()) {
+            expanded += Files.size(t);
+        }
+        try {
+            CountingOutputStream out = new CountingOutputStream(sink.open(expanded, compression), progress);
+            try {
+                CheckpointArchiveWriter.write(out, compression, contents);
+            } catch (IOException | RuntimeException e) {
+                sink.abandon();
+                try {
+                    out.close();
+                } catch (IOException | RuntimeException suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+                throw e;
+            }
+            out.close();
             return new Exported(out.count(), archived);
         } finally {
             Files.deleteIfExists(diffTar);
             for (Path t : volumeTars.values()) {
                 Files.deleteIfExists(t);
             }
+        }
+    }
+
+    private static long treeSize(Path dir) throws IOException {
+        try (java.util.stream.Stream<Path> files = Files.walk(dir)) {
+            long total = 0;
+            for (Path f : files.filter(Files::isRegularFile).toList()) {
+                total += Files.size(f);
+            }
+            return total;
         }
     }
 

@@ -72,6 +72,7 @@ public final class FerryEngine {
     private final ArchiveKeys archiveKeys;
     private final CheckpointTrust trust;
     private final Reconciler reconciler;
+    private final DirectTransfers transfers;
 
     private FerryEngine(Host host, EngineSettings settings) {
         StateRoot.secure(host);
@@ -107,6 +108,13 @@ public final class FerryEngine {
         this.trust = new CheckpointTrust(host, settings);
         this.archiveKeys = new ArchiveKeys(host, trust);
         this.restore = new RestoreContainer(restorer, registries, allowed, this::platform, archiveKeys, trust);
+        this.transfers = new DirectTransfers(host, new io.ferry.core.transfer.StagedTransfers(host.tmp().resolve("transfers"),
+                settings.archiveLimits()), restorer, archiveKeys, trust);
+    }
+
+    /** A migration's direct transfers to this host (the restore-service's endpoint and restore). */
+    public DirectTransfers transfers() {
+        return transfers;
     }
 
     private static String registryOf(String archivedImage) {
