@@ -74,11 +74,22 @@ public class SourceCommands extends HostCommands {
         return engine.host().id();
     }
 
+    private static final long PROGRESS_EVERY_NANOS = 1_000_000_000L;
+
+    /** Progress is not part of the recorded replies: a redelivery does not repeat it. */
+    private void progress(CheckpointCommand c, long bytes, long[] published, long now) {
+        published[0] = bytes;
+        published[1] = now;
+        publish(new MigrationMessage.UploadProgress(c.meta().reply("uploaded-" + bytes, host()), bytes));
+    }
+
     private void checkpoint(CheckpointCommand c, List<MigrationMessage> replies) {
         String containerId = engine.find(c.container()).map(v -> v.record().id()).orElse(null);
         emit(replies, new MigrationMessage.CheckpointStarted(c.meta().reply("started", host()), containerId));
+        boolean direct = c.transferEndpoint() != null;
+        // a direct transfer compresses only where it pays (null: decided from the dumped pages)
         CheckpointOptions options = new CheckpointOptions(c.leaveRunning(), c.tcpEstablished(), false, false,
-                io.ferry.core.tar.Compression.ZSTD, !c.leaveRunning());
+                direct ? null : io.ferry.core.tar.Compression.ZSTD, !c.leaveRunning());
         Timer.Sample sample = Timer.start(meters);
         String outcome = "failed";
         try {
@@ -88,9 +99,13 @@ public class SourceCommands extends HostCommands {
             }
             // a fresh key per migration, wrapped to the target's trusted identity: the registry holds only ciphertext
             MigrationKey key = encrypt ? engine.newMigrationKey(c.meta().migrationId(), c.targetHost()) : null;
-            ExportedCheckpoint r = engine.checkpoint(c.container(), options,
-                    new ArchiveTarget.Registry(c.archive(), c.meta().migrationId(), c.targetHost(),
-                            key == null ? null : key.key()),
+            ArchiveTarget target = direct
+                    ? new ArchiveTarget.Direct(c.transferEndpoint(), c.meta().migrationId(), c.targetHost(),
+                    key == null ? null : key.key(), key == null ? null : key.wrapped())
+                    : new ArchiveTarget.Registry(c.archive(), c.meta().migrationId(), c.targetHost(),
+                    key == null ? null : key.key());
+            long[] published = {0, 0}; // bytes, nanoTime of the last UploadProgress
+            ExportedCheckpoint r = engine.checkpoint(c.container(), options, target,
                     new CheckpointProgress() {
                         private long last;
 
@@ -104,14 +119,20 @@ public class SourceCommands extends HostCommands {
                         public void exported(long bytes) {
                             uploadedBytes.increment(bytes - last);
                             last = bytes;
-                            // progress is not part of the recorded replies: a redelivery does not repeat it
-                            publish(new MigrationMessage.UploadProgress(
-                                    c.meta().reply("uploaded-" + bytes, host()), bytes));
+                            // at most one a second into Kafka and the event log (the last one follows below)
+                            long now = System.nanoTime();
+                            if (published[1] == 0 || now - published[1] >= PROGRESS_EVERY_NANOS) {
+                                progress(c, bytes, published, now);
+                            }
                         }
                     });
+            if (published[0] != r.archiveSize() && r.archiveSize() > 0) {
+                progress(c, r.archiveSize(), published, System.nanoTime()); // the final count
+            }
             emit(replies, new MigrationMessage.CheckpointCompleted(c.meta().reply("completed", host()), c.archive(),
                     r.archiveDigest(), r.archiveSize(), r.result().frozenAt(), r.result().runtimeDuration().toMillis(),
-                    r.result().totalDuration().toMillis(), r.result().statistics(), r.manifestDigest(), key == null ? null : key.wrapped()));
+                    r.result().totalDuration().toMillis(), r.result().statistics(), r.manifestDigest(),
+                    key == null ? null : key.wrapped(), direct, direct ? r.signature() : null, null));
             if (c.leaveRunning()) { // the source runs on: no rollback needs the archive, and no finalize comes to forget it
                 engine.forgetMigrationKey(c.meta().migrationId());
             }
