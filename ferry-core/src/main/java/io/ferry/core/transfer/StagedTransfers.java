@@ -203,6 +203,7 @@ public final class StagedTransfers {
 
     /** Hashes and counts the raw bytes as they pass; stops at {@code max}. */
     private static final class CountingDigest extends FilterInputStream {
+        private static final long MID_STREAM = 1 << 20;
         private final MessageDigest sha;
         private final long max;
         private long count;
@@ -225,6 +226,9 @@ public final class StagedTransfers {
         public int read(byte[] b, int off, int len) throws IOException {
             int n = in.read(b, off, len);
             if (n > 0) {
+                if (count < MID_STREAM && count + n >= MID_STREAM) {
+                    Failpoints.reach("transfer.mid-stream");
+                }
                 count += n;
                 if (count > max) {
                     exceeded = true;
