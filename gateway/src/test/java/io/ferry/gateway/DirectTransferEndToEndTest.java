@@ -84,11 +84,41 @@ class DirectTransferEndToEndTest extends TwoHostMigrationTest {
         ContainerLog onB = b.log("direct-mem");
         List<String> after = MemoryChecksums.awaitSums(onB, before.size() + 1, Duration.ofSeconds(60));
         assertThat(after).as("every checksum, before and after the move").containsOnly(before.get(0));
-        assertThat(a.engine().containers().store().find("direct-mem")).isEmpty();
         assertThat(stagedOnB()).as("the staged transfer is gone once restored").isEmpty();
+        // the registry copy follows, off the critical path: after the migration completed
+        FerryCluster.await(() -> timeline(id).contains("ArchiveStored"), Duration.ofSeconds(90), "the registry copy");
+        assertThat(timeline(id)).containsSubsequence("SourceFinalized", "MigrationCompleted", "ArchiveStored");
+        JsonNode stored = events(id, "ArchiveStored");
+        assertThat(stored.path("manifestDigest").asString()).startsWith("sha256:");
+        assertThat(stored.path("archive").asString()).isEqualTo(m.path("archive").path("ref").asString());
+        awaitSourceCopyGone("direct-mem");
         long progress = timeline(id).stream().filter("UploadProgress"::equals).count();
         assertThat(progress).as("progress at most once a second, and the last").isLessThanOrEqualTo(
                 Math.max(2, m.path("timings").path("checkpointMillis").asLong() / 1000 + 2));
+    }
+
+    @Test
+    void aRegistryCopyCutOffByACrashIsFinishedWhenTheSourceServiceStartsAgain() {
+        var checkpoints = cluster.node("hosta").checkpoints();
+        checkpoints.restartWith(java.util.Map.of("FERRY_FAILPOINTS", "checkpoint.export-kept=halt"));
+        checkpoints.awaitHealthy(Duration.ofMinutes(2));
+        FerryCluster.await(() -> Json.MAPPER.readTree(cluster.get("/api/hosts/" + a.host().id()).body())
+                .path("services").path("checkpoint").path("up").asBoolean(false), Duration.ofSeconds(30), "A's checkpoint-service up");
+        looperOnA("copy-crash");
+
+        String id = started("copy-crash");
+        JsonNode m = cluster.awaitMigration(id, TERMINAL, MIGRATION);
+        assertThat(m.path("state").asString()).as("the migration does not wait for the copy: " + m).isEqualTo("COMPLETED");
+        assertThat(checkpoints.awaitExit(MIGRATION)).as("checkpoint-service halted during the registry copy").hasValue(137);
+        assertThat(a.engine().containers().store().find("copy-crash")).as("the stopped copy waits for its registry copy")
+                .isPresent();
+        checkpoints.restart();
+        checkpoints.awaitHealthy(Duration.ofMinutes(2));
+
+        FerryCluster.await(() -> timeline(id).contains("ArchiveStored"), Duration.ofSeconds(90), "the finished registry copy");
+        awaitSourceCopyGone("copy-crash");
+        assertThat(b.running("copy-crash")).isTrue();
+        assertThat(a.engine().host().root().resolve("registry-copies")).isEmptyDirectory();
     }
 
     /** Not a timing assertion: both downtimes are logged for the report (the machine is shared and noisy). */

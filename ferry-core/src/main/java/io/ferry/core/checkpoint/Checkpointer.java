@@ -365,6 +365,39 @@ public final class Checkpointer {
         }
     }
 
+    /**
+     * Writes the archive of a stopped container from the CRIU images kept on this host and its rootfs
+     * (issue 11: the registry copy of a direct migration, made after the target runs the container). No
+     * dump, no freeze: the images are what was migrated. The host lock is held only to check the state,
+     * not during the (long) export; nothing else changes a stopped container's kept images meanwhile.
+     */
+    public CheckpointResult exportKept(String nameOrId, CheckpointOptions options, ArchiveSink sink) {
+        long start = System.nanoTime();
+        ContainerRecord record;
+        ContainerLayout layout;
+        try (HostLock.Held held = lock.acquire()) {
+            record = store.get(nameOrId);
+            layout = store.layout(record.id());
+            if (runtime.state(record.id()).running()) {
+                throw new ConflictException("container " + record.name() + " runs: its kept checkpoint is not what runs");
+            }
+            if (!layout.hasCheckpointImages()) {
+                throw new NotFoundException("container " + record.name() + " has no checkpoint kept on this host");
+            }
+        }
+        try {
+            Failpoints.reach("checkpoint.export-kept"); // a registry copy from kept images is about to be written
+            Files.createDirectories(layout.checkpointWork());
+            Exported exported = export(record, layout, options, layout.log(), sink, CheckpointProgress.NONE);
+            return new CheckpointResult(record.id(), record.name(), exported.bytes(), null, Duration.ZERO,
+                    Duration.ofNanos(System.nanoTime() - start), null, exported.archived());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            FileTrees.deleteRecursively(layout.checkpointWork());
+        }
+    }
+
     /** A failed checkpoint that left the container running keeps no images: nothing will restore them. */
     private void discardImagesIfRunning(ContainerRecord record, ContainerLayout layout, RuntimeException failure) {
         try {

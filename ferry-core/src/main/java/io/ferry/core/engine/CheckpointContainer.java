@@ -172,16 +172,31 @@ final class CheckpointContainer {
      */
     private ExportedCheckpoint toRegistry(String nameOrId, CheckpointOptions options, ArchiveTarget.Registry target,
                                           CheckpointProgress progress) {
+        return toRegistry(nameOrId, options, target,
+                sink -> checkpointer.checkpoint(nameOrId, options, sink, progress, target.migrationId()));
+    }
+
+    /**
+     * Issue 11: the registry copy of a direct migration, written after the target runs the container, from
+     * the CRIU images and rootfs the stopped source copy kept (no dump); signed and encrypted as the
+     * migration's registry archive would have been.
+     */
+    ExportedCheckpoint archiveKept(String nameOrId, CheckpointOptions options, ArchiveTarget.Registry target) {
+        return toRegistry(nameOrId, options, target, sink -> checkpointer.exportKept(nameOrId, options, sink));
+    }
+
+    private ExportedCheckpoint toRegistry(String nameOrId, CheckpointOptions options, ArchiveTarget.Registry target,
+                                          java.util.function.Function<Checkpointer.ArchiveSink, CheckpointResult> write) {
         Reference ref = Reference.parse(target.url());
         RegistryClient client = registries.client(ref.registry());
         Optional<HostKeys> keys = signing.keysFor(target.migrationId());
         BlobUpload[] upload = new BlobUpload[1];
         try {
-            CheckpointResult result = checkpointer.checkpoint(nameOrId, options, () -> {
+            CheckpointResult result = write.apply(() -> {
                 upload[0] = CheckpointArtifacts.startUpload(client, ref);
                 // the blob is the ciphertext: the registry (and whoever can pull) never sees the memory pages
                 return target.key() == null ? upload[0] : EncryptedArchives.encrypt(upload[0], target.key());
-            }, progress, target.migrationId());
+            });
             BlobUpload.Result blob = upload[0].finish();
             Map<String, String> signature = Map.of();
             if (keys.isPresent()) { // signed over the blob's digest (the ciphertext when encrypted), before the manifest naming it exists

@@ -173,6 +173,14 @@ public final class FerryEngine {
         return checkpoint.checkpoint(nameOrId, options, target, progress);
     }
 
+    /**
+     * Issue 11: writes the registry archive of a stopped container from the checkpoint it kept here (the
+     * registry copy of a direct migration, after the target runs it); the container and its images stay.
+     */
+    public ExportedCheckpoint archiveKept(String nameOrId, ArchiveTarget.Registry target) {
+        return checkpoint.archiveKept(nameOrId, CheckpointOptions.defaults(), target);
+    }
+
     /** Restores a container from an archive, pulling its image if it is missing here. */
     public RestoreResult restore(ArchiveSource source, RestoreOptions options) {
         return restore.restore(source, options);
