@@ -17,8 +17,9 @@ public record MigrationView(String id, String container, String sourceHost, Stri
     public record Options(boolean keep, boolean tcpEstablished, String newName, String transfer, boolean direct) {
     }
 
+    /** {@code storedManifest}: a direct migration's registry copy, once the source reported it stored (issue 11). */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Archive(String ref, String digest, Long size) {
+    public record Archive(String ref, String digest, Long size, String storedManifest) {
     }
 
     /** Milliseconds per stage, null while a stage has not happened. */
@@ -33,7 +34,8 @@ public record MigrationView(String id, String container, String sourceHost, Stri
         return new MigrationView(m.getId(), m.getContainer(), m.getSourceHost(), m.getTargetHost(),
                 new Options(m.isKeepSource(), m.isTcpEstablished(), m.getNewName(),
                         m.getTransfer() == null ? null : m.getTransfer().toLowerCase(java.util.Locale.ROOT), m.isTransferDirect()), m.getState().name(), m.getError(),
-                m.getArchive() == null ? null : new Archive(m.getArchive(), m.getArchiveDigest(), m.getArchiveSize()),
+                m.getArchive() == null ? null : new Archive(m.getArchive(), m.getArchiveDigest(), m.getArchiveSize(),
+                        m.getArchiveStoredManifest()),
                 new Timings(between(m.getRequestedAt(), m.getCheckpointStartedAt()), m.getDumpMillis(),
                         between(m.getCheckpointStartedAt(), m.getCheckpointCompletedAt()), upload,
                         between(m.getRestoreStartedAt(), m.getRunningAt()),
