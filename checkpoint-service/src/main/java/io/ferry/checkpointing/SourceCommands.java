@@ -45,6 +45,13 @@ public class SourceCommands extends HostCommands {
     private final MeterRegistry meters;
     private final boolean encrypt;
     private final Counter uploadedBytes;
+    private final RegistryCopies copies;
+    /** One registry copy at a time, off the migrations' critical path. */
+    private final java.util.concurrent.ExecutorService copier = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "registry-copy");
+        t.setDaemon(true);
+        return t;
+    });
 
     public SourceCommands(FerryEngine engine, EventPublisher events, ProcessedCommands processed, MeterRegistry meters,
                           HostServiceProperties properties) {
@@ -54,6 +61,7 @@ public class SourceCommands extends HostCommands {
         this.meters = meters;
         this.uploadedBytes = Counter.builder("ferry.checkpoint.uploaded.bytes").baseUnit("bytes")
                 .description("Checkpoint archive bytes streamed to the registry").register(meters);
+        this.copies = new RegistryCopies(engine.host().root().resolve("registry-copies"));
     }
 
     @Override
@@ -74,11 +82,22 @@ public class SourceCommands extends HostCommands {
         return engine.host().id();
     }
 
+    private static final long PROGRESS_EVERY_NANOS = 1_000_000_000L;
+
+    /** Progress is not part of the recorded replies: a redelivery does not repeat it. */
+    private void progress(CheckpointCommand c, long bytes, long[] published, long now) {
+        published[0] = bytes;
+        published[1] = now;
+        publish(new MigrationMessage.UploadProgress(c.meta().reply("uploaded-" + bytes, host()), bytes));
+    }
+
     private void checkpoint(CheckpointCommand c, List<MigrationMessage> replies) {
         String containerId = engine.find(c.container()).map(v -> v.record().id()).orElse(null);
         emit(replies, new MigrationMessage.CheckpointStarted(c.meta().reply("started", host()), containerId));
+        boolean direct = c.transferEndpoint() != null;
+        // a direct transfer compresses only where it pays (null: decided from the dumped pages)
         CheckpointOptions options = new CheckpointOptions(c.leaveRunning(), c.tcpEstablished(), false, false,
-                io.ferry.core.tar.Compression.ZSTD, !c.leaveRunning());
+                direct ? null : io.ferry.core.tar.Compression.ZSTD, !c.leaveRunning());
         Timer.Sample sample = Timer.start(meters);
         String outcome = "failed";
         try {
@@ -88,9 +107,13 @@ public class SourceCommands extends HostCommands {
             }
             // a fresh key per migration, wrapped to the target's trusted identity: the registry holds only ciphertext
             MigrationKey key = encrypt ? engine.newMigrationKey(c.meta().migrationId(), c.targetHost()) : null;
-            ExportedCheckpoint r = engine.checkpoint(c.container(), options,
-                    new ArchiveTarget.Registry(c.archive(), c.meta().migrationId(), c.targetHost(),
-                            key == null ? null : key.key()),
+            ArchiveTarget target = direct
+                    ? new ArchiveTarget.Direct(c.transferEndpoint(), c.meta().migrationId(), c.targetHost(),
+                    key == null ? null : key.key(), key == null ? null : key.wrapped())
+                    : new ArchiveTarget.Registry(c.archive(), c.meta().migrationId(), c.targetHost(),
+                    key == null ? null : key.key());
+            long[] published = {0, 0}; // bytes, nanoTime of the last UploadProgress
+            ExportedCheckpoint r = engine.checkpoint(c.container(), options, target,
                     new CheckpointProgress() {
                         private long last;
 
@@ -104,14 +127,24 @@ public class SourceCommands extends HostCommands {
                         public void exported(long bytes) {
                             uploadedBytes.increment(bytes - last);
                             last = bytes;
-                            // progress is not part of the recorded replies: a redelivery does not repeat it
-                            publish(new MigrationMessage.UploadProgress(
-                                    c.meta().reply("uploaded-" + bytes, host()), bytes));
+                            // at most one a second into Kafka and the event log (the last one follows below)
+                            long now = System.nanoTime();
+                            if (published[1] == 0 || now - published[1] >= PROGRESS_EVERY_NANOS) {
+                                progress(c, bytes, published, now);
+                            }
                         }
                     });
+            if (published[0] != r.archiveSize() && r.archiveSize() > 0) {
+                progress(c, r.archiveSize(), published, System.nanoTime()); // the final count
+            }
+            if (direct && !c.leaveRunning()) { // the registry copy is owed, written from the kept images after finalize
+                copies.record(new RegistryCopies.Pending(c.meta().migrationId(), c.container(), c.archive(), c.targetHost(),
+                        c.meta().epoch(), false));
+            }
             emit(replies, new MigrationMessage.CheckpointCompleted(c.meta().reply("completed", host()), c.archive(),
                     r.archiveDigest(), r.archiveSize(), r.result().frozenAt(), r.result().runtimeDuration().toMillis(),
-                    r.result().totalDuration().toMillis(), r.result().statistics(), r.manifestDigest(), key == null ? null : key.wrapped()));
+                    r.result().totalDuration().toMillis(), r.result().statistics(), r.manifestDigest(),
+                    key == null ? null : key.wrapped(), direct, direct ? r.signature() : null, null));
             if (c.leaveRunning()) { // the source runs on: no rollback needs the archive, and no finalize comes to forget it
                 engine.forgetMigrationKey(c.meta().migrationId());
             }
@@ -136,10 +169,15 @@ public class SourceCommands extends HostCommands {
      */
     private void finalizeSource(FinalizeCommand f, List<MigrationMessage> replies) {
         boolean sourceRunning = false;
+        Optional<RegistryCopies.Pending> owed = copies.find(f.meta().migrationId());
+        boolean copyLater = false;
         try {
             Optional<ContainerView> view = engine.find(f.container());
             sourceRunning = view.isPresent() && view.get().running();
-            if (view.isPresent() && !sourceRunning) {
+            if (view.isPresent() && !sourceRunning && owed.isPresent()) {
+                copies.record(owed.get().finalizedNow()); // the copy is made, then the stopped copy goes (below)
+                copyLater = true;
+            } else if (view.isPresent() && !sourceRunning) {
                 engine.containers().remove(f.container(), false); // the stopped source copy and its kept images
             }
         } catch (FerryException e) {
@@ -149,10 +187,77 @@ public class SourceCommands extends HostCommands {
         if (sourceRunning) {
             log.warn("finalize of migration {}: {} runs on this host, left alone and reported", f.meta().migrationId(),
                     f.container());
-        } else {
+        } else if (!copyLater) {
             engine.forgetMigrationKey(f.meta().migrationId());
         }
+        if (!copyLater) {
+            owed.ifPresent(p -> copies.remove(p.migrationId()));
+        }
         emit(replies, new MigrationMessage.SourceFinalized(f.meta().reply("finalized", host()), sourceRunning));
+        if (copyLater) { // the migration does not wait for it
+            copies.find(f.meta().migrationId()).ifPresent(p -> copier.submit(() -> storeCopy(p)));
+        }
+    }
+
+    /**
+     * Issue 11: writes the registry archive of a direct migration (audit, replay, restore elsewhere) from the
+     * images the stopped source copy kept, reports ArchiveStored or ArchiveStoreFailed, then removes the stopped
+     * copy and its images, the migration's key, and the record. Never fails the migration: it has ended.
+     */
+    private void storeCopy(RegistryCopies.Pending p) {
+        io.ferry.protocol.Meta meta = new io.ferry.protocol.Meta(p.migrationId() + "/registry-copy", p.migrationId(), host(),
+                Instant.now(), io.ferry.protocol.Meta.VERSION, p.epoch());
+        try {
+            Optional<ArchiveKey> key = engine.keptMigrationKey(p.migrationId());
+            if (encrypt && key.isEmpty()) {
+                throw new FerryException("the key of migration " + p.migrationId() + " is no longer kept here: its registry"
+                        + " copy would be plaintext, and this host encrypts checkpoints");
+            }
+            ExportedCheckpoint r = engine.archiveKept(p.container(), new ArchiveTarget.Registry(p.archive(),
+                    p.migrationId(), p.targetHost(), key.orElse(null)));
+            log.info("stored the registry copy of direct migration {}: {} ({} bytes)", p.migrationId(), p.archive(),
+                    r.archiveSize());
+            publish(new MigrationMessage.ArchiveStored(meta.reply("stored", host()), p.archive(), r.manifestDigest(),
+                    r.archiveSize()));
+        } catch (RuntimeException e) {
+            log.warn("the registry copy of direct migration {} failed: {}", p.migrationId(), e.getMessage());
+            publish(new MigrationMessage.ArchiveStoreFailed(meta.reply("failed", host()), e.getMessage()));
+        } finally {
+            try {
+                Optional<ContainerView> view = engine.find(p.container());
+                if (view.isPresent() && !view.get().running()) {
+                    engine.containers().remove(p.container(), false); // the stopped source copy and its kept images
+                }
+                engine.forgetMigrationKey(p.migrationId());
+                copies.remove(p.migrationId());
+            } catch (RuntimeException e) {
+                log.error("removing the source copy of {} after its registry copy: {}", p.migrationId(), e.getMessage());
+            }
+        }
+    }
+
+    /**
+     * At start: registry copies a killed service owed for migrations that were finalized are finished (the
+     * images are still here) or dropped when they are gone, logged either way; those of migrations still
+     * under way wait for their finalize or rollback.
+     */
+    @org.springframework.context.event.EventListener(org.springframework.boot.context.event.ApplicationReadyEvent.class)
+    public void resumeRegistryCopies() {
+        for (RegistryCopies.Pending p : copies.all()) {
+            if (!p.finalized()) {
+                continue;
+            }
+            if (engine.find(p.container()).filter(v -> !v.running()).isPresent()) {
+                log.warn("finishing the registry copy of direct migration {} that a restart cut off", p.migrationId());
+                copier.submit(() -> storeCopy(p));
+            } else {
+                log.warn("dropping the registry copy of direct migration {}: the stopped source copy is gone", p.migrationId());
+                copies.remove(p.migrationId());
+                publish(new MigrationMessage.ArchiveStoreFailed(new io.ferry.protocol.Meta(p.migrationId() + "/registry-copy",
+                        p.migrationId(), host(), Instant.now(), io.ferry.protocol.Meta.VERSION, p.epoch()).reply("dropped", host()),
+                        "the source copy's kept images were gone when the service started again"));
+            }
+        }
     }
 
     private void rollback(RollbackCommand r, List<MigrationMessage> replies) {
@@ -162,6 +267,7 @@ public class SourceCommands extends HostCommands {
             Optional<ArchiveKey> key = engine.keptMigrationKey(r.meta().migrationId());
             boolean running = engine.rollback(r.container(), key.map(archive::withKey).orElse(archive));
             if (running) {
+                copies.remove(r.meta().migrationId()); // runs here again: no registry copy of the move is owed
                 engine.forgetMigrationKey(r.meta().migrationId());
             }
             emit(replies, new MigrationMessage.RolledBack(r.meta().reply("rolled-back", host()), running));

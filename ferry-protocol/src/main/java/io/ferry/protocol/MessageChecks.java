@@ -38,12 +38,14 @@ final class MessageChecks {
                 Identifiers.nameOrId("container", ((CheckpointCommand) m).container());
                 Identifiers.reference("archive", ((CheckpointCommand) m).archive());
                 optionalHost("targetHost", ((CheckpointCommand) m).targetHost());
+                optionalEndpoint("transferEndpoint", ((CheckpointCommand) m).transferEndpoint());
             },
             RestoreCommand.class, m -> {
                 Identifiers.reference("archive", ((RestoreCommand) m).archive());
                 optionalName("name", ((RestoreCommand) m).name());
                 optionalDigest("manifestDigest", ((RestoreCommand) m).manifestDigest());
                 optionalHost("sourceHost", ((RestoreCommand) m).sourceHost());
+                optionalDigest("archiveDigest", ((RestoreCommand) m).archiveDigest());
             },
             FinalizeCommand.class, m -> Identifiers.nameOrId("container", ((FinalizeCommand) m).container()),
             RollbackCommand.class, m -> {
@@ -86,6 +88,7 @@ final class MessageChecks {
 
     static void check(HostHeartbeat beat) {
         Identifiers.hostId("hostId", beat.hostId());
+        optionalEndpoint("transferEndpoint", beat.transferEndpoint());
         if (beat.containers() != null) {
             for (HostHeartbeat.RunningContainer c : beat.containers()) {
                 Identifiers.containerId("containers[].id", c.id());
@@ -109,6 +112,18 @@ final class MessageChecks {
     private static void optionalHost(String field, String value) {
         if (value != null) {
             Identifiers.hostId(field, value);
+        }
+    }
+
+    /** Issue 11: a direct-transfer URL is plain http(s)://HOST[:PORT]/PATH, nothing a client would read as more. */
+    private static void optionalEndpoint(String field, String value) {
+        if (value == null) {
+            return;
+        }
+        if (value.length() > 512 || !value.matches("https?://[A-Za-z0-9.\\-]+(:[0-9]{1,5})?(/[A-Za-z0-9._~\\-]+)*/?")
+                && !value.matches("https?://\\[[0-9A-Fa-f:.]+\\](:[0-9]{1,5})?(/[A-Za-z0-9._~\\-]+)*/?")) {
+            throw new IllegalArgumentException(field + ": not an http(s)://HOST[:PORT]/PATH URL: " + Identifiers.quote(
+                    value.length() > 80 ? value.substring(0, 80) : value));
         }
     }
 

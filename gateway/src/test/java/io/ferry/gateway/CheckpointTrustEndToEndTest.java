@@ -52,6 +52,12 @@ import static org.assertj.core.api.Assertions.assertThat;
  * on its source.
  */
 class CheckpointTrustEndToEndTest extends TwoHostMigrationTest {
+    /** These are about the registry archive's trust (pins, signatures, replays): through the registry (issue 11). */
+    @Override
+    String request(String container) {
+        return super.request(container).replaceFirst("}$", ",\"transfer\":\"registry\"}");
+    }
+
     /** Every message the gateway logged for the migration (also one it does not know, or has ended). */
     private List<MigrationMessage> eventLog(String migrationId) {
         List<MigrationMessage> out = new ArrayList<>();

@@ -147,7 +147,8 @@ public final class FerryCluster implements AutoCloseable {
         ServiceProcess imageService = ServiceProcess.start(id + "-image", "ferry.image-service.jar", work, images);
         List<String> agent = new ArrayList<>(common);
         agent.addAll(List.of("--ferry.host.registry-auth=" + registry.auth(), "--ferry.host.heartbeat-interval=1s",
-                "--ferry.host.image-service-url=http://127.0.0.1:" + imageService.port()));
+                "--ferry.host.image-service-url=http://127.0.0.1:" + imageService.port(),
+                "--ferry.host.transfer.address=127.0.0.1")); // issue 11: every host here is on this machine
         agent.addAll(kafkaArgs(KafkaAccess.hostPrincipal(id)));
         agent.addAll(extraAgentArgs);
         ServiceProcess checkpoints = ServiceProcess.start(id + "-checkpoint", "ferry.checkpoint-service.jar", work, agent);

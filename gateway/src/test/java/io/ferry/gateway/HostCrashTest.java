@@ -65,7 +65,7 @@ class HostCrashTest extends TwoHostMigrationTest {
         assertThat(runningNamed(b, "adopted-looper")).as("ferry ps on B lists the adopted copy").isEqualTo(1);
         assertThat(b.runcContainers()).as("one copy on B, never restored twice").hasSize(1);
         assertThat(b.engine().containers().orphans()).isEmpty();
-        assertThat(a.engine().containers().store().find("adopted-looper")).as("no copy on A").isEmpty();
+        awaitSourceCopyGone("adopted-looper"); // no copy on A
         assertThat(a.runcContainers()).as("nothing of it runs on A").isEmpty();
         countsOnWithoutAGap(b.log("adopted-looper"), before);
     }

@@ -120,7 +120,7 @@ class SagaUnderFaultsTest extends TwoHostMigrationTest {
 
         assertThat(m.path("state").asString()).as(m.toString()).isEqualTo("COMPLETED");
         assertThat(b.running("outage")).isTrue();
-        assertThat(a.engine().containers().store().find("outage")).isEmpty();
+        awaitSourceCopyGone("outage");
         List<Integer> n = b.log("outage").awaitNumberAtLeast(before + 12, Duration.ofSeconds(30)).numbers();
         for (int i = 0; i < n.size(); i++) {
             assertThat(n.get(i)).as("the counter goes on, never replayed from an old checkpoint: %s", n).isEqualTo(i);

@@ -61,4 +61,12 @@ abstract class TwoHostMigrationTest {
         assertThat(created.statusCode()).as(created.body()).isEqualTo(202);
         return created.headers().firstValue("Location").orElseThrow().replaceFirst(".*/", "");
     }
+
+    // issue 11: a direct migration's stopped source copy stays until its registry copy is written (off the critical path)
+
+    /** Waits until the stopped source copy of {@code name} is removed from A (finalize, after the registry copy). */
+    void awaitSourceCopyGone(String name) {
+        FerryCluster.await(() -> a.engine().containers().store().find(name).isEmpty(), Duration.ofSeconds(60),
+                "the source copy of " + name + " to be removed from " + a.host().id());
+    }
 }

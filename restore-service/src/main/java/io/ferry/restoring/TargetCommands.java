@@ -101,8 +101,13 @@ public class TargetCommands extends HostCommands {
                     engine.containers().remove(earlier.get().record().id(), true); // half-made by a crashed attempt
                 }
                 emit(replies, new MigrationMessage.RestoreProgress(r.meta().reply("restoring", host()), "restoring"));
-                RestoreResult result = engine.restore(pinnedArchive(r),
-                        new RestoreOptions(r.name(), r.tcpEstablished(), false, false).forMigration(r.meta().migrationId()));
+                RestoreOptions options = new RestoreOptions(r.name(), r.tcpEstablished(), false, false)
+                        .forMigration(r.meta().migrationId());
+                RestoreResult result = r.direct()
+                        // the stream the source sent here, once its digest and the source's signature over it check out
+                        ? engine.transfers().restore(r.meta().migrationId(), requireSource(r), r.archiveDigest(),
+                        r.signature(), r.wrappedKey(), requireEncrypted, options)
+                        : engine.restore(pinnedArchive(r), options);
                 restored = result.container();
                 restoreMillis = result.runtimeDuration().toMillis();
             }
@@ -114,9 +119,28 @@ public class TargetCommands extends HostCommands {
             log.warn("restore of {} failed: {}", r.archive(), e.getMessage());
             emit(replies, new MigrationMessage.RestoreFailed(r.meta().reply("failed", host()), e.getMessage()));
         } finally {
+            if (r.direct()) {
+                discardTransfer(r.meta().migrationId()); // restored, refused or failed: a migration's stream is used once
+            }
             sample.stop(Timer.builder("ferry.restore.duration").tag("outcome", outcome)
                     .description("Restore of a container from a registry archive").publishPercentileHistogram()
                     .register(meters));
+        }
+    }
+
+    private static String requireSource(RestoreCommand r) {
+        if (r.sourceHost() == null) {
+            throw new UntrustedCheckpointException("the direct RestoreCommand of migration " + r.meta().migrationId()
+                    + " names no sourceHost: a direct transfer is restored only when its source host signed it");
+        }
+        return r.sourceHost();
+    }
+
+    private void discardTransfer(String migrationId) {
+        try {
+            engine.transfers().discard(migrationId);
+        } catch (RuntimeException e) {
+            log.warn("removing the staged transfer of {}: {}", migrationId, e.getMessage());
         }
     }
 
@@ -152,6 +176,7 @@ public class TargetCommands extends HostCommands {
     private void cancel(CancelRestoreCommand c, List<MigrationMessage> replies) {
         boolean removed = false;
         String problem = null;
+        discardTransfer(c.meta().migrationId()); // whatever the source streamed here for it goes too
         try {
             Optional<ContainerView> made = engine.restoredBy(c.meta().migrationId());
             if (made.isPresent()) {

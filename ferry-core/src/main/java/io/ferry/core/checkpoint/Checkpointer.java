@@ -27,6 +27,7 @@ import io.ferry.core.os.PipeSize;
 import io.ferry.core.error.ToolFailedException;
 import io.ferry.core.runtime.LazyCheckpoint;
 import io.ferry.core.runtime.Cgroups;
+import io.ferry.core.tar.Compression;
 import io.ferry.core.runtime.CheckpointRequest;
 import io.ferry.core.runtime.OciRuntime;
 import io.ferry.core.runtime.RestoreRequest;
@@ -97,6 +98,19 @@ public final class Checkpointer {
     @FunctionalInterface
     public interface ArchiveSink {
         OutputStream open() throws IOException;
+
+        /**
+         * As {@link #open()}, told how many bytes the archive holds unpacked (images, rootfs diff, volumes: an
+         * estimate a receiver can size its staging by) and how it is compressed (chosen after the dump when
+         * the options leave it open).
+         */
+        default OutputStream open(long expandedBytes, Compression compression) throws IOException {
+            return open();
+        }
+
+        /** The archive will not be completed (called before the stream is closed): a receiver must not take it as whole. */
+        default void abandon() {
+        }
     }
 
     public CheckpointResult checkpoint(String nameOrId, CheckpointOptions options, ArchiveSink sink,
@@ -349,14 +363,43 @@ public final class Checkpointer {
                 netns.status(host.netnsName(record.id())), layout.checkpointWork().resolve("stats-dump"),
                 logSnapshot, layout.checkpointImages(), diff == null ? null : diff.tar(),
                 diff == null ? null : diff.deleted(), volumeTars);
-        try (CountingOutputStream out = new CountingOutputStream(sink.open(), progress)) {
-            CheckpointArchiveWriter.write(out, options.compression(), contents);
+        // null: adaptive, decided from the dumped pages (none for incompressible memory)
+        Compression compression = options.compression() != null ? options.compression()
+                : AdaptiveCompression.choose(layout.checkpointImages());
+        long expanded = treeSize(layout.checkpointImages()) + (diff == null ? 0 : Files.size(diff.tar()));
+        for (Path t : volumeTars.values()) {
+            expanded += Files.size(t);
+        }
+        try {
+            CountingOutputStream out = new CountingOutputStream(sink.open(expanded, compression), progress);
+            try {
+                CheckpointArchiveWriter.write(out, compression, contents);
+            } catch (IOException | RuntimeException e) {
+                sink.abandon();
+                try {
+                    out.close();
+                } catch (IOException | RuntimeException suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+                throw e;
+            }
+            out.close();
             return new Exported(out.count(), archived);
         } finally {
             Files.deleteIfExists(diffTar);
             for (Path t : volumeTars.values()) {
                 Files.deleteIfExists(t);
             }
+        }
+    }
+
+    private static long treeSize(Path dir) throws IOException {
+        try (java.util.stream.Stream<Path> files = Files.walk(dir)) {
+            long total = 0;
+            for (Path f : files.filter(Files::isRegularFile).toList()) {
+                total += Files.size(f);
+            }
+            return total;
         }
     }
 
@@ -415,6 +458,39 @@ public final class Checkpointer {
      */
     public boolean holdsForPostCopy(String id) {
         return servings.containsKey(id);
+    }
+
+    /**
+     * Writes the archive of a stopped container from the CRIU images kept on this host and its rootfs
+     * (issue 11: the registry copy of a direct migration, made after the target runs the container). No
+     * dump, no freeze: the images are what was migrated. The host lock is held only to check the state,
+     * not during the (long) export; nothing else changes a stopped container's kept images meanwhile.
+     */
+    public CheckpointResult exportKept(String nameOrId, CheckpointOptions options, ArchiveSink sink) {
+        long start = System.nanoTime();
+        ContainerRecord record;
+        ContainerLayout layout;
+        try (HostLock.Held held = lock.acquire()) {
+            record = store.get(nameOrId);
+            layout = store.layout(record.id());
+            if (runtime.state(record.id()).running()) {
+                throw new ConflictException("container " + record.name() + " runs: its kept checkpoint is not what runs");
+            }
+            if (!layout.hasCheckpointImages()) {
+                throw new NotFoundException("container " + record.name() + " has no checkpoint kept on this host");
+            }
+        }
+        try {
+            Failpoints.reach("checkpoint.export-kept"); // a registry copy from kept images is about to be written
+            Files.createDirectories(layout.checkpointWork());
+            Exported exported = export(record, layout, options, layout.log(), sink, CheckpointProgress.NONE);
+            return new CheckpointResult(record.id(), record.name(), exported.bytes(), null, Duration.ZERO,
+                    Duration.ofNanos(System.nanoTime() - start), null, exported.archived());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            FileTrees.deleteRecursively(layout.checkpointWork());
+        }
     }
 
     /** A failed checkpoint that left the container running keeps no images: nothing will restore them. */

@@ -106,14 +106,25 @@ public final class Restorer {
         long start = System.nanoTime();
         // locked while in use: a host service starting meanwhile removes only the staging of killed restores
         try (StagingDir staging = StagingDir.create(host.tmp(), STAGING_PREFIX)) {
-            ExtractedCheckpoint extracted = ExtractedCheckpoint.extract(archive, staging.content(), limits);
-            return restoreExtracted(extracted, source, options, start);
+            return restoreStaged(stage(archive, staging.content()), source, options, start);
         }
     }
 
+    /** Staging: unpacks an archive stream into {@code dir} in one pass (checked as it goes; trusted by nobody yet). */
+    public ExtractedCheckpoint stage(InputStream archive, Path dir) {
+        return ExtractedCheckpoint.extract(archive, dir, limits);
+    }
 
-    private RestoreResult restoreExtracted(ExtractedCheckpoint archive, String source, RestoreOptions options,
-                                           long start) {
+    /**
+     * Restore from a staged archive (a direct transfer's, whose digest and signature the caller checked);
+     * the staging stays the caller's to remove.
+     */
+    public RestoreResult restoreStaged(ExtractedCheckpoint staged, String source, RestoreOptions options) {
+        return restoreStaged(staged, source, options, System.nanoTime());
+    }
+
+    private RestoreResult restoreStaged(ExtractedCheckpoint archive, String source, RestoreOptions options,
+                                        long start) {
         ContainerConfig archived = archive.config().container();
         String hostname = ArchiveVetting.check(archive); // untrusted until here
         ContainerConfig target = options.name() == null ? archived

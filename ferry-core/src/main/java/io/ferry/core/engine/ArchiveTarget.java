@@ -58,6 +58,15 @@ public sealed interface ArchiveTarget {
         }
     }
 
+    /**
+     * Streamed straight to the target host's restore-service ({@code endpoint}, from its heartbeat) while it is
+     * written, and signed for {@code migrationId} and {@code targetHost} over the bytes sent. With a key (the
+     * migration's), encrypted, and {@code wrappedKey} (the key wrapped to the target) goes with the stream.
+     */
+    record Direct(String endpoint, String migrationId, String targetHost, ArchiveKey key, String wrappedKey)
+            implements ArchiveTarget {
+    }
+
     /** Written to whatever {@code sink} opens once the dump succeeded (e.g. a connection to the target host). */
     record Stream(Checkpointer.ArchiveSink sink) implements ArchiveTarget {
     }

@@ -15,6 +15,10 @@ import io.ferry.core.registry.RegistryException;
 import io.ferry.core.trust.CheckpointStatement;
 import io.ferry.core.trust.HostKeys;
 import io.ferry.core.trust.SignatureFile;
+import io.ferry.core.tar.Compression;
+import io.ferry.core.transfer.DirectTransfer;
+import io.ferry.core.transfer.StagedTransfers;
+import io.ferry.core.transfer.TransferStatement;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -51,6 +55,9 @@ final class CheckpointContainer {
                                   CheckpointProgress progress) {
         if (target instanceof ArchiveTarget.Registry r) {
             return toRegistry(nameOrId, options, r, progress);
+        }
+        if (target instanceof ArchiveTarget.Direct d) {
+            return toTarget(nameOrId, options, d, progress);
         }
         if (target instanceof ArchiveTarget.Stream s) {
             CheckpointResult result = checkpointer.checkpoint(nameOrId, options, s.sink(), progress);
@@ -109,21 +116,87 @@ final class CheckpointContainer {
     }
 
     /**
+     * The archive streams straight to the target host while it is written (compressed only where it pays,
+     * encrypted with the migration's key); signed over the digest of the bytes sent, once the target
+     * confirmed it received as many. A refused or broken transfer fails the checkpoint as a failed upload does.
+     */
+    private ExportedCheckpoint toTarget(String nameOrId, CheckpointOptions options, ArchiveTarget.Direct target,
+                                        CheckpointProgress progress) {
+        HostKeys keys = signing.keysFor(target.migrationId()).orElseThrow();
+        MessageDigest sha = Sha256.newDigest();
+        DirectTransfer[] transfer = new DirectTransfer[1];
+        String[] sent = new String[1];
+        CheckpointResult result = checkpointer.checkpoint(nameOrId, options, new Checkpointer.ArchiveSink() {
+            @Override
+            public OutputStream open() {
+                throw new IllegalStateException("a direct transfer is opened with its size and compression");
+            }
+
+            @Override
+            public OutputStream open(long expandedBytes, Compression compression) throws IOException {
+                TransferStatement statement = TransferStatement.issue(target.migrationId(), keys.hostId(), target.targetHost());
+                transfer[0] = DirectTransfer.open(target.endpoint(), statement, keys, new StagedTransfers.Announced(
+                        expandedBytes, compression.displayName(), target.wrappedKey()), ANSWER_TIMEOUT);
+                OutputStream out = new DigestOutputStream(transfer[0], sha) {
+                    @Override
+                    public void close() throws IOException {
+                        super.close(); // ends the body and waits for the target's answer
+                        sent[0] = Sha256.of(sha);
+                        if (!sent[0].equals(transfer[0].received().digest())) { // inside the export: the container runs again
+                            throw new IOException("the target received bytes with digest "
+                                    + transfer[0].received().digest() + ", not the " + sent[0] + " sent");
+                        }
+                    }
+                };
+                return target.key() == null ? out : EncryptedArchives.encrypt(out, target.key());
+            }
+
+            @Override
+            public void abandon() {
+                if (transfer[0] != null) {
+                    transfer[0].abort();
+                }
+            }
+        }, progress, target.migrationId());
+        CheckpointStatement statement = signing.statement(sent[0], target.migrationId(), target.targetHost());
+        return new ExportedCheckpoint(result, target, sent[0], transfer[0].written(), null,
+                CheckpointSigning.sign(keys, statement).annotations());
+    }
+
+    /** How long the target may take to answer once the whole archive is sent (it unpacks as it receives). */
+    private static final java.time.Duration ANSWER_TIMEOUT = java.time.Duration.ofMinutes(5);
+
+    /**
      * The archive streams into the registry while it is written, then the artifact manifest (with the
      * annotations) is pushed. If the upload fails, the checkpoint fails as any failed export does.
      */
     private ExportedCheckpoint toRegistry(String nameOrId, CheckpointOptions options, ArchiveTarget.Registry target,
                                           CheckpointProgress progress) {
+        return toRegistry(nameOrId, options, target,
+                sink -> checkpointer.checkpoint(nameOrId, options, sink, progress, target.migrationId()));
+    }
+
+    /**
+     * Issue 11: the registry copy of a direct migration, written after the target runs the container, from
+     * the CRIU images and rootfs the stopped source copy kept (no dump); signed and encrypted as the
+     * migration's registry archive would have been.
+     */
+    ExportedCheckpoint archiveKept(String nameOrId, CheckpointOptions options, ArchiveTarget.Registry target) {
+        return toRegistry(nameOrId, options, target, sink -> checkpointer.exportKept(nameOrId, options, sink));
+    }
+
+    private ExportedCheckpoint toRegistry(String nameOrId, CheckpointOptions options, ArchiveTarget.Registry target,
+                                          java.util.function.Function<Checkpointer.ArchiveSink, CheckpointResult> write) {
         Reference ref = Reference.parse(target.url());
         RegistryClient client = registries.client(ref.registry());
         Optional<HostKeys> keys = signing.keysFor(target.migrationId());
         BlobUpload[] upload = new BlobUpload[1];
         try {
-            CheckpointResult result = checkpointer.checkpoint(nameOrId, options, () -> {
+            CheckpointResult result = write.apply(() -> {
                 upload[0] = CheckpointArtifacts.startUpload(client, ref);
                 // the blob is the ciphertext: the registry (and whoever can pull) never sees the memory pages
                 return target.key() == null ? upload[0] : EncryptedArchives.encrypt(upload[0], target.key());
-            }, progress, target.migrationId());
+            });
             BlobUpload.Result blob = upload[0].finish();
             Map<String, String> signature = Map.of();
             if (keys.isPresent()) { // signed over the blob's digest (the ciphertext when encrypted), before the manifest naming it exists

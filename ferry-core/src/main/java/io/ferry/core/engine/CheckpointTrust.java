@@ -104,6 +104,22 @@ final class CheckpointTrust {
         verifier().verify(expected, sig, what);
     }
 
+    /**
+     * A direct transfer's archive: the source host's signature over the digest of the bytes this host
+     * received, for this migration and this host, by a key the trust store lists for that source.
+     */
+    void verifyDirect(String digest, String migrationId, String sourceHost, java.util.Map<String, String> signature) {
+        String what = "the direct transfer of migration " + migrationId;
+        CheckpointSignature sig = signatureOf(() -> signature == null ? null : CheckpointSignature.fromAnnotations(signature));
+        CheckpointStatement expected;
+        try {
+            expected = new CheckpointStatement(digest, migrationId, sourceHost, host.id());
+        } catch (IllegalArgumentException e) {
+            throw new UntrustedCheckpointException(what + " cannot be verified: " + e.getMessage());
+        }
+        new CheckpointVerifier(store()).verify(expected, sig, what);
+    }
+
     /** The trust store, and this host's own key: an archive it made itself (a rollback's) needs no line of its own. */
     private CheckpointVerifier verifier() {
         return new CheckpointVerifier(store(), HostKeys.loadIfPresent(host).map(k -> List.of(k.identity())).orElse(List.of()));

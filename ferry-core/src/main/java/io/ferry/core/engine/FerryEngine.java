@@ -74,6 +74,7 @@ public final class FerryEngine {
     private final CheckpointTrust trust;
     private final Reconciler reconciler;
     private final Supplier<HostFeatures> features = Memoized.of(this::checkFeatures);
+    private final DirectTransfers transfers;
 
     private FerryEngine(Host host, EngineSettings settings) {
         StateRoot.secure(host);
@@ -109,6 +110,13 @@ public final class FerryEngine {
         this.trust = new CheckpointTrust(host, settings);
         this.archiveKeys = new ArchiveKeys(host, trust);
         this.restore = new RestoreContainer(restorer, registries, allowed, this::platform, archiveKeys, trust);
+        this.transfers = new DirectTransfers(host, new io.ferry.core.transfer.StagedTransfers(host.tmp().resolve("transfers"),
+                settings.archiveLimits()), restorer, archiveKeys, trust);
+    }
+
+    /** A migration's direct transfers to this host (the restore-service's endpoint and restore). */
+    public DirectTransfers transfers() {
+        return transfers;
     }
 
     private static String registryOf(String archivedImage) {
@@ -177,6 +185,14 @@ public final class FerryEngine {
     public ExportedCheckpoint checkpoint(String nameOrId, CheckpointOptions options, ArchiveTarget target,
                                          CheckpointProgress progress) {
         return checkpoint.checkpoint(nameOrId, options, target, progress);
+    }
+
+    /**
+     * Issue 11: writes the registry archive of a stopped container from the checkpoint it kept here (the
+     * registry copy of a direct migration, after the target runs it); the container and its images stay.
+     */
+    public ExportedCheckpoint archiveKept(String nameOrId, ArchiveTarget.Registry target) {
+        return checkpoint.archiveKept(nameOrId, CheckpointOptions.defaults(), target);
     }
 
     /** Restores a container from an archive, pulling its image if it is missing here. */

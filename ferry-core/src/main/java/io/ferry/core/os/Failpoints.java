@@ -12,6 +12,9 @@ import java.util.Map;
  * <p>
  * The points: {@code restore.after-runtime} (the runtime restored the copy, its record still says
  * RESTORING); {@code checkpoint.after-dump} (CRIU dumped and stopped the container, nothing exported yet).
+ * {@code transfer.mid-stream} (a target has received the first MiB of a direct transfer, issue 11);
+ * {@code transfer.before-staged} (a direct transfer is unpacked whole, not yet recorded as staged);
+ * {@code checkpoint.export-kept} (the registry copy of a finalized direct migration is about to be written).
  */
 public final class Failpoints {
     private static final Map<String, String> ACTIONS = parse(System.getProperty("ferry.failpoints",

@@ -28,11 +28,42 @@ public class HeartbeatPublisher {
     private final FerryEngine engine;
     private final KafkaTemplate<String, String> kafka;
     private final String role;
+    private final Environment env;
 
     public HeartbeatPublisher(FerryEngine engine, KafkaTemplate<String, String> kafka, Environment env) {
         this.engine = engine;
         this.kafka = kafka;
         this.role = env.getProperty("ferry.host.role", "host");
+        this.env = env;
+    }
+
+    /**
+     * Issue 11, direct transfer: where a restore-service takes a migration's archive straight from the source,
+     * {@code ferry.host.transfer.advertised-url}, else {@code http://ADDRESS:PORT/transfers} with this server's
+     * port and {@code ferry.host.transfer.address} (else server.address, else this machine's address); null
+     * for other roles and before the server listens.
+     */
+    String transferEndpoint() {
+        if (!"restore".equals(role)) {
+            return null;
+        }
+        String advertised = env.getProperty("ferry.host.transfer.advertised-url");
+        if (advertised != null && !advertised.isBlank()) {
+            return advertised;
+        }
+        String port = env.getProperty("local.server.port");
+        if (port == null) {
+            return null;
+        }
+        String address = env.getProperty("ferry.host.transfer.address", env.getProperty("server.address", ""));
+        if (address.isBlank()) {
+            try {
+                address = java.net.InetAddress.getLocalHost().getHostAddress();
+            } catch (java.net.UnknownHostException e) {
+                address = "127.0.0.1";
+            }
+        }
+        return "http://" + (address.contains(":") ? "[" + address + "]" : address) + ":" + port + "/transfers";
     }
 
     @Scheduled(fixedRateString = "${ferry.host.heartbeat-interval:5s}", initialDelay = 0)
@@ -50,7 +81,7 @@ public class HeartbeatPublisher {
         HostDescription host = engine.describe();
         return new HostHeartbeat(engine.host().id(), role, Instant.now(), host.runtime(), host.runtimeVersion(),
                 host.criuVersion(), host.kernel(), host.arch(), host.cgroupVersion(), cpuModel(),
-                freeDisk(engine.host().root()), containers, Meta.VERSION);
+                freeDisk(engine.host().root()), containers, Meta.VERSION, transferEndpoint(), List.of());
     }
 
     private static HostHeartbeat.RunningContainer describe(ContainerView v) {

@@ -116,7 +116,8 @@ public class MigrationController {
         return new MigrationMessage.MigrateRequested(
                 new Meta(id + "/requested", id, MigrationPolicy.GATEWAY, Instant.now(), Meta.VERSION), request.container(),
                 request.sourceHost(), request.targetHost(), new MigrationOptions(Boolean.TRUE.equals(request.keep()),
-                Boolean.TRUE.equals(request.tcpEstablished()), request.newName()), requestedBy);
+                Boolean.TRUE.equals(request.tcpEstablished()), request.newName(),
+                request.transfer() == null ? null : MigrationOptions.Transfer.of(request.transfer()), false), requestedBy);
     }
 
     /** The migration under way of the same container (named by name or id) from the same source, if any. */

@@ -5,7 +5,8 @@ import jakarta.validation.constraints.Pattern;
 
 /**
  * {@code POST /api/migrations}. {@code id} is optional: a client that sends one can retry safely
- * (a second request with the same id starts nothing).
+ * (a second request with the same id starts nothing). {@code transfer}: {@code direct} (the default: the
+ * source streams the checkpoint straight to the target when the target offers it) or {@code registry}.
  */
 public record MigrationRequest(
         @Pattern(regexp = "[A-Za-z0-9][A-Za-z0-9._-]{0,63}", message = "must be 1-64 letters, digits, '.', '_' or '-'")
@@ -20,5 +21,7 @@ public record MigrationRequest(
         Boolean keep,
         Boolean tcpEstablished,
         @Pattern(regexp = "[a-zA-Z0-9][a-zA-Z0-9_.-]{0,127}", message = "is not a valid container name")
-        String newName) {
+        String newName,
+        @Pattern(regexp = "(?i)direct|registry", message = "must be direct or registry")
+        String transfer) {
 }

@@ -13,11 +13,13 @@ public record MigrationView(String id, String container, String sourceHost, Stri
                             Long totalMillis, long bytesTransferred, String targetContainerId, Instant requestedAt,
                             Instant endedAt) {
 
-    public record Options(boolean keep, boolean tcpEstablished, String newName) {
+    /** {@code transfer}: as asked (direct, registry); {@code direct}: whether the checkpoint went straight to the target. */
+    public record Options(boolean keep, boolean tcpEstablished, String newName, String transfer, boolean direct) {
     }
 
+    /** {@code storedManifest}: a direct migration's registry copy, once the source reported it stored (issue 11). */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Archive(String ref, String digest, Long size) {
+    public record Archive(String ref, String digest, Long size, String storedManifest) {
     }
 
     /** Milliseconds per stage, null while a stage has not happened. */
@@ -30,8 +32,10 @@ public record MigrationView(String id, String container, String sourceHost, Stri
         Long upload = m.getFrozenAt() != null && m.getDumpMillis() != null && m.getCheckpointCompletedAt() != null
                 ? between(m.getFrozenAt().plusMillis(m.getDumpMillis()), m.getCheckpointCompletedAt()) : null;
         return new MigrationView(m.getId(), m.getContainer(), m.getSourceHost(), m.getTargetHost(),
-                new Options(m.isKeepSource(), m.isTcpEstablished(), m.getNewName()), m.getState().name(), m.getError(),
-                m.getArchive() == null ? null : new Archive(m.getArchive(), m.getArchiveDigest(), m.getArchiveSize()),
+                new Options(m.isKeepSource(), m.isTcpEstablished(), m.getNewName(),
+                        m.getTransfer() == null ? null : m.getTransfer().toLowerCase(java.util.Locale.ROOT), m.isTransferDirect()), m.getState().name(), m.getError(),
+                m.getArchive() == null ? null : new Archive(m.getArchive(), m.getArchiveDigest(), m.getArchiveSize(),
+                        m.getArchiveStoredManifest()),
                 new Timings(between(m.getRequestedAt(), m.getCheckpointStartedAt()), m.getDumpMillis(),
                         between(m.getCheckpointStartedAt(), m.getCheckpointCompletedAt()), upload,
                         between(m.getRestoreStartedAt(), m.getRunningAt()),

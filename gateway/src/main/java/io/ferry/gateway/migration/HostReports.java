@@ -9,7 +9,8 @@ public final class HostReports {
     static final Set<Class<?>> SOURCE = Set.of(MigrationMessage.CheckpointStarted.class,
             MigrationMessage.CheckpointDumped.class, MigrationMessage.UploadProgress.class,
             MigrationMessage.CheckpointCompleted.class, MigrationMessage.CheckpointFailed.class,
-            MigrationMessage.SourceFinalized.class, MigrationMessage.RolledBack.class, MigrationMessage.RollbackFailed.class);
+            MigrationMessage.SourceFinalized.class, MigrationMessage.RolledBack.class, MigrationMessage.RollbackFailed.class,
+            MigrationMessage.ArchiveStored.class, MigrationMessage.ArchiveStoreFailed.class); // issue 11: the registry copy
     static final Set<Class<?>> TARGET = Set.of(MigrationMessage.RestoreStarted.class,
             MigrationMessage.RestoreProgress.class, MigrationMessage.RestoreCompleted.class,
             MigrationMessage.RestoreFailed.class, MigrationMessage.RestoreCancelled.class);

@@ -132,6 +132,19 @@ public class Migration {
     @Column(name = "awaiting_cancel")
     private boolean awaitingCancel;
 
+    // issue 11, direct transfer
+    @Column(name = "transfer")
+    private String transfer;
+
+    @Column(name = "transfer_direct")
+    private boolean transferDirect;
+
+    @Column(name = "checkpoint_signature")
+    private String checkpointSignature;
+
+    @Column(name = "archive_stored_manifest")
+    private String archiveStoredManifest;
+
     protected Migration() {
     }
 
@@ -433,6 +446,42 @@ public class Migration {
 
     void setWrappedKey(String wrappedKey) {
         this.wrappedKey = wrappedKey;
+    }
+
+    /** DIRECT or REGISTRY as requested (null: requested before there was a choice: through the registry). */
+    public String getTransfer() {
+        return transfer;
+    }
+
+    void setTransfer(String transfer) {
+        this.transfer = transfer;
+    }
+
+    /** The checkpoint went straight to the target: its RestoreCommand restores that stream. */
+    public boolean isTransferDirect() {
+        return transferDirect;
+    }
+
+    void setTransferDirect(boolean transferDirect) {
+        this.transferDirect = transferDirect;
+    }
+
+    /** The source's signature annotations over the bytes it sent directly (JSON), null otherwise. */
+    public String getCheckpointSignature() {
+        return checkpointSignature;
+    }
+
+    void setCheckpointSignature(String checkpointSignature) {
+        this.checkpointSignature = checkpointSignature;
+    }
+
+    /** The manifest digest of the registry copy a direct migration's source wrote afterwards (ArchiveStored). */
+    public String getArchiveStoredManifest() {
+        return archiveStoredManifest;
+    }
+
+    void setArchiveStoredManifest(String archiveStoredManifest) {
+        this.archiveStoredManifest = archiveStoredManifest;
     }
 
     /** A CancelRestoreCommand is out, unanswered: the source may roll back only once the target answers. */

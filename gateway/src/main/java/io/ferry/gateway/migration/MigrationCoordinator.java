@@ -152,6 +152,11 @@ public class MigrationCoordinator {
             }
 
             @Override
+            public Optional<String> transferEndpoint(String targetHost) {
+                return preflight.transferEndpoint(targetHost);
+            }
+
+            @Override
             public String archiveFor(String migrationId, String sourceHost) {
                 return "registry://" + properties.registry() + "/" + properties.archiveRepository() + "/" + sourceHost
                         + ":" + migrationId;

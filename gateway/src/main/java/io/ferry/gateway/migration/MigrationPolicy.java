@@ -2,6 +2,7 @@ package io.ferry.gateway.migration;
 
 import io.ferry.protocol.Meta;
 import io.ferry.protocol.MigrationMessage;
+import io.ferry.protocol.MigrationOptions;
 import io.ferry.protocol.MigrationMessage.CancelRestoreCommand;
 import io.ferry.protocol.MigrationMessage.CheckpointCommand;
 import io.ferry.protocol.MigrationMessage.CheckpointCompleted;
@@ -57,6 +58,11 @@ public final class MigrationPolicy {
          * Serialised per container: two requests for one container never both see none.
          */
         default Optional<String> activeMigrationOf(String sourceHost, String containerId, String exceptMigrationId) {
+            return Optional.empty();
+        }
+
+        /** Issue 11: the URL the target's restore-service takes direct transfers at (its heartbeat's), if it has one. */
+        default Optional<String> transferEndpoint(String targetHost) {
             return Optional.empty();
         }
     }
@@ -139,9 +145,12 @@ public final class MigrationPolicy {
             return List.of(new MigrationRejected(first.reply("rejected", GATEWAY), refusal.get()));
         }
         String archive = ctx.archiveFor(m.getId(), m.getSourceHost());
+        // direct (the default) when the target takes direct transfers; through the registry otherwise, as before
+        String endpoint = MigrationOptions.Transfer.REGISTRY.name().equals(m.getTransfer()) || m.getTransfer() == null
+                ? null : ctx.transferEndpoint(m.getTargetHost()).orElse(null);
         return List.of(new MigrationAccepted(first.reply("accepted", GATEWAY), archive, containerId.orElse(null)),
                 new CheckpointCommand(first.reply("checkpoint", m.getSourceHost()), m.getContainer(), archive,
-                        m.isKeepSource(), m.isTcpEstablished(), m.getTargetHost()));
+                        m.isKeepSource(), m.isTcpEstablished(), m.getTargetHost(), endpoint, false));
     }
 
     /**
@@ -193,8 +202,23 @@ public final class MigrationPolicy {
 
     // pinned to the manifest the source signed and reported, never to the tag; the wrapped key passes through
     private static RestoreCommand restore(Migration m, MigrationMessage cause, String kind) {
+        if (m.isTransferDirect()) { // the stream the source sent the target, vouched for by its digest and signature
+            return new RestoreCommand(meta(m, cause, kind, m.getTargetHost(), m.getEpoch()), m.getArchive(), m.getNewName(),
+                    m.isTcpEstablished(), null, m.getSourceHost(), m.getWrappedKey(), true, m.getArchiveDigest(),
+                    signature(m), null);
+        }
         return new RestoreCommand(meta(m, cause, kind, m.getTargetHost(), m.getEpoch()), m.getArchive(), m.getNewName(),
                 m.isTcpEstablished(), m.getManifestDigest(), m.getSourceHost(), m.getWrappedKey());
+    }
+
+    private static java.util.Map<String, String> signature(Migration m) {
+        if (m.getCheckpointSignature() == null) {
+            return null;
+        }
+        java.util.Map<String, String> out = new java.util.LinkedHashMap<>();
+        tools.jackson.databind.json.JsonMapper.shared().readTree(m.getCheckpointSignature()).properties()
+                .forEach(e -> out.put(e.getKey(), e.getValue().asString()));
+        return out;
     }
 
     private static RollbackCommand rollback(Migration m, MigrationMessage cause) {

@@ -1,6 +1,7 @@
 package io.ferry.gateway.migration;
 
 import io.ferry.protocol.MigrationMessage;
+import io.ferry.protocol.MigrationOptions;
 import io.ferry.protocol.MigrationMessage.CancelRestoreCommand;
 import io.ferry.protocol.MigrationMessage.CheckpointCommand;
 import io.ferry.protocol.MigrationMessage.CheckpointCompleted;
@@ -60,6 +61,7 @@ public final class MigrationProjection {
         m.setKeepSource(r.options() != null && r.options().keep());
         m.setTcpEstablished(r.options() != null && r.options().tcpEstablished());
         m.setNewName(r.options() == null ? null : r.options().newName());
+        m.setTransfer((r.options() == null ? MigrationOptions.defaults() : r.options()).transferOrDefault().name());
         m.setRequestedAt(r.meta().at());
         enter(m, MigrationState.REQUESTED, r.meta().at());
         m.setLastSeq(seq);
@@ -96,6 +98,8 @@ public final class MigrationProjection {
             if (m.getState() == MigrationState.CHECKPOINTING) {
                 enter(m, MigrationState.UPLOADING, at);
             }
+        } else if (msg instanceof MigrationMessage.ArchiveStored stored) {
+            m.setArchiveStoredManifest(stored.manifestDigest()); // the registry copy of a direct migration, afterwards
         } else if (msg instanceof UploadProgress p) {
             m.setBytesTransferred(Math.max(m.getBytesTransferred(), p.bytes()));
         } else if (msg instanceof CheckpointCompleted c) {
@@ -107,6 +111,9 @@ public final class MigrationProjection {
             m.setCheckpointCompletedAt(at);
             m.setManifestDigest(c.manifestDigest());
             m.setWrappedKey(c.wrappedKey());
+            m.setTransferDirect(c.direct());
+            m.setCheckpointSignature(c.direct() && c.signature() != null
+                    ? tools.jackson.databind.json.JsonMapper.shared().writeValueAsString(c.signature()) : null);
         } else if (msg instanceof CheckpointFailed f) {
             m.setError(f.reason());
         } else if (msg instanceof RestoreCommand) {

@@ -72,4 +72,9 @@ public class Preflight {
     private static Compatibility.Platform platform(HostHeartbeat beat) {
         return new Compatibility.Platform(beat.runtime(), beat.arch(), beat.criuVersion());
     }
+
+    /** Issue 11: the target restore-service's direct-transfer URL, from its heartbeat, while it is up. */
+    public Optional<String> transferEndpoint(String targetHost) {
+        return hosts.up(targetHost, "restore").map(up -> up.service().transferEndpoint());
+    }
 }

@@ -170,6 +170,13 @@ final class Saga {
         Optional<String> containerId = Optional.of("c0ffee");
         /** The migration that has this container under way, if any. */
         Optional<String> activeMigration = Optional.empty();
+        /** Issue 11: the target's direct-transfer URL (none: the target takes no direct transfers). */
+        Optional<String> transferEndpoint = Optional.empty();
+
+        @Override
+        public Optional<String> transferEndpoint(String targetHost) {
+            return transferEndpoint;
+        }
 
         @Override
         public Optional<String> containerId(MigrateRequested request) {
