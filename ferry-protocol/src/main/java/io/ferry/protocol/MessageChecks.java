@@ -44,6 +44,7 @@ final class MessageChecks {
                 optionalName("name", ((RestoreCommand) m).name());
                 optionalDigest("manifestDigest", ((RestoreCommand) m).manifestDigest());
                 optionalHost("sourceHost", ((RestoreCommand) m).sourceHost());
+                optionalPageServer("pageServer", ((RestoreCommand) m).pageServer());
             },
             FinalizeCommand.class, m -> Identifiers.nameOrId("container", ((FinalizeCommand) m).container()),
             RollbackCommand.class, m -> {
@@ -59,6 +60,7 @@ final class MessageChecks {
                 optionalReference("archive", ((CheckpointCompleted) m).archive());
                 optionalDigest("digest", ((CheckpointCompleted) m).digest());
                 optionalDigest("manifestDigest", ((CheckpointCompleted) m).manifestDigest());
+                optionalPageServer("pageServer", ((CheckpointCompleted) m).pageServer());
             },
             RestoreCompleted.class, m -> {
                 Identifiers.containerId("containerId", ((RestoreCompleted) m).containerId());
@@ -109,6 +111,17 @@ final class MessageChecks {
     private static void optionalHost(String field, String value) {
         if (value != null) {
             Identifiers.hostId(field, value);
+        }
+    }
+
+    /** Post-copy: ADDRESS:PORT of a page server (an IPv6 address in brackets), nothing else a restore would dial. */
+    private static final java.util.regex.Pattern PAGE_SERVER =
+            java.util.regex.Pattern.compile("(\\[[0-9A-Fa-f:.]{2,45}]|[A-Za-z0-9][A-Za-z0-9.-]{0,252}):[0-9]{1,5}");
+
+    private static void optionalPageServer(String field, String value) {
+        if (value != null && (!PAGE_SERVER.matcher(value).matches()
+                || Integer.parseInt(value.substring(value.lastIndexOf(':') + 1)) > 65535)) {
+            throw new IllegalArgumentException(field + " must be ADDRESS:PORT, not " + Identifiers.quote(value));
         }
     }
 
