@@ -82,7 +82,8 @@ public final class MigrationPolicy {
         }
         boolean checkpointing = before == MigrationState.CHECKPOINTING || before == MigrationState.UPLOADING;
         if (msg instanceof CheckpointCompleted && checkpointing) {
-            if (m.isCancelRequested()) {
+            // a page server that failed before any target fetched from it: the source gets its container back
+            if (m.isCancelRequested() || m.getPostCopyFailure() != null) {
                 return List.of(rollback(m, msg));
             }
             return List.of(restore(m, msg, "restore"));

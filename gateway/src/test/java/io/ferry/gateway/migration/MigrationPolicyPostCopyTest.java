@@ -142,6 +142,14 @@ class MigrationPolicyPostCopyTest {
     }
 
     @Test
+    void aPageServerFailingBeforeTheCheckpointCompletedRollsBackInsteadOfRestoring() {
+        saga.handleAll(msg.requested(POST_COPY), msg.checkpointStarted(), msg.dumped());
+        assertThat(saga.handle(postCopyFailed(SOURCE, 0))).isEmpty();
+
+        assertThat(saga.handle(checkpointCompletedServingPages())).singleElement().isInstanceOf(RollbackCommand.class);
+    }
+
+    @Test
     void aFailedRestoreOfAPostCopyMigrationRollsBackAsStopAndCopyDoes() {
         saga.handleAll(msg.requested(POST_COPY), msg.checkpointStarted(), msg.dumped(), checkpointCompletedServingPages(),
                 msg.restoreStarted());
