@@ -1,7 +1,7 @@
 // Ferry's dashboard: plain JavaScript over the gateway's REST API and Server-Sent Events, no build step.
 'use strict';
 
-const STAGES = { REQUESTED: 5, CHECKPOINTING: 25, UPLOADING: 45, RESTORING: 70, FINALIZING: 90, COMPLETED: 100,
+const STAGES = { REQUESTED: 5, CHECKPOINTING: 25, UPLOADING: 45, RESTORING: 70, TRANSFERRING_PAGES: 80, FINALIZING: 90, COMPLETED: 100,
   ROLLING_BACK: 60, ROLLED_BACK: 100, FAILED: 100 };
 const TERMINAL = new Set(['COMPLETED', 'ROLLED_BACK', 'FAILED']);
 const streams = new Map();   // migration id -> EventSource, for migrations still moving

@@ -2,6 +2,8 @@ package io.ferry.checkpointing;
 
 import io.ferry.core.checkpoint.CheckpointOptions;
 import io.ferry.core.checkpoint.CheckpointProgress;
+import io.ferry.core.checkpoint.PageServer;
+import io.ferry.core.checkpoint.PageServing;
 import io.ferry.core.container.ContainerView;
 import io.ferry.core.engine.ArchiveSource;
 import io.ferry.core.engine.ArchiveTarget;
@@ -23,6 +25,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Service;
 
 import java.io.UncheckedIOException;
@@ -35,7 +38,9 @@ import java.util.Optional;
  * The source side of a migration. Checkpoint: dump, stream the archive to the registry, report
  * (the CRIU images stay on the host until finalize, so a rollback can restore in place). Finalize:
  * remove the stopped source copy. Rollback: make the container run here again. Every command is
- * idempotent: a redelivered one is answered from {@link ProcessedCommands}.
+ * idempotent: a redelivered one is answered from {@link ProcessedCommands}. Post-copy
+ * ({@code CheckpointCommand.postCopy}): the memory pages stay here, served from a page server on
+ * {@code ferry.host.page-server.address} (a free port) until the target has them all ({@link PageServers}).
  */
 @Service
 public class SourceCommands extends HostCommands {
@@ -52,10 +57,23 @@ public class SourceCommands extends HostCommands {
         t.setDaemon(true);
         return t;
     });
+    private final String pageServerAddress;
+    private final PageServers pageServers;
+    private final Duration pagesWait;
 
+    /**
+     * {@code pageServerAddress}: where this host's page servers listen, the address the target dials (one it can
+     * reach; 127.0.0.1 only for two hosts on one machine). {@code pagesWait}: how long finalize lets a page server
+     * finish on its own after the target said it had every page.
+     */
     public SourceCommands(FerryEngine engine, EventPublisher events, ProcessedCommands processed, MeterRegistry meters,
-                          HostServiceProperties properties) {
+                          HostServiceProperties properties,
+                          @Value("${ferry.host.page-server.address:127.0.0.1}") String pageServerAddress,
+                          @Value("${ferry.host.page-server.finalize-wait:30s}") Duration pagesWait) {
         super(events, processed);
+        this.pageServerAddress = pageServerAddress;
+        this.pagesWait = pagesWait;
+        this.pageServers = new PageServers(events::publish);
         this.engine = engine;
         this.encrypt = properties.encryptCheckpoints();
         this.meters = meters;
@@ -105,6 +123,12 @@ public class SourceCommands extends HostCommands {
                 throw new FerryException("the CheckpointCommand names no targetHost: a migration's archive is signed for"
                         + " the host that may restore it");
             }
+            if (c.postCopy()) {
+                if (c.leaveRunning()) {
+                    throw new FerryException("post-copy moves the container: it cannot also leave it running here");
+                }
+                options = options.withPostCopy(new PageServer(pageServerAddress, 0));
+            }
             // a fresh key per migration, wrapped to the target's trusted identity: the registry holds only ciphertext
             MigrationKey key = encrypt ? engine.newMigrationKey(c.meta().migrationId(), c.targetHost()) : null;
             ArchiveTarget target = direct
@@ -137,14 +161,24 @@ public class SourceCommands extends HostCommands {
             if (published[0] != r.archiveSize() && r.archiveSize() > 0) {
                 progress(c, r.archiveSize(), published, System.nanoTime()); // the final count
             }
-            if (direct && !c.leaveRunning()) { // the registry copy is owed, written from the kept images after finalize
+            PageServing pages = r.result().pageServing();
+            if (pages != null) {
+                pageServers.serve(c, pages, host());
+            } else if (c.postCopy()) {
+                log.warn("migration {} asked for post-copy, but the engine dumped every page (no page server)",
+                        c.meta().migrationId());
+            }
+            // the registry copy is owed, written from the kept images after finalize; a post-copy's kept images hold
+            // no memory pages (they went to the target from the page server): no archive of them would restore
+            if (direct && !c.leaveRunning() && pages == null) {
                 copies.record(new RegistryCopies.Pending(c.meta().migrationId(), c.container(), c.archive(), c.targetHost(),
                         c.meta().epoch(), false));
             }
             emit(replies, new MigrationMessage.CheckpointCompleted(c.meta().reply("completed", host()), c.archive(),
                     r.archiveDigest(), r.archiveSize(), r.result().frozenAt(), r.result().runtimeDuration().toMillis(),
                     r.result().totalDuration().toMillis(), r.result().statistics(), r.manifestDigest(),
-                    key == null ? null : key.wrapped(), direct, direct ? r.signature() : null, null));
+                    key == null ? null : key.wrapped(), direct, direct ? r.signature() : null,
+                    pages == null ? null : pages.endpoint().hostPort()));
             if (c.leaveRunning()) { // the source runs on: no rollback needs the archive, and no finalize comes to forget it
                 engine.forgetMigrationKey(c.meta().migrationId());
             }
@@ -168,6 +202,8 @@ public class SourceCommands extends HostCommands {
      * ({@code sourceRunning}): two copies run, and the gateway decides which one goes, never this side.
      */
     private void finalizeSource(FinalizeCommand f, List<MigrationMessage> replies) {
+        // post-copy: the target said it has every page; the page server ends before the copy it serves from goes
+        pageServers.finish(f.meta().migrationId(), pagesWait);
         boolean sourceRunning = false;
         Optional<RegistryCopies.Pending> owed = copies.find(f.meta().migrationId());
         boolean copyLater = false;
@@ -261,6 +297,7 @@ public class SourceCommands extends HostCommands {
     }
 
     private void rollback(RollbackCommand r, List<MigrationMessage> replies) {
+        pageServers.stop(r.meta().migrationId()); // post-copy: the engine brings the container back if no page went yet
         try {
             // in place from the kept images; only without them from the archive, opened with the key this host kept
             ArchiveSource.Registry archive = ArchiveSource.Registry.ofRollback(r.archive(), r.meta().migrationId());

@@ -46,6 +46,7 @@ final class MessageChecks {
                 optionalDigest("manifestDigest", ((RestoreCommand) m).manifestDigest());
                 optionalHost("sourceHost", ((RestoreCommand) m).sourceHost());
                 optionalDigest("archiveDigest", ((RestoreCommand) m).archiveDigest());
+                optionalPageServer("pageServer", ((RestoreCommand) m).pageServer());
             },
             FinalizeCommand.class, m -> Identifiers.nameOrId("container", ((FinalizeCommand) m).container()),
             RollbackCommand.class, m -> {
@@ -61,6 +62,7 @@ final class MessageChecks {
                 optionalReference("archive", ((CheckpointCompleted) m).archive());
                 optionalDigest("digest", ((CheckpointCompleted) m).digest());
                 optionalDigest("manifestDigest", ((CheckpointCompleted) m).manifestDigest());
+                optionalPageServer("pageServer", ((CheckpointCompleted) m).pageServer());
             },
             RestoreCompleted.class, m -> {
                 Identifiers.containerId("containerId", ((RestoreCompleted) m).containerId());
@@ -124,6 +126,17 @@ final class MessageChecks {
                 && !value.matches("https?://\\[[0-9A-Fa-f:.]+\\](:[0-9]{1,5})?(/[A-Za-z0-9._~\\-]+)*/?")) {
             throw new IllegalArgumentException(field + ": not an http(s)://HOST[:PORT]/PATH URL: " + Identifiers.quote(
                     value.length() > 80 ? value.substring(0, 80) : value));
+        }
+    }
+
+    /** Post-copy: ADDRESS:PORT of a page server (an IPv6 address in brackets), nothing else a restore would dial. */
+    private static final java.util.regex.Pattern PAGE_SERVER =
+            java.util.regex.Pattern.compile("(\\[[0-9A-Fa-f:.]{2,45}]|[A-Za-z0-9][A-Za-z0-9.-]{0,252}):[0-9]{1,5}");
+
+    private static void optionalPageServer(String field, String value) {
+        if (value != null && (!PAGE_SERVER.matcher(value).matches()
+                || Integer.parseInt(value.substring(value.lastIndexOf(':') + 1)) > 65535)) {
+            throw new IllegalArgumentException(field + " must be ADDRESS:PORT, not " + Identifiers.quote(value));
         }
     }
 

@@ -1,5 +1,6 @@
 package io.ferry.restoring;
 
+import io.ferry.core.checkpoint.PageServer;
 import io.ferry.core.checkpoint.RestoreOptions;
 import io.ferry.core.checkpoint.RestoreResult;
 import io.ferry.core.container.ContainerRecord;
@@ -22,10 +23,14 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.stereotype.Service;
 
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -36,23 +41,76 @@ import java.util.Optional;
  * picked up again on redelivery: a running copy counts as done, a half-made one is removed first.
  * Cancel: remove the copy this migration made, if any. Which copy a migration made is recorded with
  * the container ({@code ContainerRecord.migrationId}), never guessed from names or registry tags.
+ * Post-copy ({@code RestoreCommand.pageServer}): RestoreCompleted(pagesPending) as soon as the copy runs, and
+ * the page fetching's outcome later ({@link PostCopyFetches}).
  */
 @Service
-public class TargetCommands extends HostCommands {
+public class TargetCommands extends HostCommands implements SmartInitializingSingleton {
     private static final Logger log = LoggerFactory.getLogger(TargetCommands.class);
 
     private final FerryEngine engine;
     private final RestoredMigrations restoredMigrations;
     private final MeterRegistry meters;
     private final boolean requireEncrypted;
+    private final PostCopyFetches postCopy;
 
     public TargetCommands(FerryEngine engine, EventPublisher events, ProcessedCommands processed, MeterRegistry meters,
-                          HostServiceProperties properties) {
+                          HostServiceProperties properties,
+                          @Value("${spring.application.name:restore-service}") String service,
+                          @Value("${ferry.host.progress-tick:60s}") Duration progressTick) {
         super(events, processed);
         this.engine = engine;
         this.restoredMigrations = processed.restored();
         this.requireEncrypted = properties.encryptCheckpoints();
         this.meters = meters;
+        this.postCopy = new PostCopyFetches(engine.host().root().resolve("services").resolve(service).resolve("post-copy"),
+                m -> {
+                    events.publish(m);
+                    recordWithCommand(processed, m);
+                }, new PostCopyFetches.Copies() {
+                    @Override
+                    public boolean exists(String migrationId) {
+                        return engine.restoredBy(migrationId).isPresent();
+                    }
+
+                    @Override
+                    public void remove(String migrationId) {
+                        engine.restoredBy(migrationId).ifPresent(v -> engine.containers().remove(v.record().id(), true));
+                    }
+                }, progressTick);
+    }
+
+    /**
+     * A post-copy outcome joins the replies of the RestoreCommand it follows (whose reply ids it shares), so a
+     * redelivered command is answered with it too.
+     */
+    private static void recordWithCommand(ProcessedCommands processed, MigrationMessage outcome) {
+        String id = outcome.meta().id();
+        String command = id.substring(0, id.lastIndexOf('/'));
+        if (outcome instanceof MigrationMessage.RestoreProgress) {
+            return; // progress is never part of the replies
+        }
+        processed.replies(command).ifPresent(replies -> {
+            List<MigrationMessage> with = new ArrayList<>(replies);
+            with.add(outcome);
+            processed.record(command, with);
+        });
+    }
+
+    /**
+     * Transfers this service was watching when it stopped: their daemon is gone (see {@link PostCopyFetches}).
+     * Before the command listeners start, so a redelivered RestoreCommand finds them reported already.
+     */
+    @Override
+    public void afterSingletonsInstantiated() {
+        try {
+            List<String> lost = postCopy.lostAtRestart();
+            if (!lost.isEmpty()) {
+                log.error("post-copy restores cut off by this service's restart, reported lost: {}", lost);
+            }
+        } catch (RuntimeException e) {
+            log.error("checking post-copy restores at start: {}", e.getMessage(), e);
+        }
     }
 
     @Override
@@ -87,6 +145,14 @@ public class TargetCommands extends HostCommands {
             Optional<String> restoredBefore = restoredMigrations.containerOf(r.meta().migrationId());
             ContainerRecord restored;
             long restoreMillis;
+            boolean again = false;
+            boolean pagesPending = postCopy.of(r.meta().migrationId()).isPresent(); // a post-copy copy made before
+            Optional<MigrationMessage> fetched = postCopy.outcome(r);
+            if (fetched.isPresent() && fetched.get() instanceof MigrationMessage.PostCopyFailed) {
+                emit(replies, fetched.get()); // asked again after its transfer broke off: its copy is gone, say so again
+                outcome = "post-copy-failed";
+                return;
+            }
             if (earlier.isEmpty() && restoredBefore.isPresent()) {
                 // its copy was moved on or removed since: the old archive must not run a second time
                 throw new ConflictException("this host restored migration " + r.meta().migrationId() + " before (container "
@@ -96,6 +162,7 @@ public class TargetCommands extends HostCommands {
                 // restored before a crash cut off the reply (a copy that has exited since is its own doing: not run again)
                 restored = earlier.get().record();
                 restoreMillis = 0;
+                again = true;
             } else {
                 if (earlier.isPresent()) {
                     engine.containers().remove(earlier.get().record().id(), true); // half-made by a crashed attempt
@@ -103,17 +170,39 @@ public class TargetCommands extends HostCommands {
                 emit(replies, new MigrationMessage.RestoreProgress(r.meta().reply("restoring", host()), "restoring"));
                 RestoreOptions options = new RestoreOptions(r.name(), r.tcpEstablished(), false, false)
                         .forMigration(r.meta().migrationId());
-                RestoreResult result = r.direct()
-                        // the stream the source sent here, once its digest and the source's signature over it check out
-                        ? engine.transfers().restore(r.meta().migrationId(), requireSource(r), r.archiveDigest(),
-                        r.signature(), r.wrappedKey(), requireEncrypted, options)
-                        : engine.restore(pinnedArchive(r), options);
+                if (r.pageServer() != null) {
+                    options = options.withPostCopyFrom(PageServer.parse(r.pageServer()));
+                    // before the copy exists: killed once it runs, the restarted service finds it and reports it lost
+                    postCopy.pending(r);
+                }
+                RestoreResult result;
+                try {
+                    result = r.direct()
+                            // the stream the source sent here, once its digest and the source's signature over it check out
+                            ? engine.transfers().restore(r.meta().migrationId(), requireSource(r), r.archiveDigest(),
+                            r.signature(), r.wrappedKey(), requireEncrypted, options)
+                            : engine.restore(pinnedArchive(r), options);
+                } catch (RuntimeException e) {
+                    postCopy.forget(r.meta().migrationId()); // no copy: nothing to fetch pages for
+                    throw e;
+                }
                 restored = result.container();
                 restoreMillis = result.runtimeDuration().toMillis();
+                if (result.pageFetching() != null) {
+                    postCopy.watch(r, result.pageFetching());
+                    pagesPending = true;
+                } else if (r.pageServer() != null) {
+                    postCopy.forget(r.meta().migrationId());
+                    log.warn("migration {} asked for post-copy, but the engine restored it whole (no page fetching)",
+                            r.meta().migrationId());
+                }
             }
             restoredMigrations.record(r.meta().migrationId(), restored.id()); // before anyone is told it runs
             emit(replies, new MigrationMessage.RestoreCompleted(r.meta().reply("completed", host()), restored.id(),
-                    restored.name(), Instant.now(), restoreMillis, (System.nanoTime() - start) / 1_000_000));
+                    restored.name(), Instant.now(), restoreMillis, (System.nanoTime() - start) / 1_000_000, pagesPending));
+            if (again) {
+                postCopy.outcome(r).ifPresent(done -> emit(replies, done)); // asked again: the pages arrived since
+            }
             outcome = "completed";
         } catch (FerryException | UncheckedIOException | IllegalArgumentException e) {
             log.warn("restore of {} failed: {}", r.archive(), e.getMessage());

@@ -3,6 +3,7 @@ package io.ferry.spring.host;
 import io.ferry.core.container.ContainerView;
 import io.ferry.core.engine.FerryEngine;
 import io.ferry.core.engine.HostDescription;
+import io.ferry.core.engine.HostFeatures;
 import io.ferry.protocol.HostHeartbeat;
 import io.ferry.protocol.MessageCodec;
 import io.ferry.protocol.Meta;
@@ -81,7 +82,20 @@ public class HeartbeatPublisher {
         HostDescription host = engine.describe();
         return new HostHeartbeat(engine.host().id(), role, Instant.now(), host.runtime(), host.runtimeVersion(),
                 host.criuVersion(), host.kernel(), host.arch(), host.cgroupVersion(), cpuModel(),
-                freeDisk(engine.host().root()), containers, Meta.VERSION, transferEndpoint(), List.of());
+                freeDisk(engine.host().root()), containers, Meta.VERSION, transferEndpoint(), features());
+    }
+
+    /** "post-copy", "pre-copy": what the engine found works on this host (issue 11). */
+    private List<String> features() {
+        HostFeatures f = engine.features();
+        List<String> features = new java.util.ArrayList<>();
+        if (f.postCopy()) {
+            features.add("post-copy");
+        }
+        if (f.preCopy()) {
+            features.add("pre-copy");
+        }
+        return features;
     }
 
     private static HostHeartbeat.RunningContainer describe(ContainerView v) {

@@ -65,6 +65,9 @@ public class MigrationController {
         Migration m = migrations.findById(id).orElseThrow();
         URI location = URI.create("/api/migrations/" + id);
         if (m.getState() == MigrationState.FAILED && m.getCheckpointRequestedAt() == null) {
+            if (m.getError() != null && m.getError().startsWith(Preflight.POST_COPY_REFUSED)) {
+                throw new UnsupportedOptionsProblem("migration refused: " + m.getError(), location);
+            }
             URI running = runningMigrationOf(m).map(other -> URI.create("/api/migrations/" + other)).orElse(null);
             throw new ConflictProblem("migration refused: " + m.getError(), location, running);
         }
@@ -103,6 +106,12 @@ public class MigrationController {
         if (m.getState().terminal()) {
             throw new ConflictProblem("migration " + id + " has ended (" + m.getState() + ")", URI.create("/api/migrations/" + id));
         }
+        if (m.getState() == MigrationState.TRANSFERRING_PAGES) {
+            // the copy on the target runs and its memory is split between the hosts: there is nothing to go back to
+            throw new ConflictProblem("migration " + id + " is past the point of no return: the container runs on "
+                    + m.getTargetHost() + " and its memory pages are still coming from " + m.getSourceHost()
+                    + " (post-copy); it cannot be cancelled", URI.create("/api/migrations/" + id));
+        }
         coordinator.submit(new MigrationMessage.MigrationCancelRequested(
                 new Meta(id + "/cancel", id, MigrationPolicy.GATEWAY, Instant.now(), Meta.VERSION)));
         return ResponseEntity.accepted().body(MigrationView.of(find(id)));
@@ -117,7 +126,8 @@ public class MigrationController {
                 new Meta(id + "/requested", id, MigrationPolicy.GATEWAY, Instant.now(), Meta.VERSION), request.container(),
                 request.sourceHost(), request.targetHost(), new MigrationOptions(Boolean.TRUE.equals(request.keep()),
                 Boolean.TRUE.equals(request.tcpEstablished()), request.newName(),
-                request.transfer() == null ? null : MigrationOptions.Transfer.of(request.transfer()), false), requestedBy);
+                request.transfer() == null ? null : MigrationOptions.Transfer.of(request.transfer()),
+                Boolean.TRUE.equals(request.postCopy())), requestedBy);
     }
 
     /** The migration under way of the same container (named by name or id) from the same source, if any. */

@@ -7,6 +7,10 @@ import jakarta.validation.constraints.Pattern;
  * {@code POST /api/migrations}. {@code id} is optional: a client that sends one can retry safely
  * (a second request with the same id starts nothing). {@code transfer}: {@code direct} (the default: the
  * source streams the checkpoint straight to the target when the target offers it) or {@code registry}.
+ * {@code postCopy} (default false: stop-and-copy): the
+ * target runs the container at once and fetches its memory pages from the source afterwards; shorter downtime,
+ * but a failure of either host before every page has arrived loses the container (state TRANSFERRING_PAGES,
+ * then FAILED, never a rollback). Needs feature "post-copy" on both hosts; refused with keep (422).
  */
 public record MigrationRequest(
         @Pattern(regexp = "[A-Za-z0-9][A-Za-z0-9._-]{0,63}", message = "must be 1-64 letters, digits, '.', '_' or '-'")
@@ -23,5 +27,6 @@ public record MigrationRequest(
         @Pattern(regexp = "[a-zA-Z0-9][a-zA-Z0-9_.-]{0,127}", message = "is not a valid container name")
         String newName,
         @Pattern(regexp = "(?i)direct|registry", message = "must be direct or registry")
-        String transfer) {
+        String transfer,
+        Boolean postCopy) {
 }

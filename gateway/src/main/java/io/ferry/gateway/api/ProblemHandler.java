@@ -44,8 +44,10 @@ public class ProblemHandler {
 
     @ExceptionHandler(ConflictProblem.class)
     ProblemDetail conflict(ConflictProblem e) {
-        ProblemDetail p = ProblemDetail.forStatusAndDetail(HttpStatus.CONFLICT, e.getMessage());
-        p.setTitle("Refused");
+        boolean options = e instanceof UnsupportedOptionsProblem;
+        ProblemDetail p = ProblemDetail.forStatusAndDetail(options ? HttpStatus.UNPROCESSABLE_ENTITY : HttpStatus.CONFLICT,
+                e.getMessage());
+        p.setTitle(options ? "Options refused" : "Refused");
         if (e.migration() != null) {
             p.setProperty("migration", e.migration());
         }

@@ -19,9 +19,13 @@ public record GatewayProperties(Path dataDir, @DefaultValue("localhost:5000") St
                                 @DefaultValue("ferry/migrations") String archiveRepository,
                                 @DefaultValue("15s") Duration heartbeatTtl, @DefaultValue Timeouts timeouts) {
 
-    /** Per state: how long a migration may stay in it. */
+    /**
+     * Per state: how long a migration may stay in it without a word from its host. {@code transferringPages}
+     * (post-copy): the target says every {@code ferry.host.progress-tick} that pages are still coming; silence this
+     * long makes the gateway ask it again, and a second silence ends the migration FAILED.
+     */
     public record Timeouts(@DefaultValue("2m") Duration requested, @DefaultValue("10m") Duration checkpointing,
                            @DefaultValue("10m") Duration restoring, @DefaultValue("2m") Duration finalizing,
-                           @DefaultValue("10m") Duration rollingBack) {
+                           @DefaultValue("10m") Duration rollingBack, @DefaultValue("5m") Duration transferringPages) {
     }
 }

@@ -13,15 +13,20 @@ public final class HostReports {
             MigrationMessage.ArchiveStored.class, MigrationMessage.ArchiveStoreFailed.class); // issue 11: the registry copy
     static final Set<Class<?>> TARGET = Set.of(MigrationMessage.RestoreStarted.class,
             MigrationMessage.RestoreProgress.class, MigrationMessage.RestoreCompleted.class,
-            MigrationMessage.RestoreFailed.class, MigrationMessage.RestoreCancelled.class);
+            MigrationMessage.RestoreFailed.class, MigrationMessage.RestoreCancelled.class,
+            MigrationMessage.PagesTransferred.class);
+    /**
+     * Reports either side may send: a refusal, and PostCopyFailed (the target's page fetching or the source's page
+     * server broke off; each side reports what it saw).
+     */
+    static final Set<Class<?>> EITHER = Set.of(MigrationMessage.CommandRefused.class, MigrationMessage.PostCopyFailed.class);
 
     private HostReports() {
     }
 
-    /** Whether a host may send this type at all; CommandRefused comes from either side. */
+    /** Whether a host may send this type at all; CommandRefused and PostCopyFailed come from either side. */
     public static boolean isReport(MigrationMessage m) {
-        return SOURCE.contains(m.getClass()) || TARGET.contains(m.getClass())
-                || m instanceof MigrationMessage.CommandRefused;
+        return SOURCE.contains(m.getClass()) || TARGET.contains(m.getClass()) || EITHER.contains(m.getClass());
     }
 
     /**

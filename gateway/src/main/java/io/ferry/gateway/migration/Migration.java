@@ -145,6 +145,25 @@ public class Migration {
     @Column(name = "archive_stored_manifest")
     private String archiveStoredManifest;
 
+    // ---- post-copy (issue 11) ----
+    @Column(name = "post_copy")
+    private boolean postCopy;
+
+    @Column(name = "page_server")
+    private String pageServer;
+
+    @Column(name = "pages_pending")
+    private boolean pagesPending;
+
+    @Column(name = "pages_bytes")
+    private Long pagesBytes;
+
+    @Column(name = "pages_transferred_at")
+    private Instant pagesTransferredAt;
+
+    @Column(name = "post_copy_failure")
+    private String postCopyFailure;
+
     protected Migration() {
     }
 
@@ -491,5 +510,56 @@ public class Migration {
 
     void setAwaitingCancel(boolean awaitingCancel) {
         this.awaitingCancel = awaitingCancel;
+    }
+
+    public boolean isPostCopy() {
+        return postCopy;
+    }
+
+    void setPostCopy(boolean postCopy) {
+        this.postCopy = postCopy;
+    }
+
+    /** HOST:PORT of the source's page server (post-copy), from its CheckpointCompleted. */
+    public String getPageServer() {
+        return pageServer;
+    }
+
+    void setPageServer(String pageServer) {
+        this.pageServer = pageServer;
+    }
+
+    /** The copy runs on the target and memory pages are still arriving from the source. */
+    public boolean isPagesPending() {
+        return pagesPending;
+    }
+
+    void setPagesPending(boolean pagesPending) {
+        this.pagesPending = pagesPending;
+    }
+
+    public Long getPagesBytes() {
+        return pagesBytes;
+    }
+
+    void setPagesBytes(Long pagesBytes) {
+        this.pagesBytes = pagesBytes;
+    }
+
+    public Instant getPagesTransferredAt() {
+        return pagesTransferredAt;
+    }
+
+    void setPagesTransferredAt(Instant pagesTransferredAt) {
+        this.pagesTransferredAt = pagesTransferredAt;
+    }
+
+    /** Why the page transfer broke off, as a host reported it (PostCopyFailed); null while it has not. */
+    public String getPostCopyFailure() {
+        return postCopyFailure;
+    }
+
+    void setPostCopyFailure(String postCopyFailure) {
+        this.postCopyFailure = postCopyFailure;
     }
 }

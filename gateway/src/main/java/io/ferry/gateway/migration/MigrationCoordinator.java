@@ -91,7 +91,7 @@ public class MigrationCoordinator {
         boolean fromSource = HostReports.SOURCE.contains(message.getClass());
         String host = message.meta().hostId();
         return migrations.findById(message.meta().migrationId()).map(m -> {
-            if (message instanceof MigrationMessage.CommandRefused) {
+            if (HostReports.EITHER.contains(message.getClass())) {
                 return m.getSourceHost().equals(host) || m.getTargetHost().equals(host) ? host : m.getSourceHost();
             }
             return fromSource ? m.getSourceHost() : m.getTargetHost();

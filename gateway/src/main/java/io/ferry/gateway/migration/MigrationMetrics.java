@@ -52,7 +52,11 @@ public class MigrationMetrics {
                 bytes.increment(c.size());
                 stage("checkpoint", m.getCheckpointStartedAt(), msg.meta().at());
             } else if (msg instanceof MigrationMessage.RestoreCompleted c) {
-                stage("restore", m.getRestoreStartedAt(), c.runningAt());
+                if (c.runningAt().equals(m.getRunningAt())) { // not a probe's answer during a post-copy transfer
+                    stage("restore", m.getRestoreStartedAt(), c.runningAt());
+                }
+            } else if (msg instanceof MigrationMessage.PagesTransferred) {
+                stage("pages", m.getRunningAt(), msg.meta().at()); // post-copy: running on the target to the last page
             } else if (msg instanceof MigrationMessage.MigrationCompleted c) {
                 completed.increment();
                 if (c.downtimeMillis() >= 0) {

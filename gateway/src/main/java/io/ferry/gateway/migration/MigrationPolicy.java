@@ -17,6 +17,8 @@ import io.ferry.protocol.MigrationMessage.MigrationFailed;
 import io.ferry.protocol.MigrationMessage.MigrationRejected;
 import io.ferry.protocol.MigrationMessage.MigrationRolledBack;
 import io.ferry.protocol.MigrationMessage.MigrationTimedOut;
+import io.ferry.protocol.MigrationMessage.PagesTransferred;
+import io.ferry.protocol.MigrationMessage.PostCopyFailed;
 import io.ferry.protocol.MigrationMessage.RestoreCancelled;
 import io.ferry.protocol.MigrationMessage.RestoreCommand;
 import io.ferry.protocol.MigrationMessage.RestoreCompleted;
@@ -86,7 +88,8 @@ public final class MigrationPolicy {
         }
         boolean checkpointing = before == MigrationState.CHECKPOINTING || before == MigrationState.UPLOADING;
         if (msg instanceof CheckpointCompleted && checkpointing) {
-            if (m.isCancelRequested()) {
+            // a page server that failed before any target fetched from it: the source gets its container back
+            if (m.isCancelRequested() || m.getPostCopyFailure() != null) {
                 return List.of(rollback(m, msg));
             }
             return List.of(restore(m, msg, "restore"));
@@ -96,6 +99,17 @@ public final class MigrationPolicy {
                     ? List.of(new MigrationFailed(meta(m, msg, "failed", GATEWAY, m.getEpoch()), "checkpoint failed on "
                     + m.getSourceHost() + ": " + f.reason() + " (the container runs on " + m.getSourceHost() + ")"))
                     : List.of(rollback(m, msg));
+        }
+        if (msg instanceof RestoreCompleted c && before == MigrationState.RESTORING && c.pagesPending()) {
+            // post-copy: it runs on the target, its memory still coming from the source. A page server the source said
+            // had failed meanwhile cannot serve it: the copy cannot go on, and the source's went with its pages
+            return m.getPostCopyFailure() == null ? List.of() : List.of(lost(m, msg));
+        }
+        if (msg instanceof PagesTransferred && before == MigrationState.TRANSFERRING_PAGES) {
+            return List.of(new FinalizeCommand(meta(m, msg, "finalize", m.getSourceHost(), m.getEpoch()), m.getContainer()));
+        }
+        if (msg instanceof PostCopyFailed && before == MigrationState.TRANSFERRING_PAGES) {
+            return List.of(lost(m, msg)); // never a rollback: the source's copy gave its memory to the target's
         }
         if (msg instanceof RestoreCompleted && before == MigrationState.RESTORING) {
             return m.isKeepSource() ? List.of(completed(m, msg))
@@ -150,7 +164,7 @@ public final class MigrationPolicy {
                 ? null : ctx.transferEndpoint(m.getTargetHost()).orElse(null);
         return List.of(new MigrationAccepted(first.reply("accepted", GATEWAY), archive, containerId.orElse(null)),
                 new CheckpointCommand(first.reply("checkpoint", m.getSourceHost()), m.getContainer(), archive,
-                        m.isKeepSource(), m.isTcpEstablished(), m.getTargetHost(), endpoint, false));
+                        m.isKeepSource(), m.isTcpEstablished(), m.getTargetHost(), endpoint, m.isPostCopy()));
     }
 
     /**
@@ -164,6 +178,14 @@ public final class MigrationPolicy {
             case REQUESTED, CHECKPOINTING, UPLOADING -> List.of(rollback(m, msg));
             case RESTORING -> msg.probes() == 0 ? List.of(restore(m, msg, "restore-again")) : List.of(cancelRestore(m, msg));
             case FINALIZING -> List.of(completed(m, msg)); // the container runs on the target already
+            // the target restores idempotently: asked again it says how its page fetching stands (pending, done, failed)
+            case TRANSFERRING_PAGES -> msg.probes() == 0 ? List.of(restore(m, msg, "restore-again"))
+                    : List.of(new MigrationFailed(meta(m, msg, "failed", GATEWAY, m.getEpoch()), "post-copy did not finish: "
+                    + m.getTargetHost() + " said nothing about the memory pages it was fetching from " + m.getSourceHost()
+                    + " for longer than the timeout, also when asked again. The container was restored on "
+                    + m.getTargetHost() + " with part of its memory still on " + m.getSourceHost() + "'s page server; it is"
+                    + " lost unless 'ferry ps' on " + m.getTargetHost() + " shows it running. " + m.getSourceHost()
+                    + "'s stopped copy is not removed, but it cannot run again: its memory went to the target"));
             case ROLLING_BACK -> {
                 if (m.isAwaitingCancel() && msg.probes() == 0) {
                     yield List.of(new CancelRestoreCommand(meta(m, msg, "cancel-restore-again", m.getTargetHost(), m.getEpoch()),
@@ -187,6 +209,17 @@ public final class MigrationPolicy {
                 + " never runs twice");
     }
 
+    /**
+     * Post-copy broke off after the target restored: the container's memory was split between the hosts, and the
+     * part on the source is gone (or cannot reach the target). No copy runs, none can be rolled back to.
+     */
+    private static MigrationFailed lost(Migration m, MigrationMessage cause) {
+        return new MigrationFailed(meta(m, cause, "failed", GATEWAY, m.getEpoch()), "the container was lost: post-copy"
+                + " broke off (" + m.getPostCopyFailure() + ") after it was restored on " + m.getTargetHost() + ", while part"
+                + " of its memory was still on " + m.getSourceHost() + ". It runs on neither host and cannot be rolled back"
+                + " (its memory was split between them); restore it from an earlier checkpoint if there is one");
+    }
+
     /** A header for what {@code cause} leads to, in {@code epoch} (the migration's, or the next when it turns around). */
     private static Meta meta(Migration m, MigrationMessage cause, String kind, String host, long epoch) {
         return cause.meta().reply(kind, host).withEpoch(epoch);
@@ -205,10 +238,11 @@ public final class MigrationPolicy {
         if (m.isTransferDirect()) { // the stream the source sent the target, vouched for by its digest and signature
             return new RestoreCommand(meta(m, cause, kind, m.getTargetHost(), m.getEpoch()), m.getArchive(), m.getNewName(),
                     m.isTcpEstablished(), null, m.getSourceHost(), m.getWrappedKey(), true, m.getArchiveDigest(),
-                    signature(m), null);
+                    signature(m), m.getPageServer());
         }
         return new RestoreCommand(meta(m, cause, kind, m.getTargetHost(), m.getEpoch()), m.getArchive(), m.getNewName(),
-                m.isTcpEstablished(), m.getManifestDigest(), m.getSourceHost(), m.getWrappedKey());
+                m.isTcpEstablished(), m.getManifestDigest(), m.getSourceHost(), m.getWrappedKey(), false, null, null,
+                m.getPageServer());
     }
 
     private static java.util.Map<String, String> signature(Migration m) {

@@ -17,6 +17,8 @@ import io.ferry.protocol.MigrationMessage.MigrationCompleted;
 import io.ferry.protocol.MigrationMessage.MigrationFailed;
 import io.ferry.protocol.MigrationMessage.MigrationRejected;
 import io.ferry.protocol.MigrationMessage.MigrationRolledBack;
+import io.ferry.protocol.MigrationMessage.PagesTransferred;
+import io.ferry.protocol.MigrationMessage.PostCopyFailed;
 import io.ferry.protocol.MigrationMessage.RestoreCancelled;
 import io.ferry.protocol.MigrationMessage.RestoreCommand;
 import io.ferry.protocol.MigrationMessage.RestoreCompleted;
@@ -62,6 +64,7 @@ public final class MigrationProjection {
         m.setTcpEstablished(r.options() != null && r.options().tcpEstablished());
         m.setNewName(r.options() == null ? null : r.options().newName());
         m.setTransfer((r.options() == null ? MigrationOptions.defaults() : r.options()).transferOrDefault().name());
+        m.setPostCopy(r.options() != null && r.options().postCopy());
         m.setRequestedAt(r.meta().at());
         enter(m, MigrationState.REQUESTED, r.meta().at());
         m.setLastSeq(seq);
@@ -114,10 +117,11 @@ public final class MigrationProjection {
             m.setTransferDirect(c.direct());
             m.setCheckpointSignature(c.direct() && c.signature() != null
                     ? tools.jackson.databind.json.JsonMapper.shared().writeValueAsString(c.signature()) : null);
+            m.setPageServer(c.pageServer());
         } else if (msg instanceof CheckpointFailed f) {
             m.setError(f.reason());
         } else if (msg instanceof RestoreCommand) {
-            if (m.getState() == MigrationState.RESTORING) {
+            if (m.getState() == MigrationState.RESTORING || m.getState() == MigrationState.TRANSFERRING_PAGES) {
                 if (at.isAfter(m.getRestoreRequestedAt())) {
                     probed(m, at); // sent again after a timeout: what runs on the target decides
                 }
@@ -128,8 +132,23 @@ public final class MigrationProjection {
         } else if (msg instanceof RestoreStarted) {
             m.setRestoreStartedAt(at);
         } else if (msg instanceof RestoreCompleted c) {
-            m.setRunningAt(c.runningAt());
-            m.setTargetContainerId(c.containerId());
+            if (m.getState() != MigrationState.TRANSFERRING_PAGES) { // an answer to a probe: it ran since runningAt already
+                m.setRunningAt(c.runningAt());
+                m.setTargetContainerId(c.containerId());
+            }
+            if (c.pagesPending() && m.getState() == MigrationState.RESTORING) {
+                // post-copy: it runs on the target (downtime ends here) while its memory pages still come from the source
+                m.setPagesPending(true);
+                enter(m, MigrationState.TRANSFERRING_PAGES, at);
+            }
+        } else if (msg instanceof PagesTransferred p) {
+            m.setPagesPending(false);
+            m.setPagesBytes(p.bytes());
+            m.setPagesTransferredAt(at);
+        } else if (msg instanceof PostCopyFailed f) {
+            if (m.getPostCopyFailure() == null) {
+                m.setPostCopyFailure(msg.meta().hostId() + ": " + f.reason());
+            }
         } else if (msg instanceof RestoreFailed f) {
             m.setError(f.reason());
         } else if (msg instanceof FinalizeCommand) {

@@ -66,6 +66,7 @@ public class MigrationTimeouts {
             case CHECKPOINTING, UPLOADING -> t.checkpointing();
             case RESTORING -> t.restoring();
             case FINALIZING -> t.finalizing();
+            case TRANSFERRING_PAGES -> t.transferringPages();
             default -> t.rollingBack();
         };
     }

@@ -56,8 +56,39 @@ public class Preflight {
             return Optional.of("target host " + r.targetHost() + " already has a container named " + name);
         }
         return Compatibility.problem(platform(s), platform(t))
-                .map(problem -> "target host " + r.targetHost() + " cannot restore it: " + problem);
+                .map(problem -> "target host " + r.targetHost() + " cannot restore it: " + problem)
+                .or(() -> postCopy(r, s, t));
     }
+
+    /** What a post-copy request's refusals start with (REST answers them 422: the options, not the hosts' state). */
+    public static final String POST_COPY_REFUSED = "post-copy refused: ";
+
+    /**
+     * Post-copy needs CRIU's lazy pages on both hosts (their heartbeats list "post-copy"), and it moves the
+     * container: with keep (-R) the source runs on, and a copy restored from a page server of a running process
+     * would get memory that is changing under it (CRIU dumps lazily only what it stops), as Podman allows no
+     * --leave-running with lazy pages. A new name is fine: it names the target's copy, the memory is the same.
+     */
+    static Optional<String> postCopy(MigrateRequested r, HostHeartbeat source, HostHeartbeat target) {
+        if (r.options() == null || !r.options().postCopy()) {
+            return Optional.empty();
+        }
+        if (r.options().keep()) {
+            return Optional.of(POST_COPY_REFUSED + "it moves the container, and keep leaves it running on " + r.sourceHost()
+                    + "; migrate with keep in stop-and-copy (without postCopy), or without keep");
+        }
+        for (HostHeartbeat beat : List.of(source, target)) {
+            if (beat.features() == null || !beat.features().contains(POST_COPY)) {
+                return Optional.of(POST_COPY_REFUSED + "host " + beat.hostId() + " cannot do it (its " + beat.role()
+                        + "-service does not list feature '" + POST_COPY + "': CRIU's lazy pages do not work there);"
+                        + " migrate without postCopy (stop-and-copy)");
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The feature a host's heartbeat lists when CRIU's lazy pages work there. */
+    public static final String POST_COPY = "post-copy";
 
     /**
      * The id of the container the request names, by name or id, in the source host's newest heartbeat

@@ -24,11 +24,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 class MigrationTimeoutsTest {
     /** A distinct limit per stage, so a stage checked against another stage's limit shows. */
     private static final GatewayProperties.Timeouts LIMITS = new GatewayProperties.Timeouts(Duration.ofMinutes(1),
-            Duration.ofMinutes(2), Duration.ofMinutes(3), Duration.ofMinutes(4), Duration.ofMinutes(5));
+            Duration.ofMinutes(2), Duration.ofMinutes(3), Duration.ofMinutes(4), Duration.ofMinutes(5), Duration.ofMinutes(6));
     private static final Map<MigrationState, Duration> LIMIT = Map.of(MigrationState.REQUESTED, LIMITS.requested(),
             MigrationState.CHECKPOINTING, LIMITS.checkpointing(), MigrationState.UPLOADING, LIMITS.checkpointing(),
             MigrationState.RESTORING, LIMITS.restoring(), MigrationState.FINALIZING, LIMITS.finalizing(),
-            MigrationState.ROLLING_BACK, LIMITS.rollingBack());
+            MigrationState.ROLLING_BACK, LIMITS.rollingBack(), MigrationState.TRANSFERRING_PAGES, LIMITS.transferringPages());
     /** Far from either side of a limit, so the check's own clock cannot tip a case over. */
     private static final Duration MARGIN = Duration.ofSeconds(30);
 

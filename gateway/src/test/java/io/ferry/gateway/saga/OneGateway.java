@@ -74,14 +74,32 @@ final class OneGateway implements AutoCloseable {
 
     /** Host A's checkpoint-service and host B's restore-service are up; A runs {@code containers} (id, name). */
     void hostsUp(List<HostHeartbeat.RunningContainer> onSource) {
-        Hosts hosts = bean(Hosts.class);
-        hosts.record(beat(SOURCE, "checkpoint", onSource));
-        hosts.record(beat(TARGET, "restore", List.of()));
+        hostsUp(onSource, List.of(), List.of());
     }
 
-    private static HostHeartbeat beat(String host, String role, List<HostHeartbeat.RunningContainer> containers) {
+    /** As {@link #hostsUp(List)}, each host's services listing {@code features} ("post-copy", ...). */
+    void hostsUp(List<HostHeartbeat.RunningContainer> onSource, List<String> sourceFeatures, List<String> targetFeatures) {
+        Hosts hosts = bean(Hosts.class);
+        hosts.record(beat(SOURCE, "checkpoint", onSource, sourceFeatures));
+        hosts.record(beat(TARGET, "restore", List.of(), targetFeatures));
+    }
+
+    private static HostHeartbeat beat(String host, String role, List<HostHeartbeat.RunningContainer> containers,
+                                      List<String> features) {
         return new HostHeartbeat(host, role, Instant.now(), "runc", "1.1.12", "4.2", "6.1.0", "x86_64", "v2", "cpu",
-                1L << 30, containers, Meta.VERSION);
+                1L << 30, containers, Meta.VERSION, null, features);
+    }
+
+    HttpResponse<String> get(String path) {
+        try {
+            return http.send(HttpRequest.newBuilder(url.resolve(path)).header("Authorization", "Bearer " + token).GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     HttpResponse<String> post(String path, String json) {
