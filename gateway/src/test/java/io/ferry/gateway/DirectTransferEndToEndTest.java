@@ -123,36 +123,6 @@ class DirectTransferEndToEndTest extends TwoHostMigrationTest {
         assertThat(a.engine().host().root().resolve("registry-copies")).isEmptyDirectory();
     }
 
-    /**
-     * Not a timing assertion: the downtimes are logged for the report (the machine is shared and noisy).
-     * Alternated, so that the second pair runs with both paths' code warm in the services' JVMs (a cold
-     * AES-GCM alone took 2.8 s for 256 MiB here, 0.08 s warm).
-     */
-    @Test
-    void downtimeOfA256MiBContainerDirectAndThroughTheRegistry() {
-        String[] modes = {"registry", "direct", "registry", "direct"};
-        long[] downtime = new long[modes.length];
-        for (int i = 0; i < modes.length; i++) {
-            String name = "mem256-" + i + "-" + modes[i];
-            memoryContainerOnA(name, 192L << 20); // 256 MiB of base64 in the shell's memory
-            String first = MemoryChecksums.sums(a.log(name)).get(0);
-            String id = started(name, modes[i]);
-            JsonNode m = cluster.awaitMigration(id, TERMINAL, MIGRATION.multipliedBy(2));
-            assertThat(m.path("state").asString()).as(m.toString()).isEqualTo("COMPLETED");
-            assertThat(m.path("options").path("direct").asBoolean()).isEqualTo(modes[i].equals("direct"));
-            int n = MemoryChecksums.sums(b.log(name)).size();
-            assertThat(MemoryChecksums.awaitSums(b.log(name), n + 1, Duration.ofSeconds(60))).containsOnly(first);
-            if (modes[i].equals("direct")) { // its registry copy runs after it: let it end before the next is measured
-                FerryCluster.await(() -> timeline(id).contains("ArchiveStored"), Duration.ofSeconds(120), "the registry copy");
-            }
-            downtime[i] = m.path("downtimeMillis").asLong();
-            log.info("256 MiB {} migration: downtime {} ms, timings {}, bytes {}", modes[i], downtime[i], m.path("timings"),
-                    m.path("bytesTransferred"));
-            b.engine().containers().remove(name, true);
-        }
-        log.info("DOWNTIME 256 MiB (registry, direct, registry, direct): {}", java.util.Arrays.toString(downtime));
-    }
-
     // ---- the endpoint under attack: refused, and nothing staged ----
 
     private HttpResponse<String> put(String migrationId, String authorization, long expandedBytes, byte[] body) {
