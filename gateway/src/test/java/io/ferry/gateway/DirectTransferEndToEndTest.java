@@ -7,8 +7,6 @@ import io.ferry.core.testing.TestHost;
 import io.ferry.core.transfer.TransferStatement;
 import io.ferry.core.trust.HostKeys;
 import org.junit.jupiter.api.Test;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
 
 import java.net.http.HttpClient;
@@ -29,7 +27,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  * nothing from anyone but the source host, signed for it.
  */
 class DirectTransferEndToEndTest extends TwoHostMigrationTest {
-    private static final Logger log = LoggerFactory.getLogger(DirectTransferEndToEndTest.class);
     private final HttpClient http = HttpClient.newHttpClient();
 
     private List<String> timeline(String id) {
