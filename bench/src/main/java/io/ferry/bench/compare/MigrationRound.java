@@ -113,6 +113,9 @@ final class MigrationRound {
                         + events.first("PostCopyFailed").orElseThrow());
             }
         }
+        awaitRegistryCopy(id, events);
+        FerryCluster.await(() -> !cluster.get("/api/hosts/" + src + "/containers").body().contains("\"" + p.name + "\""),
+                Duration.ofSeconds(120), "the gateway to see " + p.name + " gone from " + src);
         view = Json.MAPPER.readTree(cluster.get("/api/migrations/" + id).body());
         StageBreakdown stages = StageBreakdown.of(p.workload.label(), mode, round + 1, src, dst, events, view);
         String instead = mode.notCarriedOut(events);
@@ -121,6 +124,26 @@ final class MigrationRound {
             System.err.println(mode.column.title + ": n/a (" + instead + ")");
         }
         return new Outcome(stages, instead);
+    }
+
+    /**
+     * A direct migration's registry copy is written after it completed, from the source's kept images, and the
+     * stopped source copy stays listed until then: waited for, so that it neither blocks the next move back
+     * (a container of that name is still there) nor competes for the CPU with the next measurement.
+     */
+    private void awaitRegistryCopy(String id, MigrationEvents events) {
+        if (!events.has("CheckpointCompleted") || !events.first("CheckpointCompleted").orElseThrow().path("direct").asBoolean()
+                || MigrationMode.ranPostCopy(events)) {
+            return;
+        }
+        long deadline = System.nanoTime() + PAGES_TIMEOUT.toNanos();
+        while (!events.has("ArchiveStored") && !events.has("ArchiveStoreFailed") && System.nanoTime() < deadline) {
+            MemoryProbe.sleep(200);
+            events = events(id);
+        }
+        if (!events.has("ArchiveStored")) {
+            System.err.println("migration " + id + ": no ArchiveStored within " + PAGES_TIMEOUT + "; going on");
+        }
     }
 
     private Outcome notAvailable(MigrationMode mode, String reason) {
