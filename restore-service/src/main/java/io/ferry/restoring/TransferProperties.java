@@ -9,7 +9,8 @@ import java.time.Duration;
 /**
  * {@code ferry.host.transfer.*}: direct transfers to this host (issue 11).
  *
- * @param memoryLimit the most one transfer unpacks into memory (a tmpfs); never more than half of MemAvailable;
+ * @param memoryLimit the most the transfers under way together unpack into memory (a tmpfs each, sized by what
+ *                    its source announced); never more than half of MemAvailable;
  *                    larger transfers go to disk (0B: always disk)
  * @param staleAfter  a staged transfer no restore took within this time is removed at the next start
  * @param advertisedUrl the URL the heartbeat advertises (read by the heartbeat; built from the port when empty)

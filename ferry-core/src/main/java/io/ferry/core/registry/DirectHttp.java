@@ -30,6 +30,7 @@ final class DirectHttp implements AutoCloseable {
     /** Big enough that a blob moves in few system calls, small enough to stay in the CPU's cache. */
     static final int BUFFER = 256 << 10;
     private static final int MAX_HEAD = 64 << 10;
+    private static final int MAX_INTERIM = 8;
     private static final int CONNECT_TIMEOUT_MS = 10_000;
 
     private final SocketChannel channel;
@@ -125,8 +126,24 @@ final class DirectHttp implements AutoCloseable {
         }
     }
 
+    /**
+     * The final answer: interim (1xx) answers before it are skipped, at most {@value #MAX_INTERIM} of them, read
+     * from the one buffered stream (a second buffer would lose what the first had read ahead: the real answer).
+     */
     Answer answer() throws IOException {
-        in = new BufferedInputStream(Channels.newInputStream(channel), BUFFER);
+        if (in == null) {
+            in = new BufferedInputStream(Channels.newInputStream(channel), BUFFER);
+        }
+        for (int interim = 0; interim <= MAX_INTERIM; interim++) {
+            Answer a = oneAnswer();
+            if (a.status() >= 200) {
+                return a;
+            }
+        }
+        throw new IOException("more than " + MAX_INTERIM + " interim (1xx) answers: not a registry");
+    }
+
+    private Answer oneAnswer() throws IOException {
         String status = line();
         String[] parts = status.split(" ", 3);
         if (parts.length < 2 || !parts[0].startsWith("HTTP/1.") || !parts[1].matches("[0-9]{3}")) {
@@ -145,9 +162,6 @@ final class DirectHttp implements AutoCloseable {
                 headers.merge(l.substring(0, colon).strip().toLowerCase(Locale.ROOT), l.substring(colon + 1).strip(),
                         (a, b) -> a + ", " + b);
             }
-        }
-        if (code == 100) { // "100 Continue" before the real answer
-            return answer();
         }
         return new Answer(code, headers);
     }

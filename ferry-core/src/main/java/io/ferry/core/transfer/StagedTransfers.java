@@ -39,9 +39,13 @@ import java.util.stream.Stream;
  */
 public final class StagedTransfers {
     private static final String MARKER = "staged.json";
+    /** Beyond the announced size: the small image files each take a page or more in a tmpfs. */
+    private static final long TMPFS_MARGIN = 64L << 20;
     private final Path root;
     private final ArchiveLimits limits;
     private final Set<String> receiving = ConcurrentHashMap.newKeySet();
+    /** Memory promised to the tmpfs of transfers still being received (MemAvailable does not show them yet). */
+    private long reservedMemory;
 
     public StagedTransfers(Path root, ArchiveLimits limits) {
         this.root = root.toAbsolutePath();
@@ -70,6 +74,7 @@ public final class StagedTransfers {
                     + " is already being received");
         }
         Path dir = dirOf(migrationId);
+        long tmpfs = 0;
         try {
             if (Files.exists(dir)) {
                 throw new TransferRefusedException(409, "Transfer already staged", "migration " + migrationId
@@ -78,7 +83,12 @@ public final class StagedTransfers {
             FileTrees.createPrivateDirectories(dir);
             Path content = dir.resolve("content");
             Files.createDirectory(content);
-            boolean memory = TransferMemory.fits(announced.expandedBytes(), memoryBound) && mountTmpfs(content, memoryBound);
+            tmpfs = reserveMemory(announced.expandedBytes(), memoryBound);
+            boolean memory = tmpfs > 0 && mountTmpfs(content, tmpfs);
+            if (!memory) {
+                releaseMemory(tmpfs);
+                tmpfs = 0;
+            }
             // a tmpfs is bounded by its size; the free-space reserve is for disks shared with everything else
             ArchiveLimits extractLimits = memory ? limits.withMinFreeBytes(0) : limits;
             MessageDigest sha = Sha256.newDigest();
@@ -107,8 +117,31 @@ public final class StagedTransfers {
             }
             throw e;
         } finally {
+            releaseMemory(tmpfs); // staged (MemAvailable shows its pages now) or removed
             receiving.remove(migrationId);
         }
+    }
+
+    /**
+     * The size of this transfer's tmpfs, taken from the memory bound shared by every transfer under way (the
+     * bound is read from MemAvailable, which does not show what their tmpfs will hold): 0 when it does not fit.
+     * The tmpfs is as large as the announced size and a margin (page-rounded small files), not the whole bound,
+     * so a source cannot take more than it reserved.
+     */
+    private synchronized long reserveMemory(long announced, long memoryBound) {
+        if (announced <= 0) {
+            return 0;
+        }
+        long size = announced + announced / 16 + TMPFS_MARGIN;
+        if (!TransferMemory.fits(size, memoryBound - reservedMemory)) {
+            return 0;
+        }
+        reservedMemory += size;
+        return size;
+    }
+
+    private synchronized void releaseMemory(long size) {
+        reservedMemory -= size;
     }
 
     /** The staged transfer of a migration, complete, if there is one. */
