@@ -171,6 +171,11 @@ public class TargetCommands extends HostCommands implements SmartInitializingSin
                 RestoreOptions options = new RestoreOptions(r.name(), r.tcpEstablished(), false, false)
                         .forMigration(r.meta().migrationId());
                 if (r.pageServer() != null) {
+                    if (!r.direct()) { // a registry archive's signature does not cover a page server; a direct transfer's does
+                        throw new UntrustedCheckpointException("the RestoreCommand of migration " + r.meta().migrationId()
+                                + " asks for post-copy from " + r.pageServer() + " without a direct transfer: memory pages"
+                                + " are fetched only from the page server the source signed into its direct transfer");
+                    }
                     options = options.withPostCopyFrom(PageServer.parse(r.pageServer()));
                     // before the copy exists: killed once it runs, the restarted service finds it and reports it lost
                     postCopy.pending(r);

@@ -14,6 +14,11 @@ public record PageServer(String address, int port) {
         }
     }
 
+    /** This server with a free port picked now if it asks for any (port 0): where it will listen, known in advance. */
+    public PageServer withPortPicked() {
+        return port != 0 ? this : new PageServer(address, FreePorts.pick(address));
+    }
+
     /** ADDRESS:PORT, as CRIU's and runc's --page-server take it. */
     public String hostPort() {
         return address + ":" + port;

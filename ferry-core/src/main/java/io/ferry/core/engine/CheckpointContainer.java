@@ -120,8 +120,11 @@ final class CheckpointContainer {
      * encrypted with the migration's key); signed over the digest of the bytes sent, once the target
      * confirmed it received as many. A refused or broken transfer fails the checkpoint as a failed upload does.
      */
-    private ExportedCheckpoint toTarget(String nameOrId, CheckpointOptions options, ArchiveTarget.Direct target,
+    private ExportedCheckpoint toTarget(String nameOrId, CheckpointOptions asked, ArchiveTarget.Direct target,
                                         CheckpointProgress progress) {
+        // post-copy: the page server's port is fixed before the dump, so the signed transfer statement can name it
+        CheckpointOptions options = asked.postCopy() == null ? asked : asked.withPostCopy(asked.postCopy().withPortPicked());
+        String pageServer = options.postCopy() == null ? null : options.postCopy().hostPort();
         HostKeys keys = signing.keysFor(target.migrationId()).orElseThrow();
         MessageDigest sha = Sha256.newDigest();
         DirectTransfer[] transfer = new DirectTransfer[1];
@@ -134,7 +137,8 @@ final class CheckpointContainer {
 
             @Override
             public OutputStream open(long expandedBytes, Compression compression) throws IOException {
-                TransferStatement statement = TransferStatement.issue(target.migrationId(), keys.hostId(), target.targetHost());
+                TransferStatement statement = TransferStatement.issue(target.migrationId(), keys.hostId(), target.targetHost(),
+                        pageServer);
                 transfer[0] = DirectTransfer.open(target.endpoint(), statement, keys, new StagedTransfers.Announced(
                         expandedBytes, compression.displayName(), target.wrappedKey()), ANSWER_TIMEOUT);
                 OutputStream out = new DigestOutputStream(transfer[0], sha) {

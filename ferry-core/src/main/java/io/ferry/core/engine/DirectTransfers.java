@@ -87,6 +87,13 @@ public final class DirectTransfers {
                         + " with digest " + t.digest() + ", not the " + archiveDigest + " its source signed: refused");
             }
             trust.verifyDirect(t.digest(), migrationId, sourceHost, signature);
+            String pages = options.postCopyFrom() == null ? null : options.postCopyFrom().hostPort();
+            if (!java.util.Objects.equals(pages, t.pageServer())) { // memory pages go straight into the restored process
+                throw new UntrustedCheckpointException("the restore of migration " + migrationId + " would fetch memory"
+                        + " pages from " + (pages == null ? "nowhere (stop-and-copy)" : pages) + ", but its source "
+                        + sourceHost + " signed " + (t.pageServer() == null ? "a transfer without a page server"
+                        : "the page server " + t.pageServer()) + ": refused");
+            }
             if (requireEncrypted && !t.encrypted()) {
                 throw new UntrustedCheckpointException("the direct transfer of migration " + migrationId + " is not"
                         + " encrypted: this host restores only encrypted migration archives (ferry.host.encrypt-checkpoints)");

@@ -8,7 +8,7 @@ import java.time.Instant;
  * restore compares with the digest the source signed. {@code storage}: "memory" (a tmpfs) or "disk".
  */
 public record StagedTransfer(String migrationId, String sourceHost, String digest, long size, String storage,
-                             String compression, String wrappedKey, Instant receivedAt) {
+                             String compression, String wrappedKey, Instant receivedAt, String pageServer) {
     public boolean encrypted() {
         return wrappedKey != null;
     }

@@ -105,7 +105,8 @@ public final class StagedTransfers {
             }
             Failpoints.reach("transfer.before-staged"); // unpacked, not yet recorded as staged
             StagedTransfer staged = new StagedTransfer(migrationId, from.sourceHost(), Sha256.of(sha), counted.count,
-                    memory ? "memory" : "disk", announced.compression(), announced.wrappedKey(), Instant.now());
+                    memory ? "memory" : "disk", announced.compression(), announced.wrappedKey(), Instant.now(),
+                    from.pageServer()); // post-copy: the page server its source signed, the only one its restore may use
             Json.write(dir.resolve(MARKER), staged);
             return staged;
         } catch (IOException e) {

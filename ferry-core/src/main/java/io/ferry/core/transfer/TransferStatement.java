@@ -1,5 +1,6 @@
 package io.ferry.core.transfer;
 
+import io.ferry.core.checkpoint.PageServer;
 import io.ferry.core.trust.HostKeys;
 import io.ferry.protocol.Identifiers;
 
@@ -20,23 +21,34 @@ import java.util.regex.Pattern;
  * migration &lt;migration id&gt;
  * source &lt;host id&gt;
  * target &lt;host id&gt;
+ * pages &lt;ADDRESS:PORT&gt;       (post-copy only: the page server the target fetches the memory pages from)
  * issued &lt;ISO-8601 instant&gt;
  * nonce &lt;32 hex&gt;
  * </pre>
  * It travels in the {@value #HEADER} header as {@code base64url(statement) "." base64url(signature)}.
  */
-public record TransferStatement(String migrationId, String sourceHost, String targetHost, Instant issuedAt,
-                                String nonce) {
+public record TransferStatement(String migrationId, String sourceHost, String targetHost, String pageServer,
+                                Instant issuedAt, String nonce) {
     public static final String VERSION = "ferry-transfer/v1";
     public static final String HEADER = "Ferry-Transfer-Authorization";
     private static final int MAX_HEADER = 2048;
     private static final Pattern NONCE = Pattern.compile("[0-9a-f]{32}");
+    private static final Pattern PAGE_SERVER = Pattern.compile("[A-Za-z0-9][A-Za-z0-9.-]{0,252}:[0-9]{1,5}");
     private static final SecureRandom RANDOM = new SecureRandom();
 
     public TransferStatement {
         Identifiers.migrationId("migration", migrationId);
         Identifiers.hostId("source", sourceHost);
         Identifiers.hostId("target", targetHost);
+        if (pageServer != null) {
+            if (!PAGE_SERVER.matcher(pageServer).matches()) {
+                throw new IllegalArgumentException("pages: not ADDRESS:PORT");
+            }
+            PageServer parsed = PageServer.parse(pageServer); // IllegalArgumentException saying what is wrong
+            if (parsed.port() == 0 || !parsed.hostPort().equals(pageServer)) {
+                throw new IllegalArgumentException("pages: not ADDRESS:PORT with a port");
+            }
+        }
         if (issuedAt == null) {
             throw new IllegalArgumentException("issued: missing");
         }
@@ -45,15 +57,30 @@ public record TransferStatement(String migrationId, String sourceHost, String ta
         }
     }
 
+    /** Without a page server (stop-and-copy). */
+    public TransferStatement(String migrationId, String sourceHost, String targetHost, Instant issuedAt, String nonce) {
+        this(migrationId, sourceHost, targetHost, null, issuedAt, nonce);
+    }
+
     /** A fresh statement (now, a random nonce). */
     public static TransferStatement issue(String migrationId, String sourceHost, String targetHost) {
+        return issue(migrationId, sourceHost, targetHost, null);
+    }
+
+    /**
+     * With {@code pageServer} (post-copy): the target fetches the memory pages from there and from nowhere
+     * else, whatever a command says: a page server is fed straight into the restored process's memory.
+     */
+    public static TransferStatement issue(String migrationId, String sourceHost, String targetHost, String pageServer) {
         byte[] n = new byte[16];
         RANDOM.nextBytes(n);
-        return new TransferStatement(migrationId, sourceHost, targetHost, Instant.now(), HexFormat.of().formatHex(n));
+        return new TransferStatement(migrationId, sourceHost, targetHost, pageServer, Instant.now(),
+                HexFormat.of().formatHex(n));
     }
 
     public byte[] bytes() {
         return (VERSION + "\nmigration " + migrationId + "\nsource " + sourceHost + "\ntarget " + targetHost
+                + (pageServer == null ? "" : "\npages " + pageServer)
                 + "\nissued " + issuedAt + "\nnonce " + nonce + "\n").getBytes(StandardCharsets.UTF_8);
     }
 
@@ -101,19 +128,21 @@ public record TransferStatement(String migrationId, String sourceHost, String ta
 
     static TransferStatement parse(String text) {
         String[] lines = text.split("\n", -1);
-        if (lines.length != 7 || !lines[6].isEmpty() || !VERSION.equals(lines[0])) {
+        if (lines.length != 7 && lines.length != 8 || !lines[lines.length - 1].isEmpty() || !VERSION.equals(lines[0])) {
             throw new IllegalArgumentException("not a " + VERSION + " statement");
         }
         String migration = field(lines[1], "migration");
         String source = field(lines[2], "source");
         String target = field(lines[3], "target");
+        int next = 4;
+        String pages = lines.length == 8 ? field(lines[next++], "pages") : null;
         Instant issued;
         try {
-            issued = Instant.parse(field(lines[4], "issued"));
+            issued = Instant.parse(field(lines[next++], "issued"));
         } catch (DateTimeParseException e) {
             throw new IllegalArgumentException("issued: not an ISO-8601 instant");
         }
-        return new TransferStatement(migration, source, target, issued, field(lines[5], "nonce"));
+        return new TransferStatement(migration, source, target, pages, issued, field(lines[next], "nonce"));
     }
 
     private static String field(String line, String name) {

@@ -33,6 +33,21 @@ class TransferStatementTest {
     }
 
     @Test
+    void aPostCopyStatementNamesItsPageServerAndParsesBackStrictly() {
+        TransferStatement s = new TransferStatement("m1", "a", "b", "10.0.0.1:40123", AT, NONCE);
+        String text = new String(s.bytes(), StandardCharsets.UTF_8);
+        assertThat(text).isEqualTo("ferry-transfer/v1\nmigration m1\nsource a\ntarget b\npages 10.0.0.1:40123\nissued "
+                + "2030-01-01T10:00:00Z\nnonce " + NONCE + "\n");
+        assertThat(TransferStatement.parse(text)).isEqualTo(s);
+        // a page server is fed into the restored process's memory: nothing but ADDRESS:PORT with a real port
+        for (String bad : new String[]{"10.0.0.1:0", "10.0.0.1", "10.0.0.1:99999", "a b:1", "10.0.0.1:1\nx"}) {
+            assertThatThrownBy(() -> new TransferStatement("m1", "a", "b", bad, AT, NONCE)).as(bad)
+                    .isInstanceOf(IllegalArgumentException.class);
+        }
+        assertThatThrownBy(() -> TransferStatement.parse(text.replace("pages ", "pagez "))).hasMessageContaining("pages");
+    }
+
+    @Test
     void aSignedHeaderParsesBackToItsStatementAndVerifies() {
         HostKeys a = HostKeys.loadOrCreate(new Host("a", dir.resolve("a")));
         TransferStatement s = TransferStatement.issue("m1", "a", "b");

@@ -9,8 +9,10 @@ import jakarta.validation.constraints.Pattern;
  * source streams the checkpoint straight to the target when the target offers it) or {@code registry}.
  * {@code postCopy} (default false: stop-and-copy): the
  * target runs the container at once and fetches its memory pages from the source afterwards; shorter downtime,
- * but a failure of either host before every page has arrived loses the container (state TRANSFERRING_PAGES,
- * then FAILED, never a rollback). Needs feature "post-copy" on both hosts; refused with keep (422).
+ * state TRANSFERRING_PAGES until every page arrived. A transfer that breaks off removes the target's copy and
+ * resumes the source's (held paused): ROLLED_BACK; only a source host that fails itself loses the container
+ * (FAILED). Needs feature "post-copy" on both hosts and the direct transfer; refused with keep or transfer
+ * registry (422). The pages travel unencrypted from CRIU's page server: a network only the hosts share.
  */
 public record MigrationRequest(
         @Pattern(regexp = "[A-Za-z0-9][A-Za-z0-9._-]{0,63}", message = "must be 1-64 letters, digits, '.', '_' or '-'")

@@ -102,14 +102,17 @@ public final class MigrationPolicy {
         }
         if (msg instanceof RestoreCompleted c && before == MigrationState.RESTORING && c.pagesPending()) {
             // post-copy: it runs on the target, its memory still coming from the source. A page server the source said
-            // had failed meanwhile cannot serve it: the copy cannot go on, and the source's went with its pages
-            return m.getPostCopyFailure() == null ? List.of() : List.of(lost(m, msg));
+            // had failed meanwhile cannot serve it: the target's copy cannot go on; it goes, and the source's comes back
+            return m.getPostCopyFailure() == null ? List.of() : List.of(cancelRestore(m, msg));
         }
         if (msg instanceof PagesTransferred && before == MigrationState.TRANSFERRING_PAGES) {
             return List.of(new FinalizeCommand(meta(m, msg, "finalize", m.getSourceHost(), m.getEpoch()), m.getContainer()));
         }
         if (msg instanceof PostCopyFailed && before == MigrationState.TRANSFERRING_PAGES) {
-            return List.of(lost(m, msg)); // never a rollback: the source's copy gave its memory to the target's
+            // the target's copy cannot go on without its pages: it goes (the cancel confirms it, and fences a late
+            // PagesTransferred), then the source's copy, held frozen and whole since the dump, runs again (a rollback).
+            // Only a source host that failed itself loses the container: its rollback then fails, and says so
+            return List.of(cancelRestore(m, msg));
         }
         if (msg instanceof RestoreCompleted && before == MigrationState.RESTORING) {
             return m.isKeepSource() ? List.of(completed(m, msg))
@@ -179,13 +182,10 @@ public final class MigrationPolicy {
             case RESTORING -> msg.probes() == 0 ? List.of(restore(m, msg, "restore-again")) : List.of(cancelRestore(m, msg));
             case FINALIZING -> List.of(completed(m, msg)); // the container runs on the target already
             // the target restores idempotently: asked again it says how its page fetching stands (pending, done, failed)
+            // asked again, the target says how its page fetching stands (pending, done, failed); silent twice, it is
+            // cancelled as a silent restore is: its copy goes, then the source's held copy runs again
             case TRANSFERRING_PAGES -> msg.probes() == 0 ? List.of(restore(m, msg, "restore-again"))
-                    : List.of(new MigrationFailed(meta(m, msg, "failed", GATEWAY, m.getEpoch()), "post-copy did not finish: "
-                    + m.getTargetHost() + " said nothing about the memory pages it was fetching from " + m.getSourceHost()
-                    + " for longer than the timeout, also when asked again. The container was restored on "
-                    + m.getTargetHost() + " with part of its memory still on " + m.getSourceHost() + "'s page server; it is"
-                    + " lost unless 'ferry ps' on " + m.getTargetHost() + " shows it running. " + m.getSourceHost()
-                    + "'s stopped copy is not removed, but it cannot run again: its memory went to the target"));
+                    : List.of(cancelRestore(m, msg));
             case ROLLING_BACK -> {
                 if (m.isAwaitingCancel() && msg.probes() == 0) {
                     yield List.of(new CancelRestoreCommand(meta(m, msg, "cancel-restore-again", m.getTargetHost(), m.getEpoch()),
@@ -207,17 +207,6 @@ public final class MigrationPolicy {
                 + " could not be undone (" + c.problem() + "): the container runs on " + m.getTargetHost()
                 + "; its stopped copy on " + m.getSourceHost() + " keeps its checkpoint and is not rolled back, so that it"
                 + " never runs twice");
-    }
-
-    /**
-     * Post-copy broke off after the target restored: the container's memory was split between the hosts, and the
-     * part on the source is gone (or cannot reach the target). No copy runs, none can be rolled back to.
-     */
-    private static MigrationFailed lost(Migration m, MigrationMessage cause) {
-        return new MigrationFailed(meta(m, cause, "failed", GATEWAY, m.getEpoch()), "the container was lost: post-copy"
-                + " broke off (" + m.getPostCopyFailure() + ") after it was restored on " + m.getTargetHost() + ", while part"
-                + " of its memory was still on " + m.getSourceHost() + ". It runs on neither host and cannot be rolled back"
-                + " (its memory was split between them); restore it from an earlier checkpoint if there is one");
     }
 
     /** A header for what {@code cause} leads to, in {@code epoch} (the migration's, or the next when it turns around). */

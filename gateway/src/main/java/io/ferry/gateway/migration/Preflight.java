@@ -4,6 +4,7 @@ import io.ferry.gateway.config.GatewayProperties;
 import io.ferry.gateway.host.Hosts;
 import io.ferry.protocol.Compatibility;
 import io.ferry.protocol.HostHeartbeat;
+import io.ferry.protocol.MigrationOptions;
 import io.ferry.protocol.MigrationMessage.MigrateRequested;
 import org.springframework.stereotype.Component;
 
@@ -76,6 +77,12 @@ public class Preflight {
         if (r.options().keep()) {
             return Optional.of(POST_COPY_REFUSED + "it moves the container, and keep leaves it running on " + r.sourceHost()
                     + "; migrate with keep in stop-and-copy (without postCopy), or without keep");
+        }
+        if (r.options().transferOrDefault() == MigrationOptions.Transfer.REGISTRY || target.transferEndpoint() == null) {
+            // the page server the target fetches memory from is signed by the source into its direct transfer only
+            return Optional.of(POST_COPY_REFUSED + "it needs the direct transfer (the source signs its page server into"
+                    + " it), and " + (target.transferEndpoint() == null ? "host " + r.targetHost() + " offers none"
+                    : "this request asks for transfer registry") + "; migrate without postCopy (stop-and-copy)");
         }
         for (HostHeartbeat beat : List.of(source, target)) {
             if (beat.features() == null || !beat.features().contains(POST_COPY)) {

@@ -33,8 +33,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Post-copy through the saga (issue 11): after the target runs the container with pages pending the migration
- * waits in TRANSFERRING_PAGES; every page arrived finalizes; a broken transfer is FAILED as lost, never a
- * rollback and never COMPLETED; silence is asked about once, then FAILED; stale reports stay fenced.
+ * waits in TRANSFERRING_PAGES; every page arrived finalizes; a broken transfer cancels the target copy, then rolls
+ * back (the source copy was held whole), never COMPLETED; silence is asked about once, then cancelled the same way;
+ * stale reports stay fenced.
  */
 class MigrationPolicyPostCopyTest {
     private static final String PAGE_SERVER = "10.0.0.1:40123";
@@ -107,7 +108,7 @@ class MigrationPolicyPostCopyTest {
     }
 
     @Test
-    void aPostCopyFailureFromEitherHostEndsFailedAsLostNeverRolledBackNorCompleted() {
+    void aPostCopyFailureFromEitherHostRemovesTheTargetCopyThenResumesTheSourceCopyNeverCompletes() {
         for (String host : List.of(TARGET, SOURCE)) {
             Saga s = new Saga();
             SagaMessages mm = s.msg;
@@ -119,26 +120,28 @@ class MigrationPolicyPostCopyTest {
             List<MigrationMessage> sent = s.handle(new PostCopyFailed(mm.meta("post-copy-failed", host, 11),
                     "Lazy pages transfer FAILED", true));
 
-            assertThat(sent).as("reported by %s", host).singleElement().isInstanceOfSatisfying(MigrationFailed.class, f ->
-                    assertThat(f.reason()).contains("the container was lost").contains("runs on neither host")
-                            .contains(host + ": Lazy pages transfer FAILED").contains("cannot be rolled back"));
-            // whatever comes late, nothing undoes it: no rollback into a second copy, no completion
-            List<MigrationMessage> after = s.handleAll(new PagesTransferred(mm.meta("pages-transferred", TARGET, 12), 1, 1),
-                    mm.finalized(), mm.restoreCompleted(), mm.timedOut(MigrationState.TRANSFERRING_PAGES), mm.cancel(13));
-            after.addAll(s.handleAll(mm.everyReply(s.archive())));
-            assertThat(after).isEmpty();
-            assertThat(s.m().getState()).isEqualTo(MigrationState.FAILED);
+            // the target's copy (which cannot go on without its pages) goes first: never two copies
+            assertThat(sent).as("reported by %s", host).singleElement().isInstanceOf(CancelRestoreCommand.class);
+            assertThat(s.m().getState()).isEqualTo(MigrationState.ROLLING_BACK);
+            // a late PagesTransferred of the old epoch completes nothing
+            assertThat(s.handle(new PagesTransferred(mm.meta("pages-transferred", TARGET, 12), 1, 1))).isEmpty();
+            // then the source's copy, held frozen and whole since the dump, runs again
+            assertThat(s.handle(mm.restoreCancelled(true))).singleElement().isInstanceOf(RollbackCommand.class);
+            s.handle(mm.rolledBack(true));
+            assertThat(s.m().getState()).isEqualTo(MigrationState.ROLLED_BACK);
+            assertThat(s.sent).noneMatch(m -> m instanceof MigrationMessage.FinalizeCommand
+                    || m instanceof MigrationMessage.MigrationCompleted);
         }
     }
 
     @Test
-    void aSourcePageServerFailureBeforeTheTargetSaidItRunsFailsItAsLostOnceItRuns() {
+    void aSourcePageServerFailureBeforeTheTargetSaidItRunsCancelsTheTargetCopyOnceItRuns() {
         saga.handleAll(msg.requested(POST_COPY), msg.checkpointStarted(), msg.dumped(), checkpointCompletedServingPages(),
                 msg.restoreStarted());
         assertThat(saga.handle(postCopyFailed(SOURCE, 0))).as("the target has not answered yet").isEmpty();
 
         assertThat(saga.handle(runningWithPagesPending("restore-completed", 0))).singleElement()
-                .isInstanceOfSatisfying(MigrationFailed.class, f -> assertThat(f.reason()).contains("lost"));
+                .isInstanceOf(CancelRestoreCommand.class);
     }
 
     @Test
@@ -158,7 +161,7 @@ class MigrationPolicyPostCopyTest {
     }
 
     @Test
-    void aSilentTransferIsAskedAboutOnceThenFailedSayingWhereTheContainerIs() {
+    void aSilentTransferIsAskedAboutOnceThenItsTargetCopyIsCancelled() {
         transferringPages();
 
         List<MigrationMessage> first = saga.handle(msg.timedOut(MigrationState.TRANSFERRING_PAGES, 400));
@@ -171,9 +174,9 @@ class MigrationPolicyPostCopyTest {
         assertThat(saga.m().getRunningAt()).as("a probe's answer does not move the downtime").isEqualTo(at(7));
 
         List<MigrationMessage> second = saga.handle(msg.timedOut(MigrationState.TRANSFERRING_PAGES, 800, 1));
-        assertThat(second).singleElement().isInstanceOfSatisfying(MigrationFailed.class, f -> assertThat(f.reason())
-                .contains("post-copy did not finish").contains("lost unless 'ferry ps' on " + TARGET));
-        assertThat(saga.sent).noneMatch(m -> m instanceof RollbackCommand || m instanceof CancelRestoreCommand);
+        assertThat(second).as("the target's copy goes before the source's comes back").singleElement()
+                .isInstanceOf(CancelRestoreCommand.class);
+        assertThat(saga.sent).noneMatch(m -> m instanceof RollbackCommand);
     }
 
     @Test
@@ -226,6 +229,13 @@ class MigrationPolicyPostCopyTest {
                 .asString().startsWith(Preflight.POST_COPY_REFUSED).contains("keep");
         assertThat(Preflight.postCopy(request(new MigrationOptions(false, false, "web2", null, true)), with, target))
                 .as("a new name is fine").isEmpty();
+        // the page server is signed only into a direct transfer: no post-copy through the registry
+        assertThat(Preflight.postCopy(request(new MigrationOptions(false, false, null, MigrationOptions.Transfer.REGISTRY,
+                true)), with, target)).get().asString().startsWith(Preflight.POST_COPY_REFUSED).contains("transfer registry");
+        HostHeartbeat noEndpoint = new HostHeartbeat(TARGET, "restore", Instant.EPOCH, "runc", "1", "4.2", "6.1", "x86_64",
+                "v2", "cpu", 1L << 30, List.of(), Meta.VERSION, null, List.of("post-copy"));
+        assertThat(Preflight.postCopy(request(POST_COPY), with, noEndpoint)).get().asString()
+                .contains("needs the direct transfer").contains("offers none");
     }
 
     private MigrateRequested request(MigrationOptions options) {
@@ -235,6 +245,6 @@ class MigrationPolicyPostCopyTest {
 
     private static HostHeartbeat beat(String host, String role, List<String> features) {
         return new HostHeartbeat(host, role, Instant.EPOCH, "runc", "1", "4.2", "6.1", "x86_64", "v2", "cpu", 1L << 30,
-                List.of(), Meta.VERSION, null, features);
+                List.of(), Meta.VERSION, role.equals("restore") ? "http://10.0.0.2:8083/transfers" : null, features);
     }
 }

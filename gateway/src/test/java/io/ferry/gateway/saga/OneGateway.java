@@ -87,7 +87,7 @@ final class OneGateway implements AutoCloseable {
     private static HostHeartbeat beat(String host, String role, List<HostHeartbeat.RunningContainer> containers,
                                       List<String> features) {
         return new HostHeartbeat(host, role, Instant.now(), "runc", "1.1.12", "4.2", "6.1.0", "x86_64", "v2", "cpu",
-                1L << 30, containers, Meta.VERSION, null, features);
+                1L << 30, containers, Meta.VERSION, role.equals("restore") ? "http://127.0.0.1:9/transfers" : null, features);
     }
 
     HttpResponse<String> get(String path) {
