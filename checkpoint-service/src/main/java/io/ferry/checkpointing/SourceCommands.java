@@ -63,15 +63,18 @@ public class SourceCommands extends HostCommands {
 
     /**
      * {@code pageServerAddress}: where this host's page servers listen, the address the target dials (one it can
-     * reach; 127.0.0.1 only for two hosts on one machine). {@code pagesWait}: how long finalize lets a page server
+     * reach; by default the address this host reaches the Kafka broker from, the hosts' shared network, never
+     * all interfaces: CRIU's page server authenticates nobody). {@code pagesWait}: how long finalize lets a page server
      * finish on its own after the target said it had every page.
      */
     public SourceCommands(FerryEngine engine, EventPublisher events, ProcessedCommands processed, MeterRegistry meters,
                           HostServiceProperties properties,
-                          @Value("${ferry.host.page-server.address:127.0.0.1}") String pageServerAddress,
-                          @Value("${ferry.host.page-server.finalize-wait:30s}") Duration pagesWait) {
+                          @Value("${ferry.host.page-server.address:}") String pageServerAddress,
+                          @Value("${ferry.host.page-server.finalize-wait:30s}") Duration pagesWait,
+                          @Value("${spring.kafka.bootstrap-servers:}") String kafka) {
         super(events, processed);
-        this.pageServerAddress = pageServerAddress;
+        this.pageServerAddress = pageServerAddress.isBlank()
+                ? io.ferry.spring.host.OutgoingAddress.towards(kafka).orElse("127.0.0.1") : pageServerAddress;
         this.pagesWait = pagesWait;
         this.pageServers = new PageServers(events::publish);
         this.engine = engine;

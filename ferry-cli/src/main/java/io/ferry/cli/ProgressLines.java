@@ -18,11 +18,18 @@ final class ProgressLines {
             case "MigrationRejected" -> "refused: " + e.path("reason").asString();
             case "CheckpointCommand" -> "checkpoint requested on " + host;
             case "CheckpointStarted" -> "checkpointing on " + host;
-            case "CheckpointDumped" -> String.format(Locale.ROOT, "frozen and dumped in %.3fs; uploading",
+            case "CheckpointDumped" -> String.format(Locale.ROOT, "frozen and dumped in %.3fs; sending",
                     e.path("dumpMillis").asLong() / 1000.0);
-            case "UploadProgress" -> "uploaded " + Formats.bytes(e.path("bytes").asLong());
-            case "CheckpointCompleted" -> "archive in the registry: " + Formats.bytes(e.path("size").asLong()) + ", "
-                    + e.path("digest").asString().substring(0, Math.min(19, e.path("digest").asString().length())) + "…";
+            case "UploadProgress" -> "sent " + Formats.bytes(e.path("bytes").asLong());
+            case "CheckpointCompleted" -> (e.path("direct").asBoolean() ? "archive streamed to the target: "
+                    : "archive in the registry: ") + Formats.bytes(e.path("size").asLong()) + ", "
+                    + e.path("digest").asString().substring(0, Math.min(19, e.path("digest").asString().length())) + "…"
+                    + (e.path("pageServer").isString() ? "; memory pages served from " + e.path("pageServer").asString() : "");
+            case "PagesTransferred" -> "every memory page arrived on " + host + " (" + Formats.bytes(e.path("bytes").asLong())
+                    + ")";
+            case "PostCopyFailed" -> "post-copy broke off: " + e.path("reason").asString();
+            case "ArchiveStored" -> "registry copy stored: " + e.path("archive").asString();
+            case "ArchiveStoreFailed" -> "registry copy not stored: " + e.path("reason").asString();
             case "CheckpointFailed" -> "checkpoint failed: " + e.path("reason").asString();
             case "RestoreCommand" -> "restore requested on " + host;
             case "RestoreStarted" -> "restoring on " + host;

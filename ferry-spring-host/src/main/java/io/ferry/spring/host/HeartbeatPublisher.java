@@ -41,7 +41,8 @@ public class HeartbeatPublisher {
     /**
      * Issue 11, direct transfer: where a restore-service takes a migration's archive straight from the source,
      * {@code ferry.host.transfer.advertised-url}, else {@code http://ADDRESS:PORT/transfers} with this server's
-     * port and {@code ferry.host.transfer.address} (else server.address, else this machine's address); null
+     * port and {@code ferry.host.transfer.address} (else server.address, else the address this host reaches the
+     * Kafka broker from: the hosts' shared network, where the machine's name may resolve to loopback); null
      * for other roles and before the server listens.
      */
     String transferEndpoint() {
@@ -57,12 +58,8 @@ public class HeartbeatPublisher {
             return null;
         }
         String address = env.getProperty("ferry.host.transfer.address", env.getProperty("server.address", ""));
-        if (address.isBlank()) {
-            try {
-                address = java.net.InetAddress.getLocalHost().getHostAddress();
-            } catch (java.net.UnknownHostException e) {
-                address = "127.0.0.1";
-            }
+        if (address.isBlank()) { // the address this host reaches the broker from: the network the hosts share
+            address = OutgoingAddress.towards(env.getProperty("spring.kafka.bootstrap-servers")).orElse("127.0.0.1");
         }
         return "http://" + (address.contains(":") ? "[" + address + "]" : address) + ":" + port + "/transfers";
     }
