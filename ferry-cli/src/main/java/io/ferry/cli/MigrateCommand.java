@@ -41,6 +41,15 @@ final class MigrateCommand implements Callable<Integer> {
     @Option(names = "--name", description = "Restore under a new name (and id).")
     String newName;
 
+    @Option(names = "--post-copy", description = "Post-copy: run the container on the target at once and fetch its memory"
+            + " pages from the source afterwards (CRIU lazy pages; both hosts must list feature post-copy). The pages"
+            + " travel unencrypted from CRIU's page server: a network only the hosts share.")
+    boolean postCopy;
+
+    @Option(names = "--transfer", paramLabel = "direct|registry", description = "How the checkpoint travels: straight"
+            + " to the target (direct, the default) or through the registry.")
+    String transfer;
+
     @Option(names = {"-d", "--detach"}, description = "Print the migration's id and return at once.")
     boolean detach;
 
@@ -50,6 +59,12 @@ final class MigrateCommand implements Callable<Integer> {
                 .put("targetHost", to).put("keep", keep).put("tcpEstablished", tcpEstablished);
         if (newName != null) {
             body.put("newName", newName);
+        }
+        if (postCopy) {
+            body.put("postCopy", true);
+        }
+        if (transfer != null) { // the gateway checks the value and names the field if it is wrong
+            body.put("transfer", transfer);
         }
         HttpResponse<String> r = gateway.send(HttpRequest.newBuilder(gateway.resolve("/api/migrations"))
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body.toString())),
