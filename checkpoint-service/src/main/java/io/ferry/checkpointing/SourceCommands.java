@@ -130,6 +130,10 @@ public class SourceCommands extends HostCommands {
                 if (c.leaveRunning()) {
                     throw new FerryException("post-copy moves the container: it cannot also leave it running here");
                 }
+                if (!direct) { // the target trusts only a page server signed into a direct transfer's statement
+                    throw new FerryException("post-copy needs the direct transfer (its signed statement names the page"
+                            + " server), and this CheckpointCommand names no transferEndpoint");
+                }
                 options = options.withPostCopy(new PageServer(pageServerAddress, 0));
             }
             // a fresh key per migration, wrapped to the target's trusted identity: the registry holds only ciphertext
