@@ -126,6 +126,12 @@ final class CheckpointContainer {
         CheckpointOptions options = asked.postCopy() == null ? asked : asked.withPostCopy(asked.postCopy().withPortPicked());
         String pageServer = options.postCopy() == null ? null : options.postCopy().hostPort();
         HostKeys keys = signing.keysFor(target.migrationId()).orElseThrow();
+        try { // before the freeze: a target that is restarting is waited for, one that is gone costs no downtime
+            DirectTransfer.awaitReachable(target.endpoint(), TARGET_PATIENCE);
+        } catch (IOException e) {
+            throw new io.ferry.core.error.FerryException("cannot stream the checkpoint of " + nameOrId + " to "
+                    + target.targetHost() + ": " + e.getMessage() + "; the container was not frozen", e);
+        }
         MessageDigest sha = Sha256.newDigest();
         DirectTransfer[] transfer = new DirectTransfer[1];
         String[] sent = new String[1];
@@ -169,6 +175,8 @@ final class CheckpointContainer {
 
     /** How long the target may take to answer once the whole archive is sent (it unpacks as it receives). */
     private static final java.time.Duration ANSWER_TIMEOUT = java.time.Duration.ofMinutes(5);
+    /** How long a target's transfer endpoint may take to accept a connection (a restore-service restarting). */
+    private static final java.time.Duration TARGET_PATIENCE = java.time.Duration.ofSeconds(30);
 
     /**
      * The archive streams into the registry while it is written, then the artifact manifest (with the

@@ -50,6 +50,36 @@ public final class DirectTransfer extends OutputStream {
     }
 
     /**
+     * Waits (up to {@code patience}) until the target's transfer endpoint accepts a connection: asked before the
+     * container is frozen, so that a target restore-service that is (re)starting costs a few seconds of waiting,
+     * not a failed migration, and one that is gone fails it before any downtime.
+     *
+     * @throws IOException saying what the last attempt met
+     */
+    public static void awaitReachable(String endpoint, Duration patience) throws IOException {
+        URI uri = URI.create(endpoint);
+        int port = uri.getPort() > 0 ? uri.getPort() : ("https".equals(uri.getScheme()) ? 443 : 80);
+        long deadline = System.nanoTime() + patience.toNanos();
+        while (true) {
+            try (java.net.Socket probe = new java.net.Socket()) {
+                probe.connect(new java.net.InetSocketAddress(uri.getHost(), port), 2_000);
+                return;
+            } catch (IOException e) {
+                if (System.nanoTime() > deadline) {
+                    throw new IOException("the target's transfer endpoint " + endpoint + " does not answer (" + e + ")"
+                            + " after " + patience.toSeconds() + " s", e);
+                }
+            }
+            try {
+                Thread.sleep(500);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while waiting for " + endpoint, e);
+            }
+        }
+    }
+
+    /**
      * Starts the request; bytes written go out as they come.
      *
      * @param endpoint the target's transfer endpoint (its heartbeat's), the migration id is appended

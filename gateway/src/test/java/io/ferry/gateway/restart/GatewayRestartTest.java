@@ -84,8 +84,9 @@ class GatewayRestartTest {
         return gateway;
     }
 
+    /** A kill -9, then a SIGTERM, of one gateway (one start less than a test each: CI's time). */
     @Test
-    void restartsWithItsOwnCommandAfterKill9AndGoesOn() throws Exception {
+    void restartsWithItsOwnCommandAfterKill9AndAfterSigtermAndGoesOn() throws Exception {
         startGateway().awaitHealthy();
         String before = request();
         awaitKnown(before);
@@ -98,21 +99,17 @@ class GatewayRestartTest {
 
         assertThat(ProcessHandle.of(postgres)).as("the left-over PostgreSQL was stopped").isEmpty();
         assertGoesOn(before, committed);
-    }
 
-    @Test
-    void restartsWithItsOwnCommandAfterSigterm() throws Exception {
-        startGateway().awaitHealthy();
-        String before = request();
-        awaitKnown(before);
-        Map<TopicPartition, Long> committed = awaitCommitted();
+        String second = request();
+        awaitKnown(second);
+        Map<TopicPartition, Long> committedAgain = awaitCommitted();
 
         gateway.close();
         assertThat(gateway.awaitExit(Duration.ofSeconds(5))).hasValue(143); // SIGTERM's: Boot closed the context
         assertThat(postmaster()).as("its PostgreSQL stopped with it").isEmpty();
         gateway.restart().awaitHealthy();
 
-        assertGoesOn(before, committed);
+        assertGoesOn(second, committedAgain);
     }
 
     @Test
