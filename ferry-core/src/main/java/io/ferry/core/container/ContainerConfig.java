@@ -1,5 +1,6 @@
 package io.ferry.core.container;
 
+import io.ferry.core.network.NetworkRequest;
 import io.ferry.protocol.Identifiers;
 
 import java.time.Instant;
@@ -7,10 +8,21 @@ import java.util.List;
 
 /**
  * What a container is made of; exported as {@code config.dump} and all a target host needs, with the
- * spec, to recreate it.
+ * spec, to recreate it. {@code network}: what it asked of the network at run (null: none, loopback only,
+ * as archives from before networks say).
  */
 public record ContainerConfig(String id, String name, String image, String imageId, List<String> command,
-                              List<VolumeMount> volumes, Instant created) {
+                              List<VolumeMount> volumes, Instant created, NetworkRequest network) {
+
+    public ContainerConfig(String id, String name, String image, String imageId, List<String> command,
+                           List<VolumeMount> volumes, Instant created) {
+        this(id, name, image, imageId, command, volumes, created, null);
+    }
+
+    /** The network request, "none" when there is none. */
+    public NetworkRequest networkOrNone() {
+        return network == null ? NetworkRequest.none() : network;
+    }
 
     /**
      * This config when every identifier in it is valid (it arrives from archives and is read back from
@@ -47,11 +59,16 @@ public record ContainerConfig(String id, String name, String image, String image
 
     /** The same container on this host's image of that name, whose id may differ from the source host's. */
     public ContainerConfig onImage(String localImageId) {
-        return new ContainerConfig(id, name, image, localImageId, command, volumes, created);
+        return new ContainerConfig(id, name, image, localImageId, command, volumes, created, network);
     }
 
     /** The same container under a new identity (restore with --name). */
     public ContainerConfig renamed(String newId, String newName) {
-        return new ContainerConfig(newId, newName, image, imageId, command, volumes, created);
+        return new ContainerConfig(newId, newName, image, imageId, command, volumes, created, network);
+    }
+
+    /** The same container asking for this network (a restore that remaps ports or drops static addresses). */
+    public ContainerConfig withNetwork(NetworkRequest newNetwork) {
+        return new ContainerConfig(id, name, image, imageId, command, volumes, created, newNetwork);
     }
 }

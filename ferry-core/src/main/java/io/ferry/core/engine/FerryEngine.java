@@ -30,6 +30,8 @@ import io.ferry.core.image.ImageServiceClient;
 import io.ferry.core.image.ImageServiceToken;
 import io.ferry.core.image.ImageStore;
 import io.ferry.core.image.RegistryClients;
+import io.ferry.core.network.ContainerNetworking;
+import io.ferry.core.network.HostNetworks;
 import io.ferry.core.network.NetworkNamespaces;
 import io.ferry.core.os.HostFacts;
 import io.ferry.core.os.HostLock;
@@ -75,6 +77,7 @@ public final class FerryEngine {
     private final Reconciler reconciler;
     private final Supplier<HostFeatures> features = Memoized.of(this::checkFeatures);
     private final DirectTransfers transfers;
+    private final ContainerNetworking networks;
 
     private FerryEngine(Host host, EngineSettings settings) {
         StateRoot.secure(host);
@@ -98,6 +101,7 @@ public final class FerryEngine {
         this.runtime = new RuncRuntime(RuncRuntime.locate(settings.runcBinary()), host.runcRoot(), criu);
         NetworkNamespaces netns = new NetworkNamespaces();
         HostLock lock = new HostLock(host.root());
+        this.networks = new HostNetworks(host);
         Provisioner provisioner = new Provisioner(host, store, imageStore, volumes, netns, runtime);
         this.reconciler = new Reconciler(host, store, runtime, provisioner, lock);
         this.containers = new Containers(host, settings.startTimeout(), store, imageStore, runtime, provisioner, lock);
@@ -112,6 +116,11 @@ public final class FerryEngine {
         this.restore = new RestoreContainer(restorer, registries, allowed, this::platform, archiveKeys, trust);
         this.transfers = new DirectTransfers(host, new io.ferry.core.transfer.StagedTransfers(host.tmp().resolve("transfers"),
                 settings.archiveLimits()), restorer, archiveKeys, trust);
+    }
+
+    /** The host's container networks (bridges, overlays, addresses, published ports). */
+    public ContainerNetworking networks() {
+        return networks;
     }
 
     /** A migration's direct transfers to this host (the restore-service's endpoint and restore). */
