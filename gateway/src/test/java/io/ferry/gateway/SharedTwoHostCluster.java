@@ -23,9 +23,9 @@ import java.util.stream.Stream;
  * the first class and is closed when JUnit closes its root store, after the last class.
  *
  * <p>Classes do not depend on each other: after each class {@link #reset} leaves the cluster as a fresh one
- * would be for what these tests look at: no container on either host, every service and the gateway running
- * with their usual arguments, each host trusting both. A class that changes more (the gateway's timeouts)
- * puts it back itself.
+ * would be for what these tests look at: no container and no staged transfer on either host, every service
+ * and the gateway running with their usual arguments, each host trusting both. A class that changes more
+ * (the gateway's timeouts, a service's environment) puts it back itself.
  */
 final class SharedTwoHostCluster implements BeforeAllCallback {
     private static final Duration RESTART = Duration.ofMinutes(2);
@@ -77,6 +77,8 @@ final class SharedTwoHostCluster implements BeforeAllCallback {
                     "the registry copies of finalized direct migrations on " + host.host().id() + " to end");
             cluster.writeTrustStore(label, everyone.toString());
             removeEveryContainer(host);
+            // a transfer staged for a migration cancelled before its restore stays until a sweep (by age, at start)
+            host.engine().transfers().sweep(Duration.ZERO);
         }
         for (String label : hosts) {
             String id = cluster.hostId(label);
