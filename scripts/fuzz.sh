@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Fuzzes each parser of untrusted bytes (ferry-core's @FuzzTest methods, Jazzer) for SECONDS each
 # (default 6: the bounded run CI makes after the main build). Jazzer fuzzes one @FuzzTest per JVM,
-# so each target is its own Maven run. Plain `mvn test` runs the same methods on their committed
+# so each target is its own Maven run; two run at a time (see below). Plain `mvn test` runs the same methods on their committed
 # seeds only (src/test/resources/io/ferry/core/fuzz/<Class>Inputs/<method>/).
 #
 #   scripts/fuzz.sh            # CI: 6 s a target
@@ -31,22 +31,25 @@ if [ "${#targets[@]}" -eq 0 ]; then
 fi
 
 reports=ferry-core/target/surefire-reports
-failed=()
-start=$(date +%s)
-for target in "${targets[@]}"; do
+mkdir -p ferry-core/target
+results=$(mktemp -d)
+trap 'rm -rf "$results"' EXIT
+
+# fuzzes one target and prints its verdict; a failed one is listed in $results/failed
+fuzz_target() {
+  local target=$1 t0 log verdict runs n s rate
   t0=$(date +%s)
   log="ferry-core/target/fuzz-${target/\#/-}.log"
-  mkdir -p ferry-core/target
   # a small heap: an input that makes a parser reserve what a length field claims fails here
   if JAZZER_FUZZ=1 JAZZER_MAX_DURATION="${seconds}s" mvn -q -B -ntp -pl ferry-core -am test \
       -Dtest="$target" -Dsurefire.failIfNoSpecifiedTests=false -DargLine="-Xmx512m" >"$log" 2>&1; then
     verdict=ok
   elif grep -q 'FuzzTestFinding' "$log"; then
     verdict=FINDING
-    failed+=("$target")
+    echo "$target" >>"$results/failed"
   else
     verdict="FAILED (no finding: the build or Jazzer failed, see the log)"
-    failed+=("$target")
+    echo "$target" >>"$results/failed"
   fi
   # libFuzzer's last words (on the process's own stderr, so in the log): "Done N runs in S second(s)"
   runs=$(grep -hoE 'Done [0-9]+ runs in [0-9]+ second' "$log" | tail -1 || true)
@@ -54,9 +57,35 @@ for target in "${targets[@]}"; do
   s=$(echo "$runs" | awk '{print $5}')
   rate=$([ -n "$n" ] && [ "${s:-0}" -gt 0 ] && echo $((n / s)) || echo "?")
   echo "fuzz: $target: $verdict, ${n:-?} runs, ${rate} exec/s, $(( $(date +%s) - t0 )) s (log: $log)"
+}
+
+# Two targets at a time: a fuzzing JVM keeps one core busy, and most of a target's time is Maven and JVM
+# start-up, so two lanes use a 2-core machine without starving either. The first target runs alone: its
+# Maven run compiles what is stale, so the lanes after it find everything built and write nothing but
+# their own logs and reports. The methods of one class stay in one lane (one surefire report file).
+start=$(date +%s)
+fuzz_target "${targets[0]}"
+lanes=("" "")
+declare -A lane_of=()
+next=0
+for target in "${targets[@]:1}"; do
+  class=${target%%#*}
+  if [ -z "${lane_of[$class]:-}" ]; then
+    lane_of[$class]=$next
+    next=$(( 1 - next ))
+  fi
+  lanes[${lane_of[$class]}]+="$target "
+done
+pids=()
+for lane in "${lanes[@]}"; do
+  ( for target in $lane; do fuzz_target "$target"; done ) &
+  pids+=($!)
+done
+for pid in "${pids[@]}"; do
+  wait "$pid"
 done
 echo "fuzz: ${#targets[@]} targets in $(( $(date +%s) - start )) s"
-if [ "${#failed[@]}" -gt 0 ]; then
-  echo "fuzz: findings in ${failed[*]}: see the logs, $reports and the crash-* files under ferry-core/src/test/resources/io/ferry/core/fuzz/" >&2
+if [ -s "$results/failed" ]; then
+  echo "fuzz: findings in $(tr '\n' ' ' <"$results/failed"): see the logs, $reports and the crash-* files under ferry-core/src/test/resources/io/ferry/core/fuzz/" >&2
   exit 1
 fi

@@ -159,8 +159,8 @@ class CheckpointTrustEndToEndTest extends TwoHostMigrationTest {
 
     @Test
     void anArchiveReplayedToAnotherHostIsRefusedAsSignedForAnotherHost() {
-        looperOnA("replay-looper");
-        String id = started("replay-looper");
+        looperOnA("resent-looper");
+        String id = started("resent-looper");
         JsonNode m = cluster.awaitMigration(id, TERMINAL, MIGRATION);
         assertThat(m.path("state").asString()).as(m.toString()).isEqualTo("COMPLETED");
         RestoreCommand original = eventLog(id).stream().filter(RestoreCommand.class::isInstance)
@@ -176,7 +176,7 @@ class CheckpointTrustEndToEndTest extends TwoHostMigrationTest {
         assertThat(failed.reason()).contains("was signed by " + a.host().id() + " for host " + b.host().id()
                 + ", not for this host " + a.host().id() + " (an archive replayed to another host)");
         assertThat(a.engine().restoredBy(id)).isEmpty();
-        assertThat(b.running("replay-looper")).isTrue();
+        assertThat(b.running("resent-looper")).isTrue();
     }
 
     @Test

@@ -57,6 +57,14 @@ class DirectTransferEndToEndTest extends TwoHostMigrationTest {
         return created.headers().firstValue("Location").orElseThrow().replaceFirst(".*/", "");
     }
 
+    private static boolean isEmptyDirectory(Path dir) {
+        try (var files = Files.list(dir)) {
+            return files.findAny().isEmpty();
+        } catch (java.io.IOException e) {
+            return false;
+        }
+    }
+
     private List<Path> stagedOnB() {
         return b.engine().transfers().stagedDirectories();
     }
@@ -117,6 +125,9 @@ class DirectTransferEndToEndTest extends TwoHostMigrationTest {
         FerryCluster.await(() -> timeline(id).contains("ArchiveStored"), Duration.ofSeconds(90), "the finished registry copy");
         awaitSourceCopyGone("copy-crash");
         assertThat(b.running("copy-crash")).isTrue();
+        // its record goes last, after the stopped copy (checkpoint-service's storeCopy)
+        FerryCluster.await(() -> isEmptyDirectory(a.engine().host().root().resolve("registry-copies")), Duration.ofSeconds(30),
+                "the record of the finished registry copy to be removed");
         assertThat(a.engine().host().root().resolve("registry-copies")).isEmptyDirectory();
     }
 

@@ -233,6 +233,9 @@ class MigrationEndToEndTest extends TwoHostMigrationTest {
         looperOnA("replay-looper");
         String id = started("replay-looper");
         cluster.awaitMigration(id, TERMINAL, MIGRATION);
+        // the registry copy of a direct migration lands after it completed: the view is whole once it has
+        FerryCluster.await(() -> cluster.get("/api/migrations/" + id).body().contains("\"storedManifest\""), MIGRATION,
+                "the registry copy of " + id);
         String before = cluster.get("/api/migrations").body();
 
         HttpResponse<String> replay = cluster.post("/api/admin/replay", "");

@@ -3,12 +3,9 @@ package io.ferry.gateway;
 import io.ferry.core.engine.HostFeatures;
 import io.ferry.core.json.Json;
 import io.ferry.core.testing.TestHost;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import tools.jackson.databind.JsonNode;
 
 import java.io.IOException;
@@ -17,7 +14,6 @@ import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -31,20 +27,14 @@ import static org.assertj.core.api.Assertions.assertThat;
  * ({@code FerryEngine.features().postCopy()} false, with its reason): until the post-copy engine lands, and on a
  * kernel without userfaultfd.
  */
-@Tag("host")
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class PostCopyMigrationTest {
+class PostCopyMigrationTest extends TwoHostMigrationTest {
     /** 48 MiB of random bytes (64 MiB of base64) in a shell variable; its md5 at start and whenever /check appears. */
     private static final String MEMORY = "x=$(head -c 50331648 /dev/urandom | base64 -w 0); "
             + "echo \"sum $(printf %s \"$x\" | md5sum | cut -c1-32)\"; "
             + "i=0; while true; do if [ -e /check ]; then rm -f /check; "
             + "echo \"sum $(printf %s \"$x\" | md5sum | cut -c1-32)\"; fi; echo $i; i=$((i+1)); sleep 1; done";
-    private static final Set<String> TERMINAL = Set.of("COMPLETED", "ROLLED_BACK", "FAILED");
 
     private HostFeatures features;
-    private FerryCluster cluster;
-    private TestHost a;
-    private TestHost b;
 
     @BeforeAll
     void probeFeatures() {
@@ -54,25 +44,15 @@ class PostCopyMigrationTest {
     }
 
     /** In the test, not in @BeforeAll: a skip is then reported as such, with its reason. */
-    private void startCluster() {
+    private void assumePostCopy() {
         Assumptions.assumeTrue(features.postCopy(), () -> "SKIPPED: post-copy does not work on this host according to the"
                 + " engine (FerryEngine.features().postCopyUnavailable(): " + features.postCopyUnavailable()
                 + "); this test needs CRIU lazy pages");
-        cluster = FerryCluster.start("hosta", "hostb");
-        a = cluster.node("hosta").host();
-        b = cluster.node("hostb").host();
-    }
-
-    @AfterAll
-    void stopCluster() {
-        if (cluster != null) {
-            cluster.close();
-        }
     }
 
     @Test
     void aContainerWithRandomMemoryMovesPostCopyAndItsMemoryIsIntactOnTheTarget() throws IOException {
-        startCluster();
+        assumePostCopy();
         a.run("pc-mem", MEMORY);
         String sum = awaitSums(a, 1).get(0);
         FerryCluster.await(() -> cluster.get("/api/hosts/" + a.host().id() + "/containers").body().contains("\"pc-mem\""),

@@ -13,6 +13,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -36,6 +37,13 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SagaUnderFaultsTest extends TwoHostMigrationTest {
+
+    /** The other classes share this cluster: its gateway as they know it (the last test restarted it with a short timeout). */
+    @AfterAll
+    void gatewayWithItsUsualTimeouts() {
+        cluster.stopGateway();
+        cluster.startGatewayAgain();
+    }
 
     private JsonNode state(String id) {
         return io.ferry.core.json.Json.MAPPER.readTree(cluster.get("/api/migrations/" + id).body());

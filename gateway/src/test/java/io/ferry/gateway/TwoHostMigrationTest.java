@@ -8,6 +8,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -17,7 +18,10 @@ import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** A whole Ferry with hosts A and B for the tests of a class, and the steps their migrations share. */
+/**
+ * A whole Ferry with hosts A and B for the tests of a class, and the steps their migrations share. The
+ * classes share one cluster ({@link SharedTwoHostCluster}: started once, reset after each class).
+ */
 @Tag("host")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class TwoHostMigrationTest {
@@ -27,18 +31,19 @@ abstract class TwoHostMigrationTest {
     TestHost a;
     TestHost b;
 
+    @RegisterExtension
+    static final SharedTwoHostCluster SHARED = new SharedTwoHostCluster();
+
     @BeforeAll
     void startCluster() {
-        cluster = FerryCluster.start("hosta", "hostb");
+        cluster = SHARED.cluster();
         a = cluster.node("hosta").host();
         b = cluster.node("hostb").host();
     }
 
     @AfterAll
-    void stopCluster() {
-        if (cluster != null) {
-            cluster.close();
-        }
+    void resetCluster() {
+        SHARED.reset();
     }
 
     String request(String container) {

@@ -15,6 +15,7 @@ import io.ferry.protocol.Topics;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
@@ -135,6 +136,11 @@ class OutboxFencingTest {
     }
 
     /** The messages of one migration on a topic, from its beginning until it has been quiet for a while. */
+    /**
+     * Every message of the migration on {@code topic}, read up to the topic's end. Called once the relay marked the
+     * entry under test done: it sends (and awaits the broker's ack) before it marks an entry, in order, so whatever
+     * it sent is below the end offsets read here.
+     */
     private List<MigrationMessage> commandsOn(String topic, String migrationId) {
         List<MigrationMessage> out = new ArrayList<>();
         try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
@@ -143,9 +149,14 @@ class OutboxFencingTest {
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
                 ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class,
                 ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class))) {
-            consumer.subscribe(List.of(topic));
-            Instant quietUntil = Instant.now().plusSeconds(8);
-            while (Instant.now().isBefore(quietUntil)) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
+                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions, Duration.ofSeconds(30));
+            Instant until = Instant.now().plusSeconds(30);
+            while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
+                assertThat(Instant.now()).as("read %s up to %s", topic, end).isBefore(until);
                 for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(500))) {
                     if (migrationId.equals(r.key())) {
                         out.add(MessageCodec.decode(r.value()));
