@@ -45,7 +45,7 @@ class NetworkLogicTest {
                 .containsExactly("10.89.0.2", "10.89.0.3", "10.89.0.4");
         List<String> range = first(AddressAllocator.candidatesOf(subnet, Cidr.parse("10.89.0.248/29", "r"),
                 Ipv4.parse("10.89.0.250", "g")), 10);
-        assertThat(range).containsExactly("10.89.0.248", "10.89.0.249", "10.89.0.251", "10.89.0.252",
+        assertThat(range).containsExactly("10.89.0.249", "10.89.0.251", "10.89.0.252",
                 "10.89.0.253", "10.89.0.254");
     }
 
@@ -57,7 +57,7 @@ class NetworkLogicTest {
         AddressAllocator two = new AddressAllocator(dir);
         ExecutorService pool = Executors.newFixedThreadPool(8);
         List<Future<String>> got = new ArrayList<>();
-        for (int i = 0; i < 30; i++) {
+        for (int i = 0; i < 29; i++) {
             AddressAllocator a = i % 2 == 0 ? one : two;
             String id = String.format("%064x", i);
             got.add(pool.submit(() -> a.allocate(net, id)));
@@ -67,7 +67,7 @@ class NetworkLogicTest {
             ips.add(f.get());
         }
         pool.shutdown();
-        assertThat(ips).doesNotHaveDuplicates().hasSize(30);
+        assertThat(ips).doesNotHaveDuplicates().hasSize(29);
         assertThatThrownBy(() -> one.allocate(net, String.format("%064x", 99)))
                 .isInstanceOf(ConflictException.class).hasMessageContaining("no free address left in 10.89.0.0/27");
         assertThatThrownBy(() -> one.claim(net, ips.get(0), String.format("%064x", 99), id -> id.substring(0, 12)))
