@@ -107,6 +107,13 @@ class ContainerNetworkCheckpointTest {
         assertThat(x.networkFile("resolv.conf")).isPresent();
         a.engine().containers().remove("web1", false);
         assertNothingLeft();
+        a.engine().networks().remove("web", false);
+        assertThatThrownBy(() -> a.engine().restore(ArchiveSource.file(archive), RestoreOptions.defaults()))
+                .isInstanceOf(io.ferry.core.error.NotFoundException.class)
+                .hasMessageStartingWith("the checkpointed container is on network \"web\", which does not exist on this"
+                        + " host: create it first (ferry network create web");
+        assertThat(a.leftoverContainerDirs()).isEmpty();
+        a.engine().networks().create(new NetworkCreateRequest("web", null, null, null, 0, null, List.of()));
 
         a.engine().restore(ArchiveSource.file(archive), RestoreOptions.defaults());
 
