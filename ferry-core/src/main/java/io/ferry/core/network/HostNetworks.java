@@ -131,6 +131,17 @@ public final class HostNetworks implements ContainerNetworking {
             for (NetworkConfig n : networks) {
                 setUp(n);
             }
+            for (AttachmentRecord r : store.attachments()) {
+                if (!r.published()) {
+                    continue;
+                }
+                if (veths.exists(r.hostVeth())) {
+                    ports.publish(r.containerId(), r.attachment()); // rules someone flushed
+                } else { // the container's namespace is gone (a reboot): its ports are free again
+                    ports.unpublish(r.containerId());
+                    store.saveAttachment(r.withPublished(false));
+                }
+            }
         }
     }
 
@@ -160,7 +171,7 @@ public final class HostNetworks implements ContainerNetworking {
                     hostVeth, a, false));
             ensureUp(network);
             veths.create(hostVeth, LinkNames.peerVeth(host.id(), containerId), netnsPath, network, a);
-            files.write(filesDir, ip, hostname);
+            files.write(filesDir, ip, hostname == null || hostname.isBlank() ? containerId.substring(0, 12) : hostname);
             return a;
         } catch (RuntimeException e) {
             try {

@@ -147,8 +147,17 @@ class HostNetworksTest {
     @Test
     void restoreHostStateRecreatesWhatARebootTookAndIsIdempotent() {
         NetworkConfig net = host.create(new NetworkCreateRequest("web", null, null, null, 0, null, List.of()));
-        Namespaces.in(hostNs, "ip", "link", "del", net.bridge());
+        String a = ns.create("a");
+        String b = ns.create("b");
+        String idA = Namespaces.containerId();
+        String idB = Namespaces.containerId();
+        attach(idA, a, new NetworkRequest("web", null, null, List.of(PortMapping.parse("18081:80"))));
+        attach(idB, b, new NetworkRequest("web", null, null, List.of(PortMapping.parse("18082:80"))));
+        host.publish(idA);
+        host.publish(idB);
         Namespaces.in(hostNs, "iptables", "-t", "nat", "-F", "FERRY-POSTROUTING");
+        Namespaces.in(hostNs, "iptables", "-t", "nat", "-F", "FERRY-HOSTPORTS");
+        Namespaces.run("ip", "netns", "delete", b); // b's container is gone (its veth went with it)
 
         host.restoreHostState();
         host.restoreHostState();
@@ -156,5 +165,32 @@ class HostNetworksTest {
         assertThat(Namespaces.in(hostNs, "ip", "addr", "show", "dev", net.bridge()).stdout()).contains("10.89.0.1/24");
         String rules = Namespaces.in(hostNs, "iptables-save").stdout();
         assertThat(rules.split("-s 10.89.0.0/24 ! -o " + net.bridge(), -1)).hasSize(2);
+        assertThat(rules.split("ferry:" + idA, -1)).as("a's published port is back, once").hasSize(2);
+        assertThat(rules).doesNotContain(idB);
+        String c = ns.create("c");
+        String idC = Namespaces.containerId();
+        attach(idC, c, new NetworkRequest("web", null, null, List.of(PortMapping.parse("18082:80"))));
+        host.publish(idC); // b's port is free again
+
+        Namespaces.in(hostNs, "ip", "link", "del", net.bridge()); // a reboot takes the bridge
+        host.restoreHostState();
+        assertThat(Namespaces.in(hostNs, "ip", "link", "show", "dev", net.bridge()).ok()).isTrue();
+    }
+
+    @Test
+    void aFailedAttachUndoesItself() {
+        host.create(new NetworkCreateRequest("web", null, null, null, 0, null, List.of()));
+        String id = Namespaces.containerId();
+
+        assertThatThrownBy(() -> host.attach(id, "gone", new NetworkRequest("web", null, null, List.of()), null, null,
+                Namespaces.path("fnt-no-such-namespace"), ns.filesDir("gone")))
+                .hasMessageContaining("moving");
+        assertThatThrownBy(() -> host.attach(id, "badmac", new NetworkRequest("web", "10.89.0.9", "01:00:5e:00:00:01",
+                List.of()), null, null, Namespaces.path(ns.create("m")), ns.filesDir("m")))
+                .hasMessageContaining("multicast");
+
+        assertThat(Namespaces.in(hostNs, "ip", "-o", "link").stdout()).doesNotContain(" fv").doesNotContain(" fp");
+        assertThat(host.attachment(id)).isEmpty();
+        assertThat(host.summaries().get(0).addressesInUse()).isEmpty();
     }
 }
