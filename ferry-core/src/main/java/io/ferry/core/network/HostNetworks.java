@@ -61,7 +61,7 @@ public final class HostNetworks implements ContainerNetworking {
         this.masquerade = new Masquerade(shell, iptables);
         this.ports = new PortForwarding(iptables);
         this.overlays = new VxlanOverlay(shell, host.id());
-        this.announcer = new NeighbourAnnouncer(shell);
+        this.announcer = new NeighbourAnnouncer();
         this.files = new ContainerNetFiles(hostResolvConf);
     }
 
