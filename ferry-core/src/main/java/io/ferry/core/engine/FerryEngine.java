@@ -103,7 +103,7 @@ public final class FerryEngine {
         HostLock lock = new HostLock(host.root());
         this.networks = new HostNetworks(host, settings.hostNetworkNamespace());
         Provisioner provisioner = new Provisioner(host, store, imageStore, volumes, netns, runtime, networks);
-        this.reconciler = new Reconciler(host, store, runtime, provisioner, lock);
+        this.reconciler = new Reconciler(host, store, runtime, provisioner, lock, networks);
         this.containers = new Containers(host, settings.startTimeout(), store, imageStore, runtime, provisioner, lock,
                 networks);
         this.checkpointer = new Checkpointer(host, settings.checkpointTimeout(), settings.restoreTimeout(), store,
