@@ -197,6 +197,24 @@ class ContainerNetworkCheckpointTest {
         assertThat(NetworkedHosts.awaitHttp(lan, PORT_URL, WAIT)).isEqualTo(HELLO);
     }
 
+    @Test
+    void inPlaceRestoreAfterARebootAttachesAgainWithTheSameAddress() {
+        run("web1", HTTPD, "8080:80");
+        NetworkAttachment before = attachment("web1");
+        a.engine().checkpoint("web1", CheckpointOptions.defaults().keepingLocalImages(),
+                ArchiveTarget.file(tmp.resolve("web1.tar.zst"))).result();
+        // a reboot takes the container's namespace, and its veth pair with it
+        io.ferry.core.exec.Commands.check("deleting netns", List.of("ip", "netns", "delete", a.netns("web1")), WAIT);
+        assertThat(NetworkedHosts.veths(hostNs)).isEmpty();
+
+        a.engine().restoreInPlace("web1", false);
+
+        assertThat(NetworkedHosts.describe(attachment("web1"))).isEqualTo(NetworkedHosts.describe(before));
+        assertThat(NetworkedHosts.veths(hostNs)).hasSize(1);
+        assertThat(NetworkedHosts.addressFiles(a)).hasSize(1);
+        assertThat(NetworkedHosts.awaitHttp(lan, PORT_URL, WAIT)).isEqualTo(HELLO);
+    }
+
     private ContainerRecord run(String name, String script, String... ports) {
         return a.engine().containers().run(new RunRequest(name, BusyboxImage.REF, List.of("sh", "-c", script), List.of(),
                 new NetworkRequest("web", null, null, List.of(ports).stream().map(PortMapping::parse).toList())));
