@@ -293,6 +293,7 @@ public final class Checkpointer {
         }
         boolean running = runtime.state(record.id()).running();
         if (running) {
+            comeBack(record.id(), null); // a post-copy source cut off after its lazy dump had been withdrawn
             FileTrees.deleteRecursively(layout.checkpointImages());
             if (cut == null || migrationId == null || !migrationId.equals(cut.migrationId())) {
                 return record;
