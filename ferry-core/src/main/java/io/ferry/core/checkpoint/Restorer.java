@@ -117,6 +117,7 @@ public final class Restorer {
 
     /** Restores from an archive stream; {@code source} names it in the container's record. */
     public RestoreResult restore(InputStream archive, String source, RestoreOptions options) {
+        checkOptions(options); // before a byte of the archive is unpacked
         long start = System.nanoTime();
         // locked while in use: a host service starting meanwhile removes only the staging of killed restores
         try (StagingDir staging = StagingDir.create(host.tmp(), STAGING_PREFIX)) {
@@ -139,9 +140,7 @@ public final class Restorer {
 
     private RestoreResult restoreStaged(ExtractedCheckpoint archive, String source, RestoreOptions options,
                                         long start) {
-        if (options.tcpEstablished() && options.name() != null) { // one TCP endpoint twice on the network
-            throw new IllegalArgumentException("--tcp-established cannot be used with --name");
-        }
+        checkOptions(options);
         ContainerConfig archived = archive.config().container();
         String hostname = ArchiveVetting.check(archive); // untrusted until here
         ContainerConfig target = options.name() == null ? archived
@@ -220,6 +219,13 @@ public final class Restorer {
                 undo(target.id(), created, criuWork, e);
                 throw e;
             }
+        }
+    }
+
+    /** Podman's refusal: restored under a new name, one TCP endpoint would be on the network twice. */
+    static void checkOptions(RestoreOptions options) {
+        if (options.tcpEstablished() && options.name() != null) {
+            throw new IllegalArgumentException("--tcp-established cannot be used with --name");
         }
     }
 

@@ -198,13 +198,17 @@ class ContainerNetworkCheckpointTest {
     }
 
     @Test
-    void inPlaceRestoreAfterARebootAttachesAgainWithTheSameAddress() {
+    void inPlaceRestoreAfterARebootAttachesAgainWithTheSameAddress() throws InterruptedException {
         run("web1", HTTPD, "8080:80");
         NetworkAttachment before = attachment("web1");
         a.engine().checkpoint("web1", CheckpointOptions.defaults().keepingLocalImages(),
                 ArchiveTarget.file(tmp.resolve("web1.tar.zst"))).result();
         // a reboot takes the container's namespace, and its veth pair with it
         io.ferry.core.exec.Commands.check("deleting netns", List.of("ip", "netns", "delete", a.netns("web1")), WAIT);
+        long deadline = System.nanoTime() + WAIT.toNanos(); // the kernel cleans a deleted namespace up a moment later
+        while (!NetworkedHosts.veths(hostNs).isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
         assertThat(NetworkedHosts.veths(hostNs)).isEmpty();
 
         a.engine().restoreInPlace("web1", false);
