@@ -71,8 +71,8 @@ final class NetworkCommand {
                             + ": use vxlan.id, vxlan.local or vxlan.peers");
                 }
             }
-            NetworkConfig c = network.ferry.engine().networks()
-                    .create(new NetworkCreateRequest(name, subnet, gateway, ipRange, vxlanId, local, peers));
+            NetworkConfig c = network.ferry.engine()
+                    .createNetwork(new NetworkCreateRequest(name, subnet, gateway, ipRange, vxlanId, local, peers));
             System.out.println(c.name());
             return 0;
         }
@@ -86,7 +86,7 @@ final class NetworkCommand {
         @Override
         public Integer call() {
             System.out.printf("%-14s %-24s %s%n", "NETWORK ID", "NAME", "DRIVER");
-            for (NetworkConfig c : network.ferry.engine().networks().list()) {
+            for (NetworkConfig c : network.ferry.engine().listNetworks()) {
                 System.out.printf("%-14s %-24s %s%n", c.id().substring(0, Math.min(12, c.id().length())),
                         Identifiers.escape(c.name()), c.driver());
             }
@@ -106,7 +106,7 @@ final class NetworkCommand {
         public Integer call() {
             List<NetworkConfig> found = new ArrayList<>();
             for (String n : names) {
-                found.add(network.ferry.engine().networks().inspect(n));
+                found.add(network.ferry.engine().inspectNetwork(n));
             }
             System.out.println(Json.string(found));
             return 0;
@@ -127,7 +127,7 @@ final class NetworkCommand {
         @Override
         public Integer call() {
             for (String n : names) {
-                network.ferry.engine().networks().remove(n, force);
+                network.ferry.engine().removeNetwork(n, force);
                 System.out.println(n);
             }
             return 0;

@@ -32,6 +32,8 @@ import io.ferry.core.image.ImageStore;
 import io.ferry.core.image.RegistryClients;
 import io.ferry.core.network.ContainerNetworking;
 import io.ferry.core.network.HostNetworks;
+import io.ferry.core.network.NetworkConfig;
+import io.ferry.core.network.NetworkCreateRequest;
 import io.ferry.core.network.NetworkNamespaces;
 import io.ferry.core.os.HostFacts;
 import io.ferry.core.os.HostLock;
@@ -366,5 +368,24 @@ public final class FerryEngine {
                             + c.id() + ": volume is being used");
                 });
         volumes.remove(name);
+    }
+
+    // --- container networks (issue 12): the CLI's use cases; the wiring of run/rm/checkpoint/restore uses networks()
+
+    public NetworkConfig createNetwork(NetworkCreateRequest request) {
+        return networks.create(request);
+    }
+
+    public List<NetworkConfig> listNetworks() {
+        return networks.list();
+    }
+
+    public NetworkConfig inspectNetwork(String name) {
+        return networks.inspect(name);
+    }
+
+    /** Refused while containers are attached, unless {@code force} (which detaches them). */
+    public void removeNetwork(String name, boolean force) {
+        networks.remove(name, force);
     }
 }

@@ -104,6 +104,22 @@ public final class AddressAllocator {
         }
     }
 
+    /** Releases every address the container holds, on any network (also one a crash left unrecorded). */
+    public void releaseAll(String containerId) {
+        if (!Files.isDirectory(dir)) {
+            return;
+        }
+        try (Stream<Path> networks = Files.list(dir)) {
+            for (Path network : networks.filter(Files::isDirectory).toList()) {
+                for (String ip : inUse(network.getFileName().toString())) {
+                    release(network.getFileName().toString(), ip, containerId);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** Forgets every address of a removed network. */
     public void forget(String network) {
         FileTrees.deleteRecursively(Confined.resolve(dir, network));

@@ -156,10 +156,9 @@ public final class HostNetworks implements ContainerNetworking {
         if (store.attachment(containerId).isPresent()) {
             detach(containerId); // an attach that crashed, or a container attached anew: start clean
         }
-        String ip = null;
         try {
             String wanted = keepIp != null ? keepIp : request.ip();
-            ip = wanted != null ? addresses.claim(network, wanted, containerId, this::shownOwner)
+            String ip = wanted != null ? addresses.claim(network, wanted, containerId, this::shownOwner)
                     : addresses.allocate(network, containerId);
             String wantedMac = keepMac != null ? keepMac : request.mac();
             String mac = wantedMac != null ? MacAddresses.valid(wantedMac) : MacAddresses.random();
@@ -176,9 +175,6 @@ public final class HostNetworks implements ContainerNetworking {
         } catch (RuntimeException e) {
             try {
                 detach(containerId);
-                if (ip != null) {
-                    addresses.release(network.name(), ip, containerId);
-                }
             } catch (RuntimeException undo) {
                 e.addSuppressed(undo);
             }
@@ -249,11 +245,9 @@ public final class HostNetworks implements ContainerNetworking {
         Optional<AttachmentRecord> record = store.attachment(containerId);
         veths.delete(record.map(AttachmentRecord::hostVeth).orElse(LinkNames.hostVeth(host.id(), containerId)));
         veths.delete(LinkNames.peerVeth(host.id(), containerId)); // a peer an attach left on the host side
-        record.ifPresent(r -> {
-            bridges.forgetNeighbour(r.bridge(), r.attachment().ip());
-            addresses.release(r.attachment().network(), r.attachment().ip(), containerId);
-            store.deleteAttachment(containerId);
-        });
+        record.ifPresent(r -> bridges.forgetNeighbour(r.bridge(), r.attachment().ip()));
+        addresses.releaseAll(containerId); // also an address claimed just before a crash, not yet recorded
+        store.deleteAttachment(containerId);
     }
 
     @Override

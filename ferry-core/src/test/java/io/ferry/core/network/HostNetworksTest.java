@@ -178,6 +178,17 @@ class HostNetworksTest {
     }
 
     @Test
+    void detachReleasesAnAddressClaimedBeforeACrashLeftNoRecord() {
+        NetworkConfig net = host.create(new NetworkCreateRequest("web", null, null, null, 0, null, List.of()));
+        String id = Namespaces.containerId();
+        new AddressAllocator(ns.root("h1").resolve("networks/addresses")).claim(net, "10.89.0.40", id, x -> x);
+
+        host.detach(id);
+
+        assertThat(host.summaries().get(0).addressesInUse()).isEmpty();
+    }
+
+    @Test
     void aFailedAttachUndoesItself() {
         host.create(new NetworkCreateRequest("web", null, null, null, 0, null, List.of()));
         String id = Namespaces.containerId();

@@ -55,6 +55,9 @@ class PublishedPortsTest {
         host.publish(id);
         host.publish(id); // idempotent
 
+        // egress: the client has no route to 10.89.0.0/24, so only a masqueraded ping gets its answer
+        assertThat(Namespaces.in(c, "busybox", "ping", "-c", "1", "-w", "5", "192.168.241.2").ok()).isTrue();
+
         assertThat(get(hostNs, "127.0.0.1:18080")).isEqualTo("hello from the container\n");
         assertThat(get(hostNs, "10.89.0.1:18080")).isEqualTo("hello from the container\n");
         assertThat(get(client, "192.168.241.1:18080")).isEqualTo("hello from the container\n");
