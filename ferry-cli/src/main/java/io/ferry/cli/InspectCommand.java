@@ -33,7 +33,7 @@ final class InspectCommand implements Callable<Integer> {
             var container = ferry.engine().find(file.toString()).orElse(null);
             if (container != null) {
                 System.out.println(Json.string(List.of(ContainerInspect.of(container,
-                        ferry.engine().networks().attachment(container.record().id()).orElse(null)))));
+                        ferry.engine().networkOf(container.record().id()).orElse(null)))));
                 return 0;
             }
         }

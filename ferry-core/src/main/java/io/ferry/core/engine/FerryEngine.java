@@ -183,6 +183,11 @@ public final class FerryEngine {
         return store.find(nameOrId).map(containers::view);
     }
 
+    /** What the container got on its network on this host (inspect's NetworkSettings); empty: none. */
+    public Optional<io.ferry.core.network.NetworkAttachment> networkOf(String nameOrId) {
+        return networks.attachment(store.get(nameOrId).id());
+    }
+
     /** Containers that a migration restored here ({@link RestoreOptions#migrationId}). */
     public Optional<ContainerView> restoredBy(String migrationId) {
         return store.list().stream().filter(r -> migrationId.equals(r.migrationId())).findFirst()
