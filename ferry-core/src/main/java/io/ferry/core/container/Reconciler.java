@@ -1,6 +1,7 @@
 package io.ferry.core.container;
 
 import io.ferry.core.host.Host;
+import io.ferry.core.network.ContainerNetworking;
 import io.ferry.core.os.FileTrees;
 import io.ferry.core.os.HostLock;
 import io.ferry.core.os.Mounts;
@@ -24,8 +25,11 @@ public final class Reconciler {
     private final OciRuntime runtime;
     private final Provisioner provisioner;
     private final HostLock lock;
+    private final ContainerNetworking networks;
 
-    public Reconciler(Host host, ContainerStore store, OciRuntime runtime, Provisioner provisioner, HostLock lock) {
+    public Reconciler(Host host, ContainerStore store, OciRuntime runtime, Provisioner provisioner, HostLock lock,
+                      ContainerNetworking networks) {
+        this.networks = networks;
         this.host = host;
         this.store = store;
         this.runtime = runtime;
@@ -46,6 +50,7 @@ public final class Reconciler {
                 if (states.getOrDefault(r.id(), RuntimeState.MISSING).running()) {
                     store.save(r.asRunning());
                     adopted.add(r.name());
+                    announceAdopted(r);
                 } else {
                     provisioner.teardown(r.id(), List.of());
                     removed.add(r.id());
@@ -64,6 +69,19 @@ public final class Reconciler {
             }
         }
         return new Reconciliation(adopted, removed, orphans, List.of());
+    }
+
+    /** The dead restore's last steps for an adopted copy: the network learns where it is, its ports lead to it. */
+    private void announceAdopted(ContainerRecord r) {
+        if (r.config().networkOrNone().isNone()) {
+            return;
+        }
+        try {
+            networks.announce(r.id());
+            networks.publish(r.id());
+        } catch (RuntimeException e) {
+            // the copy runs and is adopted all the same; a host port held by another container stays unpublished
+        }
     }
 
     private void removeRestoreLog(String id) {

@@ -104,14 +104,15 @@ public final class FerryEngine {
         NetworkNamespaces netns = new NetworkNamespaces();
         HostLock lock = new HostLock(host.root());
         this.networks = new HostNetworks(host, settings.hostNetworkNamespace());
-        Provisioner provisioner = new Provisioner(host, store, imageStore, volumes, netns, runtime);
-        this.reconciler = new Reconciler(host, store, runtime, provisioner, lock);
-        this.containers = new Containers(host, settings.startTimeout(), store, imageStore, runtime, provisioner, lock);
+        Provisioner provisioner = new Provisioner(host, store, imageStore, volumes, netns, runtime, networks);
+        this.reconciler = new Reconciler(host, store, runtime, provisioner, lock, networks);
+        this.containers = new Containers(host, settings.startTimeout(), store, imageStore, runtime, provisioner, lock,
+                networks);
         this.checkpointer = new Checkpointer(host, settings.checkpointTimeout(), settings.restoreTimeout(), store,
-                volumes, netns, runtime, criu, lock, provisioner);
+                volumes, netns, runtime, criu, lock, provisioner, networks);
         Restorer restorer = new Restorer(host, settings.restoreTimeout(), settings.archiveLimits(), store, volumes,
                 provisioner, new RestorePreflight(imageStore, volumes, store, containers, this::platform),
-                runtime, criu, lock, imageStore, fetcher);
+                runtime, criu, lock, imageStore, fetcher, networks);
         this.checkpoint = new CheckpointContainer(checkpointer, registries, new CheckpointSigning(host));
         this.trust = new CheckpointTrust(host, settings);
         this.archiveKeys = new ArchiveKeys(host, trust);
@@ -180,6 +181,11 @@ public final class FerryEngine {
     /** The container of that name or id, its status confirmed against the runtime. */
     public Optional<ContainerView> find(String nameOrId) {
         return store.find(nameOrId).map(containers::view);
+    }
+
+    /** What the container got on its network on this host (inspect's NetworkSettings); empty: none. */
+    public Optional<io.ferry.core.network.NetworkAttachment> networkOf(String nameOrId) {
+        return networks.attachment(store.get(nameOrId).id());
     }
 
     /** Containers that a migration restored here ({@link RestoreOptions#migrationId}). */

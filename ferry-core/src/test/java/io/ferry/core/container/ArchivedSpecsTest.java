@@ -42,6 +42,28 @@ class ArchivedSpecsTest {
     }
 
     @Test
+    void aContainerOnANetworkHasItsHostsAndResolvConfAfterItsVolumesFromAnyHostPath() {
+        ContainerConfig onNet = CONFIG.withNetwork(new io.ferry.core.network.NetworkRequest("web", null, null, List.of()));
+        ObjectNode spec = OciSpecs.create(onNet, "web1", Path.of("/var/lib/ferry/a/containers/x/rootfs"),
+                Path.of("/var/run/netns/ferry-a-x"), "/ferry/a/x", Map.of("data", Path.of("/d"), "conf", Path.of("/c")),
+                Path.of("/var/lib/ferry/a/containers/x"));
+        assertThat(spec.get("mounts").get(9).get("destination").asString()).isEqualTo("/etc/hosts");
+        assertThat(spec.get("mounts").get(9).get("source").asString()).isEqualTo("/var/lib/ferry/a/containers/x/hosts");
+        assertThat(spec.get("mounts").get(10).get("destination").asString()).isEqualTo("/etc/resolv.conf");
+        assertThat(ArchivedSpecs.check(spec, onNet)).isEqualTo("web1");
+
+        ((ObjectNode) spec.get("mounts").get(10)).put("destination", "/etc/shadow");
+        assertThatThrownBy(() -> ArchivedSpecs.check(spec, onNet)).isInstanceOf(InvalidArchiveException.class)
+                .hasMessage("spec.dump: \"mounts[10].destination\" is \"/etc/shadow\"; this host allows only \"/etc/resolv.conf\"");
+        assertThatThrownBy(() -> ArchivedSpecs.check(sourceSpec(), onNet)).as("a spec without them")
+                .isInstanceOf(InvalidArchiveException.class).hasMessageStartingWith("spec.dump: \"mounts[9]\" is missing");
+        ObjectNode withFiles = OciSpecs.create(onNet, "web1", Path.of("/r"), Path.of("/n"), "/c",
+                Map.of("data", Path.of("/d"), "conf", Path.of("/c")), Path.of("/x"));
+        assertThatThrownBy(() -> ArchivedSpecs.check(withFiles, CONFIG)).as("a loopback-only container has none")
+                .isInstanceOf(InvalidArchiveException.class).hasMessage("spec.dump: \"mounts[9]\" is not allowed in a checkpoint");
+    }
+
+    @Test
     void eachAdditionOrChangeIsNamedByItsField() {
         assertRefused(s -> s.putObject("hooks"), "spec.dump: \"hooks\" is not allowed in a checkpoint");
         assertRefused(s -> ((ArrayNode) s.get("mounts")).addObject().put("destination", "/x"),
