@@ -28,6 +28,10 @@ public class Preflight {
     }
 
     public Optional<String> check(MigrateRequested r) {
+        Optional<String> conflict = r.options() == null ? Optional.empty() : r.options().conflict();
+        if (conflict.isPresent()) {
+            return Optional.of(OPTIONS_REFUSED + conflict.get());
+        }
         if (r.sourceHost().equals(r.targetHost())) {
             return Optional.of("source and target are the same host (" + r.sourceHost() + ")");
         }
@@ -47,9 +51,9 @@ public class Preflight {
         // GET /api/hosts/{id}/containers must not be refused because this role's beat is a second older.
         List<HostHeartbeat.RunningContainer> onSource = source.get().newest().containers();
         List<HostHeartbeat.RunningContainer> onTarget = target.get().newest().containers();
-        boolean running = onSource.stream().anyMatch(c -> (c.name().equals(r.container()) || c.id().equals(r.container()))
-                && c.status().equals("running"));
-        if (!running) {
+        Optional<HostHeartbeat.RunningContainer> running = onSource.stream().filter(c -> (c.name().equals(r.container())
+                || c.id().equals(r.container())) && c.status().equals("running")).findFirst();
+        if (running.isEmpty()) {
             return Optional.of("container " + r.container() + " is not running on " + r.sourceHost());
         }
         String name = r.options() != null && r.options().newName() != null ? r.options().newName() : r.container();
@@ -58,7 +62,23 @@ public class Preflight {
         }
         return Compatibility.problem(platform(s), platform(t))
                 .map(problem -> "target host " + r.targetHost() + " cannot restore it: " + problem)
-                .or(() -> postCopy(r, s, t));
+                .or(() -> postCopy(r, s, t))
+                .or(() -> NetworkPreflight.check(r, running.get(), source.get().newest().networks(), t)
+                        .map(problem -> NETWORK_REFUSED + problem));
+    }
+
+    /** What a refusal of the options themselves starts with (issue 12: Podman's "--tcp-established cannot be used with --name"). */
+    public static final String OPTIONS_REFUSED = "options: ";
+    /** What a refusal for the container's network starts with (issue 12: the target is not on it, its address is taken). */
+    public static final String NETWORK_REFUSED = "container network: ";
+
+    /**
+     * Whether a refusal is for what the request asks (its options, or a target that cannot take the container's
+     * network as asked) rather than for the hosts' state: REST answers those 422, the rest 409.
+     */
+    public static boolean unprocessable(String refusal) {
+        return refusal != null && (refusal.startsWith(POST_COPY_REFUSED) || refusal.startsWith(OPTIONS_REFUSED)
+                || refusal.startsWith(NETWORK_REFUSED));
     }
 
     /** What a post-copy request's refusals start with (REST answers them 422: the options, not the hosts' state). */
