@@ -1,6 +1,7 @@
 package io.ferry.gateway.saga;
 
 import io.ferry.core.json.Json;
+import io.ferry.gateway.Dashboard;
 import io.ferry.gateway.eventlog.EventLog;
 import io.ferry.gateway.eventlog.EventLogEntry;
 import io.ferry.gateway.host.Hosts;
@@ -21,6 +22,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.support.ui.WebDriverWait;
 import tools.jackson.databind.JsonNode;
 
 import java.net.http.HttpResponse;
@@ -37,7 +40,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Issue 12 through the real gateway (REST, PostgreSQL, Kafka) with forged heartbeats: a container with an address is
  * refused (422, and MigrationRejected for a Kafka request) a target that is not on its network or has its address in
  * use; a renamed copy needs only the network; --tcp-established with --name is refused; the hosts API shows the
- * networks and each container's address, MAC and ports; a heartbeat with markup in a port or network is refused.
+ * networks and each container's address, MAC and ports, and so does the dashboard (in headless Chromium); a heartbeat
+ * with markup in a port or network is refused, markup in its free text is shown as text.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class NetworkPreflightSagaTest {
@@ -172,6 +176,27 @@ class NetworkPreflightSagaTest {
         Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> gateway.get("/api/hosts/host-x").statusCode() == 200);
         String shown = gateway.get("/api/hosts/host-x").body();
         assertThat(shown).contains("net-renamed").doesNotContain("<img", "<b>", "xss");
+    }
+
+    @Test
+    void theDashboardShowsAddressesPortsAndNetworksAndAHeartbeatsMarkupAsText() {
+        hosts(List.of(WEB));
+        HostHeartbeat hostile = new HostHeartbeat("host-k", "restore", Instant.now(), "runc", "1.1.12", "4.2",
+                "<img src=x onerror=window.ferryXss=1>", "x86_64", "v2", "cpu", 1L << 30, List.of(), Meta.VERSION, null,
+                List.of(), List.of()); // the kernel string is free text: it passes the checks, so it must render inert
+        gateway.bean(Hosts.class).record(hostile);
+
+        try (Dashboard page = new Dashboard(gateway.url(), OneGateway.ACCOUNT, gateway.token())) {
+            new WebDriverWait(page.driver(), Duration.ofSeconds(30)).until(d -> page.text("[data-host='host-a']")
+                    .contains("10.89.0.5") && page.text("[data-host='host-k']").contains("kernel"));
+            assertThat(page.text("[data-host='host-a']")).contains("web 10.89.0.5 · 02:42:0a:59:00:05")
+                    .contains("0.0.0.0:8080->80/tcp").contains("network web 10.89.0.0/24 · vxlan 42");
+            assertThat(page.text("[data-host='host-b']")).contains("network web 10.89.0.0/24 · vxlan 42");
+            assertThat(page.text("[data-host='host-k']")).contains("kernel <img src=x onerror=window.ferryXss=1>");
+            JavascriptExecutor js = (JavascriptExecutor) page.driver();
+            assertThat(js.executeScript("return document.querySelectorAll('#hosts img').length")).isEqualTo(0L);
+            assertThat(js.executeScript("return window.ferryXss === undefined")).isEqualTo(true);
+        }
     }
 
     /** A heartbeat as its host sends it; encoding checks nothing, decoding refuses the forged ones. */
