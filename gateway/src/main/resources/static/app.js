@@ -55,13 +55,30 @@ async function refreshHosts() {
 function hostCard(h) {
   const b = h.latest || {};
   const services = Object.values(h.services).map((s) => el('span', { class: 'badge ' + (s.up ? 'up' : 'down') }, s.role));
-  const containers = (b.containers || []).map((c) => el('li', {}, c.name + ' ', el('span', { class: 'badge ' + c.status }, c.status)));
+  const containers = (b.containers || []).map((c) => el('li', { class: 'container' }, c.name + ' ',
+    el('span', { class: 'badge ' + c.status }, c.status), ...containerNetwork(c)));
+  const networks = hostNetworks(b);
   return el('div', { class: 'host', 'data-host': h.id },
     el('h3', {}, h.id, ' ', el('span', { class: 'badge ' + (h.up ? 'up' : 'down') }, h.up ? 'up' : 'down')),
     el('div', {}, ...services.flatMap((s) => [s, ' '])),
     el('div', { class: 'meta' }, `${b.runtime} ${b.runtimeVersion} · CRIU ${b.criuVersion} · ${b.arch}`),
     el('div', { class: 'meta' }, `kernel ${b.kernel} · free ${bytes(b.freeDiskBytes)}`),
+    ...(networks.length ? [el('ul', { class: 'networks' }, networks)] : []),
     containers.length ? el('ul', {}, containers) : el('div', { class: 'meta' }, 'no containers'));
+}
+
+// Issue 12: a container's network, address, MAC and published ports; a host's networks. Built with el() only, so
+// every heartbeat string is a text node, never markup (the gateway refuses forged ones too).
+function containerNetwork(c) {
+  if (!c.network || c.network === 'none') return [];
+  const address = el('div', { class: 'meta address' }, `${c.network} ${c.ip || '(no address)'}` + (c.mac ? ` · ${c.mac}` : ''));
+  const ports = (c.ports || []).map((p) => el('span', { class: 'port' }, p));
+  return [address, ...(ports.length ? [el('div', { class: 'meta ports' }, ...ports.flatMap((p) => [p, ' ']))] : [])];
+}
+
+function hostNetworks(b) {
+  return (b.networks || []).map((n) => el('li', { class: 'network meta' },
+    `network ${n.name} ${n.subnet} · ${n.vni ? 'vxlan ' + n.vni : 'this host only'}`));
 }
 
 function fillSelects() {

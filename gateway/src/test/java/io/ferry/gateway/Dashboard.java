@@ -23,7 +23,7 @@ import java.time.Duration;
  * The gateway's dashboard in a real headless Chromium (Debian's chromium and chromedriver, installed
  * by scripts/test.sh; nothing is downloaded): what a user clicks, what they see.
  */
-final class Dashboard implements AutoCloseable {
+public final class Dashboard implements AutoCloseable {
     static final String CHROMIUM = "/usr/bin/chromium";
     static final String CHROMEDRIVER = "/usr/bin/chromedriver";
 
@@ -31,7 +31,7 @@ final class Dashboard implements AutoCloseable {
     private final Path profile;
 
     /** Opens the dashboard, which sends the browser to the login page first: logs in as {@code account}. */
-    Dashboard(URI gateway, String account, String token) {
+    public Dashboard(URI gateway, String account, String token) {
         try {
             profile = Files.createTempDirectory("ferry-chromium");
         } catch (IOException e) {
@@ -56,7 +56,7 @@ final class Dashboard implements AutoCloseable {
         new WebDriverWait(driver, Duration.ofSeconds(30)).until(d -> !d.findElements(By.id("migration-form")).isEmpty());
     }
 
-    WebDriver driver() {
+    public WebDriver driver() {
         return driver;
     }
 
@@ -98,7 +98,7 @@ final class Dashboard implements AutoCloseable {
                     .find(r => r.cells[0].textContent === arguments[0]).click();""", container);
     }
 
-    String text(String css) {
+    public String text(String css) {
         Object text = ((JavascriptExecutor) driver).executeScript(
                 "const e = document.querySelector(arguments[0]); return e ? e.innerText : '';", css);
         return String.valueOf(text);

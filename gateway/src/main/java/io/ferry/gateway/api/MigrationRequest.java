@@ -13,6 +13,8 @@ import jakarta.validation.constraints.Pattern;
  * resumes the source's (held paused): ROLLED_BACK; only a source host that fails itself loses the container
  * (FAILED). Needs feature "post-copy" on both hosts and the direct transfer; refused with keep or transfer
  * registry (422). The pages travel unencrypted from CRIU's page server: a network only the hosts share.
+ * Issue 12: {@code tcpEstablished} with {@code newName} is refused (422, Podman's "--tcp-established cannot be used
+ * with --name"); so is a container with an address whose target is not on its network or has the address in use.
  */
 public record MigrationRequest(
         @Pattern(regexp = "[A-Za-z0-9][A-Za-z0-9._-]{0,63}", message = "must be 1-64 letters, digits, '.', '_' or '-'")

@@ -51,7 +51,7 @@ final class OneGateway implements AutoCloseable {
         try {
             Path work = Files.createTempDirectory("ferry-saga-gw");
             Path tokens = work.resolve("tokens");
-            String token = ApiTokenFiles.add(tokens, "ops", "admin");
+            String token = ApiTokenFiles.add(tokens, ACCOUNT, "admin");
             List<String> args = new ArrayList<>(List.of("--server.port=0", "--spring.kafka.bootstrap-servers="
                     + kafka.getBrokersAsString(), "--ferry.gateway.data-dir=" + work.resolve("gateway"),
                     "--ferry.gateway.security.tokens-file=" + tokens, "--ferry.gateway.heartbeat-ttl=10m"));
@@ -66,6 +66,17 @@ final class OneGateway implements AutoCloseable {
             kafka.destroy();
             throw e;
         }
+    }
+
+    /** The gateway's base URL and the admin account's name and token (a dashboard logs in with them). */
+    URI url() {
+        return url;
+    }
+
+    static final String ACCOUNT = "ops";
+
+    String token() {
+        return token;
     }
 
     <T> T bean(Class<T> type) {
