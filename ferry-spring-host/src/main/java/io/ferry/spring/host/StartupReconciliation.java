@@ -10,7 +10,8 @@ import org.springframework.stereotype.Component;
 /**
  * When a host service starts, before its listeners take a command: the host's records are made to
  * agree with what really runs ({@link FerryEngine#reconcile}), so what a killed service left behind is
- * adopted or removed before anything is decided on it.
+ * adopted or removed before anything is decided on it. First the host's container networks are set up again
+ * (bridges, overlays, NAT and published ports a reboot or a flushed firewall took), so adopted copies are reachable.
  */
 @Component
 public class StartupReconciliation implements SmartInitializingSingleton {
@@ -24,6 +25,11 @@ public class StartupReconciliation implements SmartInitializingSingleton {
 
     @Override
     public void afterSingletonsInstantiated() {
+        try {
+            engine.networks().restoreHostState();
+        } catch (RuntimeException e) { // containers without a network still run and move: keep the service up
+            log.error("setting up host {}'s container networks again failed: {}", engine.host().id(), e.getMessage(), e);
+        }
         try {
             report(engine.reconcile());
         } catch (RuntimeException e) { // each restore reconciles again: a failure here must not keep the service down
