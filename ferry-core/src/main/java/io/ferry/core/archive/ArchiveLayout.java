@@ -9,7 +9,11 @@ public final class ArchiveLayout {
     public static final String CONFIG_DUMP = "config.dump";
     /** The OCI runtime spec the container ran with. */
     public static final String SPEC_DUMP = "spec.dump";
+    /** The container's addresses in Podman's format ({@link NetworkStatus}). */
     public static final String NETWORK_STATUS = "network.status";
+    /** A container on a network: its /etc/hosts and /etc/resolv.conf (bind-mounted files, not in its rootfs). */
+    public static final String HOSTS = "hosts";
+    public static final String RESOLV_CONF = "resolv.conf";
     /** CRIU's dump statistics image. */
     public static final String STATS_DUMP = "stats-dump";
     public static final String CTR_LOG = "ctr.log";

@@ -21,7 +21,11 @@ public final class CheckpointArchiveWriter {
     /** Everything that goes into one archive; the paths are read while writing. */
     public record Contents(CheckpointedContainer config, Path spec, String networkStatus, Path statsDump,
                            Path ctrLog, Path imagesDir, Path rootfsDiff, List<String> deletedFiles,
-                           Map<String, Path> volumeTars) {
+                           Map<String, Path> volumeTars, Map<String, Path> networkFiles) {
+        public Contents(CheckpointedContainer config, Path spec, String networkStatus, Path statsDump, Path ctrLog,
+                        Path imagesDir, Path rootfsDiff, List<String> deletedFiles, Map<String, Path> volumeTars) {
+            this(config, spec, networkStatus, statsDump, ctrLog, imagesDir, rootfsDiff, deletedFiles, volumeTars, Map.of());
+        }
     }
 
     private CheckpointArchiveWriter() {
@@ -34,6 +38,11 @@ public final class CheckpointArchiveWriter {
             tar.addBytes(ArchiveLayout.CONFIG_DUMP, Json.bytes(c.config()));
             tar.addFile(ArchiveLayout.SPEC_DUMP, c.spec());
             tar.addBytes(ArchiveLayout.NETWORK_STATUS, c.networkStatus().getBytes(StandardCharsets.UTF_8));
+            for (Map.Entry<String, Path> f : c.networkFiles().entrySet()) { // hosts, resolv.conf
+                if (Files.isRegularFile(f.getValue())) {
+                    tar.addFile(f.getKey(), f.getValue());
+                }
+            }
             if (c.statsDump() != null && Files.isRegularFile(c.statsDump())) {
                 tar.addFile(ArchiveLayout.STATS_DUMP, c.statsDump());
             }

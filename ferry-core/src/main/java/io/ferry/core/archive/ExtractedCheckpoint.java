@@ -55,8 +55,11 @@ public final class ExtractedCheckpoint {
         }
         checkMetadataSize(dir.resolve(ArchiveLayout.CONFIG_DUMP), limits);
         checkMetadataSize(dir.resolve(ArchiveLayout.SPEC_DUMP), limits);
-        if (Files.isRegularFile(dir.resolve(ArchiveLayout.DELETED_FILES))) { // a JSON list read whole, like them
-            checkMetadataSize(dir.resolve(ArchiveLayout.DELETED_FILES), limits);
+        for (String small : List.of(ArchiveLayout.DELETED_FILES, ArchiveLayout.NETWORK_STATUS, ArchiveLayout.HOSTS,
+                ArchiveLayout.RESOLV_CONF)) { // read whole (or copied), like them
+            if (Files.isRegularFile(dir.resolve(small))) {
+                checkMetadataSize(dir.resolve(small), limits);
+            }
         }
         CheckpointedContainer config;
         try (InputStream in = Files.newInputStream(dir.resolve(ArchiveLayout.CONFIG_DUMP))) {
@@ -99,6 +102,19 @@ public final class ExtractedCheckpoint {
     public Optional<Path> ctrLog() {
         Path p = dir.resolve(ArchiveLayout.CTR_LOG);
         return Files.isRegularFile(p) ? Optional.of(p) : Optional.empty();
+    }
+
+    public Path networkStatus() {
+        return dir.resolve(ArchiveLayout.NETWORK_STATUS);
+    }
+
+    /** The container's archived /etc file of that name ({@link ArchiveLayout#HOSTS}, {@link ArchiveLayout#RESOLV_CONF}). */
+    public Optional<Path> networkFile(String name) {
+        if (!name.equals(ArchiveLayout.HOSTS) && !name.equals(ArchiveLayout.RESOLV_CONF)) {
+            throw new IllegalArgumentException("not a network file: " + name);
+        }
+        Path p = dir.resolve(name);
+        return Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS) ? Optional.of(p) : Optional.empty();
     }
 
     public Optional<Path> rootfsDiff() {

@@ -18,6 +18,9 @@ import io.ferry.core.error.InvalidArchiveException;
 import io.ferry.core.error.NotFoundException;
 import io.ferry.core.host.Host;
 import io.ferry.core.json.Json;
+import io.ferry.core.archive.ArchiveLayout;
+import io.ferry.core.archive.NetworkStatus;
+import io.ferry.core.network.ContainerNetworking;
 import io.ferry.core.network.NetworkNamespaces;
 import io.ferry.core.os.Failpoints;
 import io.ferry.core.os.FileTrees;
@@ -68,19 +71,22 @@ public final class Checkpointer {
     private final HostLock lock;
     private final Provisioner provisioner;
     private final PostCopyLimits postCopyLimits;
+    private final ContainerNetworking networks;
     /** Post-copy servings of this engine, by container id, until released or closed. */
     private final Map<String, SourcePageServing> servings = new ConcurrentHashMap<>();
 
     public Checkpointer(Host host, Duration checkpointTimeout, Duration restoreTimeout, ContainerStore store,
                         VolumeStore volumes, NetworkNamespaces netns, OciRuntime runtime, Supplier<Criu> criu,
-                        HostLock lock, Provisioner provisioner) {
+                        HostLock lock, Provisioner provisioner, ContainerNetworking networks) {
         this(host, checkpointTimeout, restoreTimeout, store, volumes, netns, runtime, criu, lock, provisioner,
-                PostCopyLimits.fromEnvironment());
+                networks, PostCopyLimits.fromEnvironment());
     }
 
     public Checkpointer(Host host, Duration checkpointTimeout, Duration restoreTimeout, ContainerStore store,
                         VolumeStore volumes, NetworkNamespaces netns, OciRuntime runtime, Supplier<Criu> criu,
-                        HostLock lock, Provisioner provisioner, PostCopyLimits postCopyLimits) {
+                        HostLock lock, Provisioner provisioner, ContainerNetworking networks,
+                        PostCopyLimits postCopyLimits) {
+        this.networks = networks;
         this.postCopyLimits = postCopyLimits;
         this.host = host;
         this.checkpointTimeout = checkpointTimeout;
@@ -173,6 +179,7 @@ public final class Checkpointer {
             if (!options.leaveRunning()) {
                 store.save(record.withState(ContainerState.EXITED, Instant.now(), true));
                 Files.copy(layout.log(), logSnapshot); // the container is gone: its log is final
+                leave(record.id()); // a migration's source: the copy that runs next answers for the address
             }
 
             Exported exported;
@@ -243,6 +250,7 @@ public final class Checkpointer {
             throw e;
         }
         Failpoints.reach("checkpoint.after-lazy-dump"); // dumped without pages, serving them, the copy frozen here
+        leave(record.id()); // the frozen copy answers no more: the target's does
         Duration runtimeDuration = Duration.ofNanos(System.nanoTime() - dumpStart);
         progress.dumped(frozenAt, runtimeDuration);
         Exported exported;
@@ -254,12 +262,13 @@ public final class Checkpointer {
                     ? new UncheckedIOException("export failed: " + io.getMessage(), io) : (RuntimeException) e;
             lazy.stop(Duration.ofSeconds(10));
             resumeAfterFailure(record.id(), failure);
+            comeBack(record.id(), failure);
             throw failure;
         }
         // images without their pages restore nothing: the frozen copy is what a rollback resumes
         FileTrees.deleteRecursively(layout.checkpointImages());
         SourcePageServing serving = new SourcePageServing(lazy, record, layout, store, runtime, lock, postCopyLimits,
-                () -> servings.remove(record.id()));
+                () -> servings.remove(record.id()), () -> comeBack(record.id(), null));
         servings.put(record.id(), serving);
         return new CheckpointResult(record.id(), record.name(), exported.bytes(), frozenAt, runtimeDuration,
                 Duration.ofNanos(System.nanoTime() - start), null, exported.archived(), serving);
@@ -359,10 +368,17 @@ public final class Checkpointer {
                 HostFacts.kernel(), HostFacts.arch(), HostFacts.cgroupVersion(), Instant.now(),
                 options.tcpEstablished(), options.leaveRunning(), diff != null, !options.ignoreVolumes());
         CheckpointedContainer archived = new CheckpointedContainer(record.config(), info);
+        var attachment = networks.attachment(record.id());
+        String networkStatus = attachment.map(NetworkStatus::of).orElseGet(() -> netns.status(host.netnsName(record.id())));
+        Map<String, Path> networkFiles = new LinkedHashMap<>();
+        if (attachment.isPresent()) {
+            networkFiles.put(ArchiveLayout.HOSTS, layout.networkFiles().resolve(ArchiveLayout.HOSTS));
+            networkFiles.put(ArchiveLayout.RESOLV_CONF, layout.networkFiles().resolve(ArchiveLayout.RESOLV_CONF));
+        }
         CheckpointArchiveWriter.Contents contents = new CheckpointArchiveWriter.Contents(archived, layout.spec(),
-                netns.status(host.netnsName(record.id())), layout.checkpointWork().resolve("stats-dump"),
+                networkStatus, layout.checkpointWork().resolve("stats-dump"),
                 logSnapshot, layout.checkpointImages(), diff == null ? null : diff.tar(),
-                diff == null ? null : diff.deleted(), volumeTars);
+                diff == null ? null : diff.deleted(), volumeTars, networkFiles);
         // null: adaptive, decided from the dumped pages (none for incompressible memory)
         Compression compression = options.compression() != null ? options.compression()
                 : AdaptiveCompression.choose(layout.checkpointImages());
@@ -427,6 +443,7 @@ public final class Checkpointer {
             }
             if (runtime.state(record.id()).status().equals("paused")) {
                 runtime.resume(record.id()); // held frozen by a post-copy checkpoint whose serving has ended
+                comeBack(record.id(), null);
                 return record;
             }
             if (runtime.state(record.id()).running()) {
@@ -446,6 +463,7 @@ public final class Checkpointer {
             ContainerRecord running = new ContainerRecord(record.config(), ContainerState.RUNNING, Instant.now(), null,
                     false, record.restoredFrom(), record.migrationId());
             store.save(running);
+            comeBack(record.id(), null);
             return running;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -522,11 +540,39 @@ public final class Checkpointer {
             runtime.restore(record.id(), layout.bundle(), new RestoreRequest(layout.checkpointImages(),
                     layout.restoreWork(), options.tcpEstablished()), layout.log(), restoreTimeout);
             store.save(record);
+            comeBack(record.id(), cause);
             cause.addSuppressed(new FerryException("the export failed after the dump; container " + record.name()
                     + " was restored from its checkpoint and keeps running"));
         } catch (RuntimeException | IOException e) {
             cause.addSuppressed(new FerryException("the export failed and restoring container " + record.name()
                     + " in place failed too; its checkpoint images remain in " + layout.checkpointImages(), e));
+        }
+    }
+
+    /**
+     * A container checkpointed to move: its ports are unpublished and its host-side link withdrawn, so the
+     * network forgets it here (its address stays allocated to it until rm: a rollback brings it back).
+     */
+    private void leave(String id) {
+        networks.unpublish(id);
+        networks.withdraw(id);
+    }
+
+    /**
+     * The container runs here again (rollback, in-place restore, a resumed post-copy source): its address is
+     * announced and its ports published. A failure to do so is told with {@code cause} when there is one.
+     */
+    private void comeBack(String id, Exception cause) {
+        try {
+            if (networks.attachment(id).isPresent()) {
+                networks.announce(id);
+                networks.publish(id);
+            }
+        } catch (RuntimeException e) {
+            if (cause == null) {
+                throw e;
+            }
+            cause.addSuppressed(e);
         }
     }
 

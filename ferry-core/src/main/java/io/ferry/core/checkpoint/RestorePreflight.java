@@ -84,8 +84,9 @@ public final class RestorePreflight {
             }
         }
 
-        if (info.tcpEstablished() && !options.tcpEstablished()) {
-            throw new IncompatibleException("the checkpoint holds established TCP connections: restore with --tcp-established");
+        if (info.tcpEstablished() && !options.tcpEstablished() && !options.tcpClose()) { // --tcp-close: they come back closed
+            throw new IncompatibleException("the checkpoint holds established TCP connections: restore with --tcp-established"
+                    + " (or --tcp-close)");
         }
 
         if (Files.isRegularFile(archive.imagesDir().resolve("cpuinfo.img"))) {

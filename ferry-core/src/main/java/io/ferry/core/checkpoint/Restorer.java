@@ -1,13 +1,22 @@
 package io.ferry.core.checkpoint;
 
+import io.ferry.core.archive.ArchiveLayout;
 import io.ferry.core.archive.ExtractedCheckpoint;
+import io.ferry.core.archive.NetworkStatus;
 import io.ferry.core.archive.RootfsDiff;
 import io.ferry.core.container.ContainerConfig;
 import io.ferry.core.container.ContainerLayout;
 import io.ferry.core.container.ContainerRecord;
 import io.ferry.core.container.ContainerStore;
 import io.ferry.core.container.Provisioner;
+import io.ferry.core.container.NetworkRequests;
 import io.ferry.core.container.VolumeMount;
+import io.ferry.core.error.NotFoundException;
+import io.ferry.core.json.Json;
+import io.ferry.core.network.ContainerNetworking;
+import io.ferry.core.network.NetworkAttachment;
+import io.ferry.core.network.NetworkRequest;
+import tools.jackson.databind.node.ObjectNode;
 import io.ferry.core.criu.CheckpointImages;
 import io.ferry.core.criu.Criu;
 import io.ferry.core.criu.LazyPagesDaemon;
@@ -68,17 +77,22 @@ public final class Restorer {
     private final ImageStore images;
     private final ImageFetcher fetcher;
     private final PostCopyLimits postCopyLimits;
+    private final ContainerNetworking networks;
+    /** runc (>= 1.1) hands CRIU the configuration file this spec annotation names (--tcp-close has no runc flag). */
+    static final String CRIU_CONFIG_ANNOTATION = "org.criu.config";
 
     public Restorer(Host host, Duration restoreTimeout, ArchiveLimits limits, ContainerStore store, VolumeStore volumes,
                     Provisioner provisioner, RestorePreflight preflight, OciRuntime runtime, Supplier<Criu> criu,
-                    HostLock lock, ImageStore images, ImageFetcher fetcher) {
+                    HostLock lock, ImageStore images, ImageFetcher fetcher, ContainerNetworking networks) {
         this(host, restoreTimeout, limits, store, volumes, provisioner, preflight, runtime, criu, lock, images, fetcher,
-                PostCopyLimits.fromEnvironment());
+                networks, PostCopyLimits.fromEnvironment());
     }
 
     public Restorer(Host host, Duration restoreTimeout, ArchiveLimits limits, ContainerStore store, VolumeStore volumes,
                     Provisioner provisioner, RestorePreflight preflight, OciRuntime runtime, Supplier<Criu> criu,
-                    HostLock lock, ImageStore images, ImageFetcher fetcher, PostCopyLimits postCopyLimits) {
+                    HostLock lock, ImageStore images, ImageFetcher fetcher, ContainerNetworking networks,
+                    PostCopyLimits postCopyLimits) {
+        this.networks = networks;
         this.postCopyLimits = postCopyLimits;
         this.host = host;
         this.restoreTimeout = restoreTimeout;
@@ -125,14 +139,21 @@ public final class Restorer {
 
     private RestoreResult restoreStaged(ExtractedCheckpoint archive, String source, RestoreOptions options,
                                         long start) {
+        if (options.tcpEstablished() && options.name() != null) { // one TCP endpoint twice on the network
+            throw new IllegalArgumentException("--tcp-established cannot be used with --name");
+        }
         ContainerConfig archived = archive.config().container();
         String hostname = ArchiveVetting.check(archive); // untrusted until here
         ContainerConfig target = options.name() == null ? archived
                 : archived.renamed(ContainerStore.newId(), ContainerStore.validName(options.name()));
+        NetworkStatus.Archived archivedAddress = archived.networkOrNone().isNone() ? null
+                : NetworkStatus.read(archive.networkStatus(), archived.network().network()).orElse(null);
+        target = withNetworkOptions(target, options);
         ensureImage(target.image()); // outside the host lock: a pull can take a while
         Path criuWork = host.restoreLog(target.id());
         try (HostLock.Held held = lock.acquire()) {
             Image image = preflight.check(archive, target, options, criu.get());
+            requireNetwork(target);
             List<String> created = new ArrayList<>();
             LazyPagesDaemon daemon = null;
             // tied to the image it was restored onto, as a container that ran here is to the one it ran on
@@ -140,9 +161,12 @@ public final class Restorer {
             try {
                 // the intent, before anything is made: whatever a crash leaves behind, a record names it
                 store.save(ContainerRecord.restoring(restored, source, options.migrationId()));
-                Provisioner.Provisioned p = provisioner.provision(target, image, hostname);
+                String keepIp = keeps(options.ignoreStaticIp(), options) && archivedAddress != null ? archivedAddress.ip() : null;
+                String keepMac = keeps(options.ignoreStaticMac(), options) && archivedAddress != null ? archivedAddress.mac() : null;
+                Provisioner.Provisioned p = provisioner.provision(target, image, hostname, keepIp, keepMac);
                 created.addAll(p.createdVolumes());
                 ContainerLayout layout = p.layout();
+                restoreNetworkFiles(archive, p.network(), archivedAddress, layout);
                 if (!options.ignoreRootfs() && archive.rootfsDiff().isPresent()) {
                     RootfsDiff.apply(archive.rootfsDiff().get(), archive.deletedFiles(), layout.rootfs(),
                             limits);
@@ -159,10 +183,20 @@ public final class Restorer {
                     imagesDir = keepImages(imagesDir, criuWork); // the daemon outlives the staging directory
                     daemon = startLazyPages(options.postCopyFrom(), imagesDir, criuWork);
                 }
+                if (options.tcpClose()) {
+                    closingTcp(layout, criuWork);
+                }
                 runtime.restore(target.id(), layout.bundle(), new RestoreRequest(imagesDir, criuWork,
                         options.tcpEstablished(), daemon != null), layout.log(), restoreTimeout);
                 Duration runtimeDuration = Duration.ofNanos(System.nanoTime() - restoreStart);
+                if (options.tcpClose()) { // a later checkpoint's spec.dump is this host's template again
+                    withoutCriuConfig(layout);
+                }
                 Failpoints.reach("restore.after-runtime"); // the copy runs, its record still says RESTORING
+                if (p.network() != null) { // the network learns where it is now; then its ports lead here
+                    networks.announce(target.id());
+                    networks.publish(target.id());
+                }
                 ContainerRecord record = ContainerRecord.running(restored, source, options.migrationId());
                 store.save(record);
                 RestoreStatistics stats = readStats(criuWork.resolve("stats-restore"));
@@ -187,6 +221,85 @@ public final class Restorer {
                 throw e;
             }
         }
+    }
+
+    /**
+     * Podman's network semantics: a new name or --ignore-static-ip/--ignore-static-mac drops the static
+     * address/MAC the container asked for (a copy beside the original gets new ones); -p replaces the
+     * published ports. The archived request is checked here, with the options' ports.
+     */
+    private static ContainerConfig withNetworkOptions(ContainerConfig target, RestoreOptions options) {
+        NetworkRequest request = target.networkOrNone();
+        if (request.isNone()) {
+            if (!options.publish().isEmpty()) {
+                throw new IllegalArgumentException("--publish needs a network: the checkpointed container has none"
+                        + " (it ran with --network none)");
+            }
+            return target;
+        }
+        NetworkRequest wanted = new NetworkRequest(request.network(), keeps(options.ignoreStaticIp(), options)
+                ? request.ip() : null, keeps(options.ignoreStaticMac(), options) ? request.mac() : null,
+                options.publish().isEmpty() ? request.ports() : options.publish());
+        return target.withNetwork(NetworkRequests.check("network", wanted));
+    }
+
+    /** Whether the restore keeps an archived address (or MAC): not under a new name, not when told to ignore it. */
+    private static boolean keeps(boolean ignored, RestoreOptions options) {
+        return !ignored && options.name() == null;
+    }
+
+    /** The archived container's network must exist here: the restore does not make one up. */
+    private void requireNetwork(ContainerConfig target) {
+        if (target.networkOrNone().isNone()) {
+            return;
+        }
+        String name = target.network().network();
+        try {
+            networks.inspect(name);
+        } catch (NotFoundException e) {
+            throw new NotFoundException("the checkpointed container is on network \"" + name + "\", which does not"
+                    + " exist on this host: create it first (ferry network create " + name + " with the same subnet,"
+                    + " and the same --opt vxlan.id to reach its other hosts), then restore again");
+        }
+    }
+
+    /**
+     * The archived /etc/hosts and /etc/resolv.conf go back when the container keeps its archived address
+     * (edits made in the container survive, like any file of it); with a new address the fresh ones stay.
+     */
+    private static void restoreNetworkFiles(ExtractedCheckpoint archive, NetworkAttachment attachment,
+                                            NetworkStatus.Archived archived, ContainerLayout layout) throws IOException {
+        if (attachment == null || archived == null || !archived.ip().equals(attachment.ip())) {
+            return;
+        }
+        for (String name : List.of(ArchiveLayout.HOSTS, ArchiveLayout.RESOLV_CONF)) {
+            Path from = archive.networkFile(name).orElse(null);
+            if (from != null) {
+                Files.copy(from, layout.networkFiles().resolve(name), StandardCopyOption.REPLACE_EXISTING,
+                        LinkOption.NOFOLLOW_LINKS);
+            }
+        }
+    }
+
+    /** --tcp-close: a CRIU configuration file with tcp-close, named in the spec for runc to pass to CRIU. */
+    private static void closingTcp(ContainerLayout layout, Path criuWork) throws IOException {
+        Path conf = criuWork.resolve("criu-restore.conf");
+        Files.writeString(conf, "tcp-close\n");
+        ObjectNode spec = Json.readTree(layout.spec());
+        ObjectNode annotations = spec.has("annotations") ? (ObjectNode) spec.get("annotations") : spec.putObject("annotations");
+        annotations.put(CRIU_CONFIG_ANNOTATION, conf.toString());
+        Json.write(layout.spec(), spec);
+    }
+
+    private static void withoutCriuConfig(ContainerLayout layout) {
+        ObjectNode spec = Json.readTree(layout.spec());
+        if (spec.get("annotations") instanceof ObjectNode annotations) {
+            annotations.remove(CRIU_CONFIG_ANNOTATION);
+            if (annotations.isEmpty()) { // this host's template has none
+                spec.remove("annotations");
+            }
+        }
+        Json.write(layout.spec(), spec);
     }
 
     /** Copies the (small, page-less) images out of the staging directory into CRIU's work dir. */

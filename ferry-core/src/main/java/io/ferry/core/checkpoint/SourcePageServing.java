@@ -40,6 +40,7 @@ final class SourcePageServing implements PageServing {
     private final OciRuntime runtime;
     private final HostLock lock;
     private final Runnable forget;
+    private final Runnable resumed;
     private final long startNanos = System.nanoTime();
     private final CompletableFuture<PageTransfer> done = new CompletableFuture<>();
     private final ScheduledFuture<?> bound;
@@ -48,8 +49,9 @@ final class SourcePageServing implements PageServing {
     private boolean closed;
 
     SourcePageServing(LazyCheckpoint lazy, ContainerRecord record, ContainerLayout layout, ContainerStore store,
-                      OciRuntime runtime, HostLock lock, PostCopyLimits limits, Runnable forget) {
+                      OciRuntime runtime, HostLock lock, PostCopyLimits limits, Runnable forget, Runnable resumed) {
         this.forget = forget;
+        this.resumed = resumed;
         this.lazy = lazy;
         this.endpoint = new PageServer(lazy.address(), lazy.port());
         this.record = record;
@@ -121,6 +123,7 @@ final class SourcePageServing implements PageServing {
             if (runtime.state(record.id()).status().equals("paused")) {
                 runtime.resume(record.id());
             }
+            resumed.run(); // its address and ports are served from here again
             closed = true;
         } finally {
             forget.run();

@@ -18,8 +18,9 @@ import java.util.regex.Pattern;
  * ({@link OciSpecs#create}), and spec.dump must be exactly what that template gives the archived
  * config. Anything more or different (hooks, mounts, devices, namespaces, capabilities, weaker
  * confinement) is refused, naming its JSON field. Not compared, because they differ between hosts
- * and are replaced by this host's own: root.path, linux.cgroupsPath, the network namespace's path
- * and the volumes' bind sources. The hostname is kept (as before: CRIU restores the UTS namespace
+ * and are replaced by this host's own: root.path, linux.cgroupsPath, the network namespace's path,
+ * the volumes' bind sources and those of the network files (/etc/hosts, /etc/resolv.conf). The
+ * hostname is kept (as before: CRIU restores the UTS namespace
  * anyway), once it is a plain host name.
  */
 public final class ArchivedSpecs {
@@ -73,6 +74,11 @@ public final class ArchivedSpecs {
         int base = OciSpecs.baseMounts();
         for (int i = 0; i < archived.volumes().size(); i++) {
             fields.add("mounts[" + (base + i) + "].source");
+        }
+        if (!archived.networkOrNone().isNone()) { // the container's hosts and resolv.conf, after its volumes
+            for (int i = 0; i < OciSpecs.NETWORK_FILES.size(); i++) {
+                fields.add("mounts[" + (base + archived.volumes().size() + i) + "].source");
+            }
         }
         return fields;
     }

@@ -50,6 +50,7 @@ public record ContainerConfig(String id, String name, String image, String image
             Identifiers.volumeName("container.volumes[" + i + "].name", v.name());
             VolumeMount.checkDestination("container.volumes[" + i + "].destination", v.destination());
         }
+        NetworkRequests.check("container.network", network);
         return this;
     }
 

@@ -32,6 +32,11 @@ public record ContainerLayout(Path dir) {
         return dir.resolve("merged");
     }
 
+    /** Where the container's network attachment writes its hosts and resolv.conf ({@code OciSpecs#NETWORK_FILES}). */
+    public Path networkFiles() {
+        return dir;
+    }
+
     public Path log() {
         return dir.resolve("ctr.log");
     }

@@ -6,6 +6,8 @@ import io.ferry.core.host.Host;
 import io.ferry.core.image.Image;
 import io.ferry.core.image.ImageRefs;
 import io.ferry.core.image.ImageStore;
+import io.ferry.core.network.ContainerNetworking;
+import io.ferry.core.network.NetworkRequest;
 import io.ferry.core.os.HostLock;
 import io.ferry.core.runtime.OciRuntime;
 import io.ferry.core.runtime.RuntimeState;
@@ -26,9 +28,11 @@ public final class Containers {
     private final OciRuntime runtime;
     private final Provisioner provisioner;
     private final HostLock lock;
+    private final ContainerNetworking networks;
 
     public Containers(Host host, Duration startTimeout, ContainerStore store, ImageStore images,
-                      OciRuntime runtime, Provisioner provisioner, HostLock lock) {
+                      OciRuntime runtime, Provisioner provisioner, HostLock lock, ContainerNetworking networks) {
+        this.networks = networks;
         this.host = host;
         this.startTimeout = startTimeout;
         this.store = store;
@@ -38,17 +42,25 @@ public final class Containers {
         this.lock = lock;
     }
 
+    /** Runs the container; one on a network gets its ports published once it runs (Podman's order). */
     public ContainerRecord run(RunRequest request) {
+        NetworkRequest network = NetworkRequests.check("network", request.network());
         Image image = images.get(request.image());
         String id = ContainerStore.newId();
         String name = request.name() == null ? "ferry_" + id.substring(0, 12) : ContainerStore.validName(request.name());
         try (HostLock.Held held = lock.acquire()) {
             checkNameFree(name);
+            if (!network.isNone()) {
+                networks.inspect(network.network()); // NotFoundException naming it, before anything is made
+            }
             ContainerConfig config = new ContainerConfig(id, name, imageName(image, request.image()),
-                    image.id(), request.command(), request.volumes(), Instant.now());
+                    image.id(), request.command(), request.volumes(), Instant.now(), network.isNone() ? null : network);
             Provisioner.Provisioned p = provisioner.provision(config, image, null);
             try {
                 runtime.run(id, p.layout().bundle(), p.layout().log(), startTimeout);
+                if (p.network() != null) {
+                    networks.publish(id);
+                }
                 ContainerRecord record = ContainerRecord.running(config, null, null);
                 store.save(record);
                 return record;
@@ -124,6 +136,7 @@ public final class Containers {
                 }
             }
             runtime.delete(r.id());
+            networks.unpublish(r.id()); // the address stays allocated until rm, as the namespace does
             OverlayRootfs.unmount(store.layout(r.id()));
             ContainerRecord stopped = r.withState(ContainerState.EXITED, Instant.now(), r.checkpointed());
             store.save(stopped);

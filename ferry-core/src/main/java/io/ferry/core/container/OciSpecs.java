@@ -21,6 +21,9 @@ import java.util.Map;
  * sandbox's hard cap of 20000.
  */
 public final class OciSpecs {
+    /** The files a container on a network gets in /etc, in the directory its network attachment writes them to. */
+    public static final List<String> NETWORK_FILES = List.of("hosts", "resolv.conf");
+
     private OciSpecs() {
     }
 
@@ -32,6 +35,15 @@ public final class OciSpecs {
     /** The spec with the given hostname (a restore keeps the archived one). */
     public static ObjectNode create(ContainerConfig config, String hostname, Path rootfs, Path netns,
                                     String cgroupsPath, Map<String, Path> volumeSources) {
+        return create(config, hostname, rootfs, netns, cgroupsPath, volumeSources, Path.of("/"));
+    }
+
+    /**
+     * As above; a container on a network also gets its hosts and resolv.conf files from {@code networkFiles}
+     * bind-mounted at /etc/hosts and /etc/resolv.conf, after its volumes (as Podman does).
+     */
+    public static ObjectNode create(ContainerConfig config, String hostname, Path rootfs, Path netns,
+                                    String cgroupsPath, Map<String, Path> volumeSources, Path networkFiles) {
         ObjectNode spec = template();
         ArrayNode args = ((ObjectNode) spec.get("process")).putArray("args");
         config.command().forEach(args::add);
@@ -53,6 +65,17 @@ public final class OciSpecs {
             ArrayNode options = m.putArray("options");
             options.add("rbind");
             options.add(v.readOnly() ? "ro" : "rw");
+        }
+        if (!config.networkOrNone().isNone()) {
+            for (String file : NETWORK_FILES) {
+                ObjectNode m = mounts.addObject();
+                m.put("destination", "/etc/" + file);
+                m.put("type", "bind");
+                m.put("source", networkFiles.resolve(file).toString());
+                ArrayNode options = m.putArray("options");
+                options.add("rbind");
+                options.add("rw");
+            }
         }
         return spec;
     }

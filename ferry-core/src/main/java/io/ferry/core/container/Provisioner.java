@@ -4,6 +4,8 @@ import io.ferry.core.host.Host;
 import io.ferry.core.image.Image;
 import io.ferry.core.image.ImageStore;
 import io.ferry.core.json.Json;
+import io.ferry.core.network.ContainerNetworking;
+import io.ferry.core.network.NetworkAttachment;
 import io.ferry.core.network.NetworkNamespaces;
 import io.ferry.core.os.Confined;
 import io.ferry.core.os.FileTrees;
@@ -35,9 +37,11 @@ public final class Provisioner {
     private final VolumeStore volumes;
     private final NetworkNamespaces netns;
     private final OciRuntime runtime;
+    private final ContainerNetworking networks;
 
     public Provisioner(Host host, ContainerStore store, ImageStore images, VolumeStore volumes,
-                       NetworkNamespaces netns, OciRuntime runtime) {
+                       NetworkNamespaces netns, OciRuntime runtime, ContainerNetworking networks) {
+        this.networks = networks;
         this.host = host;
         this.store = store;
         this.images = images;
@@ -46,15 +50,25 @@ public final class Provisioner {
         this.runtime = runtime;
     }
 
-    /** A provisioned container: its layout and the volumes that were created for it (undone on failure). */
-    public record Provisioned(ContainerConfig config, ContainerLayout layout, List<String> createdVolumes) {
+    /**
+     * A provisioned container: its layout, the volumes that were created for it (undone on failure) and
+     * what it got on its network (null: none).
+     */
+    public record Provisioned(ContainerConfig config, ContainerLayout layout, List<String> createdVolumes,
+                              NetworkAttachment network) {
+    }
+
+    public Provisioned provision(ContainerConfig config, Image image, String hostname) {
+        return provision(config, image, hostname, null, null);
     }
 
     /**
      * Provisions the container with a spec from this host's template; {@code hostname} is the one a
      * restore keeps from the archive (null: the container's name). Volumes missing on this host are created.
+     * A container on a network is attached to it in its new namespace, keeping {@code keepIp}/{@code keepMac}
+     * when given (a restore), and gets the hosts and resolv.conf files the attachment wrote.
      */
-    public Provisioned provision(ContainerConfig config, Image image, String hostname) {
+    public Provisioned provision(ContainerConfig config, Image image, String hostname, String keepIp, String keepMac) {
         ContainerLayout layout = store.layout(config.id());
         List<String> created = new ArrayList<>();
         try {
@@ -69,11 +83,15 @@ public final class Provisioner {
                 sources.put(v.name(), volume.mountpoint());
             }
             Path ns = netns.create(host.netnsName(config.id()));
+            String effectiveHostname = hostname == null ? config.name() : hostname;
+            NetworkAttachment attachment = config.networkOrNone().isNone() ? null
+                    : networks.attach(config.id(), effectiveHostname, config.network(), keepIp, keepMac, ns,
+                    layout.networkFiles());
             OverlayRootfs.mount(images.lowerDirs(image), layout);
-            ObjectNode spec = OciSpecs.create(config, hostname == null ? config.name() : hostname, layout.rootfs(), ns,
-                    host.cgroupsPath(config.id()), sources);
+            ObjectNode spec = OciSpecs.create(config, effectiveHostname, layout.rootfs(), ns,
+                    host.cgroupsPath(config.id()), sources, layout.networkFiles());
             Json.write(layout.spec(), spec);
-            return new Provisioned(config, layout, created);
+            return new Provisioned(config, layout, created, attachment);
         } catch (IOException e) {
             teardown(config.id(), created);
             throw new UncheckedIOException(e);
@@ -85,12 +103,25 @@ public final class Provisioner {
 
     /**
      * Makes sure an existing container's network namespace and rootfs are there again (a reboot
-     * removes both), before it is restored in place.
+     * removes both), before it is restored in place. A namespace made anew is attached to the container's
+     * network again with the address and MAC it had (the old attachment, whose veth went with the old
+     * namespace, is released first).
      */
     public void reattach(ContainerConfig config) {
         String name = host.netnsName(config.id());
-        if (!netns.exists(name)) {
+        boolean fresh = !netns.exists(name);
+        if (fresh) {
             netns.create(name);
+        }
+        if (!config.networkOrNone().isNone()) {
+            NetworkAttachment old = networks.attachment(config.id()).orElse(null);
+            if (fresh || old == null) {
+                networks.detach(config.id());
+                ContainerLayout layout = store.layout(config.id());
+                String hostname = Json.readTree(layout.spec()).path("hostname").asString(config.name());
+                networks.attach(config.id(), hostname, config.network(), old == null ? null : old.ip(),
+                        old == null ? null : old.mac(), netns.path(name), layout.networkFiles());
+            }
         }
         OverlayRootfs.mount(lowerDirs(config), store.layout(config.id()));
     }
@@ -113,6 +144,7 @@ public final class Provisioner {
         attempt(failures, () -> Mounts.unmountBelow(runcState)); // runc's criu-root of a killed restore
         attempt(failures, () -> FileTrees.deleteRecursively(runcState));
         attempt(failures, () -> OverlayRootfs.unmount(layout));
+        attempt(failures, () -> networks.detach(id)); // rules, veth, address: while the namespace is still there
         attempt(failures, () -> netns.delete(host.netnsName(id)));
         attempt(failures, () -> store.delete(id));
         for (String v : createdVolumes) {

@@ -102,14 +102,15 @@ public final class FerryEngine {
         NetworkNamespaces netns = new NetworkNamespaces();
         HostLock lock = new HostLock(host.root());
         this.networks = new HostNetworks(host);
-        Provisioner provisioner = new Provisioner(host, store, imageStore, volumes, netns, runtime);
+        Provisioner provisioner = new Provisioner(host, store, imageStore, volumes, netns, runtime, networks);
         this.reconciler = new Reconciler(host, store, runtime, provisioner, lock);
-        this.containers = new Containers(host, settings.startTimeout(), store, imageStore, runtime, provisioner, lock);
+        this.containers = new Containers(host, settings.startTimeout(), store, imageStore, runtime, provisioner, lock,
+                networks);
         this.checkpointer = new Checkpointer(host, settings.checkpointTimeout(), settings.restoreTimeout(), store,
-                volumes, netns, runtime, criu, lock, provisioner);
+                volumes, netns, runtime, criu, lock, provisioner, networks);
         Restorer restorer = new Restorer(host, settings.restoreTimeout(), settings.archiveLimits(), store, volumes,
                 provisioner, new RestorePreflight(imageStore, volumes, store, containers, this::platform),
-                runtime, criu, lock, imageStore, fetcher);
+                runtime, criu, lock, imageStore, fetcher, networks);
         this.checkpoint = new CheckpointContainer(checkpointer, registries, new CheckpointSigning(host));
         this.trust = new CheckpointTrust(host, settings);
         this.archiveKeys = new ArchiveKeys(host, trust);

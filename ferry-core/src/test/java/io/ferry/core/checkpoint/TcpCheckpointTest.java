@@ -92,7 +92,7 @@ class TcpCheckpointTest {
 
         assertThatThrownBy(() -> a.engine().restore(ArchiveSource.file(archive), RestoreOptions.defaults()))
                 .isInstanceOf(IncompatibleException.class)
-                .hasMessage("the checkpoint holds established TCP connections: restore with --tcp-established");
+                .hasMessage("the checkpoint holds established TCP connections: restore with --tcp-established (or --tcp-close)");
         assertThat(a.leftoverContainerDirs()).isEmpty();
     }
 
