@@ -9,17 +9,19 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
-@Command(name = "inspect", description = "Show what a checkpoint archive holds (like checkpointctl show).")
+@Command(name = "inspect", description = {"Show what a checkpoint archive holds (like checkpointctl show);",
+        "given a container instead (no such file), print it as JSON with its NetworkSettings, as Podman's inspect does."})
 final class InspectCommand implements Callable<Integer> {
     @ParentCommand
     FerryCli ferry;
 
-    @Parameters(paramLabel = "FILE")
+    @Parameters(paramLabel = "FILE|CONTAINER")
     Path file;
 
     @Option(names = "--json", description = "Print the full summary as JSON.")
@@ -27,6 +29,14 @@ final class InspectCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (!Files.exists(file)) {
+            var container = ferry.engine().find(file.toString()).orElse(null);
+            if (container != null) {
+                System.out.println(Json.string(List.of(ContainerInspect.of(container,
+                        ferry.engine().networks().attachment(container.record().id()).orElse(null)))));
+                return 0;
+            }
+        }
         ArchiveSummary s = ferry.engine().inspect(file);
         if (json) {
             System.out.println(Json.string(s));

@@ -5,10 +5,13 @@ import io.ferry.core.checkpoint.RestoreOptions;
 import io.ferry.core.checkpoint.RestoreResult;
 import io.ferry.core.engine.ArchiveSource;
 import io.ferry.core.json.Json;
+import io.ferry.core.network.PortMapping;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,10 +22,27 @@ final class RestoreCommand implements Callable<Integer> {
     @ParentCommand
     FerryCli ferry;
 
-    @Option(names = {"-i", "--import"}, required = true, paramLabel = "FILE|registry://HOST/REPO:TAG",
+    @Option(names = {"-i", "--import"}, paramLabel = "FILE|registry://HOST/REPO:TAG",
             description = "The checkpoint archive: a file (one encrypted to this host is decrypted with its key),"
                     + " or an artifact in a registry (streamed, digest verified).")
     String archive;
+
+    @Parameters(arity = "0..1", paramLabel = "CONTAINER", description = "Without --import: restore this stopped"
+            + " container in place from the checkpoint kept on this host (a migration's source after a failed move).")
+    String container;
+
+    @Option(names = "--ignore-static-ip", description = "Do not keep the archived IP address: get a new one on the network.")
+    boolean ignoreStaticIp;
+
+    @Option(names = "--ignore-static-mac", description = "Do not keep the archived MAC address: get a new one.")
+    boolean ignoreStaticMac;
+
+    @Option(names = "--tcp-close", description = "Restore established TCP connections closed (their peers see them end).")
+    boolean tcpClose;
+
+    @Option(names = {"-p", "--publish"}, paramLabel = "[HOSTIP:]HOSTPORT:CTRPORT[/tcp|udp]",
+            description = "With --import: publish these ports instead of the archived ones (repeatable).")
+    List<String> publish = new ArrayList<>();
 
     @Option(names = {"-n", "--name"}, description = "Restore as a new container with this name (and a new id).")
     String name;
@@ -59,8 +79,22 @@ final class RestoreCommand implements Callable<Integer> {
         if (requireSigned) {
             ferry.requireSigned = true;
         }
+        if (tcpEstablished && name != null) {
+            throw new IllegalArgumentException("--tcp-established cannot be used with --name");
+        }
+        if (archive == null) {
+            return restoreInPlace();
+        }
+        if (container != null) {
+            throw new IllegalArgumentException("give --import FILE or a CONTAINER to restore in place, not both");
+        }
         PageServer server = PostCopyFlags.restore(lazyPages, pageServer);
-        RestoreOptions options = new RestoreOptions(name, tcpEstablished, ignoreRootfs, ignoreVolumes);
+        RestoreOptions options = new RestoreOptions(name, tcpEstablished, ignoreRootfs, ignoreVolumes)
+                .ignoringStatic(ignoreStaticIp, ignoreStaticMac)
+                .publishing(publish.stream().map(PortMapping::parse).toList());
+        if (tcpClose) {
+            options = options.closingTcp();
+        }
         if (server != null) {
             options = options.withPostCopyFrom(server);
         }
@@ -79,5 +113,22 @@ final class RestoreCommand implements Callable<Integer> {
             System.out.println(r.container().id());
         }
         return r.pageFetching() == null ? 0 : PostCopyFlags.fetch(r.container().name(), r.pageFetching());
+    }
+
+    /** Podman's {@code restore CONTAINER}: from the checkpoint kept here, with the address it has. */
+    private Integer restoreInPlace() {
+        if (!publish.isEmpty()) {
+            throw new IllegalArgumentException("--publish can only be used with image or --import");
+        }
+        if (container == null) {
+            throw new IllegalArgumentException("give --import FILE|registry://... or a CONTAINER checkpointed on this host");
+        }
+        String given = name != null ? "--name" : ignoreStaticIp ? "--ignore-static-ip" : ignoreStaticMac
+                ? "--ignore-static-mac" : tcpClose ? "--tcp-close" : lazyPages ? "--lazy-pages" : null;
+        if (given != null) {
+            throw new IllegalArgumentException(given + " can only be used with --import");
+        }
+        System.out.println(ferry.engine().restoreInPlace(container, tcpEstablished).id());
+        return 0;
     }
 }

@@ -3,6 +3,8 @@ package io.ferry.cli;
 import io.ferry.core.container.ContainerRecord;
 import io.ferry.core.container.RunRequest;
 import io.ferry.core.container.VolumeMount;
+import io.ferry.core.network.NetworkRequest;
+import io.ferry.core.network.PortMapping;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -26,6 +28,20 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = {"-v", "--volume"}, description = "Named volume: NAME:/path[:ro]. Created if missing.")
     List<String> volumes = new ArrayList<>();
 
+    @Option(names = "--network", paramLabel = "NAME|none",
+            description = "Connect the container to this network (`ferry network create`); none (the default): loopback only.")
+    String network;
+
+    @Option(names = "--ip", paramLabel = "IPv4", description = "The container's address on --network (default: a free one).")
+    String ip;
+
+    @Option(names = "--mac-address", paramLabel = "MAC", description = "The container's MAC on --network (default: a generated one).")
+    String mac;
+
+    @Option(names = {"-p", "--publish"}, paramLabel = "[HOSTIP:]HOSTPORT:CTRPORT[/tcp|udp]",
+            description = "Publish a container port on the host (repeatable; needs --network).")
+    List<String> publish = new ArrayList<>();
+
     @Parameters(index = "0", paramLabel = "IMAGE")
     String image;
 
@@ -35,8 +51,21 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         List<VolumeMount> mounts = volumes.stream().map(VolumeMount::parse).toList();
-        ContainerRecord r = ferry.engine().containers().run(new RunRequest(name, image, command, mounts));
+        ContainerRecord r = ferry.engine().containers().run(new RunRequest(name, image, command, mounts, network()));
         System.out.println(r.id());
         return 0;
+    }
+
+    /** What --network, --ip, --mac-address and -p ask for; the engine checks the values. */
+    private NetworkRequest network() {
+        if (network == null || network.equals(NetworkRequest.NONE)) {
+            String given = ip != null ? "--ip" : mac != null ? "--mac-address" : !publish.isEmpty() ? "--publish" : null;
+            if (given != null) {
+                throw new IllegalArgumentException(given + " can only be used with a network: use --network NAME"
+                        + (network == null ? "" : " (not none)"));
+            }
+            return NetworkRequest.none();
+        }
+        return new NetworkRequest(network, ip, mac, publish.stream().map(PortMapping::parse).toList());
     }
 }

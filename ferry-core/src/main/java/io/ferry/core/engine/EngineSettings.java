@@ -29,6 +29,7 @@ import java.util.stream.Stream;
  * @param imageServiceUrl the host's image-service, through which restores pull missing images; null: in-process
  * @param trustStore      the hosts whose checkpoints this host restores (identity lines); null: {@code <root>/trusted-hosts}
  * @param requireSigned   true: a file import without a valid detached signature is refused (migrations always require one)
+ * @param hostNetworkNamespace the network namespace where container networks' bridges and rules live; null: the process's own
  */
 public record EngineSettings(
         Duration startTimeout,
@@ -42,11 +43,20 @@ public record EngineSettings(
         boolean tlsVerify,
         URI imageServiceUrl,
         Path trustStore,
-        boolean requireSigned) {
+        boolean requireSigned,
+        Path hostNetworkNamespace) {
 
     public EngineSettings {
         registryAuth = registryAuth == null ? RegistryAuth.none() : registryAuth;
         allowedRegistries = allowedRegistries == null ? List.of() : List.copyOf(allowedRegistries);
+    }
+
+    public EngineSettings(Duration startTimeout, Duration checkpointTimeout, Duration restoreTimeout,
+                          ArchiveLimits archiveLimits, Path runcBinary, Path criuBinary, RegistryAuth registryAuth,
+                          List<String> allowedRegistries, boolean tlsVerify, URI imageServiceUrl, Path trustStore,
+                          boolean requireSigned) {
+        this(startTimeout, checkpointTimeout, restoreTimeout, archiveLimits, runcBinary, criuBinary, registryAuth,
+                allowedRegistries, tlsVerify, imageServiceUrl, trustStore, requireSigned, null);
     }
 
     public EngineSettings(Duration startTimeout, Duration checkpointTimeout, Duration restoreTimeout,
@@ -65,7 +75,7 @@ public record EngineSettings(
      * Defaults overridden by FERRY_START_TIMEOUT, FERRY_CHECKPOINT_TIMEOUT, FERRY_RESTORE_TIMEOUT (seconds),
      * FERRY_MAX_ARCHIVE_BYTES, FERRY_RUNC, FERRY_CRIU, FERRY_REGISTRY_AUTH (HOST[:PORT]=USER:PASSWORD),
      * FERRY_REGISTRY_AUTH_FILE (containers-auth.json), FERRY_ALLOWED_REGISTRIES (comma-separated
-     * HOST[:PORT]), FERRY_TLS_VERIFY, FERRY_IMAGE_SERVICE_URL, FERRY_TRUST_STORE and FERRY_REQUIRE_SIGNED: the CLI's configuration, read in this one place.
+     * HOST[:PORT]), FERRY_TLS_VERIFY, FERRY_IMAGE_SERVICE_URL, FERRY_TRUST_STORE, FERRY_REQUIRE_SIGNED and FERRY_HOST_NETNS (a network namespace path): the CLI's configuration, read in this one place.
      */
     public static EngineSettings fromEnvironment(Map<String, String> env) {
         EngineSettings d = defaults();
@@ -85,22 +95,23 @@ public record EngineSettings(
                 !"false".equalsIgnoreCase(env.getOrDefault("FERRY_TLS_VERIFY", "true")),
                 blank(env.get("FERRY_IMAGE_SERVICE_URL")) ? null : URI.create(env.get("FERRY_IMAGE_SERVICE_URL")),
                 path(env.get("FERRY_TRUST_STORE")),
-                "true".equalsIgnoreCase(env.getOrDefault("FERRY_REQUIRE_SIGNED", "false")));
+                "true".equalsIgnoreCase(env.getOrDefault("FERRY_REQUIRE_SIGNED", "false")),
+                path(env.get("FERRY_HOST_NETNS")));
     }
 
     public EngineSettings withCheckpointTimeout(Duration timeout) {
         return new EngineSettings(startTimeout, timeout, restoreTimeout, archiveLimits, runcBinary, criuBinary,
-                registryAuth, allowedRegistries, tlsVerify, imageServiceUrl, trustStore, requireSigned);
+                registryAuth, allowedRegistries, tlsVerify, imageServiceUrl, trustStore, requireSigned, hostNetworkNamespace);
     }
 
     public EngineSettings withRestoreTimeout(Duration timeout) {
         return new EngineSettings(startTimeout, checkpointTimeout, timeout, archiveLimits, runcBinary, criuBinary,
-                registryAuth, allowedRegistries, tlsVerify, imageServiceUrl, trustStore, requireSigned);
+                registryAuth, allowedRegistries, tlsVerify, imageServiceUrl, trustStore, requireSigned, hostNetworkNamespace);
     }
 
     public EngineSettings withArchiveLimits(ArchiveLimits limits) {
         return new EngineSettings(startTimeout, checkpointTimeout, restoreTimeout, limits, runcBinary, criuBinary,
-                registryAuth, allowedRegistries, tlsVerify, imageServiceUrl, trustStore, requireSigned);
+                registryAuth, allowedRegistries, tlsVerify, imageServiceUrl, trustStore, requireSigned, hostNetworkNamespace);
     }
 
     /** Adds a credential {@code HOST[:PORT]=USER:PASSWORD} (as --creds; null: keep these settings' own). */
@@ -122,36 +133,45 @@ public record EngineSettings(
     public EngineSettings withRegistryAuth(RegistryAuth auth) {
         return new EngineSettings(startTimeout, checkpointTimeout, restoreTimeout, archiveLimits,
                 runcBinary, criuBinary, registryAuth.plus(auth), allowedRegistries, tlsVerify, imageServiceUrl, trustStore,
-                requireSigned);
+                requireSigned, hostNetworkNamespace);
     }
 
     /** Also pulls for restores and image-service from these registries (HOST[:PORT] each). */
     public EngineSettings withAllowedRegistries(Collection<String> registries) {
         return new EngineSettings(startTimeout, checkpointTimeout, restoreTimeout, archiveLimits, runcBinary,
                 criuBinary, registryAuth, hosts(Stream.concat(allowedRegistries.stream(), registries.stream()).toList(),
-                "allowed registry"), tlsVerify, imageServiceUrl, trustStore, requireSigned);
+                "allowed registry"), tlsVerify, imageServiceUrl, trustStore, requireSigned, hostNetworkNamespace);
     }
 
     public EngineSettings withTlsVerify(boolean verify) {
         return new EngineSettings(startTimeout, checkpointTimeout, restoreTimeout, archiveLimits, runcBinary,
-                criuBinary, registryAuth, allowedRegistries, verify, imageServiceUrl, trustStore, requireSigned);
+                criuBinary, registryAuth, allowedRegistries, verify, imageServiceUrl, trustStore, requireSigned, hostNetworkNamespace);
     }
 
     public EngineSettings withImageService(URI url) {
         return new EngineSettings(startTimeout, checkpointTimeout, restoreTimeout, archiveLimits, runcBinary,
-                criuBinary, registryAuth, allowedRegistries, tlsVerify, url, trustStore, requireSigned);
+                criuBinary, registryAuth, allowedRegistries, tlsVerify, url, trustStore, requireSigned, hostNetworkNamespace);
     }
 
     /** Checkpoints are checked against this trust store (null: the host's {@code <root>/trusted-hosts}). */
     public EngineSettings withTrustStore(Path file) {
         return new EngineSettings(startTimeout, checkpointTimeout, restoreTimeout, archiveLimits, runcBinary,
-                criuBinary, registryAuth, allowedRegistries, tlsVerify, imageServiceUrl, file, requireSigned);
+                criuBinary, registryAuth, allowedRegistries, tlsVerify, imageServiceUrl, file, requireSigned, hostNetworkNamespace);
     }
 
     /** true: file imports must carry a valid detached signature ({@code FILE.sig}), as migrations always do. */
     public EngineSettings withRequireSigned(boolean require) {
         return new EngineSettings(startTimeout, checkpointTimeout, restoreTimeout, archiveLimits, runcBinary,
-                criuBinary, registryAuth, allowedRegistries, tlsVerify, imageServiceUrl, trustStore, require);
+                criuBinary, registryAuth, allowedRegistries, tlsVerify, imageServiceUrl, trustStore, require, hostNetworkNamespace);
+    }
+
+    /**
+     * Container networks' bridges, VXLAN devices and netfilter rules go to this network namespace
+     * ({@code nsenter --net=PATH}); null: the process's own. Tests give each "host" a namespace of its own.
+     */
+    public EngineSettings withHostNetworkNamespace(Path netns) {
+        return new EngineSettings(startTimeout, checkpointTimeout, restoreTimeout, archiveLimits, runcBinary,
+                criuBinary, registryAuth, allowedRegistries, tlsVerify, imageServiceUrl, trustStore, requireSigned, netns);
     }
 
     /** Registry clients with these credentials and TLS setting (one per engine: tokens are cached per client). */
@@ -172,7 +192,8 @@ public record EngineSettings(
                 + ", restoreTimeout=" + restoreTimeout + ", archiveLimits=" + archiveLimits + ", runcBinary="
                 + runcBinary + ", criuBinary=" + criuBinary + ", registryAuth=" + registryAuth
                 + ", allowedRegistries=" + allowedRegistries + ", tlsVerify=" + tlsVerify + ", imageServiceUrl=" + imageServiceUrl
-                + ", trustStore=" + trustStore + ", requireSigned=" + requireSigned + "]";
+                + ", trustStore=" + trustStore + ", requireSigned=" + requireSigned
+                + ", hostNetworkNamespace=" + hostNetworkNamespace + "]";
     }
 
     private static Duration seconds(Map<String, String> env, String key, Duration fallback) {

@@ -101,7 +101,7 @@ public final class FerryEngine {
         this.runtime = new RuncRuntime(RuncRuntime.locate(settings.runcBinary()), host.runcRoot(), criu);
         NetworkNamespaces netns = new NetworkNamespaces();
         HostLock lock = new HostLock(host.root());
-        this.networks = new HostNetworks(host);
+        this.networks = new HostNetworks(host, settings.hostNetworkNamespace());
         Provisioner provisioner = new Provisioner(host, store, imageStore, volumes, netns, runtime, networks);
         this.reconciler = new Reconciler(host, store, runtime, provisioner, lock);
         this.containers = new Containers(host, settings.startTimeout(), store, imageStore, runtime, provisioner, lock,

@@ -1,79 +1,297 @@
 package io.ferry.core.network;
 
+import io.ferry.core.error.ConflictException;
+import io.ferry.core.error.NotFoundException;
 import io.ferry.core.host.Host;
+import io.ferry.core.os.HostLock;
+import io.ferry.protocol.Identifiers;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * This host's container networks: bridges, VXLAN overlays, address management, port publishing.
- * SKELETON (issue 12): to be implemented; containers without a network never reach it.
+ * This host's container networks: bridges, VXLAN overlays, address management, port publishing. Host-side
+ * commands run in the process's own network namespace, or in {@code hostNetns} when one is given.
  */
 public final class HostNetworks implements ContainerNetworking {
+    public static final int MTU = 1500;
+    /** 1500 less VXLAN's 50 bytes of outer headers. */
+    public static final int VXLAN_MTU = 1450;
+    public static final int VXLAN_PORT = 4789;
+
     private final Host host;
+    private final HostShell shell;
+    private final NetworkStore store;
+    private final AddressAllocator addresses;
+    private final HostLock lock;
+    private final Bridges bridges;
+    private final Veths veths;
+    private final Masquerade masquerade;
+    private final PortForwarding ports;
+    private final VxlanOverlay overlays;
+    private final NeighbourAnnouncer announcer;
+    private final ContainerNetFiles files;
 
     public HostNetworks(Host host) {
+        this(host, null);
+    }
+
+    /** {@code hostNetns} null: the process's own network namespace. */
+    public HostNetworks(Host host, Path hostNetns) {
+        this(host, hostNetns, Path.of("/etc/resolv.conf"));
+    }
+
+    public HostNetworks(Host host, Path hostNetns, Path hostResolvConf) {
         this.host = host;
+        this.shell = new HostShell(hostNetns);
+        Path dir = host.root().resolve("networks");
+        this.store = new NetworkStore(dir);
+        this.addresses = new AddressAllocator(dir.resolve("addresses"));
+        this.lock = new HostLock(host.root());
+        this.bridges = new Bridges(shell);
+        this.veths = new Veths(shell);
+        Iptables iptables = new Iptables(shell);
+        this.masquerade = new Masquerade(shell, iptables);
+        this.ports = new PortForwarding(iptables);
+        this.overlays = new VxlanOverlay(shell, host.id());
+        this.announcer = new NeighbourAnnouncer(shell);
+        this.files = new ContainerNetFiles(hostResolvConf);
     }
 
     @Override
     public NetworkConfig create(NetworkCreateRequest request) {
-        throw new UnsupportedOperationException("networks are not implemented yet");
+        try (HostLock.Held held = lock.acquire()) {
+            String name = NetworkStore.validName(request.name());
+            if (name.equals(NetworkRequest.NONE)) {
+                throw new IllegalArgumentException("network name " + name + " is reserved (--network none)");
+            }
+            if (store.find(name).isPresent()) {
+                throw new ConflictException("network name " + name + " already used: network already exists");
+            }
+            List<NetworkConfig> others = store.list();
+            NetworkConfig config = NetworkPlan.plan(request, others, LinkNames.bridge(host.id(), name),
+                    networkId(name), Instant.now());
+            store.save(config);
+            try {
+                setUp(config);
+            } catch (RuntimeException e) {
+                tearDown(config);
+                store.delete(name);
+                throw e;
+            }
+            return config;
+        }
     }
 
     @Override
     public List<NetworkConfig> list() {
-        return List.of();
+        return store.list();
     }
 
     @Override
     public NetworkConfig inspect(String name) {
-        throw new UnsupportedOperationException("networks are not implemented yet");
+        return store.find(name).orElseThrow(() -> new NotFoundException(
+                "unable to find network with name or ID " + name + ": network not found"));
     }
 
     @Override
     public void remove(String name, boolean force) {
-        throw new UnsupportedOperationException("networks are not implemented yet");
+        try (HostLock.Held held = lock.acquire()) {
+            NetworkConfig config = inspect(name);
+            List<AttachmentRecord> attached = store.attachmentsOf(name);
+            if (!attached.isEmpty() && !force) {
+                throw new ConflictException("network " + name + " is being used by containers: "
+                        + String.join(", ", attached.stream().map(AttachmentRecord::shown).toList())
+                        + " (remove them first, or use -f)");
+            }
+            for (AttachmentRecord r : attached) {
+                detach(r.containerId());
+            }
+            tearDown(config);
+            addresses.forget(name);
+            store.delete(name);
+        }
     }
 
     @Override
     public void restoreHostState() {
+        try (HostLock.Held held = lock.acquire()) {
+            List<NetworkConfig> networks = store.list();
+            if (networks.isEmpty()) {
+                return;
+            }
+            masquerade.ensureBase();
+            for (NetworkConfig n : networks) {
+                setUp(n);
+            }
+        }
     }
 
     @Override
     public NetworkAttachment attach(String containerId, String hostname, NetworkRequest request, String keepIp,
                                     String keepMac, Path netnsPath, Path filesDir) {
-        throw new UnsupportedOperationException("networks are not implemented yet");
+        Identifiers.containerId("container id", containerId);
+        if (request == null || request.isNone()) {
+            throw new IllegalArgumentException("container " + containerId + " asks for no network (--network none)");
+        }
+        NetworkConfig network = inspect(request.network());
+        if (store.attachment(containerId).isPresent()) {
+            detach(containerId); // an attach that crashed, or a container attached anew: start clean
+        }
+        String ip = null;
+        try {
+            String wanted = keepIp != null ? keepIp : request.ip();
+            ip = wanted != null ? addresses.claim(network, wanted, containerId, this::shownOwner)
+                    : addresses.allocate(network, containerId);
+            String wantedMac = keepMac != null ? keepMac : request.mac();
+            String mac = wantedMac != null ? MacAddresses.valid(wantedMac) : MacAddresses.random();
+            NetworkAttachment a = new NetworkAttachment(network.name(), "eth0", ip,
+                    Cidr.parse(network.subnet(), "subnet").prefixLength(), network.gateway(), mac, request.ports());
+            String hostVeth = LinkNames.hostVeth(host.id(), containerId);
+            // recorded before anything exists on the host, so detach finds what a crash left behind
+            store.saveAttachment(new AttachmentRecord(containerId, hostname, netnsPath.toString(), network.bridge(),
+                    hostVeth, a, false));
+            ensureUp(network);
+            veths.create(hostVeth, LinkNames.peerVeth(host.id(), containerId), netnsPath, network, a);
+            files.write(filesDir, ip, hostname);
+            return a;
+        } catch (RuntimeException e) {
+            try {
+                detach(containerId);
+                if (ip != null) {
+                    addresses.release(network.name(), ip, containerId);
+                }
+            } catch (RuntimeException undo) {
+                e.addSuppressed(undo);
+            }
+            throw e;
+        }
     }
 
     @Override
     public Optional<NetworkAttachment> attachment(String containerId) {
-        return Optional.empty();
+        return store.attachment(containerId).map(AttachmentRecord::attachment);
     }
 
     @Override
     public void publish(String containerId) {
+        try (HostLock.Held held = lock.acquire()) {
+            AttachmentRecord record = store.attachment(containerId).orElse(null);
+            if (record == null || record.attachment().ports().isEmpty()) {
+                return;
+            }
+            for (AttachmentRecord other : store.attachments()) {
+                if (other.published() && !other.containerId().equals(containerId)) {
+                    for (PortMapping mine : record.attachment().ports()) {
+                        for (PortMapping theirs : other.attachment().ports()) {
+                            if (mine.clashesWith(theirs)) {
+                                throw new ConflictException("host port " + mine.hostPort() + "/" + mine.protocol()
+                                        + " is already published by container " + other.shown() + " (" + theirs + ")");
+                            }
+                        }
+                    }
+                }
+            }
+            masquerade.ensureBase();
+            ports.publish(containerId, record.attachment());
+            store.saveAttachment(record.withPublished(true));
+        }
     }
 
     @Override
     public void unpublish(String containerId) {
+        try (HostLock.Held held = lock.acquire()) {
+            ports.unpublish(containerId);
+            store.attachment(containerId).ifPresent(r -> store.saveAttachment(r.withPublished(false)));
+        }
     }
 
     @Override
     public void withdraw(String containerId) {
+        store.attachment(containerId).ifPresent(r -> {
+            if (veths.exists(r.hostVeth())) {
+                veths.setUp(r.hostVeth(), false); // the bridge forgets the MAC on this port
+            }
+            bridges.forgetNeighbour(r.bridge(), r.attachment().ip());
+        });
     }
 
     @Override
     public void announce(String containerId) {
+        store.attachment(containerId).ifPresent(r -> {
+            veths.setUp(r.hostVeth(), true);
+            announcer.announce(Path.of(r.netns()), r.attachment());
+        });
     }
 
     @Override
     public void detach(String containerId) {
+        Identifiers.containerId("container id", containerId);
+        ports.unpublish(containerId);
+        Optional<AttachmentRecord> record = store.attachment(containerId);
+        veths.delete(record.map(AttachmentRecord::hostVeth).orElse(LinkNames.hostVeth(host.id(), containerId)));
+        veths.delete(LinkNames.peerVeth(host.id(), containerId)); // a peer an attach left on the host side
+        record.ifPresent(r -> {
+            bridges.forgetNeighbour(r.bridge(), r.attachment().ip());
+            addresses.release(r.attachment().network(), r.attachment().ip(), containerId);
+            store.deleteAttachment(containerId);
+        });
     }
 
     @Override
     public List<HostNetworkSummary> summaries() {
-        return List.of();
+        List<HostNetworkSummary> out = new ArrayList<>();
+        for (NetworkConfig n : store.list()) {
+            out.add(new HostNetworkSummary(n.name(), n.subnet(), n.gateway(), n.overlay() == null ? 0 : n.overlay().vni(),
+                    addresses.inUse(n.name())));
+        }
+        return out;
+    }
+
+    /** The network's bridge (with its overlay and NAT) exist, e.g. after a reboot not yet repaired. */
+    private void ensureUp(NetworkConfig network) {
+        if (!bridges.exists(network.bridge())) {
+            try (HostLock.Held held = lock.acquire()) {
+                masquerade.ensureBase();
+                setUp(network);
+            }
+        }
+    }
+
+    private void setUp(NetworkConfig n) {
+        masquerade.ensureBase();
+        bridges.ensure(n);
+        overlays.ensure(n);
+        masquerade.ensureNetwork(n);
+    }
+
+    private void tearDown(NetworkConfig n) {
+        masquerade.removeNetwork(n);
+        overlays.remove(n);
+        bridges.remove(n.bridge());
+    }
+
+    private String shownOwner(String ownerId) {
+        if (ownerId == null || !Identifiers.isContainerId(ownerId)) {
+            return String.valueOf(ownerId);
+        }
+        return store.attachment(ownerId).map(AttachmentRecord::shown).orElse(ownerId.substring(0, 12));
+    }
+
+    private String networkId(String name) {
+        try {
+            byte[] h = MessageDigest.getInstance("SHA-256").digest((host.id() + "/" + name + "/" + System.nanoTime())
+                    .getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(h);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 }

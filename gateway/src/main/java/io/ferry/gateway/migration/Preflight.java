@@ -28,6 +28,10 @@ public class Preflight {
     }
 
     public Optional<String> check(MigrateRequested r) {
+        Optional<String> options = options(r);
+        if (options.isPresent()) {
+            return options;
+        }
         if (r.sourceHost().equals(r.targetHost())) {
             return Optional.of("source and target are the same host (" + r.sourceHost() + ")");
         }
@@ -59,6 +63,22 @@ public class Preflight {
         return Compatibility.problem(platform(s), platform(t))
                 .map(problem -> "target host " + r.targetHost() + " cannot restore it: " + problem)
                 .or(() -> postCopy(r, s, t));
+    }
+
+    /** What refusals of the options themselves start with (REST answers them 422, as post-copy's). */
+    public static final String OPTIONS_REFUSED = "options refused: ";
+
+    /**
+     * Issue 12: established TCP connections restored under a new name would put one TCP endpoint on the network
+     * twice, while the source's copy may still hold it (Podman refuses it: "--tcp-established cannot be used with
+     * --name"); a Kafka request can ask for it as well as a REST one.
+     */
+    static Optional<String> options(MigrateRequested r) {
+        if (r.options() != null && r.options().tcpEstablished() && r.options().newName() != null) {
+            return Optional.of(OPTIONS_REFUSED + "--tcp-established cannot be used with --name (tcpEstablished with"
+                    + " newName " + r.options().newName() + ")");
+        }
+        return Optional.empty();
     }
 
     /** What a post-copy request's refusals start with (REST answers them 422: the options, not the hosts' state). */
