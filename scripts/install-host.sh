@@ -16,7 +16,7 @@ PREFIX=${FERRY_CRIU_PREFIX:-/opt/ferry/criu}
 WRAPPER=${FERRY_CRIU_WRAPPER:-/usr/local/lib/ferry/criu}
 MIN_CRIU=40200   # 4.2.0
 SUITES=${FERRY_CRIU_SUITES:-"testing unstable"}
-HOST_PACKAGES=(runc iproute2 iptables busybox-static zstd ca-certificates attr openssl "$@")
+HOST_PACKAGES=(runc iproute2 iptables iputils-arping busybox-static zstd ca-certificates attr openssl "$@")
 
 log() { echo "install-host: $*" >&2; }
 die() { echo "install-host: error: $*" >&2; exit 1; }

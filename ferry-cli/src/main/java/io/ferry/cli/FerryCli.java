@@ -22,7 +22,7 @@ import java.util.List;
         subcommands = {RunCommand.class, PsCommand.class, LogsCommand.class, StopCommand.class, RmCommand.class,
                 CheckpointCommand.class, RestoreCommand.class, InspectCommand.class, ImageCommand.class,
                 PullCommand.class, PushCommand.class, MigrateCommand.class, ReplayCommand.class,
-                VolumeCommand.class, HostCommand.class, DoctorCommand.class, CommandLine.HelpCommand.class})
+                VolumeCommand.class, NetworkCommand.class, HostCommand.class, DoctorCommand.class, CommandLine.HelpCommand.class})
 public final class FerryCli {
     /** Exit codes, one per kind of error (picocli uses 2 for usage errors). */
     static final int EXIT_FAILURE = 1;
@@ -61,6 +61,11 @@ public final class FerryCli {
                     + " (default: $FERRY_TRUST_STORE or <root>/trusted-hosts).")
     Path trustStore;
 
+    @Option(names = "--host-netns", paramLabel = "PATH",
+            description = "The network namespace holding this host's container networks (default: $FERRY_HOST_NETNS,"
+                    + " else ferry's own).")
+    Path hostNetns;
+
     /** Set by `restore --require-signed`: an archive without a valid signature is refused. */
     boolean requireSigned;
 
@@ -78,6 +83,9 @@ public final class FerryCli {
         }
         if (requireSigned) {
             settings = settings.withRequireSigned(true);
+        }
+        if (hostNetns != null) {
+            settings = settings.withHostNetworkNamespace(hostNetns);
         }
         return tlsVerify != null ? settings.withTlsVerify(tlsVerify) : settings;
     }

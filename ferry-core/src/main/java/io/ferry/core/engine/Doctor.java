@@ -53,6 +53,11 @@ public final class Doctor {
             out.add(new Finding(tool, path.map(Path::toString).orElse("not found (install it: scripts/install-host.sh)"),
                     path.isPresent(), true));
         }
+        for (String tool : List.of("iptables", "bridge", "arping", "nsenter")) { // container networks, not checkpoints
+            var path = Executables.onPath(tool);
+            out.add(new Finding(tool, path.map(Path::toString).orElse("not found (container networks need it: "
+                    + (tool.equals("arping") ? "iputils-arping, " : "") + "scripts/install-host.sh)"), path.isPresent(), false));
+        }
         try {
             Path runc = RuncRuntime.locate(settings.runcBinary());
             out.add(new Finding("runc", runc + " " + RuncRuntime.readVersion(runc), true, true));

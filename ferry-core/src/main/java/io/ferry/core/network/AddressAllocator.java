@@ -62,10 +62,14 @@ public final class AddressAllocator {
                 + (network.ipRange() != null ? network.ipRange() : network.subnet()));
     }
 
-    /** Allocation order, without the network, broadcast and gateway addresses (pure: unit-tested). */
+    /**
+     * Allocation order: the range's first to last host address (as Podman leases an ip-range), without the
+     * subnet's network, broadcast and gateway addresses (pure: unit-tested).
+     */
     static Iterable<Long> candidatesOf(Cidr subnet, Cidr range, long gateway) {
         Cidr from = range != null ? range : subnet;
-        return () -> java.util.stream.LongStream.rangeClosed(from.network(), from.broadcast())
+        long last = from.prefixLength() >= 31 ? from.broadcast() : from.broadcast() - 1;
+        return () -> java.util.stream.LongStream.rangeClosed(from.firstHost(), last)
                 .filter(a -> subnet.isHostAddress(a) && a != gateway).boxed().iterator();
     }
 

@@ -52,6 +52,11 @@ final class Namespaces implements AutoCloseable {
         return new HostNetworks(new Host(hostId + "-" + tag, root), path(hostNs), resolvConf(root));
     }
 
+    /** The Ferry host id {@link #host} gave {@code hostId}. */
+    String hostId(String hostId) {
+        return hostId + "-" + tag;
+    }
+
     Path root(String hostId) {
         return Path.of("/tmp/ferry-tests", "net-" + tag + "-" + hostId);
     }

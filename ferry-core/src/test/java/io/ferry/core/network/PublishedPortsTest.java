@@ -1,0 +1,111 @@
+package io.ferry.core.network;
+
+import io.ferry.core.error.ConflictException;
+import io.ferry.core.exec.CommandResult;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Published ports: DNAT from the host's addresses (and 127.0.0.1) to a container, in throw-away namespaces. */
+@Tag("host")
+class PublishedPortsTest {
+    private Namespaces ns;
+    private String hostNs;
+    private HostNetworks host;
+
+    @BeforeEach
+    void setUp() {
+        ns = new Namespaces();
+        hostNs = ns.create("h");
+        host = ns.host("h1", hostNs);
+        host.create(new NetworkCreateRequest("web", null, null, null, 0, null, List.of()));
+    }
+
+    @AfterEach
+    void tearDown() {
+        ns.close();
+    }
+
+    @Test
+    void aPublishedPortAnswersFromTheHostFromLoopbackAndFromOutside() throws Exception {
+        String c = ns.create("c");
+        String id = Namespaces.containerId();
+        host.attach(id, "web1", new NetworkRequest("web", null, null, List.of(PortMapping.parse("18080:80"))),
+                null, null, Namespaces.path(c), ns.filesDir(c));
+        Path www = ns.filesDir("www");
+        Files.createDirectories(www);
+        Files.writeString(www.resolve("index.html"), "hello from the container\n");
+        ns.start(c, "busybox", "httpd", "-f", "-p", "80", "-h", www.toString());
+        // a client outside the host: a namespace linked to the host's by a veth
+        String client = ns.create("x");
+        Namespaces.run("ip", "link", "add", "fntx0", "netns", hostNs, "type", "veth", "peer", "name", "fntx1", "netns", client);
+        Namespaces.in(hostNs, "ip", "addr", "add", "192.168.241.1/24", "dev", "fntx0");
+        Namespaces.in(hostNs, "ip", "link", "set", "fntx0", "up");
+        Namespaces.in(client, "ip", "addr", "add", "192.168.241.2/24", "dev", "fntx1");
+        Namespaces.in(client, "ip", "link", "set", "fntx1", "up");
+
+        host.publish(id);
+        host.publish(id); // idempotent
+
+        assertThat(get(hostNs, "127.0.0.1:18080")).isEqualTo("hello from the container\n");
+        assertThat(get(hostNs, "10.89.0.1:18080")).isEqualTo("hello from the container\n");
+        assertThat(get(client, "192.168.241.1:18080")).isEqualTo("hello from the container\n");
+        assertThat(Namespaces.in(hostNs, "iptables-save").stdout().split("ferry:" + id, -1)).hasSize(2);
+
+        host.unpublish(id);
+
+        assertThat(Namespaces.in(hostNs, "iptables-save").stdout()).doesNotContain(id);
+        assertThat(request(client, "192.168.241.1", 18080).stdout()).doesNotContain("hello");
+    }
+
+    @Test
+    void aHostPortPublishedByAnotherContainerIsRefusedAndUnpublishRemovesOnlyItsOwnRules() {
+        String a = ns.create("a");
+        String b = ns.create("b");
+        String idA = Namespaces.containerId();
+        String idB = Namespaces.containerId();
+        host.attach(idA, "web-a", new NetworkRequest("web", null, null,
+                List.of(PortMapping.parse("18080:80"), PortMapping.parse("127.0.0.1:5353:53/udp"))),
+                null, null, Namespaces.path(a), ns.filesDir(a));
+        host.attach(idB, "web-b", new NetworkRequest("web", null, null, List.of(PortMapping.parse("0.0.0.0:18080:8080"))),
+                null, null, Namespaces.path(b), ns.filesDir(b));
+        host.publish(idA);
+
+        assertThatThrownBy(() -> host.publish(idB)).isInstanceOf(ConflictException.class)
+                .hasMessage("host port 18080/tcp is already published by container web-a (" + idA.substring(0, 12)
+                        + ") (0.0.0.0:18080->80/tcp)");
+        assertThat(Namespaces.in(hostNs, "iptables-save").stdout()).doesNotContain(idB);
+
+        host.unpublish(idA);
+        host.publish(idB);
+
+        String rules = Namespaces.in(hostNs, "iptables-save").stdout();
+        assertThat(rules).doesNotContain(idA).contains("ferry:" + idB);
+    }
+
+    /** An HTTP GET with busybox nc (busybox-static's wget crashes here). */
+    private static CommandResult request(String inNs, String ip, int port) {
+        return Namespaces.in(inNs, "sh", "-c", "printf 'GET /index.html HTTP/1.0\\r\\n\\r\\n' | busybox nc -w 2 " + ip + " " + port);
+    }
+
+    private static String get(String inNs, String hostPort) throws InterruptedException {
+        CommandResult r = null;
+        for (int i = 0; i < 50; i++) { // the listener may still be starting
+            String[] hp = hostPort.split(":");
+            r = request(inNs, hp[0], Integer.parseInt(hp[1]));
+            if (r.stdout().contains("200 OK")) {
+                return r.stdout().substring(r.stdout().indexOf("\r\n\r\n") + 4);
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("no answer from " + hostPort + " in " + inNs + ": " + r.errorLines());
+    }
+}
