@@ -2,6 +2,7 @@ package io.ferry.cli;
 
 import io.ferry.core.error.FerryException;
 import io.ferry.core.json.Json;
+import io.ferry.protocol.MigrationOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -55,6 +56,10 @@ final class MigrateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
+        // issue 12: refused before the gateway is asked, with the message the gateway (and Podman) gives
+        new MigrationOptions(keep, tcpEstablished, newName).conflict().ifPresent(conflict -> {
+            throw new IllegalArgumentException(conflict);
+        });
         ObjectNode body = Json.MAPPER.createObjectNode().put("container", container).put("sourceHost", from)
                 .put("targetHost", to).put("keep", keep).put("tcpEstablished", tcpEstablished);
         if (newName != null) {

@@ -91,10 +91,51 @@ final class MessageChecks {
     static void check(HostHeartbeat beat) {
         Identifiers.hostId("hostId", beat.hostId());
         optionalEndpoint("transferEndpoint", beat.transferEndpoint());
+        NetworkIdentifiers.bounded("containers", beat.containers(), NetworkIdentifiers.MAX_CONTAINERS);
         if (beat.containers() != null) {
             for (HostHeartbeat.RunningContainer c : beat.containers()) {
+                if (c == null) {
+                    throw new IllegalArgumentException("containers[] has a null entry");
+                }
                 Identifiers.containerId("containers[].id", c.id());
                 Identifiers.name("containers[].name", c.name());
+                containerNetwork(c);
+            }
+        }
+        networks(beat.networks());
+    }
+
+    // ---- issue 12: a heartbeat's network values (the preflight compares them, the dashboard shows them) ----
+
+    private static void containerNetwork(HostHeartbeat.RunningContainer c) {
+        if (c.network() != null) {
+            NetworkIdentifiers.networkName("containers[].network", c.network());
+        }
+        if (c.ip() != null) {
+            NetworkIdentifiers.ipv4("containers[].ip", c.ip());
+        }
+        if (c.mac() != null) {
+            NetworkIdentifiers.mac("containers[].mac", c.mac());
+        }
+        for (String port : NetworkIdentifiers.bounded("containers[].ports", c.ports(), NetworkIdentifiers.MAX_PORTS)) {
+            NetworkIdentifiers.port("containers[].ports[]", port);
+        }
+    }
+
+    private static void networks(java.util.List<HostHeartbeat.Network> networks) {
+        for (HostHeartbeat.Network n : NetworkIdentifiers.bounded("networks", networks, NetworkIdentifiers.MAX_NETWORKS)) {
+            if (n == null) {
+                throw new IllegalArgumentException("networks[] has a null entry");
+            }
+            NetworkIdentifiers.networkName("networks[].name", n.name());
+            NetworkIdentifiers.subnet("networks[].subnet", n.subnet());
+            if (n.gateway() != null) {
+                NetworkIdentifiers.ipv4("networks[].gateway", n.gateway());
+            }
+            NetworkIdentifiers.vni("networks[].vni", n.vni());
+            for (String address : NetworkIdentifiers.bounded("networks[].addressesInUse", n.addressesInUse(),
+                    NetworkIdentifiers.MAX_ADDRESSES)) {
+                NetworkIdentifiers.ipv4("networks[].addressesInUse[]", address);
             }
         }
     }

@@ -22,6 +22,17 @@ public record MigrationOptions(boolean keep, boolean tcpEstablished, String newN
         return new MigrationOptions(false, false, null);
     }
 
+    /**
+     * Issue 12, Podman's refusal: a copy restored under a new name next to (or instead of) the original would carry
+     * the same TCP connections' endpoints onto the network; the gateway and {@code ferry migrate} refuse it.
+     */
+    public static final String TCP_ESTABLISHED_WITH_NAME = "--tcp-established cannot be used with --name";
+
+    /** Why these options cannot go together (Podman's message), if they cannot. */
+    public java.util.Optional<String> conflict() {
+        return tcpEstablished && newName != null ? java.util.Optional.of(TCP_ESTABLISHED_WITH_NAME) : java.util.Optional.empty();
+    }
+
     /** The transfer asked for, or the default. */
     public Transfer transferOrDefault() {
         return transfer == null ? Transfer.DIRECT : transfer;

@@ -1,6 +1,5 @@
 package io.ferry.spring.host;
 
-import io.ferry.core.container.ContainerView;
 import io.ferry.core.engine.FerryEngine;
 import io.ferry.core.engine.HostDescription;
 import io.ferry.core.engine.HostFeatures;
@@ -74,12 +73,32 @@ public class HeartbeatPublisher {
     }
 
     public HostHeartbeat heartbeat() {
+        HeartbeatNetworks networks = new HeartbeatNetworks(engine.networks());
         List<HostHeartbeat.RunningContainer> containers = engine.containers().list(true).stream()
-                .map(HeartbeatPublisher::describe).toList();
+                .map(networks::container).toList();
         HostDescription host = engine.describe();
-        return new HostHeartbeat(engine.host().id(), role, Instant.now(), host.runtime(), host.runtimeVersion(),
+        HostHeartbeat beat = new HostHeartbeat(engine.host().id(), role, Instant.now(), host.runtime(), host.runtimeVersion(),
                 host.criuVersion(), host.kernel(), host.arch(), host.cgroupVersion(), cpuModel(),
-                freeDisk(engine.host().root()), containers, Meta.VERSION, transferEndpoint(), features());
+                freeDisk(engine.host().root()), containers, Meta.VERSION, transferEndpoint(), features(), networks.networks());
+        return withoutNetworksIfRefused(beat);
+    }
+
+    /**
+     * Issue 12: the gateway refuses a heartbeat with a value it cannot trust, and a host whose heartbeats are refused
+     * looks down; so a network value the gateway would refuse (a bug in the networking) costs the networks, not the beat.
+     */
+    static HostHeartbeat withoutNetworksIfRefused(HostHeartbeat beat) {
+        try {
+            MessageCodec.decodeHeartbeat(MessageCodec.encode(beat));
+            return beat;
+        } catch (IllegalArgumentException e) {
+            log.warn("heartbeat sent without networks: {}", e.getMessage());
+            return new HostHeartbeat(beat.hostId(), beat.role(), beat.at(), beat.runtime(), beat.runtimeVersion(),
+                    beat.criuVersion(), beat.kernel(), beat.arch(), beat.cgroupVersion(), beat.cpuModel(),
+                    beat.freeDiskBytes(), beat.containers().stream().map(c -> new HostHeartbeat.RunningContainer(c.id(),
+                    c.name(), c.image(), c.status())).toList(), beat.schemaVersion(), beat.transferEndpoint(),
+                    beat.features(), List.of());
+        }
     }
 
     /** "post-copy", "pre-copy": what the engine found works on this host (issue 11). */
@@ -93,10 +112,6 @@ public class HeartbeatPublisher {
             features.add("pre-copy");
         }
         return features;
-    }
-
-    private static HostHeartbeat.RunningContainer describe(ContainerView v) {
-        return new HostHeartbeat.RunningContainer(v.record().id(), v.record().name(), v.record().config().image(), v.status());
     }
 
     private static String cpuModel() {

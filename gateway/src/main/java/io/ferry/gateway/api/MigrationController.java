@@ -65,8 +65,7 @@ public class MigrationController {
         Migration m = migrations.findById(id).orElseThrow();
         URI location = URI.create("/api/migrations/" + id);
         if (m.getState() == MigrationState.FAILED && m.getCheckpointRequestedAt() == null) {
-            if (m.getError() != null && (m.getError().startsWith(Preflight.POST_COPY_REFUSED)
-                    || m.getError().startsWith(Preflight.OPTIONS_REFUSED))) {
+            if (Preflight.unprocessable(m.getError())) {
                 throw new UnsupportedOptionsProblem("migration refused: " + m.getError(), location);
             }
             URI running = runningMigrationOf(m).map(other -> URI.create("/api/migrations/" + other)).orElse(null);

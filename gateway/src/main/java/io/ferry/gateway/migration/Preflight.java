@@ -51,9 +51,9 @@ public class Preflight {
         // GET /api/hosts/{id}/containers must not be refused because this role's beat is a second older.
         List<HostHeartbeat.RunningContainer> onSource = source.get().newest().containers();
         List<HostHeartbeat.RunningContainer> onTarget = target.get().newest().containers();
-        boolean running = onSource.stream().anyMatch(c -> (c.name().equals(r.container()) || c.id().equals(r.container()))
-                && c.status().equals("running"));
-        if (!running) {
+        Optional<HostHeartbeat.RunningContainer> running = onSource.stream().filter(c -> (c.name().equals(r.container())
+                || c.id().equals(r.container())) && c.status().equals("running")).findFirst();
+        if (running.isEmpty()) {
             return Optional.of("container " + r.container() + " is not running on " + r.sourceHost());
         }
         String name = r.options() != null && r.options().newName() != null ? r.options().newName() : r.container();
@@ -62,23 +62,28 @@ public class Preflight {
         }
         return Compatibility.problem(platform(s), platform(t))
                 .map(problem -> "target host " + r.targetHost() + " cannot restore it: " + problem)
-                .or(() -> postCopy(r, s, t));
+                .or(() -> postCopy(r, s, t))
+                .or(() -> NetworkPreflight.check(r, running.get(), source.get().newest().networks(), t)
+                        .map(problem -> NETWORK_REFUSED + problem));
     }
 
-    /** What refusals of the options themselves start with (REST answers them 422, as post-copy's). */
-    public static final String OPTIONS_REFUSED = "options refused: ";
+    /** What a refusal of the options themselves starts with (issue 12: Podman's "--tcp-established cannot be used with --name"). */
+    public static final String OPTIONS_REFUSED = "options: ";
+    /** What a refusal for the container's network starts with (issue 12: the target is not on it, its address is taken). */
+    public static final String NETWORK_REFUSED = "container network: ";
 
     /**
-     * Issue 12: established TCP connections restored under a new name would put one TCP endpoint on the network
-     * twice, while the source's copy may still hold it (Podman refuses it: "--tcp-established cannot be used with
-     * --name"); a Kafka request can ask for it as well as a REST one.
+     * Whether a refusal is for what the request asks (its options, or a target that cannot take the container's
+     * network as asked) rather than for the hosts' state: REST answers those 422, the rest 409.
      */
+    public static boolean unprocessable(String refusal) {
+        return refusal != null && (refusal.startsWith(POST_COPY_REFUSED) || refusal.startsWith(OPTIONS_REFUSED)
+                || refusal.startsWith(NETWORK_REFUSED));
+    }
+
+    /** Options that cannot go together (Podman's "--tcp-established cannot be used with --name"), a Kafka request's too. */
     static Optional<String> options(MigrateRequested r) {
-        if (r.options() != null && r.options().tcpEstablished() && r.options().newName() != null) {
-            return Optional.of(OPTIONS_REFUSED + "--tcp-established cannot be used with --name (tcpEstablished with"
-                    + " newName " + r.options().newName() + ")");
-        }
-        return Optional.empty();
+        return (r.options() == null ? Optional.<String>empty() : r.options().conflict()).map(c -> OPTIONS_REFUSED + c);
     }
 
     /** What a post-copy request's refusals start with (REST answers them 422: the options, not the hosts' state). */
