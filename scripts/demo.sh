@@ -245,7 +245,7 @@ printf "#!/bin/sh\ni=0; while true; do echo \$i; i=\$((i+1)); usleep 20000; done
 httpd -f -p 80 -h /tmp/www & nc -ll -p 7000 -e /tmp/counter'
 ferry_on a run -d --name web --network demonet --ip "$OVERLAY.10" -p 8088:80 "$IMAGE" sh -c "$web" >/dev/null
 for _ in $(seq 1 30); do api "$GATEWAY/api/hosts/demo-a/containers" | grep -q '"web"' && break; sleep 1; done
-echo "from the client: $(ip netns exec "$CLIENT_NS" busybox wget -q -T 2 -O - "http://$OVERLAY.10/")"
+echo "from the client: $(ip netns exec "$CLIENT_NS" curl -s -m 2 "http://$OVERLAY.10/")"
 
 step "The client polls http://$OVERLAY.10/ every 20 ms and holds one connection to $OVERLAY.10:7000 while web moves to B (--tcp-established)"
 rm -f "$STATE/probe.stop"
@@ -264,7 +264,7 @@ step "What the client saw, next to the migration's downtime"
 grep -v -e '^READY$' -e '^PROBE ' "$STATE/probe.out"
 downtime=$(api "$GATEWAY/api/migrations/$web_id" | grep -o '"downtimeMillis":[0-9]*' | cut -d: -f2)
 echo "  migration downtime    ${downtime:-?} ms (the gateway's record of $web_id)"
-echo "after the move, $OVERLAY.10 from the client: $(ip netns exec "$CLIENT_NS" busybox wget -q -T 2 -O - "http://$OVERLAY.10/");" \
+echo "after the move, $OVERLAY.10 from the client: $(ip netns exec "$CLIENT_NS" curl -s -m 2 "http://$OVERLAY.10/");" \
   "published port $NET.12:8088 on B: $(curl -s -m 2 "http://$NET.12:8088/")"
 echo "demo-b:"; ferry_on b ps
 # --- end network proof ---

@@ -76,14 +76,15 @@ class NetworkProofTest {
 
                 // then: COMPLETED, the same address answers from B
                 assertThat(m.path("state").asString()).as(m.toString()).isEqualTo("COMPLETED");
-                await("http://" + WEB_IP + "/ to answer the client after the move").atMost(Duration.ofSeconds(10))
-                        .until(() -> client.run("busybox", "wget", "-q", "-T", "2", "-O", "-", "http://" + WEB_IP + "/")
-                                .out().contains("ferry-web"));
-                assertThat(topo.ferryOnHost(b, "ps")).contains(WEB);
+                boolean answers = within(Duration.ofSeconds(10), () -> client.run("curl", "-s", "-m", "2",
+                        "http://" + WEB_IP + "/").out().contains("ferry-web"));
                 ProbeProcess.Result seen = probe.stop();
                 long downtime = m.path("downtimeMillis").asLong(-1);
                 System.out.println(seen.table());
                 System.out.println("  migration downtime    " + downtime + " ms (the gateway's record of " + id + ")");
+                String where = answers ? "" : networkState(topo, client);
+                assertThat(answers).as("http://%s/ answers the client after the move; %s", WEB_IP, where).isTrue();
+                assertThat(topo.ferryOnHost(b, "ps")).contains(WEB);
                 // the held connection carried on: kept, counting one by one, still receiving at the end
                 assertThat(seen.values().get("tcp")).as(seen.table()).isEqualTo("kept");
                 assertThat(seen.values().get("counter")).as(seen.table()).isEqualTo("continued");
@@ -121,6 +122,34 @@ class NetworkProofTest {
                     return last[0] != null && Set.of("COMPLETED", "ROLLED_BACK", "FAILED").contains(last[0].path("state").asString());
                 });
         return last[0];
+    }
+
+    private static boolean within(Duration bound, java.util.function.BooleanSupplier condition) {
+        long deadline = System.nanoTime() + bound.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (condition.getAsBoolean()) {
+                return true;
+            }
+            NetworkProbe.sleep(250);
+        }
+        return false;
+    }
+
+    /** Links, forwarding and neighbour entries of the hosts, their containers and the client: for a failure's message. */
+    private static String networkState(ChaosTopology topo, OverlayClient client) {
+        StringBuilder out = new StringBuilder("network state:\n");
+        for (String h : List.of(topo.hostA(), topo.hostB())) {
+            for (String[] cmd : List.of(new String[]{"ip", "-br", "link"}, new String[]{"ip", "-br", "addr"},
+                    new String[]{"bridge", "fdb", "show"}, new String[]{"ip", "neigh"})) {
+                out.append("== ").append(h).append(": ").append(String.join(" ", cmd)).append('\n').append(topo.onHost(h, cmd).out());
+            }
+        }
+        for (String ns : Sh.run("ip", "netns", "list").out().lines().map(l -> l.split(" ")[0]).filter(n -> n.startsWith("ferry-proof-")).toList()) {
+            out.append("== netns ").append(ns).append('\n').append(Sh.run("ip", "-n", ns, "-br", "addr").out())
+                    .append(Sh.run("ip", "-n", ns, "neigh").out()).append(Sh.run("ip", "-n", ns, "route").out());
+        }
+        out.append("== client fdb\n").append(client.run("bridge", "fdb", "show", "dev", "vx0").out());
+        return out.toString();
     }
 
     /** No veth, no netfilter rule, no address, no namespace of the container on the host it left. */
