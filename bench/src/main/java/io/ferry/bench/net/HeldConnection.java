@@ -109,6 +109,6 @@ final class HeldConnection implements Runnable {
 
     synchronized ProbeReport.Tcp report(long now) {
         return new ProbeReport.Tcp(fate, lines, first, last, jump, maxGapMs, maxGapFrom, maxGapTo,
-                lines == 0 ? -1 : now - lastLineAt);
+                lines == 0 ? -1 : Math.max(0, now - lastLineAt)); // a line may land after "now"
     }
 }

@@ -87,6 +87,6 @@ final class HttpPoller implements Runnable {
     }
 
     synchronized ProbeReport.Http report(long now) {
-        return new ProbeReport.Http(ok, failed, maxGapMs, maxGapFrom, maxGapTo, lastOkAt == 0 ? -1 : now - lastOkAt);
+        return new ProbeReport.Http(ok, failed, maxGapMs, maxGapFrom, maxGapTo, lastOkAt == 0 ? -1 : Math.max(0, now - lastOkAt));
     }
 }
