@@ -155,11 +155,14 @@ class NetworkProofTest {
     /** No veth, no netfilter rule, no address, no namespace of the container on the host it left. */
     private static void assertNothingLeftOn(ChaosTopology topo, String host, String containerId) {
         String links = topo.onHost(host, "ip", "-o", "link", "show").out();
+        assertThat(links).as("the network's bridge is still there: these are %s's links", host).contains(": fb");
         assertThat(links.lines().filter(l -> l.matches("\\d+: fv[0-9a-f]{12}.*")).toList()).as(links).isEmpty();
         String rules = topo.onHost(host, "iptables-save").out();
-        assertThat(rules).as("iptables on " + host).doesNotContain(containerId).doesNotContain(WEB_IP + "/32");
+        assertThat(rules).as("Ferry's chains are still there: these are %s's rules", host).contains(":FERRY-FORWARD");
+        assertThat(rules).as("iptables on " + host).doesNotContain(containerId).doesNotContain(WEB_IP);
         assertThat(topo.ferryOnHost(host, "network", "inspect", NETWORK)).doesNotContain(WEB_IP);
         assertThat(topo.root(host).resolve("networks/attachments/" + containerId + ".json")).doesNotExist();
+        assertThat(topo.root(host).resolve("networks/addresses/" + NETWORK + "/" + WEB_IP)).as("the address is released").doesNotExist();
         assertThat(Sh.run("ip", "netns", "list").out()).doesNotContain(topo.netns(host) + "-" + containerId);
     }
 }
