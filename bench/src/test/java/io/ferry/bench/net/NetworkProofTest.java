@@ -96,6 +96,7 @@ class NetworkProofTest {
                     .until(() -> !topo.ferryOnHost(a, "ps", "-a").contains(WEB));
             assertNothingLeftOn(topo, a, webId);
             assertThat(topo.ferryOnHost(b, "ps")).contains(WEB);
+            assertThat(topo.root(b).resolve("networks/addresses/" + NETWORK + "/" + WEB_IP)).as("B holds the kept address").exists();
         }
     }
 
