@@ -14,7 +14,8 @@
 #
 # Environment: FERRY_KAFKA=host:port (external broker; with FERRY_KAFKA_ADMIN_USER and
 # FERRY_KAFKA_ADMIN_PASSWORD the gateway sets up the demo's principals on it), FERRY_DATABASE_URL / _USER / _PASSWORD
-# (external PostgreSQL for the gateway), FERRY_DEMO_NET (default 10.88.77), FERRY_DEMO_STATE.
+# (external PostgreSQL for the gateway), FERRY_DEMO_NET (default 10.88.77), FERRY_DEMO_STATE,
+# FERRY_DEMO_OVERLAY (the network proof's VXLAN subnet, default 10.89.77; docs/network-proof.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 here=$(pwd)
@@ -49,6 +50,7 @@ bash scripts/install-host.sh 2>&1 | tail -n 1
 jars=(registry-service gateway image-service checkpoint-service restore-service)
 need_build=false
 [ -f ferry-cli/target/ferry-cli.jar ] || need_build=true
+[ -f bench/target/classes/io/ferry/bench/net/NetworkProbe.class ] || need_build=true # the network proof's client
 for j in "${jars[@]}"; do [ -f "$j/target/$j-0.1.0-SNAPSHOT-exec.jar" ] || need_build=true; done
 if $need_build; then
   step "Building Ferry (mvn package)"
@@ -59,12 +61,29 @@ jar() { echo "$here/$1/target/$1-0.1.0-SNAPSHOT-exec.jar"; }
 ferry() { FERRY_REGISTRY_AUTH="$CREDS" "$here/ferry" --tls-verify=false "$@"; }
 A=(--host-id demo-a --root "$STATE/demo-a")
 B=(--host-id demo-b --root "$STATE/demo-b")
+# --- the network proof (issue 12): ferry inside a host's network namespace, where its bridges, veths and rules live ---
+OVERLAY=${FERRY_DEMO_OVERLAY:-10.89.77}
+CLIENT_NS=ferry-demo-client
+ferry_on() { # a|b, args...: nsenter --net only (the mounts ferry makes stay visible to the host)
+  local h=$1; shift
+  FERRY_REGISTRY_AUTH="$CREDS" nsenter --net="/var/run/netns/ferry-demo-$h" "$here/ferry" --tls-verify=false \
+    --host-id "demo-$h" --root "$STATE/demo-$h" "$@"
+}
+# --- end network proof ---
 
 cleanup() {
   set +e
   printf '\n[%s] stopping the demo\n' "$(elapsed)"
   ferry "${A[@]}" rm -f looper >/dev/null 2>&1
   ferry "${B[@]}" rm -f looper >/dev/null 2>&1
+  for h in a b; do # the network proof's container and network, in the host's namespace
+    if [ -e "/var/run/netns/ferry-demo-$h" ] && [ -d "$STATE/demo-$h" ]; then
+      ferry_on "$h" rm -f web >/dev/null 2>&1
+      ferry_on "$h" network rm demonet >/dev/null 2>&1
+    fi
+  done
+  ip netns delete "$CLIENT_NS" 2>/dev/null
+  ip link delete fdemo-c 2>/dev/null
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null; done
   for pid in "${pids[@]}"; do
     for _ in $(seq 1 30); do kill -0 "$pid" 2>/dev/null || break; sleep 1; done
@@ -200,6 +219,55 @@ step "After the move"
 echo "looper on demo-b says: $(ferry "${B[@]}" logs looper | tr '\n' ' ')"
 echo "demo-a: $(ferry "${A[@]}" ps -a -q | wc -l) containers; demo-b: $(ferry "${B[@]}" ps -q | wc -l) running"
 echo "migrated $(echo $moved) after the start of this script"
+
+# --- the network proof (issue 12, docs/network-proof.md): a web service keeps its address and a held connection ---
+step "A network spanning both hosts: VXLAN demonet ($OVERLAY.0/24, VNI 77) over the bridge, and a client on it ($OVERLAY.250)"
+ip netns add "$CLIENT_NS" # a third "machine" on the underlay ($NET.13) with its own VXLAN device on the network
+ip link add fdemo-c type veth peer name eth0 netns "$CLIENT_NS"
+ip link set fdemo-c master "$BRIDGE" up
+ip -n "$CLIENT_NS" addr add "$NET.13/24" dev eth0
+ip -n "$CLIENT_NS" link set eth0 up
+ip -n "$CLIENT_NS" link set lo up
+ip -n "$CLIENT_NS" link add vx0 type vxlan id 77 local "$NET.13" dstport 4789 dev eth0
+for peer in "$NET.11" "$NET.12"; do ip netns exec "$CLIENT_NS" bridge fdb append 00:00:00:00:00:00 dev vx0 dst "$peer"; done
+ip -n "$CLIENT_NS" link set vx0 mtu 1450
+ip -n "$CLIENT_NS" addr add "$OVERLAY.250/24" dev vx0
+ip -n "$CLIENT_NS" link set vx0 up
+ferry_on a network create --subnet "$OVERLAY.0/24" --ip-range "$OVERLAY.64/27" --opt vxlan.id=77 \
+  --opt vxlan.local="$NET.11" --opt vxlan.peers="$NET.12,$NET.13" demonet >/dev/null
+ferry_on b network create --subnet "$OVERLAY.0/24" --ip-range "$OVERLAY.96/27" --opt vxlan.id=77 \
+  --opt vxlan.local="$NET.12" --opt vxlan.peers="$NET.11,$NET.13" demonet >/dev/null
+
+step "Host A: a web service on demonet ($OVERLAY.10): busybox httpd on :80 (published as $NET.11:8088) and a TCP counter on :7000"
+# the counter: per connection a number every 20 ms, each one more than the last
+web='mkdir -p /tmp/www; echo "hello from ferry" > /tmp/www/index.html
+printf "#!/bin/sh\ni=0; while true; do echo \$i; i=\$((i+1)); usleep 20000; done\n" > /tmp/counter; chmod +x /tmp/counter
+httpd -f -p 80 -h /tmp/www & nc -ll -p 7000 -e /tmp/counter'
+ferry_on a run -d --name web --network demonet --ip "$OVERLAY.10" -p 8088:80 "$IMAGE" sh -c "$web" >/dev/null
+for _ in $(seq 1 30); do api "$GATEWAY/api/hosts/demo-a/containers" | grep -q '"web"' && break; sleep 1; done
+echo "from the client: $(ip netns exec "$CLIENT_NS" curl -s -m 2 "http://$OVERLAY.10/")"
+
+step "The client polls http://$OVERLAY.10/ every 20 ms and holds one connection to $OVERLAY.10:7000 while web moves to B (--tcp-established)"
+rm -f "$STATE/probe.stop"
+nsenter --net="/var/run/netns/$CLIENT_NS" java -cp "$here/bench/target/classes" io.ferry.bench.net.NetworkProbe \
+  --http "$OVERLAY.10:80" --tcp "$OVERLAY.10:7000" --stop-file "$STATE/probe.stop" --max-seconds 300 >"$STATE/probe.out" 2>&1 &
+probe=$!; pids+=($probe)
+for _ in $(seq 1 100); do grep -q READY "$STATE/probe.out" && break; sleep 0.2; done
+grep -q READY "$STATE/probe.out" || { echo "demo: the client probe did not get ready: $(cat "$STATE/probe.out")" >&2; exit 1; }
+sleep 1 # a second of normal service before the move
+ferry migrate web --from demo-a --to demo-b --tcp-established --gateway "$GATEWAY" --token-file "$STATE/operator.token" \
+  | tee "$STATE/web-migration.out"
+web_id=$(sed -n 's/^migration \([^:]*\):.*/\1/p' "$STATE/web-migration.out" | head -n 1)
+sleep 1 # a second of service from B
+touch "$STATE/probe.stop"; wait "$probe" || true
+step "What the client saw, next to the migration's downtime"
+grep -v -e '^READY$' -e '^PROBE ' "$STATE/probe.out"
+downtime=$(api "$GATEWAY/api/migrations/$web_id" | grep -o '"downtimeMillis":[0-9]*' | cut -d: -f2)
+echo "  migration downtime    ${downtime:-?} ms (the gateway's record of $web_id)"
+echo "after the move, $OVERLAY.10 from the client: $(ip netns exec "$CLIENT_NS" curl -s -m 2 "http://$OVERLAY.10/");" \
+  "published port $NET.12:8088 on B: $(curl -s -m 2 "http://$NET.12:8088/")"
+echo "demo-b:"; ferry_on b ps
+# --- end network proof ---
 
 if $exit_after; then
   exit 0

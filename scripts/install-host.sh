@@ -52,6 +52,15 @@ if [ "$pipe_now" -lt "$PIPE_MAX" ]; then
   fi
 fi
 
+# Issue 12 (network proof): a container serving clients has, at the moment CRIU dumps it, connections the
+# kernel completed but the server has not accepted yet; CRIU refuses to dump them ("In-flight connection (l)
+# ... can be ignored with the --skip-in-flight option") and the migration fails. runc hands CRIU the
+# configuration file /etc/criu/runc.conf (when a container names no other with the "org.criu.config"
+# annotation); skip-in-flight there drops such not-yet-accepted connections (their clients retry), as
+# Podman's --tcp-skip-in-flight does. Added once; the file's other lines are kept.
+mkdir -p /etc/criu
+grep -qx 'skip-in-flight' /etc/criu/runc.conf 2>/dev/null || echo 'skip-in-flight' >> /etc/criu/runc.conf
+
 # "4.2.1" -> 40201; anything unparsable -> 0
 criu_version_code() {
   "$1" --version 2>/dev/null | sed -n 's/^Version: *\([0-9]*\)\.\([0-9]*\)\(\.\([0-9]*\)\)\?.*/\1 \2 \4/p' |

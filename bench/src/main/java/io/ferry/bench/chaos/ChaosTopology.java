@@ -22,10 +22,14 @@ import java.util.stream.Stream;
  * hosts' keys in each trust store). Every service is a {@link ServiceProcess}: kill -9, SIGSTOP/SIGCONT
  * and restart with the same argv and env. {@link #close} removes everything it made, by pid and name.
  */
-final class ChaosTopology implements AutoCloseable {
+public final class ChaosTopology implements AutoCloseable {
     static final String A = "chaos-a";
     static final String B = "chaos-b";
-    private static final String BRIDGE = "fchaos0";
+
+    private final String a; // host ids: TAG-a, TAG-b
+    private final String b;
+    private final String bridge;
+    private final String tag;
 
     private final Path repo;
     private final Path state;
@@ -39,25 +43,55 @@ final class ChaosTopology implements AutoCloseable {
 
     /** {@code keepLogs}: where the services' logs are copied before the state dir is removed. */
     ChaosTopology(Path repo, Path state, String net, Path keepLogs) {
+        this(repo, state, net, keepLogs, "chaos");
+    }
+
+    /**
+     * The same topology under other names, so that it can stand beside the chaos suite's: hosts TAG-a and
+     * TAG-b, bridge fTAG0, host links fTAG-a and fTAG-b (a TAG of at most 8 characters keeps them <= 15).
+     */
+    public ChaosTopology(Path repo, Path state, String net, Path keepLogs, String tag) {
+        this.tag = tag;
+        this.a = tag + "-a";
+        this.b = tag + "-b";
+        this.bridge = "f" + tag + "0";
         this.repo = repo;
         this.state = state;
         this.net = net;
         this.keepLogs = keepLogs;
     }
 
-    String gw() {
+    public String hostA() {
+        return a;
+    }
+
+    public String hostB() {
+        return b;
+    }
+
+    /** The underlay bridge the hosts' namespaces hang on (its address: {@link #gw()}). */
+    public String bridge() {
+        return bridge;
+    }
+
+    /** The underlay address of a host: NET.11 for A, NET.12 for B. */
+    public String address(String host) {
+        return net + "." + (host.equals(a) ? 11 : 12);
+    }
+
+    public String gw() {
         return net + ".1";
     }
 
-    Path root(String host) {
+    public Path root(String host) {
         return state.resolve(host);
     }
 
-    GatewayApi api() {
+    public GatewayApi api() {
         return api;
     }
 
-    String imageRef() {
+    public String imageRef() {
         return imageRef;
     }
 
@@ -75,23 +109,23 @@ final class ChaosTopology implements AutoCloseable {
 
     /** The host-side end of a host's veth: down = the host is cut off from the bridge (Kafka, registry). */
     String link(String host) {
-        return "fchaos-" + host.substring(host.length() - 1);
+        return "f" + tag + "-" + host.substring(host.length() - 1);
     }
 
-    String netns(String host) {
+    public String netns(String host) {
         return "ferry-" + host;
     }
 
-    void start() throws IOException {
+    public void start() throws IOException {
         removeLeftovers();
         Files.createDirectories(state.resolve("logs"));
         network();
         Path tokens = state.resolve("gateway-tokens");
         Sh.check(repo, Map.of(), null, List.of("bash", "scripts/new-token.sh", "-a", tokens.toString(), "-o",
-                state.resolve("operator.token").toString(), "chaos-operator", "operator"));
+                state.resolve("operator.token").toString(), tag + "-operator", "operator"));
         Path kafka = state.resolve("kafka-secrets");
         Sh.check(repo, Map.of(), null, List.of("bash", "scripts/kafka-credentials.sh", kafka.toString(), "ferry-gateway",
-                "ferry-host-" + A, "ferry-host-" + B));
+                "ferry-host-" + a, "ferry-host-" + b));
         Map<String, String> regPasswords = registryUsers();
 
         int registryPort = ServiceProcess.freePort();
@@ -114,10 +148,10 @@ final class ChaosTopology implements AutoCloseable {
         service("registry").awaitReady("/v2/", java.util.Set.of(200, 401), Duration.ofMinutes(2));
 
         StringBuilder trusted = new StringBuilder();
-        for (String h : List.of(A, B)) {
+        for (String h : List.of(a, b)) {
             trusted.append(ferry(h, Map.of(), "host", "key").strip()).append('\n');
         }
-        for (String h : List.of(A, B)) {
+        for (String h : List.of(a, b)) {
             Files.writeString(root(h).resolve("trusted-hosts"), trusted);
             String principal = "ferry-host-" + h;
             String cred = registry + "=" + principal + ":" + regPasswords.get(principal);
@@ -131,7 +165,7 @@ final class ChaosTopology implements AutoCloseable {
             launch(h + "-checkpoint", h, env, "checkpoint-service", 8082, agent);
             launch(h + "-restore", h, env, "restore-service", 8083, agent);
         }
-        for (String h : List.of(A, B)) {
+        for (String h : List.of(a, b)) {
             Waits.until(() -> api.hostUp(h), Duration.ofMinutes(3), "host " + h + " up at the gateway");
         }
         pushImage(regPasswords.get("operator"));
@@ -141,6 +175,17 @@ final class ChaosTopology implements AutoCloseable {
     void startLooper(String host) {
         ferry(host, Map.of(), "run", "-d", "--name", ChaosBench.CONTAINER, imageRef, "sh", "-c",
                 "i=0; while true; do echo $i; i=$((i+1)); sleep 1; done");
+    }
+
+    /**
+     * The ferry command in the host's network namespace (nsenter --net only: the mounts it makes stay
+     * visible to the host), as that host's services run: its bridges, veths and rules are made there.
+     */
+    public String ferryOnHost(String host, String... args) {
+        List<String> cmd = new ArrayList<>(List.of("nsenter", "--net=/var/run/netns/" + netns(host), repo.resolve("ferry").toString(),
+                "--tls-verify=false", "--host-id", host, "--root", root(host).toString()));
+        cmd.addAll(List.of(args));
+        return Sh.check(repo, Map.of(), null, cmd);
     }
 
     String ferry(String host, Map<String, String> env, String... args) {
@@ -153,8 +198,8 @@ final class ChaosTopology implements AutoCloseable {
     private void pushImage(String operatorPassword) throws IOException {
         Sh.check(repo, Map.of(), null, List.of("bash", "-c", "source scripts/lib.sh && busybox_tar \"$1\"", "x", state.toString()));
         imageRef = registry + "/library/busybox:1";
-        ferry(A, Map.of(), "image", "import", state.resolve("busybox.tar").toString(), imageRef);
-        ferry(A, Map.of("FERRY_REGISTRY_AUTH", registry + "=operator:" + operatorPassword), "push", imageRef);
+        ferry(a, Map.of(), "image", "import", state.resolve("busybox.tar").toString(), imageRef);
+        ferry(a, Map.of("FERRY_REGISTRY_AUTH", registry + "=operator:" + operatorPassword), "push", imageRef);
     }
 
     private Map<String, String> registryUsers() throws IOException {
@@ -162,7 +207,7 @@ final class ChaosTopology implements AutoCloseable {
         Files.createDirectories(auth);
         Map<String, String> passwords = new LinkedHashMap<>();
         StringBuilder lines = new StringBuilder();
-        for (String u : List.of("operator", "ferry-host-" + A, "ferry-host-" + B)) {
+        for (String u : List.of("operator", "ferry-host-" + a, "ferry-host-" + b)) {
             String p = java.util.HexFormat.of().formatHex(new java.security.SecureRandom().generateSeed(18));
             passwords.put(u, p);
             lines.append(u).append(':').append(p).append('\n');
@@ -173,16 +218,16 @@ final class ChaosTopology implements AutoCloseable {
     }
 
     private void network() {
-        Sh.check("ip", "link", "add", BRIDGE, "type", "bridge");
-        created.add("link:" + BRIDGE);
-        Sh.check("ip", "addr", "add", gw() + "/24", "dev", BRIDGE);
-        Sh.check("ip", "link", "set", BRIDGE, "up");
+        Sh.check("ip", "link", "add", bridge, "type", "bridge");
+        created.add("link:" + bridge);
+        Sh.check("ip", "addr", "add", gw() + "/24", "dev", bridge);
+        Sh.check("ip", "link", "set", bridge, "up");
         int n = 11;
-        for (String h : List.of(A, B)) {
+        for (String h : List.of(a, b)) {
             Sh.check("ip", "netns", "add", netns(h));
             created.add("netns:" + netns(h));
             Sh.check("ip", "link", "add", link(h), "type", "veth", "peer", "name", "eth0", "netns", netns(h));
-            Sh.check("ip", "link", "set", link(h), "master", BRIDGE, "up");
+            Sh.check("ip", "link", "set", link(h), "master", bridge, "up");
             Sh.check("ip", "-n", netns(h), "addr", "add", net + "." + n++ + "/24", "dev", "eth0");
             Sh.check("ip", "-n", netns(h), "link", "set", "eth0", "up");
             Sh.check("ip", "-n", netns(h), "link", "set", "lo", "up");
@@ -225,19 +270,26 @@ final class ChaosTopology implements AutoCloseable {
         return pids;
     }
 
+    /** Any command in the host's network namespace (ip, iptables-save, ...); exit code and output. */
+    public Sh.Result onHost(String host, String... cmd) {
+        List<String> argv = new ArrayList<>(List.of("nsenter", "--net=/var/run/netns/" + netns(host)));
+        argv.addAll(List.of(cmd));
+        return Sh.run(null, Map.of(), null, argv);
+    }
+
     @Override
     public void close() {
         for (ServiceProcess s : services.values()) {
             s.resume();
         }
-        for (String h : List.of(A, B)) {
+        for (String h : List.of(a, b)) {
             Sh.run("ip", "link", "set", link(h), "up");
         }
         services.values().parallelStream().forEach(ServiceProcess::close); // SIGTERM, SIGKILL after 30 s
         for (Long pid : orphanPostgres()) {
             Sh.run("kill", "-9", pid.toString());
         }
-        for (String h : List.of(A, B)) {
+        for (String h : List.of(a, b)) {
             Reality.removeAllContainers(root(h));
         }
         services.clear();
@@ -250,7 +302,7 @@ final class ChaosTopology implements AutoCloseable {
 
     /** Mounts, netns, links and the state dir of this suite (a run killed before its close leaves them). */
     private void removeLeftovers() {
-        for (String h : List.of(A, B)) {
+        for (String h : List.of(a, b)) {
             if (Files.isDirectory(root(h).resolve("runc"))) {
                 Reality.removeAllContainers(root(h));
             }
@@ -259,12 +311,12 @@ final class ChaosTopology implements AutoCloseable {
             Sh.run("kill", "-9", pid.toString());
         }
         unmountUnder(state);
-        for (String h : List.of(A, B)) {
+        for (String h : List.of(a, b)) {
             Sh.run("ip", "netns", "delete", netns(h));
             deleteContainerNetns(h);
             Sh.run("ip", "link", "delete", link(h));
         }
-        Sh.run("ip", "link", "delete", BRIDGE);
+        Sh.run("ip", "link", "delete", bridge);
         created.clear();
         deleteTree(state);
     }

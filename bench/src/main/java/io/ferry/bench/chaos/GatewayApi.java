@@ -12,7 +12,7 @@ import java.time.Duration;
 import java.util.Optional;
 
 /** The gateway's REST API as an operator uses it (bearer token); a gateway that is down answers empty. */
-final class GatewayApi {
+public final class GatewayApi {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private final String base;
     private final String token;
@@ -30,12 +30,21 @@ final class GatewayApi {
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)));
     }
 
-    Optional<JsonNode> migration(String id) {
+    /** POST /api/migrations with Podman's tcpEstablished option (issue 12: the held connections move along). */
+    public HttpResponse<String> requestMigration(String container, String from, String to, boolean tcpEstablished)
+            throws IOException {
+        String body = "{\"container\":\"" + container + "\",\"sourceHost\":\"" + from + "\",\"targetHost\":\"" + to
+                + "\",\"tcpEstablished\":" + tcpEstablished + "}";
+        return send(HttpRequest.newBuilder(URI.create(base + "/api/migrations")).timeout(Duration.ofSeconds(30))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)));
+    }
+
+    public Optional<JsonNode> migration(String id) {
         return getJson("/api/migrations/" + id);
     }
 
     /** The migration's event log as a list of messages (each with "type"). */
-    Optional<JsonNode> events(String id) {
+    public Optional<JsonNode> events(String id) {
         return getJson("/api/migrations/" + id + "/events");
     }
 
@@ -61,7 +70,7 @@ final class GatewayApi {
     }
 
     /** The containers the host last reported (JSON text; empty when the gateway does not answer). */
-    String hostContainers(String hostId) {
+    public String hostContainers(String hostId) {
         return getJson("/api/hosts/" + hostId + "/containers").map(JsonNode::toString).orElse("");
     }
 

@@ -9,9 +9,9 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** Runs a short command (ip, runc, the project's scripts) and returns its output; the suite's only shell. */
-final class Sh {
-    record Result(int code, String out) {
-        boolean ok() {
+public final class Sh {
+    public record Result(int code, String out) {
+        public boolean ok() {
             return code == 0;
         }
     }
@@ -19,7 +19,7 @@ final class Sh {
     private Sh() {
     }
 
-    static Result run(Path dir, Map<String, String> env, String stdin, List<String> cmd) {
+    public static Result run(Path dir, Map<String, String> env, String stdin, List<String> cmd) {
         try {
             ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
             if (dir != null) {
@@ -45,12 +45,12 @@ final class Sh {
         }
     }
 
-    static Result run(String... cmd) {
+    public static Result run(String... cmd) {
         return run(null, Map.of(), null, List.of(cmd));
     }
 
     /** Runs it and fails with its output when it fails. */
-    static String check(Path dir, Map<String, String> env, String stdin, List<String> cmd) {
+    public static String check(Path dir, Map<String, String> env, String stdin, List<String> cmd) {
         Result r = run(dir, env, stdin, cmd);
         if (!r.ok()) {
             throw new IllegalStateException(String.join(" ", cmd) + " failed (" + r.code() + "): " + r.out().strip());
@@ -58,7 +58,7 @@ final class Sh {
         return r.out();
     }
 
-    static String check(String... cmd) {
+    public static String check(String... cmd) {
         return check(null, Map.of(), null, List.of(cmd));
     }
 }
