@@ -38,6 +38,7 @@ public final class HostNetworks implements ContainerNetworking {
     private final VxlanOverlay overlays;
     private final NeighbourAnnouncer announcer;
     private final ContainerNetFiles files;
+    private final HostListeners listeners;
 
     public HostNetworks(Host host) {
         this(host, null);
@@ -63,6 +64,7 @@ public final class HostNetworks implements ContainerNetworking {
         this.overlays = new VxlanOverlay(shell, host.id());
         this.announcer = new NeighbourAnnouncer();
         this.files = new ContainerNetFiles(hostResolvConf);
+        this.listeners = new HostListeners(shell);
     }
 
     @Override
@@ -205,6 +207,9 @@ public final class HostNetworks implements ContainerNetworking {
                         }
                     }
                 }
+            }
+            if (!record.published()) { // published already (again, idempotent): its own DNAT is there, not a listener
+                listeners.requireFree(record.attachment().ports());
             }
             masquerade.ensureBase();
             ports.publish(containerId, record.attachment());

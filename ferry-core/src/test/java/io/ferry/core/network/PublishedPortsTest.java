@@ -94,6 +94,44 @@ class PublishedPortsTest {
         assertThat(rules).doesNotContain(idA).contains("ferry:" + idB);
     }
 
+    @Test
+    void aHostPortThatAServiceOfTheHostListensOnIsRefusedSoAnArchiveCannotHijackIt() throws Exception {
+        // the host's own services (the restore-service on 8083, sshd on 22) as a listener in the host's namespace
+        ns.start(hostNs, "busybox", "nc", "-l", "-p", "18083");
+        ns.start(hostNs, "python3", "-c", "import socket,time; s=socket.socket(); s.bind(('127.0.0.1', 18022));"
+                + " s.listen(); time.sleep(600)");
+        awaitListening(hostNs, 18083);
+        awaitListening(hostNs, 18022);
+        String c = ns.create("c");
+        String id = Namespaces.containerId();
+        host.attach(id, "thief", new NetworkRequest("web", null, null,
+                List.of(PortMapping.parse("18083:80"))), null, null, Namespaces.path(c), ns.filesDir(c));
+
+        assertThatThrownBy(() -> host.publish(id)).isInstanceOf(ConflictException.class)
+                .hasMessageContaining("host port 18083/tcp is in use on this host")
+                .hasMessageContaining("bind: address already in use");
+        assertThat(Namespaces.in(hostNs, "iptables-save").stdout()).doesNotContain(id);
+
+        // a listener on 127.0.0.1 only: the OUTPUT DNAT of a 0.0.0.0 mapping would still take its local clients
+        String other = Namespaces.containerId();
+        String c2 = ns.create("c2");
+        host.attach(other, "thief2", new NetworkRequest("web", null, null,
+                List.of(PortMapping.parse("0.0.0.0:18022:22"))), null, null, Namespaces.path(c2), ns.filesDir(c2));
+        assertThatThrownBy(() -> host.publish(other)).isInstanceOf(ConflictException.class)
+                .hasMessageContaining("host port 18022/tcp is in use on this host");
+        assertThat(Namespaces.in(hostNs, "iptables-save").stdout()).doesNotContain(other);
+    }
+
+    private static void awaitListening(String inNs, int port) throws InterruptedException {
+        for (int i = 0; i < 50; i++) {
+            if (Namespaces.in(inNs, "ss", "-H", "-ltn").stdout().contains(":" + port + " ")) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("nothing listens on " + port + " in " + inNs);
+    }
+
     /** An HTTP GET with busybox nc (busybox-static's wget crashes here). */
     private static CommandResult request(String inNs, String ip, int port) {
         return Namespaces.in(inNs, "sh", "-c", "printf 'GET /index.html HTTP/1.0\\r\\n\\r\\n' | busybox nc -w 2 " + ip + " " + port);
