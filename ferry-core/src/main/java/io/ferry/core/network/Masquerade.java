@@ -13,8 +13,11 @@ public final class Masquerade {
     public static final String POSTROUTING = "FERRY-POSTROUTING";
     public static final String HOSTPORTS = "FERRY-HOSTPORTS";
     public static final String FORWARD = "FERRY-FORWARD";
-    /** filter: VXLAN datagrams of Ferry's overlays, let in from the network's peers only. */
-    public static final String VXLAN_IN = "FERRY-VXLAN-IN";
+    /**
+     * filter, first in INPUT: what Ferry's networks must not let in (VXLAN datagrams but from the peers, a
+     * bridge's packets to 127.0.0.0/8 that route_localnet would accept).
+     */
+    public static final String INPUT = "FERRY-INPUT";
     private final HostShell shell;
     private final Iptables iptables;
 
@@ -29,13 +32,13 @@ public final class Masquerade {
         iptables.ensureChain("nat", POSTROUTING);
         iptables.ensureChain("nat", HOSTPORTS);
         iptables.ensureChain("filter", FORWARD);
-        iptables.ensureChain("filter", VXLAN_IN);
+        iptables.ensureChain("filter", INPUT);
         iptables.ensureRule("nat", "POSTROUTING", false, List.of("-j", POSTROUTING));
         List<String> local = List.of("-m", "addrtype", "--dst-type", "LOCAL", "-j", HOSTPORTS);
         iptables.ensureRule("nat", "PREROUTING", false, local);
         iptables.ensureRule("nat", "OUTPUT", false, local);
         iptables.ensureRule("filter", "FORWARD", true, List.of("-j", FORWARD));
-        iptables.ensureRule("filter", "INPUT", true, List.of("-p", "udp", "-j", VXLAN_IN));
+        iptables.ensureRule("filter", "INPUT", true, List.of("-j", INPUT));
     }
 
     public void ensureNetwork(NetworkConfig network) {
@@ -60,6 +63,10 @@ public final class Masquerade {
         String b = n.bridge();
         String tag = "ferry-network:" + n.name();
         List<Rule> out = new ArrayList<>(overlayRules(n, tag));
+        // route_localnet (for ports published on 127.0.0.1) also accepts a container's forged packets to the host's
+        // loopback-only services (CVE-2020-8558): only answers (and DNATed ones) may come in so, as kube-proxy lets
+        out.add(new Rule("filter", INPUT, List.of("-i", b, "-d", "127.0.0.0/8", "-m", "conntrack", "!", "--ctstate",
+                "RELATED,ESTABLISHED,DNAT", "-m", "comment", "--comment", tag, "-j", "DROP")));
         out.addAll(List.of(
                 new Rule("nat", POSTROUTING, List.of("-s", n.subnet(), "!", "-o", b, "-m", "comment", "--comment", tag,
                         "-j", "MASQUERADE")),
@@ -88,11 +95,11 @@ public final class Masquerade {
             List<String> r = new ArrayList<>(List.of("-s", peer + "/32", "-d", o.local() + "/32"));
             r.addAll(vni);
             r.addAll(List.of("-j", "RETURN"));
-            out.add(new Rule("filter", VXLAN_IN, r, true));
+            out.add(new Rule("filter", INPUT, r, true));
         }
         List<String> drop = new ArrayList<>(vni);
         drop.addAll(List.of("-j", "DROP"));
-        out.add(new Rule("filter", VXLAN_IN, drop));
+        out.add(new Rule("filter", INPUT, drop));
         return out;
     }
 }
