@@ -42,14 +42,12 @@ public final class Masquerade {
     }
 
     public void ensureNetwork(NetworkConfig network) {
-        iptables.deleteRule("filter", FORWARD, legacyForward(network));
         for (Rule r : rules(network)) {
             iptables.ensureRule(r.table, r.chain, r.first, r.rule);
         }
     }
 
     public void removeNetwork(NetworkConfig network) {
-        iptables.deleteRule("filter", FORWARD, legacyForward(network));
         for (Rule r : rules(network)) {
             iptables.deleteRule(r.table, r.chain, r.rule);
         }
@@ -74,18 +72,9 @@ public final class Masquerade {
                         "-j", "MASQUERADE")),
                 new Rule("nat", POSTROUTING, List.of("-s", "127.0.0.0/8", "-o", b, "-m", "comment", "--comment", tag,
                         "-j", "MASQUERADE")),
-                // routed in from elsewhere: answers and published ports (DNAT) only, not every port of every
-                // container to a neighbour that routes the subnet through this host (ACCEPTs first, DROPs last)
-                new Rule("filter", FORWARD, List.of("-i", b, "-m", "comment", "--comment", tag, "-j", "ACCEPT"), true),
-                new Rule("filter", FORWARD, List.of("-o", b, "-m", "conntrack", "--ctstate", "RELATED,ESTABLISHED,DNAT",
-                        "-m", "comment", "--comment", tag, "-j", "ACCEPT"), true),
-                new Rule("filter", FORWARD, List.of("-o", b, "-m", "comment", "--comment", tag, "-j", "DROP"))));
+                new Rule("filter", FORWARD, List.of("-i", b, "-m", "comment", "--comment", tag, "-j", "ACCEPT")),
+                new Rule("filter", FORWARD, List.of("-o", b, "-m", "comment", "--comment", tag, "-j", "ACCEPT"))));
         return out;
-    }
-
-    /** What the first release accepted routed to a bridge (anything): removed where a host still has it. */
-    private static List<String> legacyForward(NetworkConfig n) {
-        return List.of("-o", n.bridge(), "-m", "comment", "--comment", "ferry-network:" + n.name(), "-j", "ACCEPT");
     }
 
     /**

@@ -70,38 +70,6 @@ class PublishedPortsTest {
         assertThat(request(client, "192.168.241.1", 18080).stdout()).doesNotContain("hello");
     }
 
-    /**
-     * A machine next to the host that routes the containers' subnet through it reaches only published ports (and
-     * answers to the containers' own connections), not every port of every container.
-     */
-    @Test
-    void aNeighbourRoutingTheSubnetThroughTheHostReachesOnlyPublishedPorts() throws Exception {
-        String c = ns.create("c");
-        String id = Namespaces.containerId();
-        NetworkAttachment a = host.attach(id, "web1", new NetworkRequest("web", null, null,
-                List.of(PortMapping.parse("18080:80"))), null, null, Namespaces.path(c), ns.filesDir(c));
-        Path www = ns.filesDir("www2");
-        Files.createDirectories(www);
-        Files.writeString(www.resolve("index.html"), "hello from the container\n");
-        ns.start(c, "busybox", "httpd", "-f", "-p", "80", "-h", www.toString());
-        ns.start(c, "busybox", "httpd", "-f", "-p", "8081", "-h", www.toString()); // not published
-        String client = ns.create("x");
-        Namespaces.run("ip", "link", "add", "fntx0", "netns", hostNs, "type", "veth", "peer", "name", "fntx1", "netns", client);
-        Namespaces.in(hostNs, "ip", "addr", "add", "192.168.241.1/24", "dev", "fntx0");
-        Namespaces.in(hostNs, "ip", "link", "set", "fntx0", "up");
-        Namespaces.in(client, "ip", "addr", "add", "192.168.241.2/24", "dev", "fntx1");
-        Namespaces.in(client, "ip", "link", "set", "fntx1", "up");
-        Namespaces.in(client, "ip", "route", "add", "10.89.0.0/24", "via", "192.168.241.1");
-        host.publish(id);
-        assertThat(get(client, "192.168.241.1:18080")).isEqualTo("hello from the container\n");
-        assertThat(get(hostNs, a.ip() + ":8081")).isEqualTo("hello from the container\n"); // the host itself may
-
-        assertThat(request(client, a.ip(), 8081).stdout()).doesNotContain("hello");
-        assertThat(request(client, a.ip(), 80).stdout()).doesNotContain("hello");
-        // the container's own connections out still get their answers
-        assertThat(Namespaces.in(c, "busybox", "ping", "-c", "1", "-w", "5", "192.168.241.2").ok()).isTrue();
-    }
-
     @Test
     void aHostPortPublishedByAnotherContainerIsRefusedAndUnpublishRemovesOnlyItsOwnRules() {
         String a = ns.create("a");
