@@ -38,6 +38,7 @@ public final class HostNetworks implements ContainerNetworking {
     private final VxlanOverlay overlays;
     private final NeighbourAnnouncer announcer;
     private final ContainerNetFiles files;
+    private final HostListeners listeners;
 
     public HostNetworks(Host host) {
         this(host, null);
@@ -63,6 +64,7 @@ public final class HostNetworks implements ContainerNetworking {
         this.overlays = new VxlanOverlay(shell, host.id());
         this.announcer = new NeighbourAnnouncer();
         this.files = new ContainerNetFiles(hostResolvConf);
+        this.listeners = new HostListeners(shell);
     }
 
     @Override
@@ -162,6 +164,7 @@ public final class HostNetworks implements ContainerNetworking {
                     : addresses.allocate(network, containerId);
             String wantedMac = keepMac != null ? keepMac : request.mac();
             String mac = wantedMac != null ? MacAddresses.valid(wantedMac) : MacAddresses.random();
+            requireFreeMac(network, mac, containerId);
             NetworkAttachment a = new NetworkAttachment(network.name(), "eth0", ip,
                     Cidr.parse(network.subnet(), "subnet").prefixLength(), network.gateway(), mac, request.ports());
             String hostVeth = LinkNames.hostVeth(host.id(), containerId);
@@ -205,6 +208,9 @@ public final class HostNetworks implements ContainerNetworking {
                         }
                     }
                 }
+            }
+            if (!record.published()) { // published already (again, idempotent): its own DNAT is there, not a listener
+                listeners.requireFree(record.attachment().ports());
             }
             masquerade.ensureBase();
             ports.publish(containerId, record.attachment());
@@ -281,6 +287,23 @@ public final class HostNetworks implements ContainerNetworking {
         masquerade.removeNetwork(n);
         overlays.remove(n);
         bridges.remove(n.bridge());
+    }
+
+    /**
+     * A MAC (asked for, or kept from an untrusted archive) that the bridge or another container of the network
+     * has would take their frames: the bridge's FDB moves a MAC to the port it was last seen on.
+     */
+    private void requireFreeMac(NetworkConfig network, String mac, String containerId) {
+        if (mac.equalsIgnoreCase(Bridges.gatewayMac(network))) {
+            throw new IllegalArgumentException("MAC address " + mac + " cannot be used on network " + network.name()
+                    + ": it is the gateway's (the network's bridge)");
+        }
+        for (AttachmentRecord other : store.attachmentsOf(network.name())) {
+            if (!other.containerId().equals(containerId) && mac.equalsIgnoreCase(other.attachment().mac())) {
+                throw new ConflictException("MAC address " + mac + " is in use on network " + network.name()
+                        + " by container " + other.shown());
+            }
+        }
     }
 
     private String shownOwner(String ownerId) {

@@ -204,4 +204,37 @@ class HostNetworksTest {
         assertThat(host.attachment(id)).isEmpty();
         assertThat(host.summaries().get(0).addressesInUse()).isEmpty();
     }
+
+    /** What a hostile archive's network.status can ask a restore to keep: only a free container address and MAC. */
+    @Test
+    void anArchivedAddressOrMacThatIsNotTheContainersToKeepIsRefusedAndLeavesNothing() {
+        NetworkConfig net = host.create(new NetworkCreateRequest("web", null, null, null, 0, null, List.of()));
+        String victim = ns.create("v");
+        NetworkAttachment taken = attach(Namespaces.containerId(), victim, new NetworkRequest("web", null, null, List.of()));
+        String id = Namespaces.containerId();
+        String c = ns.create("c");
+        NetworkRequest plain = new NetworkRequest("web", null, null, List.of());
+
+        assertThatThrownBy(() -> keep(id, c, plain, "10.89.0.1", null)).hasMessageContaining("it is the gateway");
+        assertThatThrownBy(() -> keep(id, c, plain, "10.89.0.0", null)).hasMessageContaining("not a container address");
+        assertThatThrownBy(() -> keep(id, c, plain, "10.89.0.255", null)).hasMessageContaining("not a container address");
+        assertThatThrownBy(() -> keep(id, c, plain, "10.89.1.7", null)).hasMessageContaining("not a container address");
+        assertThatThrownBy(() -> keep(id, c, plain, taken.ip(), null)).isInstanceOf(ConflictException.class)
+                .hasMessageContaining("is in use on network web");
+        // the bridge's own MAC (the anycast gateway's), or another container's: its frames would be the victim's
+        assertThatThrownBy(() -> keep(id, c, plain, "10.89.0.50", Bridges.gatewayMac(net)))
+                .hasMessageContaining("is the gateway's");
+        assertThatThrownBy(() -> keep(id, c, plain, "10.89.0.50", taken.mac().toUpperCase()))
+                .isInstanceOf(ConflictException.class).hasMessageContaining("is in use on network web");
+        assertThatThrownBy(() -> keep(id, c, new NetworkRequest("web", null, taken.mac(), List.of()), null, null))
+                .isInstanceOf(ConflictException.class);
+
+        assertThat(host.attachment(id)).isEmpty();
+        assertThat(host.summaries().get(0).addressesInUse()).containsExactly(taken.ip());
+        assertThat(Namespaces.in(c, "ip", "-o", "link").stdout()).doesNotContain("eth0");
+    }
+
+    private NetworkAttachment keep(String id, String container, NetworkRequest request, String ip, String mac) {
+        return host.attach(id, "c-" + container, request, ip, mac, Namespaces.path(container), ns.filesDir(container));
+    }
 }

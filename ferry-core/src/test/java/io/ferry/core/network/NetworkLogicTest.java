@@ -150,6 +150,22 @@ class NetworkLogicTest {
         return new NetworkCreateRequest(name, subnet, gateway, range, 0, null, List.of());
     }
 
+    @Test
+    void aPublishedPortTakesAHostListenerOnItsPortWhenTheAddressesMeet() {
+        PortMapping any = PortMapping.parse("8083:80");
+        PortMapping one = PortMapping.parse("192.168.1.5:8083:80");
+        assertThat(HostListeners.takes(any, "0.0.0.0:8083")).isTrue();
+        assertThat(HostListeners.takes(any, "127.0.0.1:8083")).isTrue(); // OUTPUT's DNAT takes local clients
+        assertThat(HostListeners.takes(any, "*:8083")).isTrue();
+        assertThat(HostListeners.takes(any, "[::]:8083")).isTrue();
+        assertThat(HostListeners.takes(any, "127.0.0.53%lo:8083")).isTrue();
+        assertThat(HostListeners.takes(any, "0.0.0.0:18083")).isFalse();
+        assertThat(HostListeners.takes(any, "0.0.0.0:808")).isFalse();
+        assertThat(HostListeners.takes(one, "0.0.0.0:8083")).isTrue();
+        assertThat(HostListeners.takes(one, "192.168.1.5:8083")).isTrue();
+        assertThat(HostListeners.takes(one, "127.0.0.1:8083")).isFalse();
+    }
+
     private static List<String> first(Iterable<Long> candidates, int n) {
         return StreamSupport.stream(candidates.spliterator(), false).limit(n).map(Ipv4::format).toList();
     }

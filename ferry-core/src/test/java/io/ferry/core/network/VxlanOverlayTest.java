@@ -100,6 +100,48 @@ class VxlanOverlayTest {
                 "10.90.0.1", 4242, List.of("10.90.0.2", "10.90.0.129")));
     }
 
+    /**
+     * VXLAN has no authentication: a machine on the underlay that is not a peer sends frames with the network's VNI
+     * (here its own VXLAN device aimed at host 1) and would reach the containers and teach host 1's bridge its MACs.
+     * Only the network's peers' datagrams are let in.
+     */
+    @Test
+    void anUnderlayNeighbourThatIsNotAPeerCannotInjectFramesIntoTheOverlay() {
+        host1.create(new NetworkCreateRequest("span", "10.90.0.0/24", null, "10.90.0.0/25", 4242,
+                "192.168.240.1", List.of("192.168.240.2")));
+        host2.create(new NetworkCreateRequest("span", "10.90.0.0/24", null, "10.90.0.128/25", 4242,
+                "192.168.240.2", List.of("192.168.240.1")));
+        String a = ns.create("a");
+        NetworkAttachment atA = host1.attach(Namespaces.containerId(), "a", new NetworkRequest("span", null, null,
+                List.of()), null, null, Namespaces.path(a), ns.filesDir(a));
+        String b = ns.create("b");
+        NetworkAttachment atB = host2.attach(Namespaces.containerId(), "b", new NetworkRequest("span", null, null,
+                List.of()), null, null, Namespaces.path(b), ns.filesDir(b));
+        String evil = ns.create("evil");
+        Namespaces.run("ip", "link", "add", "fntu3", "netns", h1, "type", "veth", "peer", "name", "fntu4", "netns", evil);
+        Namespaces.in(h1, "ip", "addr", "add", "192.168.239.1/24", "dev", "fntu3");
+        Namespaces.in(h1, "ip", "link", "set", "fntu3", "up");
+        Namespaces.in(evil, "ip", "addr", "add", "192.168.239.2/24", "dev", "fntu4");
+        Namespaces.in(evil, "ip", "link", "set", "fntu4", "up");
+        Namespaces.in(evil, "ip", "link", "add", "evx", "type", "vxlan", "id", "4242", "dstport", "4789",
+                "remote", "192.168.240.1", "local", "192.168.239.2");
+        Namespaces.in(evil, "ip", "route", "add", "192.168.240.0/24", "via", "192.168.239.1");
+        Namespaces.in(evil, "ip", "addr", "add", "10.90.0.66/24", "dev", "evx");
+        Namespaces.in(evil, "ip", "link", "set", "evx", "up");
+
+        assertThat(ping(evil, atA.ip()).ok()).as("a frame injected from outside the peers reaches a container").isFalse();
+        assertThat(Namespaces.in(h1, "bridge", "fdb", "show").stdout()).doesNotContain("dst 192.168.239.2");
+        assertThat(ping(b, atA.ip()).ok()).as("the peers still reach each other").isTrue();
+        host1.restoreHostState();
+        host1.restoreHostState(); // idempotent: no rule twice
+        String rules = Namespaces.in(h1, "iptables", "-S", Masquerade.INPUT).stdout();
+        assertThat(rules.split("--dport 4789", -1)).hasSize(3); // the peer's RETURN and the DROP, once each
+        assertThat(rules.split("192.168.240.2/32", -1)).hasSize(2);
+
+        host1.remove("span", true);
+        assertThat(Namespaces.in(h1, "iptables-save").stdout()).doesNotContain("ferry-network:span");
+    }
+
     /** Whether the bridge learns the entry within 3 s (the announcement runs in the background). */
     private static boolean learned(String hostNs, String bridge, String entry) {
         for (int i = 0; i < 30; i++) {
