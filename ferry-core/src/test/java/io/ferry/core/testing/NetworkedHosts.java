@@ -154,21 +154,10 @@ public final class NetworkedHosts implements AutoCloseable {
 
     @Override
     public void close() {
-        RuntimeException failure = null;
         for (Process p : processes) {
             Commands.killTree(p.toHandle());
         }
-        for (TestHost h : hosts) {
-            try {
-                h.close();
-            } catch (RuntimeException e) {
-                if (failure == null) {
-                    failure = e;
-                } else {
-                    failure.addSuppressed(e);
-                }
-            }
-        }
+        RuntimeException failure = TestHosts.closeAll(hosts);
         for (int i = namespaces.size() - 1; i >= 0; i--) {
             Commands.run(List.of("ip", "netns", "delete", namespaces.get(i)), QUICK);
         }

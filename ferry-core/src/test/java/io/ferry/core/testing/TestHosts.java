@@ -25,6 +25,14 @@ public final class TestHosts implements AfterEachCallback {
     public void afterEach(ExtensionContext context) {
         List<TestHost> hosts = List.copyOf(created);
         created.clear();
+        RuntimeException failure = closeAll(hosts);
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    /** Closes every host even when one fails; the first failure (the others suppressed in it), or null. */
+    static RuntimeException closeAll(List<TestHost> hosts) {
         RuntimeException failure = null;
         for (TestHost h : hosts) {
             try {
@@ -37,8 +45,6 @@ public final class TestHosts implements AfterEachCallback {
                 }
             }
         }
-        if (failure != null) {
-            throw failure;
-        }
+        return failure;
     }
 }
