@@ -9,14 +9,25 @@ import java.util.List;
 /**
  * What a container is made of; exported as {@code config.dump} and all a target host needs, with the
  * spec, to recreate it. {@code network}: what it asked of the network at run (null: none, loopback only,
- * as archives from before networks say).
+ * as archives from before networks say). {@code autoRemove}: {@code run --rm} (null: false, as older
+ * configs say): removed once it exits, and checkpointed only with an export (Podman's rule).
  */
 public record ContainerConfig(String id, String name, String image, String imageId, List<String> command,
-                              List<VolumeMount> volumes, Instant created, NetworkRequest network) {
+                              List<VolumeMount> volumes, Instant created, NetworkRequest network, Boolean autoRemove) {
 
     public ContainerConfig(String id, String name, String image, String imageId, List<String> command,
                            List<VolumeMount> volumes, Instant created) {
-        this(id, name, image, imageId, command, volumes, created, null);
+        this(id, name, image, imageId, command, volumes, created, null, null);
+    }
+
+    public ContainerConfig(String id, String name, String image, String imageId, List<String> command,
+                           List<VolumeMount> volumes, Instant created, NetworkRequest network) {
+        this(id, name, image, imageId, command, volumes, created, network, null);
+    }
+
+    /** Whether it was run with {@code --rm}. */
+    public boolean removesOnExit() {
+        return Boolean.TRUE.equals(autoRemove);
     }
 
     /** The network request, "none" when there is none. */
@@ -60,16 +71,16 @@ public record ContainerConfig(String id, String name, String image, String image
 
     /** The same container on this host's image of that name, whose id may differ from the source host's. */
     public ContainerConfig onImage(String localImageId) {
-        return new ContainerConfig(id, name, image, localImageId, command, volumes, created, network);
+        return new ContainerConfig(id, name, image, localImageId, command, volumes, created, network, autoRemove);
     }
 
     /** The same container under a new identity (restore with --name). */
     public ContainerConfig renamed(String newId, String newName) {
-        return new ContainerConfig(newId, newName, image, imageId, command, volumes, created, network);
+        return new ContainerConfig(newId, newName, image, imageId, command, volumes, created, network, autoRemove);
     }
 
     /** The same container asking for this network (a restore that remaps ports or drops static addresses). */
     public ContainerConfig withNetwork(NetworkRequest newNetwork) {
-        return new ContainerConfig(id, name, image, imageId, command, volumes, created, newNetwork);
+        return new ContainerConfig(id, name, image, imageId, command, volumes, created, newNetwork, autoRemove);
     }
 }

@@ -54,7 +54,8 @@ public final class Containers {
                 networks.inspect(network.network()); // NotFoundException naming it, before anything is made
             }
             ContainerConfig config = new ContainerConfig(id, name, imageName(image, request.image()),
-                    image.id(), request.command(), request.volumes(), Instant.now(), network.isNone() ? null : network);
+                    image.id(), request.command(), request.volumes(), Instant.now(), network.isNone() ? null : network,
+                    request.autoRemove() ? Boolean.TRUE : null);
             Provisioner.Provisioned p = provisioner.provision(config, image, null);
             try {
                 runtime.run(id, p.layout().bundle(), p.layout().log(), startTimeout);

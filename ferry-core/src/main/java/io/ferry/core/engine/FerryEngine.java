@@ -212,6 +212,25 @@ public final class FerryEngine {
         return checkpoint.archiveKept(nameOrId, CheckpointOptions.defaults(), target);
     }
 
+    /**
+     * Issue 13: {@code checkpoint --create-image IMAGE}: checkpoints the container into a checkpoint image
+     * of this host's image store (an OCI image whose one layer is the archive's content and whose
+     * annotations name the container and runtime, as Podman's and CRI-O's), listed by {@code image ls} and
+     * pushed like any image. (Skeleton: implemented by the checkpoint-image part.)
+     */
+    public ExportedCheckpoint checkpointToImage(String nameOrId, CheckpointOptions options, String imageName) {
+        throw new UnsupportedOperationException("checkpoint images are not implemented yet");
+    }
+
+    /**
+     * Issue 13: the archive a checkpoint image of this host's store holds, when {@code imageRef} names one
+     * ({@code restore IMAGE}, {@code run IMAGE}); empty for a plain image or no image of that name.
+     * (Skeleton: implemented by the checkpoint-image part.)
+     */
+    public Optional<ArchiveSource> checkpointImage(String imageRef) {
+        return Optional.empty();
+    }
+
     /** Restores a container from an archive, pulling its image if it is missing here. */
     public RestoreResult restore(ArchiveSource source, RestoreOptions options) {
         return restore.restore(source, options);
