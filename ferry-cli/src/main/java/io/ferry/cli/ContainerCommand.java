@@ -19,7 +19,7 @@ final class ContainerCommand {
 
     @Command(name = "inspect", description = {"Display the configuration and state of containers as JSON, as"
             + " `podman container inspect` does: State (with Checkpointed, CheckpointedAt, Restored, RestoredAt,"
-            + " CheckpointLog, RestoreLog, CheckpointPath), Image, Mounts, NetworkSettings; and \\\"Ferry\\\":"
+            + " CheckpointLog, RestoreLog, CheckpointPath), Image, Mounts, NetworkSettings; and a \"Ferry\" key:"
             + " the archive or migration it was restored from."})
     static final class Inspect implements Callable<Integer> {
         @ParentCommand
