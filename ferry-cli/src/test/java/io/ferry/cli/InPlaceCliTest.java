@@ -87,6 +87,10 @@ class InPlaceCliTest {
         assertThat(running.at("/State/CheckpointPath").asString()).as("no --keep: gone once restored").isEmpty();
         assertThat(running.at("/Ferry/RestoredFrom").asString()).isEmpty();
         assertThat(ferry("inspect", "web").out()).as("`ferry inspect CONTAINER` stays").contains("\"Checkpointed\"");
+        FerryCliTest.Run again = ferry("restore", "web");
+        assertThat(again.exit()).isEqualTo(FerryCli.EXIT_CONFLICT);
+        assertThat(again.err()).isEqualTo("Error: container " + id + " is running or paused, cannot restore: container"
+                + " state improper\n");
     }
 
     @Test

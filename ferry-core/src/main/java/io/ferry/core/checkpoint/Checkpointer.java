@@ -155,7 +155,7 @@ public final class Checkpointer {
             Path logSnapshot = layout.checkpointWork().resolve("ctr.log");
             Json.write(layout.checkpointIntent(), new CheckpointIntent(migrationId, Instant.now(), options.leaveRunning()));
             try {
-                return checkpointIntended(record, layout, options, sink, progress, logSnapshot, start);
+                return checkpointIntended(record, layout, options, sink, progress, logSnapshot, start, migrationId);
             } catch (RuntimeException e) {
                 discardImagesIfRunning(record, layout, e);
                 throw e;
@@ -169,7 +169,7 @@ public final class Checkpointer {
 
     private CheckpointResult checkpointIntended(ContainerRecord record, ContainerLayout layout, CheckpointOptions options,
                                                 ArchiveSink sink, CheckpointProgress progress, Path logSnapshot,
-                                                long start) {
+                                                long start, String migrationId) {
         if (options.postCopy() != null) {
             return checkpointPostCopy(record, layout, options, sink, progress, logSnapshot, start);
         }
@@ -181,7 +181,8 @@ public final class Checkpointer {
             Duration runtimeDuration = Duration.ofNanos(System.nanoTime() - dumpStart);
             progress.dumped(frozenAt, runtimeDuration);
             String keptLog = keepDumpLog(layout, options);
-            record = record.withHistory(record.historyOrNone().checkpointed(frozenAt, keptLog, options.fileLocks()));
+            record = record.withHistory(record.historyOrNone().checkpointed(frozenAt, keptLog, options.fileLocks(),
+                    migrationId));
             if (!options.leaveRunning()) {
                 store.save(record.withState(ContainerState.EXITED, Instant.now(), true));
                 Files.copy(layout.log(), logSnapshot); // the container is gone: its log is final
@@ -479,15 +480,21 @@ public final class Checkpointer {
      * never reached the target. Its network namespace and rootfs are set up again if a reboot took them.
      */
     public ContainerRecord restoreLocal(String nameOrId, boolean tcpEstablished) {
-        return restoreLocal(nameOrId, tcpEstablished, false, true);
+        return restoreLocal(nameOrId, tcpEstablished, false, true, false);
     }
 
     /**
      * As {@link #restoreLocal(String, boolean)}, for {@code ferry restore CTR}: with the file locks the
      * checkpoint holds (taken back when it was made with --file-locks, or {@code fileLocks}); {@code keep}
-     * (--keep) keeps the images and CRIU's restore.log beside the container, else both go once it runs.
+     * (--keep) keeps the images and CRIU's restore.log beside the container, else both go once it runs. A
+     * container that runs is refused (Podman's words), not left alone as a rollback leaves it.
      */
     public ContainerRecord restoreLocal(String nameOrId, boolean tcpEstablished, boolean fileLocks, boolean keep) {
+        return restoreLocal(nameOrId, tcpEstablished, fileLocks, keep, true);
+    }
+
+    private ContainerRecord restoreLocal(String nameOrId, boolean tcpEstablished, boolean fileLocks, boolean keep,
+                                         boolean refuseRunning) {
         try (HostLock.Held held = lock.acquire()) {
             ContainerRecord record = store.get(nameOrId);
             SourcePageServing serving = servings.get(record.id());
@@ -501,6 +508,10 @@ public final class Checkpointer {
                 return record;
             }
             if (runtime.state(record.id()).running()) {
+                if (refuseRunning) {
+                    throw new ConflictException("container " + record.id() + " is running or paused, cannot restore:"
+                            + " container state improper");
+                }
                 return record;
             }
             ContainerLayout layout = store.layout(record.id());

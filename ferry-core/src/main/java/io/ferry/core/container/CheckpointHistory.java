@@ -12,17 +12,19 @@ import java.time.Instant;
  * @param checkpointLog  CRIU's dump.log, kept by --keep (null: not kept)
  * @param restoreLog     CRIU's restore.log, kept by --keep (null: not kept)
  * @param fileLocks      the kept checkpoint was made with --file-locks: its in-place restore takes them back
+ * @param migrationId    the migration that made the last checkpoint (its source copy), null for a plain checkpoint:
+ *                       {@code restore --all} leaves such a copy alone (it runs elsewhere now)
  */
 public record CheckpointHistory(Instant checkpointedAt, Boolean restored, Instant restoredAt, String checkpointLog,
-                                String restoreLog, Boolean fileLocks) {
-    public static final CheckpointHistory NONE = new CheckpointHistory(null, null, null, null, null, null);
+                                String restoreLog, Boolean fileLocks, String migrationId) {
+    public static final CheckpointHistory NONE = new CheckpointHistory(null, null, null, null, null, null, null);
 
-    public CheckpointHistory checkpointed(Instant at, String dumpLog, boolean locks) {
-        return new CheckpointHistory(at, false, null, dumpLog, null, locks);
+    public CheckpointHistory checkpointed(Instant at, String dumpLog, boolean locks, String forMigration) {
+        return new CheckpointHistory(at, false, null, dumpLog, null, locks, forMigration);
     }
 
     public CheckpointHistory restoredNow(String log) {
-        return new CheckpointHistory(checkpointedAt, true, Instant.now(), checkpointLog, log, fileLocks);
+        return new CheckpointHistory(checkpointedAt, true, Instant.now(), checkpointLog, log, fileLocks, migrationId);
     }
 
     public boolean wasRestored() {

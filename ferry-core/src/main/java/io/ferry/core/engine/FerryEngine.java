@@ -309,10 +309,14 @@ public final class FerryEngine {
                 .sorted(java.util.Comparator.comparing(r -> r.config().created())).toList();
     }
 
-    /** Restore --all: the stopped containers whose checkpoint is kept here, oldest first. */
+    /**
+     * Restore --all: the stopped containers whose checkpoint is kept here, oldest first; not the source copy a
+     * migration keeps (it runs on its target: restoring it here would make two).
+     */
     public List<ContainerRecord> checkpointedContainers() {
         return containers.list(true).stream()
                 .filter(v -> !v.running() && store.layout(v.record().id()).hasCheckpointImages())
+                .filter(v -> v.record().historyOrNone().migrationId() == null)
                 .map(ContainerView::record).sorted(java.util.Comparator.comparing(r -> r.config().created())).toList();
     }
 

@@ -33,7 +33,7 @@ class CheckpointHistoryTest {
     @Test
     void historyTravelsWithTheRecordAndARestoreKeepsTheCheckpointFacts() {
         Instant at = Instant.parse("2026-11-30T01:00:00Z");
-        CheckpointHistory checkpointed = CheckpointHistory.NONE.checkpointed(at, "/x/dump.log", true);
+        CheckpointHistory checkpointed = CheckpointHistory.NONE.checkpointed(at, "/x/dump.log", true, null);
         ContainerRecord r = new ContainerRecord(CONFIG, ContainerState.EXITED, at, at, true, null, null)
                 .withHistory(checkpointed);
 
