@@ -2,6 +2,8 @@ package io.ferry.cli;
 
 import io.ferry.core.checkpoint.CheckpointOptions;
 import io.ferry.core.checkpoint.CheckpointResult;
+import io.ferry.core.checkpoint.Checkpointer;
+import io.ferry.core.error.ConflictException;
 import io.ferry.core.checkpoint.PageServer;
 import io.ferry.core.engine.ArchiveTarget;
 import io.ferry.core.json.Json;
@@ -134,6 +136,9 @@ final class CheckpointCommand implements Callable<Integer> {
             List<Map<String, Object>> stats = new ArrayList<>();
             long start = System.nanoTime();
             int exit = ContainerArguments.each(targets, t -> {
+                if (createImage != null && ferry.engine().containers().get(t.nameOrId()).config().removesOnExit()) {
+                    throw new ConflictException(Checkpointer.RM_NEEDS_EXPORT); // Podman: --create-image neither
+                }
                 CheckpointResult r = createImage != null
                         ? ferry.engine().checkpointToImage(t.nameOrId(), chosen, createImage).result()
                         : ferry.engine().checkpointInPlace(t.nameOrId(), chosen);

@@ -157,6 +157,9 @@ class InPlaceCliTest {
         assertThat(r.exit()).isEqualTo(FerryCli.EXIT_CONFLICT);
         assertThat(r.err()).isEqualTo("Error: cannot checkpoint containers that have been started with '--rm' unless"
                 + " '--export' is used\n");
+        FerryCliTest.Run image = ferry("checkpoint", "--create-image", "once-ckpt", "once");
+        assertThat(image.exit()).isEqualTo(FerryCli.EXIT_CONFLICT);
+        assertThat(image.err()).contains("unless '--export' is used");
         assertThat(a.running("once")).isTrue();
     }
 

@@ -72,6 +72,9 @@ public final class Checkpointer {
     private final Provisioner provisioner;
     private final PostCopyLimits postCopyLimits;
     private final ContainerNetworking networks;
+    /** Podman's rule, in its words: a container run with --rm is checkpointed to an archive only (not in place, no image). */
+    public static final String RM_NEEDS_EXPORT = "cannot checkpoint containers that have been started with '--rm' unless"
+            + " '--export' is used";
     /** Post-copy servings of this engine, by container id, until released or closed. */
     private final Map<String, SourcePageServing> servings = new ConcurrentHashMap<>();
 
@@ -142,9 +145,8 @@ public final class Checkpointer {
                 throw new ConflictException("container " + record.name() + " is not running: only running containers"
                         + " can be checkpointed");
             }
-            if (sink == null && record.config().removesOnExit()) { // Podman's rule, and its words
-                throw new ConflictException("cannot checkpoint containers that have been started with '--rm' unless"
-                        + " '--export' is used");
+            if (sink == null && record.config().removesOnExit()) {
+                throw new ConflictException(RM_NEEDS_EXPORT);
             }
             ContainerLayout layout = store.layout(record.id());
             FileTrees.deleteRecursively(layout.checkpointImages());
