@@ -2,6 +2,8 @@ package io.ferry.cli;
 
 import io.ferry.core.checkpoint.CheckpointOptions;
 import io.ferry.core.checkpoint.CheckpointResult;
+import io.ferry.core.checkpoint.Checkpointer;
+import io.ferry.core.error.ConflictException;
 import io.ferry.core.checkpoint.PageServer;
 import io.ferry.core.engine.ArchiveTarget;
 import io.ferry.core.json.Json;
@@ -10,7 +12,9 @@ import io.ferry.core.trust.HostIdentity;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -18,18 +22,44 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
-@Command(name = "checkpoint", description = "Checkpoint a running container with CRIU and export it to an archive.")
+@Command(name = "checkpoint", description = {"Checkpoint one or more running containers with CRIU.",
+        "With --export the checkpoint is written to an archive (or a registry), with --create-image to a checkpoint"
+                + " image; without either it stays on this host: the container stops and `ferry restore CONTAINER`"
+                + " brings it back in place, with its name, id and address.",
+        "Prints each container as given (its id with --all or --latest)."})
 final class CheckpointCommand implements Callable<Integer> {
     @ParentCommand
     FerryCli ferry;
 
-    @Parameters(paramLabel = "CONTAINER")
-    String container;
+    @Spec
+    CommandSpec spec;
 
-    @Option(names = {"-e", "--export"}, required = true, paramLabel = "FILE|registry://HOST/REPO:TAG",
+    @Parameters(arity = "0..*", paramLabel = "CONTAINER", description = "The containers to checkpoint (name or id).")
+    List<String> containers = new ArrayList<>();
+
+    @Option(names = {"-e", "--export"}, paramLabel = "FILE|registry://HOST/REPO:TAG",
             description = {"Write the checkpoint archive to a file, or stream it to a registry as an OCI artifact.",
                     "Signed (FILE.sig, or the artifact's annotations) when this host has keys (`ferry host key`)."})
     String export;
+
+    @Option(names = "--create-image", paramLabel = "IMAGE",
+            description = "Create a checkpoint image with this name (an OCI image holding the checkpoint, listed by"
+                    + " `ferry image ls`; `ferry restore IMAGE` restores it).")
+    String createImage;
+
+    @Option(names = {"-k", "--keep"}, description = {"Keep all temporary checkpoint files: CRIU's images and its"
+            + " dump.log stay in the container's directory (also after --export; `ferry container inspect` shows"
+            + " where, CheckpointPath and CheckpointLog)."})
+    boolean keep;
+
+    @Option(names = {"-a", "--all"}, description = "Checkpoint all running containers.")
+    boolean all;
+
+    @Option(names = {"-l", "--latest"}, description = "Act on the latest container created on this host.")
+    boolean latest;
+
+    @Option(names = "--file-locks", description = "Checkpoint a container with file locks (restore it with --file-locks).")
+    boolean fileLocks;
 
     @Option(names = {"-R", "--leave-running"}, description = "Leave the container running after the checkpoint.")
     boolean leaveRunning;
@@ -43,8 +73,8 @@ final class CheckpointCommand implements Callable<Integer> {
     @Option(names = "--ignore-volumes", description = "Do not include the content of named volumes.")
     boolean ignoreVolumes;
 
-    @Option(names = {"-c", "--compress"}, paramLabel = "zstd|gzip|none", description = "Archive compression (default: ${DEFAULT-VALUE}).")
-    String compress = "zstd";
+    @Option(names = {"-c", "--compress"}, paramLabel = "zstd|gzip|none", description = "Archive compression (default: zstd).")
+    String compress;
 
     @Option(names = "--print-stats", description = "Print checkpoint statistics as JSON.")
     boolean printStats;
@@ -68,11 +98,58 @@ final class CheckpointCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (compress != null && export == null) {
+            throw new IllegalArgumentException("--compress can only be used with --export");
+        }
+        if (export == null && ignoreRootfs) {
+            throw new IllegalArgumentException("--ignore-rootfs can only be used with --export");
+        }
+        if (export == null && ignoreVolumes) {
+            throw new IllegalArgumentException("--ignore-volumes can only be used with --export");
+        }
+        if (export != null && createImage != null) {
+            throw new IllegalArgumentException("--export and --create-image cannot be used together");
+        }
+        if (export == null && !encryptTo.isEmpty()) {
+            throw new IllegalArgumentException("--encrypt-to can only be used with --export");
+        }
         PageServer server = PostCopyFlags.checkpoint(lazyPages, pageServer, leaveRunning);
+        if (server != null && export == null) {
+            throw new IllegalArgumentException("--lazy-pages can only be used with --export");
+        }
+        List<ContainerArguments.Target> targets = ContainerArguments.targets(containers, all, latest,
+                () -> ferry.engine().runningContainers().stream().map(r -> r.id()).toList(),
+                () -> ferry.engine().latestContainer().map(r -> r.id()));
+        if (export != null && targets.size() > 1) {
+            throw new IllegalArgumentException("--export can only be used with one container");
+        }
         CheckpointOptions options = new CheckpointOptions(leaveRunning, tcpEstablished, ignoreRootfs, ignoreVolumes,
-                Compression.parse(compress));
+                compress == null ? Compression.ZSTD : Compression.parse(compress)).withFileLocks(fileLocks);
+        if (keep) {
+            options = options.keepingLocalImages();
+        }
         if (server != null) {
             options = options.withPostCopy(server);
+        }
+        if (export == null) {
+            CheckpointOptions chosen = options;
+            List<Map<String, Object>> stats = new ArrayList<>();
+            long start = System.nanoTime();
+            int exit = ContainerArguments.each(targets, t -> {
+                if (createImage != null && ferry.engine().containers().get(t.nameOrId()).config().removesOnExit()) {
+                    throw new ConflictException(Checkpointer.RM_NEEDS_EXPORT); // Podman: --create-image neither
+                }
+                CheckpointResult r = createImage != null
+                        ? ferry.engine().checkpointToImage(t.nameOrId(), chosen, createImage).result()
+                        : ferry.engine().checkpointInPlace(t.nameOrId(), chosen);
+                tellKept(r);
+                stats.add(statistics(r));
+                return printStats ? null : t.shown();
+            }, spec.commandLine().getErr());
+            if (printStats) {
+                printStats(System.nanoTime() - start, stats);
+            }
+            return exit;
         }
         ArchiveTarget target = ArchiveTarget.parse(export);
         if (!encryptTo.isEmpty()) {
@@ -84,21 +161,38 @@ final class CheckpointCommand implements Callable<Integer> {
             encryptTo.forEach(r -> recipients.addAll(ferry.engine().encryptionRecipients(r)));
             target = new ArchiveTarget.File(file.path(), recipients);
         }
-        CheckpointResult r = ferry.engine().checkpoint(container, options, target).result();
+        CheckpointResult r = ferry.engine().checkpoint(targets.get(0).nameOrId(), options, target).result();
+        tellKept(r);
         if (printStats) {
-            Map<String, Object> ctr = new LinkedHashMap<>();
-            ctr.put("id", r.containerId());
-            ctr.put("name", r.name());
-            ctr.put("runtime_checkpoint_duration", r.runtimeDuration().toNanos() / 1000);
-            ctr.put("archive_bytes", r.archiveBytes());
-            ctr.put("criu_statistics", r.statistics());
-            Map<String, Object> out = new LinkedHashMap<>();
-            out.put("ferry_checkpoint_duration", r.totalDuration().toNanos() / 1000);
-            out.put("container_statistics", List.of(ctr));
-            System.out.println(Json.string(out));
+            printStats(r.totalDuration().toNanos(), List.of(statistics(r)));
         } else {
-            System.out.println(r.containerId());
+            System.out.println(targets.get(0).shown());
         }
         return r.pageServing() == null ? 0 : PostCopyFlags.serve(r.name(), r.pageServing());
+    }
+
+    /** --keep: where CRIU's images and log are (on stderr: stdout is the container, as Podman prints it). */
+    private void tellKept(CheckpointResult r) {
+        if (keep) {
+            ferry.engine().keptCheckpoint(r.containerId()).ifPresent(dir -> spec.commandLine().getErr().println(
+                    "checkpoint of " + r.name() + " kept in " + dir + " (CRIU log: " + dir.resolveSibling("dump.log") + ")"));
+        }
+    }
+
+    private static Map<String, Object> statistics(CheckpointResult r) {
+        Map<String, Object> ctr = new LinkedHashMap<>();
+        ctr.put("id", r.containerId());
+        ctr.put("name", r.name());
+        ctr.put("runtime_checkpoint_duration", r.runtimeDuration().toNanos() / 1000);
+        ctr.put("archive_bytes", r.archiveBytes());
+        ctr.put("criu_statistics", r.statistics());
+        return ctr;
+    }
+
+    private static void printStats(long totalNanos, List<Map<String, Object>> containers) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("ferry_checkpoint_duration", totalNanos / 1000);
+        out.put("container_statistics", containers);
+        System.out.println(Json.string(out));
     }
 }

@@ -22,7 +22,8 @@ import java.util.List;
         subcommands = {RunCommand.class, PsCommand.class, LogsCommand.class, StopCommand.class, RmCommand.class,
                 CheckpointCommand.class, RestoreCommand.class, InspectCommand.class, ImageCommand.class,
                 PullCommand.class, PushCommand.class, MigrateCommand.class, ReplayCommand.class,
-                VolumeCommand.class, NetworkCommand.class, HostCommand.class, DoctorCommand.class, CommandLine.HelpCommand.class})
+                VolumeCommand.class, NetworkCommand.class, HostCommand.class,
+                ContainerCommand.class, DoctorCommand.class, CommandLine.HelpCommand.class})
 public final class FerryCli {
     /** Exit codes, one per kind of error (picocli uses 2 for usage errors). */
     static final int EXIT_FAILURE = 1;

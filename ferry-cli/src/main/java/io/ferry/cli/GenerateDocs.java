@@ -52,7 +52,7 @@ public final class GenerateDocs {
                 .append("\" \"Ferry\" \"Ferry Manual\"\n");
         m.append(".SH NAME\n").append(esc(page)).append(" \\- ").append(esc(String.join(" ", spec.usageMessage().description())))
                 .append('\n');
-        CommandLine wide = new CommandLine(spec).setUsageHelpWidth(200); // one line: man wraps it itself
+        CommandLine wide = new CommandLine(spec).setUsageHelpWidth(1000); // one line: man wraps it itself
         m.append(".SH SYNOPSIS\n.nf\n").append(esc(wide.getHelp().synopsis(0).strip())).append("\n.fi\n");
         m.append(".SH DESCRIPTION\n").append(esc(String.join("\n", spec.usageMessage().description()))).append('\n');
         if (!spec.positionalParameters().isEmpty()) {

@@ -32,8 +32,7 @@ final class InspectCommand implements Callable<Integer> {
         if (!Files.exists(file)) {
             var container = ferry.engine().find(file.toString()).orElse(null);
             if (container != null) {
-                System.out.println(Json.string(List.of(ContainerInspect.of(container,
-                        ferry.engine().networkOf(container.record().id()).orElse(null)))));
+                System.out.println(Json.string(List.of(ContainerInspect.of(ferry.engine(), container))));
                 return 0;
             }
         }

@@ -9,7 +9,9 @@ import io.ferry.core.network.PortMapping;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -17,19 +19,39 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
-@Command(name = "restore", description = "Restore a container from a checkpoint archive.")
+@Command(name = "restore", description = {"Restore one or more containers from a checkpoint: an archive"
+        + " (--import), checkpoint images, or the checkpoint kept on this host by `ferry checkpoint CONTAINER`.",
+        "Prints each container as given (its id with --all, --latest, --import or an image)."})
 final class RestoreCommand implements Callable<Integer> {
     @ParentCommand
     FerryCli ferry;
+
+    @Spec
+    CommandSpec spec;
 
     @Option(names = {"-i", "--import"}, paramLabel = "FILE|registry://HOST/REPO:TAG",
             description = "The checkpoint archive: a file (one encrypted to this host is decrypted with its key),"
                     + " or an artifact in a registry (streamed, digest verified).")
     String archive;
 
-    @Parameters(arity = "0..1", paramLabel = "CONTAINER", description = "Without --import: restore this stopped"
-            + " container in place from the checkpoint kept on this host (a migration's source after a failed move).")
-    String container;
+    @Parameters(arity = "0..*", paramLabel = "CONTAINER|IMAGE", description = {"Without --import: checkpointed"
+            + " containers of this host, restored in place from the checkpoint kept here (with their name, id and"
+            + " address), or checkpoint images (`ferry checkpoint --create-image`), each restored as a new container."})
+    List<String> containers = new ArrayList<>();
+
+    @Option(names = {"-k", "--keep"}, description = "Keep all temporary checkpoint files: the kept checkpoint (in"
+            + " place) and CRIU's restore.log stay in the container's directory (`ferry container inspect` shows"
+            + " where, RestoreLog).")
+    boolean keep;
+
+    @Option(names = {"-a", "--all"}, description = "Restore all checkpointed containers of this host.")
+    boolean all;
+
+    @Option(names = {"-l", "--latest"}, description = "Act on the latest container created on this host.")
+    boolean latest;
+
+    @Option(names = "--file-locks", description = "Restore a container with file locks (checkpointed with --file-locks).")
+    boolean fileLocks;
 
     @Option(names = "--ignore-static-ip", description = "Do not keep the archived IP address: get a new one on the network.")
     boolean ignoreStaticIp;
@@ -79,26 +101,60 @@ final class RestoreCommand implements Callable<Integer> {
         if (requireSigned) {
             ferry.requireSigned = true;
         }
-        if (tcpEstablished && name != null) {
-            throw new IllegalArgumentException("--tcp-established cannot be used with --name");
+        List<String> importOnly = new ArrayList<>();
+        if (ignoreRootfs) {
+            importOnly.add("--ignore-rootfs");
         }
-        if (archive == null) {
-            return restoreInPlace();
+        if (ignoreVolumes) {
+            importOnly.add("--ignore-volumes");
         }
-        if (container != null) {
-            throw new IllegalArgumentException("give --import FILE or a CONTAINER to restore in place, not both");
+        if (!publish.isEmpty()) {
+            importOnly.add("--publish");
         }
-        PageServer server = PostCopyFlags.restore(lazyPages, pageServer);
+        ContainerArguments.RestoreKind kind = ContainerArguments.restoreKind(archive, containers, all, latest, name,
+                tcpEstablished, importOnly, c -> ferry.engine().find(c).isPresent(),
+                c -> ferry.engine().checkpointImage(c).isPresent());
+        String inPlaceOnly = ignoreStaticIp ? "--ignore-static-ip" : ignoreStaticMac ? "--ignore-static-mac"
+                : tcpClose ? "--tcp-close" : lazyPages ? "--lazy-pages" : null;
+        if (kind == ContainerArguments.RestoreKind.CONTAINERS && inPlaceOnly != null) {
+            throw new IllegalArgumentException(inPlaceOnly + " can only be used with image or --import");
+        }
         RestoreOptions options = new RestoreOptions(name, tcpEstablished, ignoreRootfs, ignoreVolumes)
                 .ignoringStatic(ignoreStaticIp, ignoreStaticMac)
-                .publishing(publish.stream().map(PortMapping::parse).toList());
+                .publishing(publish.stream().map(PortMapping::parse).toList())
+                .withFileLocks(fileLocks).keeping(keep);
         if (tcpClose) {
             options = options.closingTcp();
         }
+        if (kind == ContainerArguments.RestoreKind.CONTAINERS) {
+            RestoreOptions chosen = options;
+            List<ContainerArguments.Target> targets = ContainerArguments.targets(containers, all, latest,
+                    () -> ferry.engine().checkpointedContainers().stream().map(r -> r.id()).toList(),
+                    () -> ferry.engine().latestContainer().map(r -> r.id()));
+            return ContainerArguments.each(targets, t -> {
+                var restored = ferry.engine().restoreInPlace(t.nameOrId(), chosen);
+                tellKept(restored.id());
+                return t.shown();
+            }, spec.commandLine().getErr());
+        }
+        if (kind == ContainerArguments.RestoreKind.IMAGES) {
+            if (lazyPages) {
+                throw new IllegalArgumentException("--lazy-pages can only be used with --import");
+            }
+            RestoreOptions chosen = options;
+            List<ContainerArguments.Target> images = containers.stream().map(c -> new ContainerArguments.Target(c, c)).toList();
+            return ContainerArguments.each(images, t -> {
+                RestoreResult r = ferry.engine().restore(ferry.engine().checkpointImage(t.nameOrId()).orElseThrow(), chosen);
+                tellKept(r.container().id());
+                return r.container().id();
+            }, spec.commandLine().getErr());
+        }
+        PageServer server = PostCopyFlags.restore(lazyPages, pageServer);
         if (server != null) {
             options = options.withPostCopyFrom(server);
         }
         RestoreResult r = ferry.engine().restore(ArchiveSource.parse(archive), options);
+        tellKept(r.container().id());
         if (printStats) {
             Map<String, Object> ctr = new LinkedHashMap<>();
             ctr.put("id", r.container().id());
@@ -115,20 +171,15 @@ final class RestoreCommand implements Callable<Integer> {
         return r.pageFetching() == null ? 0 : PostCopyFlags.fetch(r.container().name(), r.pageFetching());
     }
 
-    /** Podman's {@code restore CONTAINER}: from the checkpoint kept here, with the address it has. */
-    private Integer restoreInPlace() {
-        if (!publish.isEmpty()) {
-            throw new IllegalArgumentException("--publish can only be used with image or --import");
+    /** --keep: where CRIU's restore.log (and an in-place restore's checkpoint) are; on stderr. */
+    private void tellKept(String id) {
+        if (!keep) {
+            return;
         }
-        if (container == null) {
-            throw new IllegalArgumentException("give --import FILE|registry://... or a CONTAINER checkpointed on this host");
+        var history = ferry.engine().containers().get(id).historyOrNone();
+        if (history.restoreLog() != null) {
+            spec.commandLine().getErr().println("CRIU's restore.log of " + id + " kept at " + history.restoreLog()
+                    + ferry.engine().keptCheckpoint(id).map(d -> ", its checkpoint in " + d).orElse(""));
         }
-        String given = name != null ? "--name" : ignoreStaticIp ? "--ignore-static-ip" : ignoreStaticMac
-                ? "--ignore-static-mac" : tcpClose ? "--tcp-close" : lazyPages ? "--lazy-pages" : null;
-        if (given != null) {
-            throw new IllegalArgumentException(given + " can only be used with --import");
-        }
-        System.out.println(ferry.engine().restoreInPlace(container, tcpEstablished).id());
-        return 0;
     }
 }

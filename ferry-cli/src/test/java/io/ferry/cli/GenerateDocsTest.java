@@ -25,7 +25,7 @@ class GenerateDocsTest {
         }
         String checkpoint = Files.readString(out.resolve("man1/ferry-checkpoint.1"));
         assertThat(checkpoint).contains("\\fB\\-e, \\-\\-export\\fR", "\\-e=FILE|registry://HOST/REPO:TAG",
-                "[\\-\\-encrypt\\-to=RECIPIENT]... CONTAINER");
+                "[\\-\\-encrypt\\-to=RECIPIENT]... [CONTAINER...]", "\\-\\-file\\-locks", "\\-\\-create\\-image");
         assertThat(out.resolve("man1/ferry-image-list.1")).as("aliases get no page of their own").doesNotExist();
         assertThat(out.resolve("man1/ferry-image-ls.1")).exists();
         String completion = Files.readString(out.resolve("ferry-completion.bash"));

@@ -72,6 +72,9 @@ public final class Checkpointer {
     private final Provisioner provisioner;
     private final PostCopyLimits postCopyLimits;
     private final ContainerNetworking networks;
+    /** Podman's rule, in its words: a container run with --rm is checkpointed to an archive only (not in place, no image). */
+    public static final String RM_NEEDS_EXPORT = "cannot checkpoint containers that have been started with '--rm' unless"
+            + " '--export' is used";
     /** Post-copy servings of this engine, by container id, until released or closed. */
     private final Map<String, SourcePageServing> servings = new ConcurrentHashMap<>();
 
@@ -142,6 +145,9 @@ public final class Checkpointer {
                 throw new ConflictException("container " + record.name() + " is not running: only running containers"
                         + " can be checkpointed");
             }
+            if (sink == null && record.config().removesOnExit()) {
+                throw new ConflictException(RM_NEEDS_EXPORT);
+            }
             ContainerLayout layout = store.layout(record.id());
             FileTrees.deleteRecursively(layout.checkpointImages());
             FileTrees.deleteRecursively(layout.checkpointWork());
@@ -151,7 +157,7 @@ public final class Checkpointer {
             Path logSnapshot = layout.checkpointWork().resolve("ctr.log");
             Json.write(layout.checkpointIntent(), new CheckpointIntent(migrationId, Instant.now(), options.leaveRunning()));
             try {
-                return checkpointIntended(record, layout, options, sink, progress, logSnapshot, start);
+                return checkpointIntended(record, layout, options, sink, progress, logSnapshot, start, migrationId);
             } catch (RuntimeException e) {
                 discardImagesIfRunning(record, layout, e);
                 throw e;
@@ -165,7 +171,7 @@ public final class Checkpointer {
 
     private CheckpointResult checkpointIntended(ContainerRecord record, ContainerLayout layout, CheckpointOptions options,
                                                 ArchiveSink sink, CheckpointProgress progress, Path logSnapshot,
-                                                long start) {
+                                                long start, String migrationId) {
         if (options.postCopy() != null) {
             return checkpointPostCopy(record, layout, options, sink, progress, logSnapshot, start);
         }
@@ -176,10 +182,18 @@ public final class Checkpointer {
             Failpoints.reach("checkpoint.after-dump"); // dumped (and stopped, unless left running), nothing exported
             Duration runtimeDuration = Duration.ofNanos(System.nanoTime() - dumpStart);
             progress.dumped(frozenAt, runtimeDuration);
+            String keptLog = keepDumpLog(layout, options);
+            record = record.withHistory(record.historyOrNone().checkpointed(frozenAt, keptLog, options.fileLocks(),
+                    migrationId));
             if (!options.leaveRunning()) {
                 store.save(record.withState(ContainerState.EXITED, Instant.now(), true));
                 Files.copy(layout.log(), logSnapshot); // the container is gone: its log is final
                 leave(record.id()); // a migration's source: the copy that runs next answers for the address
+            } else {
+                store.save(record);
+            }
+            if (sink == null) {
+                return keptInPlace(record, layout, options, frozenAt, runtimeDuration, start);
             }
 
             Exported exported;
@@ -214,6 +228,37 @@ public final class Checkpointer {
     }
 
     /**
+     * Checkpoint in place (Podman's {@code checkpoint CTR} without --export): the images stay in the container's
+     * {@code checkpoint} dir for {@link #restoreLocal}; the container is stopped (unless left running), its
+     * runc state removed. A crash before this point is what {@link #recoverCutOff} tells about.
+     */
+    private CheckpointResult keptInPlace(ContainerRecord record, ContainerLayout layout, CheckpointOptions options,
+                                         Instant frozenAt, Duration runtimeDuration, long start) {
+        DumpStatistics stats = readStats(layout.checkpointWork().resolve("stats-dump"));
+        if (!options.leaveRunning()) {
+            runtime.delete(record.id());
+        }
+        FileTrees.deleteRecursively(layout.checkpointWork());
+        return new CheckpointResult(record.id(), record.name(), 0, frozenAt, runtimeDuration,
+                Duration.ofNanos(System.nanoTime() - start), stats, null);
+    }
+
+    /**
+     * Podman's --keep ({@link CheckpointOptions#keepLocalImages}): CRIU's dump.log is kept beside the container
+     * with the images (a migration's source keeps its log too); its path, or null when it is not kept. An
+     * in-place checkpoint keeps its images either way: they are what {@code restore CTR} restores.
+     */
+    private static String keepDumpLog(ContainerLayout layout, CheckpointOptions options) throws IOException {
+        Files.deleteIfExists(layout.dumpLog());
+        Path log = layout.checkpointWork().resolve("dump.log");
+        if (!options.keepLocalImages() || !Files.isRegularFile(log)) {
+            return null;
+        }
+        Files.copy(log, layout.dumpLog());
+        return layout.dumpLog().toString();
+    }
+
+    /**
      * Post-copy: the container is paused, CRIU dumps it without its memory pages (--leave-running: it stays
      * here frozen) and serves those at {@code options.postCopy()}; the archive is exported meanwhile. The
      * returned result's {@link PageServing} holds the frozen copy until released or closed. A failure before
@@ -232,7 +277,7 @@ public final class Checkpointer {
         PageServer server = options.postCopy();
         int port = server.port() == 0 ? FreePorts.pick(server.address()) : server.port();
         CheckpointRequest request = new CheckpointRequest(layout.checkpointImages(), layout.checkpointWork(),
-                false, options.tcpEstablished(), host.cgroupsPath(record.id()));
+                false, options.tcpEstablished(), host.cgroupsPath(record.id()), options.fileLocks());
         Instant frozenAt = Instant.now();
         long dumpStart = System.nanoTime();
         LazyCheckpoint lazy;
@@ -305,7 +350,8 @@ public final class Checkpointer {
         store.save(stopped);
         String what = cut == null ? "a checkpoint of container " + record.name() + " was cut off" : cut.describe(record.name());
         throw new FerryException(what + "; the container is stopped" + (layout.hasCheckpointImages()
-                ? " and its complete dump is kept on this host: a rollback restores it in place"
+                ? " and its complete dump is kept on this host: a rollback (or `ferry restore " + record.name()
+                + "`) restores it in place"
                 : " and no complete dump of it is kept here"));
     }
 
@@ -317,7 +363,7 @@ public final class Checkpointer {
     private void dump(ContainerRecord record, ContainerLayout layout, CheckpointOptions options, Path logSnapshot)
             throws IOException {
         CheckpointRequest request = new CheckpointRequest(layout.checkpointImages(), layout.checkpointWork(),
-                options.leaveRunning(), options.tcpEstablished(), host.cgroupsPath(record.id()));
+                options.leaveRunning(), options.tcpEstablished(), host.cgroupsPath(record.id()), options.fileLocks());
         if (!options.leaveRunning()) {
             runtime.checkpoint(record.id(), request, checkpointTimeout);
             return;
@@ -367,7 +413,8 @@ public final class Checkpointer {
         }
         CheckpointInfo info = new CheckpointInfo(runtime.name(), runtime.version(), criu.get().version(), host.id(),
                 HostFacts.kernel(), HostFacts.arch(), HostFacts.cgroupVersion(), Instant.now(),
-                options.tcpEstablished(), options.leaveRunning(), diff != null, !options.ignoreVolumes());
+                options.tcpEstablished(), options.leaveRunning(), diff != null, !options.ignoreVolumes(),
+                options.fileLocks() ? Boolean.TRUE : null);
         CheckpointedContainer archived = new CheckpointedContainer(record.config(), info);
         var attachment = networks.attachment(record.id());
         String networkStatus = attachment.map(NetworkStatus::of).orElseGet(() -> netns.status(host.netnsName(record.id())));
@@ -435,6 +482,21 @@ public final class Checkpointer {
      * never reached the target. Its network namespace and rootfs are set up again if a reboot took them.
      */
     public ContainerRecord restoreLocal(String nameOrId, boolean tcpEstablished) {
+        return restoreLocal(nameOrId, tcpEstablished, false, true, false);
+    }
+
+    /**
+     * As {@link #restoreLocal(String, boolean)}, for {@code ferry restore CTR}: with the file locks the
+     * checkpoint holds (taken back when it was made with --file-locks, or {@code fileLocks}); {@code keep}
+     * (--keep) keeps the images and CRIU's restore.log beside the container, else both go once it runs. A
+     * container that runs is refused (Podman's words), not left alone as a rollback leaves it.
+     */
+    public ContainerRecord restoreLocal(String nameOrId, boolean tcpEstablished, boolean fileLocks, boolean keep) {
+        return restoreLocal(nameOrId, tcpEstablished, fileLocks, keep, true);
+    }
+
+    private ContainerRecord restoreLocal(String nameOrId, boolean tcpEstablished, boolean fileLocks, boolean keep,
+                                         boolean refuseRunning) {
         try (HostLock.Held held = lock.acquire()) {
             ContainerRecord record = store.get(nameOrId);
             SourcePageServing serving = servings.get(record.id());
@@ -448,6 +510,10 @@ public final class Checkpointer {
                 return record;
             }
             if (runtime.state(record.id()).running()) {
+                if (refuseRunning) {
+                    throw new ConflictException("container " + record.id() + " is running or paused, cannot restore:"
+                            + " container state improper");
+                }
                 return record;
             }
             ContainerLayout layout = store.layout(record.id());
@@ -459,11 +525,21 @@ public final class Checkpointer {
             runtime.delete(record.id());
             FileTrees.deleteRecursively(layout.restoreWork());
             Files.createDirectories(layout.restoreWork());
+            boolean locks = fileLocks || record.historyOrNone().heldFileLocks();
             runtime.restore(record.id(), layout.bundle(), new RestoreRequest(layout.checkpointImages(),
-                    layout.restoreWork(), tcpEstablished), layout.log(), restoreTimeout);
+                    layout.restoreWork(), tcpEstablished, false, locks), layout.log(), restoreTimeout);
+            Files.deleteIfExists(layout.restoreLog());
+            if (keep && Files.isRegularFile(layout.restoreWork().resolve("restore.log"))) {
+                Files.copy(layout.restoreWork().resolve("restore.log"), layout.restoreLog());
+            }
             ContainerRecord running = new ContainerRecord(record.config(), ContainerState.RUNNING, Instant.now(), null,
-                    false, record.restoredFrom(), record.migrationId());
+                    false, record.restoredFrom(), record.migrationId(), record.historyOrNone()
+                    .restoredNow(Files.exists(layout.restoreLog()) ? layout.restoreLog().toString() : null));
             store.save(running);
+            if (!keep) { // Podman: the checkpoint is gone once restored, unless --keep
+                FileTrees.deleteRecursively(layout.checkpointImages());
+                FileTrees.deleteRecursively(layout.restoreWork());
+            }
             comeBack(record.id(), null);
             return running;
         } catch (IOException e) {
@@ -539,7 +615,8 @@ public final class Checkpointer {
             runtime.delete(record.id());
             Files.createDirectories(layout.restoreWork());
             runtime.restore(record.id(), layout.bundle(), new RestoreRequest(layout.checkpointImages(),
-                    layout.restoreWork(), options.tcpEstablished()), layout.log(), restoreTimeout);
+                    layout.restoreWork(), options.tcpEstablished(), false, options.fileLocks()), layout.log(),
+                    restoreTimeout);
             store.save(record);
             comeBack(record.id(), cause);
             cause.addSuppressed(new FerryException("the export failed after the dump; container " + record.name()

@@ -89,6 +89,11 @@ public final class RestorePreflight {
                     + " (or --tcp-close)");
         }
 
+        if (info.requiresFileLocks() && !options.fileLocks()) {
+            throw new IncompatibleException("the checkpoint holds file locks (checkpointed with --file-locks):"
+                    + " restore with --file-locks");
+        }
+
         if (Files.isRegularFile(archive.imagesDir().resolve("cpuinfo.img"))) {
             List<String> cpuProblems = criu.checkCpuInfo(archive.imagesDir());
             if (cpuProblems != null) {

@@ -186,7 +186,7 @@ public final class Restorer {
                     closingTcp(layout, criuWork);
                 }
                 runtime.restore(target.id(), layout.bundle(), new RestoreRequest(imagesDir, criuWork,
-                        options.tcpEstablished(), daemon != null), layout.log(), restoreTimeout);
+                        options.tcpEstablished(), daemon != null, options.fileLocks()), layout.log(), restoreTimeout);
                 Duration runtimeDuration = Duration.ofNanos(System.nanoTime() - restoreStart);
                 if (options.tcpClose()) { // a later checkpoint's spec.dump is this host's template again
                     withoutCriuConfig(layout);
@@ -196,7 +196,13 @@ public final class Restorer {
                     networks.announce(target.id());
                     networks.publish(target.id());
                 }
-                ContainerRecord record = ContainerRecord.running(restored, source, options.migrationId());
+                String keptLog = null;
+                if (options.keep() && Files.isRegularFile(criuWork.resolve("restore.log"))) { // --keep
+                    Files.copy(criuWork.resolve("restore.log"), layout.restoreLog(), StandardCopyOption.REPLACE_EXISTING);
+                    keptLog = layout.restoreLog().toString();
+                }
+                ContainerRecord record = ContainerRecord.running(restored, source, options.migrationId())
+                        .withHistory(io.ferry.core.container.CheckpointHistory.NONE.restoredNow(keptLog));
                 store.save(record);
                 RestoreStatistics stats = readStats(criuWork.resolve("stats-restore"));
                 PageFetching fetching = null;

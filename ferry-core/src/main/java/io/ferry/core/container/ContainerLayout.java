@@ -55,6 +55,16 @@ public record ContainerLayout(Path dir) {
         return dir.resolve("checkpointing.json");
     }
 
+    /** CRIU's dump.log of the last checkpoint, kept there by --keep (Podman's bundle dir dump.log). */
+    public Path dumpLog() {
+        return dir.resolve("dump.log");
+    }
+
+    /** CRIU's restore.log of the last restore, kept there by --keep. */
+    public Path restoreLog() {
+        return dir.resolve("restore.log");
+    }
+
     public Path checkpointWork() {
         return dir.resolve("checkpoint-work");
     }

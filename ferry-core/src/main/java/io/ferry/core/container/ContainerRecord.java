@@ -7,9 +7,16 @@ import java.time.Instant;
  *
  * @param restoredFrom the archive it was restored from (a file name or registry reference), null if it ran here
  * @param migrationId  the migration that restored it here, null if none (the host services find it by this)
+ * @param history      its last checkpoint and restore (issue 13's inspect); null in records written before
  */
 public record ContainerRecord(ContainerConfig config, ContainerState state, Instant startedAt, Instant finishedAt,
-                              boolean checkpointed, String restoredFrom, String migrationId) {
+                              boolean checkpointed, String restoredFrom, String migrationId,
+                              CheckpointHistory history) {
+
+    public ContainerRecord(ContainerConfig config, ContainerState state, Instant startedAt, Instant finishedAt,
+                           boolean checkpointed, String restoredFrom, String migrationId) {
+        this(config, state, startedAt, finishedAt, checkpointed, restoredFrom, migrationId, null);
+    }
 
     /** A container that starts running now (run, or restored from {@code restoredFrom} by {@code migrationId}). */
     public static ContainerRecord running(ContainerConfig config, String restoredFrom, String migrationId) {
@@ -24,11 +31,23 @@ public record ContainerRecord(ContainerConfig config, ContainerState state, Inst
 
     /** The record of a copy found running: a restore's intent made good (by the reconciliation after a crash). */
     public ContainerRecord asRunning() {
-        return new ContainerRecord(config, ContainerState.RUNNING, Instant.now(), null, false, restoredFrom, migrationId);
+        return new ContainerRecord(config, ContainerState.RUNNING, Instant.now(), null, false, restoredFrom, migrationId,
+                history);
     }
 
     public ContainerRecord withState(ContainerState newState, Instant finished, boolean wasCheckpointed) {
-        return new ContainerRecord(config, newState, startedAt, finished, wasCheckpointed, restoredFrom, migrationId);
+        return new ContainerRecord(config, newState, startedAt, finished, wasCheckpointed, restoredFrom, migrationId,
+                history);
+    }
+
+    public ContainerRecord withHistory(CheckpointHistory newHistory) {
+        return new ContainerRecord(config, state, startedAt, finishedAt, checkpointed, restoredFrom, migrationId,
+                newHistory);
+    }
+
+    /** Its history, {@link CheckpointHistory#NONE} when it has none. */
+    public CheckpointHistory historyOrNone() {
+        return history == null ? CheckpointHistory.NONE : history;
     }
 
     public String id() {

@@ -278,6 +278,54 @@ public final class FerryEngine {
         return checkpointer.restoreLocal(nameOrId, tcpEstablished);
     }
 
+    // --- issue 13: checkpoint and restore in place (Podman's `checkpoint CTR` / `restore CTR` without an archive)
+
+    /**
+     * Checkpoints the container without an archive: CRIU's images stay in its directory ({@code checkpoint/}),
+     * it is stopped (unless {@link CheckpointOptions#leaveRunning}) and {@link #restoreInPlace(String,
+     * RestoreOptions)} brings it back with its name, id and address. {@link CheckpointOptions#keepLocalImages}
+     * (--keep) also keeps CRIU's dump.log. A container run with --rm is refused (Podman: export only).
+     */
+    public io.ferry.core.checkpoint.CheckpointResult checkpointInPlace(String nameOrId, CheckpointOptions options) {
+        return checkpointer.checkpoint(nameOrId, options, null, CheckpointProgress.NONE);
+    }
+
+    /**
+     * {@code restore CTR}: from the checkpoint kept here, with its tcp-established and file-locks options;
+     * {@link RestoreOptions#keep} keeps the images and CRIU's restore.log, else they go once it runs.
+     */
+    public ContainerRecord restoreInPlace(String nameOrId, RestoreOptions options) {
+        return checkpointer.restoreLocal(nameOrId, options.tcpEstablished(), options.fileLocks(), options.keep());
+    }
+
+    /** Podman's --latest: the container created last on this host. */
+    public Optional<ContainerRecord> latestContainer() {
+        return store.list().stream().max(java.util.Comparator.comparing(r -> r.config().created()));
+    }
+
+    /** Checkpoint --all: the running containers, oldest first. */
+    public List<ContainerRecord> runningContainers() {
+        return containers.list(false).stream().filter(ContainerView::running).map(ContainerView::record)
+                .sorted(java.util.Comparator.comparing(r -> r.config().created())).toList();
+    }
+
+    /**
+     * Restore --all: the stopped containers whose checkpoint is kept here, oldest first; not the source copy a
+     * migration keeps (it runs on its target: restoring it here would make two).
+     */
+    public List<ContainerRecord> checkpointedContainers() {
+        return containers.list(true).stream()
+                .filter(v -> !v.running() && store.layout(v.record().id()).hasCheckpointImages())
+                .filter(v -> v.record().historyOrNone().migrationId() == null)
+                .map(ContainerView::record).sorted(java.util.Comparator.comparing(r -> r.config().created())).toList();
+    }
+
+    /** Where a container's kept checkpoint is (container inspect's CheckpointPath); empty: none kept. */
+    public Optional<Path> keptCheckpoint(String nameOrId) {
+        var layout = store.layout(store.get(nameOrId).id());
+        return layout.hasCheckpointImages() ? Optional.of(layout.checkpointImages()) : Optional.empty();
+    }
+
     /**
      * This host's identity line ({@code ferry-host <id> ed25519:.. x25519:..}) for other hosts' trust
      * stores; the host's key pairs are made (once) if it has none.

@@ -134,6 +134,9 @@ public final class RuncRuntime implements OciRuntime {
         if (request.tcpEstablished()) {
             args.add("--tcp-established");
         }
+        if (request.fileLocks()) {
+            args.add("--file-locks");
+        }
         args.addAll(List.of("--image-path", request.imagesDir().toString(),
                 "--work-path", request.workDir().toString(), id));
         Path runcLog = request.workDir().resolve("runc.log");
@@ -141,7 +144,7 @@ public final class RuncRuntime implements OciRuntime {
             CommandResult r = Commands.run(runc(runcLog, args.toArray(String[]::new)), criu.get().environment(), timeout);
             if (!r.ok()) {
                 throw new ToolFailedException("checkpointing container " + id + " failed",
-                        failureLines(request.workDir().resolve("dump.log"), runcLog));
+                        FileLockHint.explain(failureLines(request.workDir().resolve("dump.log"), runcLog)));
             }
         } catch (CommandTimeoutException e) {
             // CRIU hangs on some task states (e.g. a SIGSTOPped process); it was killed with runc.
@@ -179,6 +182,9 @@ public final class RuncRuntime implements OciRuntime {
         }
         if (request.lazyPages()) {
             args.add("--lazy-pages");
+        }
+        if (request.fileLocks()) {
+            args.add("--file-locks");
         }
         args.addAll(List.of("--image-path", request.imagesDir().toString(),
                 "--work-path", request.workDir().toString(), "--bundle", bundle.toString(), id));

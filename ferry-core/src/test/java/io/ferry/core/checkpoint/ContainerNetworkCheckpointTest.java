@@ -219,6 +219,22 @@ class ContainerNetworkCheckpointTest {
         assertThat(NetworkedHosts.awaitHttp(lan, PORT_URL, WAIT)).isEqualTo(HELLO);
     }
 
+    /** Issue 13: Podman's checkpoint/restore in place, without an archive: the same address, the port published again. */
+    @Test
+    void checkpointAndRestoreInPlaceKeepTheAddressAndThePublishedPort() {
+        ContainerRecord web = run("web1", HTTPD, "8080:80");
+        NetworkAttachment before = attachment("web1");
+        assertThat(NetworkedHosts.awaitHttp(lan, PORT_URL, WAIT)).isEqualTo(HELLO);
+
+        a.engine().checkpointInPlace("web1", CheckpointOptions.defaults());
+        assertThat(NetworkedHosts.containerRules(hostNs)).as("unpublished while checkpointed").isEmpty();
+        ContainerRecord back = a.engine().restoreInPlace("web1", RestoreOptions.defaults());
+
+        assertThat(back.id()).isEqualTo(web.id());
+        assertThat(NetworkedHosts.describe(attachment("web1"))).isEqualTo(NetworkedHosts.describe(before));
+        assertThat(NetworkedHosts.awaitHttp(lan, PORT_URL, WAIT)).isEqualTo(HELLO);
+    }
+
     private ContainerRecord run(String name, String script, String... ports) {
         return a.engine().containers().run(new RunRequest(name, BusyboxImage.REF, List.of("sh", "-c", script), List.of(),
                 new NetworkRequest("web", null, null, List.of(ports).stream().map(PortMapping::parse).toList())));

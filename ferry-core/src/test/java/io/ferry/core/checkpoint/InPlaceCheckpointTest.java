@@ -1,0 +1,152 @@
+package io.ferry.core.checkpoint;
+
+import io.ferry.core.container.CheckpointHistory;
+import io.ferry.core.container.ContainerRecord;
+import io.ferry.core.container.RunRequest;
+import io.ferry.core.engine.ArchiveSource;
+import io.ferry.core.engine.ArchiveTarget;
+import io.ferry.core.error.ConflictException;
+import io.ferry.core.error.IncompatibleException;
+import io.ferry.core.error.ToolFailedException;
+import io.ferry.core.testing.BusyboxImage;
+import io.ferry.core.testing.ContainerLog;
+import io.ferry.core.testing.TestHost;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * Issue 13, Podman's {@code checkpoint CTR} / {@code restore CTR} without an archive, --keep, Podman's --rm rule
+ * and --file-locks, on real runc + CRIU. One host for the class: each test has containers of its own.
+ */
+@Tag("host")
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class InPlaceCheckpointTest {
+    private static final Duration WAIT = Duration.ofSeconds(20);
+    /**
+     * The host's flock(1) (Debian's busybox has no flock applet), run by its loader from a volume: it holds a lock
+     * on /lk while its child says every second whether a second flock of it is refused ("held") or not ("free").
+     * (The lock's owner lives on: a lock whose taker ended would be invisible to CRIU.)
+     */
+    private static final String FLOCK = "/tools/ld.so --library-path /tools /tools/flock";
+    private static final String LOCKER = "exec " + FLOCK + " -x /lk /bin/sh -c 'i=0; while true; do if " + FLOCK
+            + " -n /lk true; then echo free $i; else echo held $i; fi; i=$((i+1)); sleep 1; done'";
+    private TestHost a;
+    @TempDir
+    Path tmp;
+
+    @BeforeAll
+    void host() {
+        a = TestHost.create("inplace");
+    }
+
+    @AfterAll
+    void cleanUp() {
+        a.close();
+    }
+
+    @Test
+    void checkpointWithoutArchiveStopsItKeepsTheImagesAndRestoreBringsItBackCountingOn() {
+        ContainerRecord original = a.runLooper("inplace1");
+        a.log("inplace1").awaitNumberAtLeast(1, WAIT);
+
+        CheckpointResult r = a.engine().checkpointInPlace("inplace1", CheckpointOptions.defaults());
+
+        assertThat(r.containerId()).isEqualTo(original.id());
+        assertThat(a.running("inplace1")).isFalse();
+        ContainerRecord stopped = a.engine().containers().get("inplace1");
+        assertThat(stopped.checkpointed()).isTrue();
+        assertThat(stopped.history().checkpointedAt()).isNotNull();
+        assertThat(stopped.history().checkpointLog()).as("no --keep: no dump.log").isNull();
+        assertThat(a.engine().keptCheckpoint("inplace1")).isPresent();
+        int stoppedAt = a.log("inplace1").last();
+
+        ContainerRecord back = a.engine().restoreInPlace("inplace1", RestoreOptions.defaults());
+
+        assertThat(back.id()).isEqualTo(original.id());
+        assertThat(back.name()).isEqualTo("inplace1");
+        ContainerLog log = a.log("inplace1").awaitNumberAtLeast(stoppedAt + 2, WAIT);
+        CheckpointRestoreTest.assertCountsOnWithoutRestartOrRepeat(log, stoppedAt);
+        CheckpointHistory h = a.engine().containers().get("inplace1").history();
+        assertThat(h.wasRestored()).isTrue();
+        assertThat(h.restoredAt()).isAfter(h.checkpointedAt());
+        assertThat(a.engine().keptCheckpoint("inplace1")).as("no --keep: the checkpoint goes once restored").isEmpty();
+    }
+
+    @Test
+    void keepKeepsImagesAndCriuLogsAlsoAfterAnExportAndLeaveRunningKeepsItRunning() throws Exception {
+        a.runLooper("kept");
+        a.log("kept").awaitNumberAtLeast(1, WAIT);
+
+        a.engine().checkpointInPlace("kept", CheckpointOptions.defaults().keepingLocalImages());
+        Path dumpLog = Path.of(a.engine().containers().get("kept").history().checkpointLog());
+        assertThat(Files.readString(dumpLog)).contains("Dumping finished successfully");
+
+        a.engine().restoreInPlace("kept", RestoreOptions.defaults().keeping(true));
+        Path restoreLog = Path.of(a.engine().containers().get("kept").history().restoreLog());
+        assertThat(Files.readString(restoreLog)).contains("Restore finished successfully");
+        assertThat(a.engine().keptCheckpoint("kept")).as("--keep: the images stay after the restore").isPresent();
+
+        a.engine().checkpointInPlace("kept", CheckpointOptions.defaults().leavingRunning());
+        assertThat(a.running("kept")).as("-R in place: runs on, images kept").isTrue();
+        assertThat(a.engine().keptCheckpoint("kept")).isPresent();
+
+        Path archive = tmp.resolve("kept.tar.zst");
+        a.engine().checkpoint("kept", CheckpointOptions.defaults().keepingLocalImages(), ArchiveTarget.file(archive));
+        assertThat(Files.exists(archive)).isTrue();
+        assertThat(a.engine().keptCheckpoint("kept")).as("--keep with --export").isPresent();
+        assertThat(Files.readString(Path.of(a.engine().containers().get("kept").history().checkpointLog())))
+                .contains("Dumping finished successfully");
+        a.engine().restoreInPlace("kept", RestoreOptions.defaults());
+        assertThat(a.running("kept")).isTrue();
+    }
+
+    @Test
+    void aContainerRunWithRmIsCheckpointedOnlyWithExport() {
+        a.engine().containers().run(new RunRequest("once", BusyboxImage.REF, List.of("sh", "-c", TestHost.LOOPER),
+                List.of()).removingOnExit());
+        a.log("once").awaitNumberAtLeast(1, WAIT);
+
+        assertThatThrownBy(() -> a.engine().checkpointInPlace("once", CheckpointOptions.defaults()))
+                .isInstanceOf(ConflictException.class)
+                .hasMessage("cannot checkpoint containers that have been started with '--rm' unless '--export' is used");
+        assertThat(a.running("once")).isTrue();
+    }
+
+    @Test
+    void fileLocksAreRefusedWithFerrysOptionAndKeptWithFileLocks() throws Exception {
+        Path tools = a.engine().createVolume("tools").mountpoint();
+        Files.copy(Path.of("/usr/bin/flock"), tools.resolve("flock"));
+        Files.copy(Path.of("/lib64/ld-linux-x86-64.so.2"), tools.resolve("ld.so"));
+        Files.copy(Path.of("/lib/x86_64-linux-gnu/libc.so.6"), tools.resolve("libc.so.6"));
+        a.run("locker", LOCKER, "tools:/tools");
+        a.log("locker").await(l -> l.lines().stream().anyMatch(s -> s.startsWith("held")), WAIT, "the lock taken");
+        Path archive = tmp.resolve("locker.tar.zst");
+
+        assertThatThrownBy(() -> a.engine().checkpoint("locker", CheckpointOptions.defaults(), ArchiveTarget.file(archive)))
+                .isInstanceOf(ToolFailedException.class).hasMessageContaining("ferry checkpoint --file-locks");
+        assertThat(a.running("locker")).as("a refused checkpoint leaves it running").isTrue();
+
+        a.engine().checkpoint("locker", CheckpointOptions.defaults().withFileLocks(true), ArchiveTarget.file(archive));
+        int before = a.log("locker").lines().size();
+        a.engine().containers().remove("locker", false);
+        assertThatThrownBy(() -> a.engine().restore(ArchiveSource.file(archive), RestoreOptions.defaults().ignoringVolumes()))
+                .isInstanceOf(IncompatibleException.class).hasMessageContaining("restore with --file-locks");
+
+        a.engine().restore(ArchiveSource.file(archive), RestoreOptions.defaults().ignoringVolumes().withFileLocks(true));
+
+        ContainerLog log = a.log("locker").await(l -> l.lines().size() >= before + 2, WAIT, "two lines after the restore");
+        assertThat(log.lines().subList(before, log.lines().size())).allMatch(s -> s.startsWith("held"));
+    }
+}
