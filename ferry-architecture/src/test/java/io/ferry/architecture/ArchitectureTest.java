@@ -73,7 +73,7 @@ class ArchitectureTest {
     void coreDependenciesPointDownItsLayers() {
         layeredArchitecture().consideringOnlyDependenciesInLayers()
                 .layer("Use cases").definedBy(CORE + ".engine..")
-                .layer("Checkpoint and restore").definedBy(CORE + ".checkpoint..")
+                .layer("Checkpoint and restore").definedBy(CORE + ".checkpoint..", CORE + ".checkpointimage..")
                 .layer("Archive format").definedBy(CORE + ".archive..")
                 .layer("Containers").definedBy(CORE + ".container..")
                 .layer("Host parts").definedBy(CORE + ".image..", CORE + ".volume..", CORE + ".network..",

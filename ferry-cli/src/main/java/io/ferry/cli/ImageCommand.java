@@ -38,21 +38,28 @@ final class ImageCommand {
         }
     }
 
-    @Command(name = "ls", aliases = "list", description = "List images.")
+    @Command(name = "ls", aliases = "list", description = "List images; CHECKPOINT names the container a checkpoint"
+            + " image (`ferry checkpoint --create-image`) was taken of.")
     static final class Ls implements java.util.concurrent.Callable<Integer> {
         @ParentCommand
         ImageCommand image;
 
         @Override
         public Integer call() {
-            String format = "%-40s %-14s %-16s %s%n";
-            System.out.printf(format, "REPOSITORY:TAG", "IMAGE ID", "CREATED", "SIZE");
+            String format = "%-40s %-14s %-16s %-10s %s";
+            System.out.println(String.format(format, "REPOSITORY:TAG", "IMAGE ID", "CREATED", "SIZE", "CHECKPOINT"));
             for (Image i : image.ferry.engine().images().list()) {
                 for (String name : i.names().isEmpty() ? List.of("<none>") : i.names()) {
-                    System.out.printf(format, Identifiers.escape(name), i.shortId(), Formats.ago(i.created()), Formats.bytes(i.size()));
+                    System.out.println(String.format(format, Identifiers.escape(name), i.shortId(), Formats.ago(i.created()),
+                            Formats.bytes(i.size()), checkpointOf(i)).stripTrailing());
                 }
             }
             return 0;
+        }
+
+        /** Issue 13: the container a checkpoint image holds ("-" when its annotations do not say), blank otherwise. */
+        private static String checkpointOf(Image i) {
+            return !i.checkpoint() ? "" : Identifiers.escape(i.checkpointOf().orElse("-"));
         }
     }
 

@@ -1,8 +1,10 @@
 package io.ferry.cli;
 
+import io.ferry.core.checkpoint.RestoreOptions;
 import io.ferry.core.container.ContainerRecord;
 import io.ferry.core.container.RunRequest;
 import io.ferry.core.container.VolumeMount;
+import io.ferry.core.engine.ArchiveSource;
 import io.ferry.core.network.NetworkRequest;
 import io.ferry.core.network.PortMapping;
 import picocli.CommandLine.Command;
@@ -12,6 +14,7 @@ import picocli.CommandLine.ParentCommand;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
 @Command(name = "run", description = "Run a command in a new container (always detached).")
@@ -45,11 +48,23 @@ final class RunCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "IMAGE")
     String image;
 
-    @Parameters(index = "1..*", paramLabel = "CMD", arity = "1..*")
+    @Parameters(index = "1..*", paramLabel = "CMD", arity = "0..*",
+            description = "The command and its arguments; none for a checkpoint image, whose container is restored.")
     List<String> command;
 
     @Override
     public Integer call() {
+        // issue 13: Podman's run CHECKPOINT-IMAGE restores the container under its archived name (or --name)
+        Optional<ArchiveSource> checkpoint = ferry.engine().checkpointImage(image);
+        if (checkpoint.isPresent()) {
+            if (command != null && !command.isEmpty()) {
+                throw new IllegalArgumentException("image " + image + " is a checkpoint image: `ferry run` restores its"
+                        + " container with the processes it had, so give no command");
+            }
+            System.out.println(ferry.engine().restore(checkpoint.get(), RestoreOptions.defaults().named(name))
+                    .container().id());
+            return 0;
+        }
         List<VolumeMount> mounts = volumes.stream().map(VolumeMount::parse).toList();
         ContainerRecord r = ferry.engine().containers().run(new RunRequest(name, image, command, mounts, network()));
         System.out.println(r.id());

@@ -25,6 +25,13 @@ public sealed interface ArchiveSource {
     }
 
     /**
+     * Issue 13: the archive a checkpoint image of this host's store holds ({@link FerryEngine#checkpointImage}):
+     * restored as a {@link File} (its signature beside it), the container named as the image's annotations say.
+     */
+    record CheckpointImage(String image, Path archive, String containerName) implements ArchiveSource {
+    }
+
+    /**
      * @param url         {@code registry://HOST/REPO:TAG[@sha256:MANIFEST]}
      * @param namedByUser true: the host's user chose it (CLI); false (a command, a message): the registry
      *                    must be one of the host's allowed registries

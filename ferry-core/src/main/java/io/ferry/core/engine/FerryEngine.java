@@ -9,6 +9,7 @@ import io.ferry.core.checkpoint.RestoreOptions;
 import io.ferry.core.checkpoint.RestorePreflight;
 import io.ferry.core.checkpoint.RestoreResult;
 import io.ferry.core.checkpoint.Restorer;
+import io.ferry.core.checkpointimage.CheckpointImages;
 import io.ferry.core.container.ContainerRecord;
 import io.ferry.core.container.ContainerStore;
 import io.ferry.core.container.ContainerView;
@@ -80,6 +81,7 @@ public final class FerryEngine {
     private final Supplier<HostFeatures> features = Memoized.of(this::checkFeatures);
     private final DirectTransfers transfers;
     private final ContainerNetworking networks;
+    private final CheckpointImages checkpointImages;
 
     private FerryEngine(Host host, EngineSettings settings) {
         StateRoot.secure(host);
@@ -113,10 +115,12 @@ public final class FerryEngine {
         Restorer restorer = new Restorer(host, settings.restoreTimeout(), settings.archiveLimits(), store, volumes,
                 provisioner, new RestorePreflight(imageStore, volumes, store, containers, this::platform),
                 runtime, criu, lock, imageStore, fetcher, networks);
+        this.checkpointImages = new CheckpointImages(host, imageStore, checkpointer);
         this.checkpoint = new CheckpointContainer(checkpointer, registries, new CheckpointSigning(host));
         this.trust = new CheckpointTrust(host, settings);
         this.archiveKeys = new ArchiveKeys(host, trust);
-        this.restore = new RestoreContainer(restorer, registries, allowed, this::platform, archiveKeys, trust);
+        this.restore = new RestoreContainer(restorer, registries, allowed, this::platform, archiveKeys, trust,
+                containers::checkNameFree);
         this.transfers = new DirectTransfers(host, new io.ferry.core.transfer.StagedTransfers(host.tmp().resolve("transfers"),
                 settings.archiveLimits()), restorer, archiveKeys, trust);
     }
@@ -216,19 +220,22 @@ public final class FerryEngine {
      * Issue 13: {@code checkpoint --create-image IMAGE}: checkpoints the container into a checkpoint image
      * of this host's image store (an OCI image whose one layer is the archive's content and whose
      * annotations name the container and runtime, as Podman's and CRI-O's), listed by {@code image ls} and
-     * pushed like any image. (Skeleton: implemented by the checkpoint-image part.)
+     * pushed like any image. The checkpoint is an export's (same options; a failure before the image's layer
+     * is stored leaves the container running); the returned target is the archive file the image's layer holds.
      */
     public ExportedCheckpoint checkpointToImage(String nameOrId, CheckpointOptions options, String imageName) {
-        throw new UnsupportedOperationException("checkpoint images are not implemented yet");
+        CheckpointImages.Created c = checkpointImages.create(nameOrId, options, imageName, CheckpointProgress.NONE);
+        return new ExportedCheckpoint(c.result(), ArchiveTarget.file(c.archive()), c.blobDigest(), c.blobSize(), null);
     }
 
     /**
      * Issue 13: the archive a checkpoint image of this host's store holds, when {@code imageRef} names one
-     * ({@code restore IMAGE}, {@code run IMAGE}); empty for a plain image or no image of that name.
-     * (Skeleton: implemented by the checkpoint-image part.)
+     * ({@code restore IMAGE}, {@code run IMAGE}); empty for a plain image or no image of that name. It is the
+     * file the image's layer keeps (its signature beside it): {@link #restore} vets it as any imported archive.
      */
     public Optional<ArchiveSource> checkpointImage(String imageRef) {
-        return Optional.empty();
+        return checkpointImages.find(imageRef).map(i -> new ArchiveSource.CheckpointImage(i.image().names().isEmpty()
+                ? i.image().id() : i.image().names().get(0), i.archive(), i.containerName()));
     }
 
     /** Restores a container from an archive, pulling its image if it is missing here. */

@@ -1,5 +1,6 @@
 package io.ferry.core.engine;
 
+import io.ferry.core.checkpointimage.PulledCheckpointLayers;
 import io.ferry.core.container.ContainerStore;
 import io.ferry.core.host.Host;
 import io.ferry.core.image.Image;
@@ -42,7 +43,8 @@ public final class Images {
     static Images open(Host host, EngineSettings settings, RegistryClients registries) {
         ImageStore store = new ImageStore(host.images(), settings.archiveLimits());
         return new Images(store, new ContainerStore(host.containers()),
-                new ImagePuller(store, registries, host.images().resolve("downloads")),
+                new ImagePuller(store, registries, host.images().resolve("downloads"),
+                        new PulledCheckpointLayers(settings.archiveLimits())),
                 new ImagePusher(store, registries, host.tmp()), settings.allowed());
     }
 

@@ -45,9 +45,12 @@ final class RestoreContainer {
     private final Supplier<Compatibility.Platform> hostPlatform;
     private final ArchiveKeys keys;
     private final CheckpointTrust trust;
+    private final java.util.function.Consumer<String> nameCheck;
 
     RestoreContainer(Restorer restorer, RegistryClients registries, AllowedRegistries allowed,
-                     Supplier<Compatibility.Platform> hostPlatform, ArchiveKeys keys, CheckpointTrust trust) {
+                     Supplier<Compatibility.Platform> hostPlatform, ArchiveKeys keys, CheckpointTrust trust,
+                     java.util.function.Consumer<String> nameCheck) {
+        this.nameCheck = nameCheck;
         this.restorer = restorer;
         this.registries = registries;
         this.allowed = allowed;
@@ -64,7 +67,21 @@ final class RestoreContainer {
             }
             return fromRegistry(ref, r, options);
         }
+        if (source instanceof ArchiveSource.CheckpointImage image) {
+            return fromImage(image, options);
+        }
         return fromFile(((ArchiveSource.File) source).path(), options);
+    }
+
+    /**
+     * Issue 13: a checkpoint image's archive is restored as an imported file. Its original still here under the
+     * name it would take is refused first with Podman's "name in use" message (before the same-id check would).
+     */
+    private RestoreResult fromImage(ArchiveSource.CheckpointImage image, RestoreOptions options) {
+        if (options.name() == null && image.containerName() != null) {
+            nameCheck.accept(image.containerName());
+        }
+        return fromFile(image.archive(), image.image(), options);
     }
 
     /**
@@ -73,6 +90,10 @@ final class RestoreContainer {
      * is refused when signatures are required.
      */
     private RestoreResult fromFile(Path archive, RestoreOptions options) {
+        return fromFile(archive, archive.getFileName().toString(), options);
+    }
+
+    private RestoreResult fromFile(Path archive, String sourceName, RestoreOptions options) {
         if (!Files.isRegularFile(archive)) {
             throw new NotFoundException("checkpoint archive " + archive + " not found");
         }
@@ -87,7 +108,7 @@ final class RestoreContainer {
                 in = CheckpointArtifacts.verifying(Channels.newInputStream(channel), digest, size);
             }
             // an encrypted export is decrypted as it streams
-            return restorer.restore(keys.open(in, archive.toString()), archive.getFileName().toString(), options);
+            return restorer.restore(keys.open(in, archive.toString()), sourceName, options);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + archive + ": " + e.getMessage(), e);
         }

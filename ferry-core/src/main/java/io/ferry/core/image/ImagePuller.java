@@ -46,10 +46,18 @@ public final class ImagePuller {
     private final Path downloads;
     private final ConcurrentHashMap<String, ReentrantLock> layerLocks = new ConcurrentHashMap<>();
 
+    private final CheckpointLayers checkpointLayers;
+
     public ImagePuller(ImageStore store, RegistryClients clients, Path downloads) {
+        this(store, clients, downloads, CheckpointLayers.REFUSE);
+    }
+
+    /** With {@code checkpointLayers}: checkpoint images are pulled too, their archive vetted before it is kept. */
+    public ImagePuller(ImageStore store, RegistryClients clients, Path downloads, CheckpointLayers checkpointLayers) {
         this.store = store;
         this.clients = clients;
         this.downloads = downloads;
+        this.checkpointLayers = checkpointLayers;
     }
 
     /** What a pull did: the image, bytes downloaded, and layers found already unpacked. */
@@ -86,6 +94,9 @@ public final class ImagePuller {
             throw new RegistryException("image " + ref + " lists " + layers.size() + " layers but its config "
                     + diffIds.size() + " diff ids", 200, "MANIFEST_INVALID");
         }
+        if (CheckpointImageAnnotations.isCheckpointImage(manifest.annotations())) {
+            return pullCheckpoint(client, ref, manifest, diffIds, configDigest);
+        }
         long bytes = 0;
         int downloaded = 0;
         for (int i = 0; i < layers.size(); i++) {
@@ -96,6 +107,49 @@ public final class ImagePuller {
         String id = Sha256.hex(configDigest);
         Image image = store.register(ref.toString(), diffIds, id);
         return new Result(image, bytes, downloaded, layers.size() - downloaded);
+    }
+
+    /**
+     * A checkpoint image: one (compressed) tar layer holding a checkpoint archive, kept as downloaded (digest
+     * verified), vetted as an imported archive is before it is stored, never unpacked as a root filesystem.
+     */
+    private Result pullCheckpoint(RegistryClient client, Reference ref, ImageManifest manifest, List<String> diffIds,
+                                  String configDigest) {
+        List<Descriptor> layers = manifest.layers();
+        if (layers.size() != 1) {
+            throw new InvalidArchiveException("image " + ref + " is refused: a checkpoint image has one layer, this one "
+                    + layers.size());
+        }
+        Descriptor layer = layers.get(0);
+        if (!CheckpointImageAnnotations.isArchiveLayerType(layer.mediaType())) {
+            throw new InvalidArchiveException("image " + ref + " is refused: its checkpoint layer has media type "
+                    + layer.mediaType() + ", not a tar layer");
+        }
+        String diffId = diffIds.get(0);
+        long fetched = 0;
+        if (!store.hasArchiveLayer(diffId)) {
+            ReentrantLock lock = layerLocks.computeIfAbsent(diffId, k -> new ReentrantLock());
+            lock.lock();
+            try (FileChannel ch = lockFile(layer.digest()); FileLock ignored = ch.lock()) {
+                if (!store.hasArchiveLayer(diffId)) {
+                    Path partial = Confined.resolve(downloads, Sha256.hex(layer.digest()) + ".partial");
+                    fetched = download(client, ref.repository(), layer, partial);
+                    try {
+                        checkpointLayers.vet(partial, "checkpoint image " + ref);
+                        store.storeArchiveLayer(partial, diffId);
+                    } finally {
+                        Files.deleteIfExists(partial);
+                    }
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot pull layer " + layer.digest() + ": " + e.getMessage(), e);
+            } finally {
+                lock.unlock();
+            }
+        }
+        checkpointLayers.stored(store.archiveLayer(diffId), layer.digest(), manifest.annotations());
+        Image image = store.registerCheckpoint(ref.toString(), diffId, Sha256.hex(configDigest), manifest.annotations());
+        return new Result(image, fetched, fetched > 0 ? 1 : 0, fetched > 0 ? 0 : 1);
     }
 
     /** Makes sure the layer is unpacked; returns the bytes downloaded (0 when it was there already). */

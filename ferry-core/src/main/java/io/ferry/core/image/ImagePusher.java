@@ -50,7 +50,19 @@ public final class ImagePusher {
         int uploaded = 0;
         try {
             Files.createDirectories(tmp);
-            for (String layer : image.layers()) {
+            if (image.checkpoint()) { // its one layer goes as stored: the archive, as a (compressed) tar layer
+                String layer = image.layers().get(0);
+                Path archive = store.archiveLayer(layer);
+                String digest = Sha256.of(archive);
+                if (!client.blobExists(target.repository(), digest)) {
+                    client.pushBlob(target.repository(), digest, archive);
+                    uploaded++;
+                }
+                layers.add(new Descriptor(CheckpointImageAnnotations.layerMediaType(compressionOf(archive)), digest,
+                        Files.size(archive)));
+                diffIds.add(layer);
+            }
+            for (String layer : image.checkpoint() ? List.<String>of() : image.layers()) {
                 Path file = Files.createTempFile(tmp, "layer", ".tar.gz");
                 try {
                     MessageDigest compressed = Sha256.newDigest();
@@ -87,10 +99,16 @@ public final class ImagePusher {
             client.pushBlob(target.repository(), configDigest, configBytes);
         }
         ImageManifest manifest = new ImageManifest(2, MediaTypes.OCI_MANIFEST, null,
-                new Descriptor(MediaTypes.OCI_CONFIG, configDigest, configBytes.length), layers, null, null);
+                new Descriptor(MediaTypes.OCI_CONFIG, configDigest, configBytes.length), layers, null,
+                image.checkpoint() ? image.annotations() : null); // a checkpoint image's annotations say what it is
         String digest = client.putManifest(target.repository(), target.reference(), MediaTypes.OCI_MANIFEST,
                 Json.bytes(manifest));
         return new Result(digest, uploaded, layers.size() - uploaded);
     }
 
+    private static io.ferry.core.tar.Compression compressionOf(Path archive) throws IOException {
+        try (java.io.BufferedInputStream in = new java.io.BufferedInputStream(Files.newInputStream(archive))) {
+            return io.ferry.core.tar.Compression.detect(in);
+        }
+    }
 }

@@ -23,6 +23,7 @@ import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.stream.Stream;
@@ -104,6 +105,82 @@ public final class ImageStore {
         }
     }
 
+    /** A checkpoint image's layer: the archive blob as it came, never unpacked (it is no root filesystem). */
+    static final String ARCHIVE_FILE = "checkpoint.tar";
+
+    /**
+     * Keeps {@code blob} (a checkpoint archive, maybe compressed: a checkpoint image's one layer) under
+     * {@code layers/<diff id>/checkpoint.tar}, moved there; its diff id (the sha256 of the uncompressed tar,
+     * read within the limits' expansion ratio) must equal {@code expectedDiffId} when one is given.
+     */
+    public String storeArchiveLayer(Path blob, String expectedDiffId) {
+        try {
+            MessageDigest sha = Sha256.newDigest();
+            try (InputStream in = Compression.decompress(Files.newInputStream(blob), limits)) {
+                in.transferTo(new java.security.DigestOutputStream(OutputStream.nullOutputStream(), sha));
+            }
+            String diffId = Sha256.of(sha);
+            if (expectedDiffId != null && !expectedDiffId.equals(diffId)) {
+                throw new io.ferry.core.error.InvalidArchiveException("layer content has digest " + diffId
+                        + ", but the image config says " + expectedDiffId);
+            }
+            Path dir = layerDir(diffId);
+            if (Files.isRegularFile(dir.resolve(ARCHIVE_FILE))) {
+                Files.delete(blob);
+                return diffId;
+            }
+            Path tmp = layersDir.resolve(".tmp-" + UUID.randomUUID());
+            FileTrees.createPrivateDirectories(tmp);
+            Files.move(blob, tmp.resolve(ARCHIVE_FILE));
+            Files.writeString(tmp.resolve("size"), Long.toString(Files.size(tmp.resolve(ARCHIVE_FILE))));
+            if (Files.isDirectory(dir)) { // the same tar also unpacked as a plain image's layer
+                Files.move(tmp.resolve(ARCHIVE_FILE), dir.resolve(ARCHIVE_FILE), StandardCopyOption.ATOMIC_MOVE);
+                FileTrees.deleteRecursively(tmp);
+            } else {
+                Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE); // never half there
+            }
+            return diffId;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot store the checkpoint image layer: " + e.getMessage(), e);
+        }
+    }
+
+    public boolean hasArchiveLayer(String diffId) {
+        return Files.isRegularFile(layerDir(diffId).resolve(ARCHIVE_FILE));
+    }
+
+    /** The archive a checkpoint image's layer holds (its signature, when it has one, beside it as {@code .sig}). */
+    public Path archiveLayer(String diffId) {
+        return layerDir(diffId).resolve(ARCHIVE_FILE);
+    }
+
+    /** Points {@code name} at the checkpoint image of this archive layer, with its manifest's annotations. */
+    public synchronized Image registerCheckpoint(String name, String layer, String id, Map<String, String> annotations) {
+        checkIdentifiers(id, List.of(layer));
+        if (!hasArchiveLayer(layer)) {
+            throw new IllegalStateException("the checkpoint archive layer " + layer + " is not stored here");
+        }
+        takeName(name, id);
+        List<String> names = new ArrayList<>(find(id).map(Image::names).orElse(List.of()));
+        if (!names.contains(name)) {
+            names.add(name);
+        }
+        Image image = new Image(id, List.copyOf(names), List.of(layer), Instant.now(), layerSize(layer),
+                Map.copyOf(annotations));
+        save(image);
+        return image;
+    }
+
+    private void takeName(String name, String id) {
+        for (Image other : list()) {
+            if (!other.id().equals(id) && other.names().contains(name)) {
+                List<String> names = new ArrayList<>(other.names());
+                names.remove(name);
+                save(other.withNames(names));
+            }
+        }
+    }
+
     /** Points {@code name} at the image made of these layers, taking the name from any other image. */
     public Image register(String name, List<String> layers) {
         return register(name, layers, imageId(layers));
@@ -112,13 +189,7 @@ public final class ImageStore {
     /** As {@link #register(String, List)}, with the id given (a pulled image's config digest). */
     public synchronized Image register(String name, List<String> layers, String id) {
         checkIdentifiers(id, layers);
-        for (Image other : list()) {
-            if (!other.id().equals(id) && other.names().contains(name)) {
-                List<String> names = new ArrayList<>(other.names());
-                names.remove(name);
-                save(other.withNames(names));
-            }
-        }
+        takeName(name, id);
         Image image = find(id).orElse(new Image(id, List.of(), layers, Instant.now(), layersSize(layers)));
         if (!image.names().contains(name)) {
             List<String> names = new ArrayList<>(image.names());
@@ -180,6 +251,13 @@ public final class ImageStore {
 
     /** Lower directories for overlayfs, top layer first. */
     public List<Path> lowerDirs(Image image) {
+        if (image.checkpoint()) { // its layer is an archive: nothing to mount, nothing to build on
+            String name = image.names().isEmpty() ? image.shortId() : image.names().get(0);
+            throw new IllegalArgumentException("image " + name + " is a checkpoint image"
+                    + CheckpointImageAnnotations.containerName(image.annotations()).map(c -> " of container " + c).orElse("")
+                    + ", not a root filesystem: restore it with `ferry restore " + name + "` or `ferry run " + name
+                    + "` (without a command)");
+        }
         List<Path> dirs = new ArrayList<>();
         for (int i = image.layers().size() - 1; i >= 0; i--) {
             dirs.add(layerDir(image.layers().get(i)).resolve("diff"));
