@@ -14,9 +14,19 @@ public final class ExecFailedException extends ToolFailedException {
 
     private final int exitCode;
 
-    public ExecFailedException(String message, List<String> runtimeLines) {
-        super(message, runtimeLines);
+    /** One line, as Podman says it: {@code runc: <runc's error>: OCI runtime attempted to invoke a command that was not found}. */
+    public ExecFailedException(String runtime, List<String> runtimeLines) {
+        super(runtime + ": " + (runtimeLines.isEmpty() ? "exec failed" : runtimeLines.get(runtimeLines.size() - 1))
+                + ": " + reason(exitCodeOf(runtimeLines), runtimeLines), List.of());
         this.exitCode = exitCodeOf(runtimeLines);
+    }
+
+    /** Podman's libpod/define/errors.go texts. */
+    private static String reason(int exitCode, List<String> runtimeLines) {
+        if (exitCode == NOT_FOUND) {
+            return "OCI runtime attempted to invoke a command that was not found";
+        }
+        return String.join("\n", runtimeLines).contains("permission denied") ? "OCI permission denied" : "OCI runtime error";
     }
 
     /** As Podman's define.ExitCode: "not found" or "no such file" in the runtime's error is 127, else 126. */

@@ -138,8 +138,7 @@ public final class RuncRuntime implements OciRuntime {
             List<String> runcErrors = runcErrors(runcLog);
             // runc's own failure (its log has error lines) is not the command's exit code
             if (code != 0 && !runcErrors.isEmpty()) {
-                throw new ExecFailedException("executing " + String.join(" ", request.command()) + " in container "
-                        + id + " failed", runcErrors);
+                throw new ExecFailedException(name(), runcErrors.stream().map(RuncRuntime::unquote).toList());
             }
             return code;
         } catch (IOException e) {
@@ -154,6 +153,14 @@ public final class RuncRuntime implements OciRuntime {
                 // a temp file left behind
             }
         }
+    }
+
+    /** runc's text log quotes a message holding spaces: {@code msg="exec failed: ... \"x\" ..."}. */
+    static String unquote(String msg) {
+        if (msg.length() >= 2 && msg.startsWith("\"") && msg.endsWith("\"")) {
+            return msg.substring(1, msg.length() - 1).replace("\\\"", "\"").replace("\\\\", "\\");
+        }
+        return msg;
     }
 
     private static void copy(java.io.InputStream from, OutputStream to) {
