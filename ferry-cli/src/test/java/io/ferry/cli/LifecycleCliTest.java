@@ -109,6 +109,11 @@ class LifecycleCliTest {
         assertThat(echo.out()).isEqualTo("hi\n");
         assertThat(ok("exec", "-e", "K=V", "-w", "/tmp", "ex", "sh", "-c", "echo $K $(pwd)").out()).isEqualTo("V /tmp\n");
         assertThat(ok("exec", "-u", "65534:65534", "ex", "id", "-u").out()).isEqualTo("65534\n");
+        Run noUser = ferry("exec", "-u", "app", "ex", "true");
+        assertThat(noUser.exit()).isEqualTo(125);
+        assertThat(noUser.err()).contains("Error: unable to find user app: no matching entries in passwd file");
+        ok("exec", "ex", "sh", "-c", "echo app:x:1000:1001::/:/bin/sh >> /etc/passwd");
+        assertThat(ok("exec", "-u", "app", "ex", "sh", "-c", "echo $(id -u):$(id -g)").out()).isEqualTo("1000:1001\n");
 
         Run missing = ferry("exec", "ex", "no-such-command");
         assertThat(missing.exit()).as(missing.all()).isEqualTo(127);
