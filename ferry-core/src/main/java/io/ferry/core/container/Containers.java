@@ -226,6 +226,9 @@ public final class Containers {
             }
             runtime.delete(r.id()); // what the runtime kept of the run that ended
             provisioner.reattach(r.config()); // the rootfs (stop unmounts it) and the namespace (a reboot takes it)
+            if (r.checkpointed()) {
+                provisioner.removeCriuNetworkLock(r.config()); // its dump left the namespace dropping every packet
+            }
             FileTrees.deleteRecursively(layout.checkpointImages());
             deleteQuietly(layout.pausedByUser());
             runtime.run(r.id(), layout.bundle(), layout.log(), startTimeout);

@@ -126,6 +126,14 @@ public final class Provisioner {
         OverlayRootfs.mount(lowerDirs(config), store.layout(config.id()));
     }
 
+    /** Before a checkpointed container is started anew: CRIU's network lock, left by its dump, goes. */
+    public void removeCriuNetworkLock(ContainerConfig config) {
+        String name = host.netnsName(config.id());
+        if (netns.exists(name)) {
+            netns.removeCriuLock(name);
+        }
+    }
+
     /**
      * The image layers below the container's writable layer, top first, as its overlay mounts them:
      * by image id, since the name may have moved to another image since (a pull of a newer one).
