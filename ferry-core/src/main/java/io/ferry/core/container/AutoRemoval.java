@@ -61,9 +61,14 @@ public final class AutoRemoval {
         try (HostLock.Held held = lock.acquire()) {
             for (ContainerRecord seen : candidates) {
                 ContainerRecord r = store.find(seen.id()).orElse(null);
-                if (r != null && due(r, runtime.state(r.id()))) {
-                    remove(r);
-                    removed.add(r.id());
+                try {
+                    if (r != null && due(r, runtime.state(r.id()))) {
+                        remove(r);
+                        removed.add(r.id());
+                    }
+                } catch (RuntimeException e) {
+                    // a listing (ps, a heartbeat) must not fail for it: the container stays listed as exited,
+                    // and the next look tries again; `ferry rm` says what is wrong
                 }
             }
         }

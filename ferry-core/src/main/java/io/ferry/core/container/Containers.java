@@ -11,7 +11,6 @@ import io.ferry.core.network.NetworkRequest;
 import io.ferry.core.os.HostLock;
 import io.ferry.core.runtime.OciRuntime;
 import io.ferry.core.runtime.RuntimeState;
-
 import io.ferry.core.json.Json;
 import io.ferry.core.os.FileTrees;
 import io.ferry.core.runtime.ExecRequest;
@@ -22,11 +21,11 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashSet;
-import java.util.Set;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 import java.util.Optional;
 
