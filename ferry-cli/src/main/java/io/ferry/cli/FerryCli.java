@@ -22,8 +22,9 @@ import java.util.List;
         subcommands = {RunCommand.class, PsCommand.class, LogsCommand.class, StopCommand.class, RmCommand.class,
                 CheckpointCommand.class, RestoreCommand.class, InspectCommand.class, ImageCommand.class,
                 PullCommand.class, PushCommand.class, MigrateCommand.class, ReplayCommand.class,
-                VolumeCommand.class, NetworkCommand.class, HostCommand.class,
-                ContainerCommand.class, DoctorCommand.class, CommandLine.HelpCommand.class})
+                VolumeCommand.class, NetworkCommand.class, HostCommand.class, ContainerCommand.class,
+                StartCommand.class, ExecCommand.class, PauseCommand.class, UnpauseCommand.class, DiffCommand.class,
+                DoctorCommand.class, CommandLine.HelpCommand.class})
 public final class FerryCli {
     /** Exit codes, one per kind of error (picocli uses 2 for usage errors). */
     static final int EXIT_FAILURE = 1;
@@ -107,6 +108,7 @@ public final class FerryCli {
         CommandLine cli = new CommandLine(new FerryCli());
         // everything after IMAGE belongs to the container's command: `ferry run busybox sh -c '...'`
         cli.getSubcommands().get("run").setStopAtPositional(true);
+        cli.getSubcommands().get("exec").setStopAtPositional(true); // `ferry exec ctr ls -l`
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
             cmd.getErr().println("Error: " + ErrorMessages.of(e));
             if (ErrorMessages.debug(System.getenv())) {

@@ -16,13 +16,16 @@ final class RmCommand implements Callable<Integer> {
     @Option(names = {"-f", "--force"}, description = "Kill running containers first.")
     boolean force;
 
+    @Option(names = {"-v", "--volumes"}, description = "Remove the containers' anonymous volumes too (`run -v /path`).")
+    boolean volumes;
+
     @Parameters(paramLabel = "CONTAINER", arity = "1..*")
     List<String> containers;
 
     @Override
     public Integer call() {
         for (String c : containers) {
-            System.out.println(ferry.engine().containers().remove(c, force)); // its id; also one without a record
+            System.out.println(ferry.engine().containers().remove(c, force, volumes)); // its id; also one without a record
         }
         return 0;
     }

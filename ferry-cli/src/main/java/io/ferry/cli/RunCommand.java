@@ -28,7 +28,9 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--name", description = "Name of the container.")
     String name;
 
-    @Option(names = {"-v", "--volume"}, description = "Named volume: NAME:/path[:ro]. Created if missing.")
+    @Option(names = {"-v", "--volume"}, paramLabel = "NAME:/path[:ro]|/path",
+            description = "Named volume NAME:/path[:ro] (created if missing), or /path: an anonymous volume (a"
+                    + " generated name; removed with the container by `rm -v` and --rm).")
     List<String> volumes = new ArrayList<>();
 
     @Option(names = "--network", paramLabel = "NAME|none",
@@ -44,6 +46,10 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = {"-p", "--publish"}, paramLabel = "[HOSTIP:]HOSTPORT:CTRPORT[/tcp|udp]",
             description = "Publish a container port on the host (repeatable; needs --network).")
     List<String> publish = new ArrayList<>();
+
+    @Option(names = "--rm", description = "Remove the container and its anonymous volumes once it exits or is"
+            + " stopped (not when it was checkpointed).")
+    boolean rm;
 
     @Parameters(index = "0", paramLabel = "IMAGE")
     String image;
@@ -66,7 +72,8 @@ final class RunCommand implements Callable<Integer> {
             return 0;
         }
         List<VolumeMount> mounts = volumes.stream().map(VolumeMount::parse).toList();
-        ContainerRecord r = ferry.engine().containers().run(new RunRequest(name, image, command, mounts, network()));
+        RunRequest request = new RunRequest(name, image, command, mounts, network());
+        ContainerRecord r = ferry.engine().containers().run(rm ? request.removingOnExit() : request);
         System.out.println(r.id());
         return 0;
     }

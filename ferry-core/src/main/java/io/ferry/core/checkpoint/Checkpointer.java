@@ -148,6 +148,11 @@ public final class Checkpointer {
             if (sink == null && record.config().removesOnExit()) {
                 throw new ConflictException(RM_NEEDS_EXPORT);
             }
+            // issue 13: Podman 4.3 checkpoints running containers only; a paused one (by `ferry pause`, or a
+            // post-copy source held frozen) is refused with its text, before anything is dumped
+            if (runtime.state(record.id()).status().equals("paused")) {
+                throw new ConflictException("\"paused\" is not running, cannot checkpoint: container state improper");
+            }
             ContainerLayout layout = store.layout(record.id());
             FileTrees.deleteRecursively(layout.checkpointImages());
             FileTrees.deleteRecursively(layout.checkpointWork());

@@ -37,6 +37,11 @@ public record ContainerLayout(Path dir) {
         return dir;
     }
 
+    /** There while the container is paused by {@code ferry pause} (not frozen by a post-copy checkpoint). */
+    public Path pausedByUser() {
+        return dir.resolve("paused-by-user");
+    }
+
     public Path log() {
         return dir.resolve("ctr.log");
     }

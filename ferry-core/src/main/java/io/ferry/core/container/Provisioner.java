@@ -77,7 +77,7 @@ public final class Provisioner {
             for (VolumeMount v : config.volumes()) {
                 Volume volume = volumes.find(v.name()).orElse(null);
                 if (volume == null) {
-                    volume = volumes.create(v.name());
+                    volume = volumes.create(v.name(), v.isAnonymous()); // a restore makes an anonymous one anonymous again
                     created.add(v.name());
                 }
                 sources.put(v.name(), volume.mountpoint());
@@ -126,6 +126,14 @@ public final class Provisioner {
         OverlayRootfs.mount(lowerDirs(config), store.layout(config.id()));
     }
 
+    /** Before a checkpointed container is started anew: CRIU's network lock, left by its dump, goes. */
+    public void removeCriuNetworkLock(ContainerConfig config) {
+        String name = host.netnsName(config.id());
+        if (netns.exists(name)) {
+            netns.removeCriuLock(name);
+        }
+    }
+
     /**
      * The image layers below the container's writable layer, top first, as its overlay mounts them:
      * by image id, since the name may have moved to another image since (a pull of a newer one).
@@ -154,6 +162,21 @@ public final class Provisioner {
             RuntimeException first = failures.get(0);
             failures.subList(1, failures.size()).forEach(first::addSuppressed);
             throw first;
+        }
+    }
+
+    /**
+     * Removes the container's anonymous volumes ({@code rm -v}, {@code --rm}) that no other container of this
+     * host mounts; named volumes stay, as with Podman. Call after the container's record is gone.
+     */
+    public void removeAnonymousVolumes(ContainerConfig config) {
+        for (VolumeMount v : config.volumes()) {
+            boolean anonymous = v.isAnonymous() || volumes.find(v.name()).map(Volume::isAnonymous).orElse(false);
+            boolean used = store.list().stream().anyMatch(c -> !c.id().equals(config.id())
+                    && c.config().volumes().stream().anyMatch(o -> o.name().equals(v.name())));
+            if (anonymous && !used && volumes.exists(v.name())) {
+                volumes.remove(v.name());
+            }
         }
     }
 

@@ -435,6 +435,7 @@ public final class FerryEngine {
     }
 
     public List<Volume> listVolumes() {
+        containers.removeExitedAutoRemoved(); // an exited --rm container's anonymous volumes go with it first
         return volumes.list();
     }
 

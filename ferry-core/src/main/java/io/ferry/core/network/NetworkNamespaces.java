@@ -45,6 +45,33 @@ public final class NetworkNamespaces {
         }
     }
 
+    /**
+     * Removes CRIU's network lock from the namespace: a dump that stopped the container leaves an iptables
+     * chain CRIU there that drops every packet until a restore unlocks it. A container started anew
+     * instead ({@code ferry start} of a checkpointed one) needs it gone. No error when there is none.
+     */
+    public void removeCriuLock(String name) {
+        for (String tool : List.of("iptables", "ip6tables")) {
+            List<String> in = List.of("nsenter", "--net=" + path(name), tool, "-w");
+            if (!Commands.run(concat(in, "-S", "CRIU"), QUICK).ok()) {
+                continue; // no lock (or no such tool)
+            }
+            for (String chain : List.of("INPUT", "OUTPUT")) {
+                for (int i = 0; i < 16 && Commands.run(concat(in, "-D", chain, "-j", "CRIU"), QUICK).ok(); i++) {
+                    // every jump: a lock taken twice (two dumps without a restore) has two
+                }
+            }
+            Commands.run(concat(in, "-F", "CRIU"), QUICK);
+            Commands.check("removing CRIU's network lock in " + name, concat(in, "-X", "CRIU"), QUICK);
+        }
+    }
+
+    private static List<String> concat(List<String> head, String... tail) {
+        List<String> out = new java.util.ArrayList<>(head);
+        out.addAll(List.of(tail));
+        return out;
+    }
+
     /** What network.status records: the namespace's interfaces (loopback only, for now). */
     public String status(String name) {
         return "{\"ferry\":{\"namespace\":\"" + name + "\",\"interfaces\":{\"lo\":{\"subnets\":[{\"ipnet\":\"127.0.0.1/8\"}]}}}}";

@@ -1,5 +1,6 @@
 package io.ferry.core.runtime;
 
+import java.io.OutputStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -28,6 +29,13 @@ public interface OciRuntime {
     Map<String, RuntimeState> states();
 
     void kill(String id, String signal);
+
+    /**
+     * Runs a command in the running container in the foreground ({@code runc exec}), its stdout and stderr
+     * copied to {@code out} and {@code err}, stdin empty; returns the command's exit code. A command the
+     * runtime could not start is an {@link ExecFailedException}.
+     */
+    int exec(String id, ExecRequest request, OutputStream out, OutputStream err);
 
     /** Freezes all of the container's processes (the freezer cgroup). */
     void pause(String id);

@@ -12,6 +12,7 @@ import io.ferry.core.json.Json;
 import tools.jackson.databind.JsonNode;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -105,6 +106,73 @@ public final class RuncRuntime implements OciRuntime {
     @Override
     public void kill(String id, String signal) {
         Commands.run(runc(null, "kill", id, signal), QUICK); // a container that already ended is fine
+    }
+
+    @Override
+    public int exec(String id, ExecRequest request, OutputStream out, OutputStream err) {
+        Path runcLog;
+        try {
+            runcLog = Files.createTempFile("ferry-exec-", ".log");
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        List<String> args = new ArrayList<>(List.of("exec"));
+        request.env().forEach(e -> args.addAll(List.of("--env", e)));
+        if (request.workDir() != null) {
+            args.addAll(List.of("--cwd", request.workDir()));
+        }
+        if (request.user() != null) {
+            args.addAll(List.of("--user", request.user()));
+        }
+        args.add(id);
+        args.addAll(request.command());
+        try {
+            // foreground, no timeout: the user's command runs as long as it runs (Podman's exec, not -d)
+            Process p = new ProcessBuilder(runc(runcLog, args.toArray(String[]::new)))
+                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+            Thread copyErr = new Thread(() -> copy(p.getErrorStream(), err), "exec-stderr-" + id.substring(0, 12));
+            copyErr.start();
+            copy(p.getInputStream(), out);
+            int code = p.waitFor();
+            copyErr.join();
+            List<String> runcErrors = runcErrors(runcLog);
+            // runc's own failure (its log has error lines) is not the command's exit code
+            if (code != 0 && !runcErrors.isEmpty()) {
+                throw new ExecFailedException(name(), runcErrors.stream().map(RuncRuntime::unquote).toList());
+            }
+            return code;
+        } catch (IOException e) {
+            throw new ToolFailedException("cannot run runc exec for container " + id, List.of(e.toString()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ToolFailedException("interrupted while executing in container " + id, List.of());
+        } finally {
+            try {
+                Files.deleteIfExists(runcLog);
+            } catch (IOException ignored) {
+                // a temp file left behind
+            }
+        }
+    }
+
+    /** runc's text log quotes a message holding spaces: {@code msg="exec failed: ... \"x\" ..."}. */
+    static String unquote(String msg) {
+        if (msg.length() >= 2 && msg.startsWith("\"") && msg.endsWith("\"")) {
+            return msg.substring(1, msg.length() - 1).replace("\\\"", "\"").replace("\\\\", "\\");
+        }
+        return msg;
+    }
+
+    private static void copy(java.io.InputStream from, OutputStream to) {
+        try (from) {
+            byte[] buf = new byte[8192];
+            for (int n; (n = from.read(buf)) > 0; ) {
+                to.write(buf, 0, n);
+                to.flush();
+            }
+        } catch (IOException e) {
+            // the reader went away: the command's output has nowhere to go
+        }
     }
 
     @Override

@@ -33,6 +33,11 @@ public final class VolumeStore {
     }
 
     public Volume create(String name) {
+        return create(name, false);
+    }
+
+    /** Creates the volume; an {@code anonymous} one is marked so (Podman's Anonymous). */
+    public Volume create(String name, boolean anonymous) {
         Path volumeDir = volumeDir(name);
         if (Files.exists(volumeDir)) {
             throw new ConflictException("volume with name " + name + " already exists: volume already exists");
@@ -43,7 +48,7 @@ public final class VolumeStore {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        Volume v = new Volume(name, Instant.now(), volumeDir.resolve("_data"));
+        Volume v = new Volume(name, Instant.now(), volumeDir.resolve("_data"), anonymous ? Boolean.TRUE : null);
         Json.write(volumeDir.resolve("volume.json"), v);
         return v;
     }

@@ -175,6 +175,12 @@ class PostCopyTest {
         assertThat(a.engine().containers().inspect("looper").status()).as("ps says").isEqualTo("paused");
         assertThat(a.engine().runtime().state(a.engine().containers().store().get("looper").id()).status())
                 .as("held frozen until the caller decides").isEqualTo("paused");
+        // issue 13: `ferry unpause` does not thaw a copy the migration holds, nor is it checkpointed again
+        assertThatThrownBy(() -> a.engine().containers().unpause("looper"))
+                .hasMessageContaining("held frozen by a post-copy checkpoint");
+        assertThatThrownBy(() -> a.engine().checkpoint("looper", CheckpointOptions.defaults(),
+                ArchiveTarget.file(tmp.resolve("again.tar.zst"))))
+                .hasMessage("\"paused\" is not running, cannot checkpoint: container state improper");
         // the engine's rollback (as a migration's) resumes it: the page-less archive is never restored
         assertThat(a.engine().rollback("looper", ArchiveSource.file(tmp.resolve("l.tar.zst")))).isTrue();
         a.log("looper").awaitNumberAtLeast(frozenAt + 2, WAIT);

@@ -17,7 +17,7 @@ class ValidationTest {
     void volumeSpecs() {
         assertThat(VolumeMount.parse("data:/data")).isEqualTo(new VolumeMount("data", "/data", false));
         assertThat(VolumeMount.parse("data:/srv/x:ro")).isEqualTo(new VolumeMount("data", "/srv/x", true));
-        assertThatThrownBy(() -> VolumeMount.parse("data")).hasMessage("invalid volume \"data\": use NAME:/absolute/path[:ro|rw]");
+        assertThatThrownBy(() -> VolumeMount.parse("data")).hasMessage("invalid volume \"data\": use NAME:/absolute/path[:ro|rw] or /absolute/path (an anonymous volume)");
         assertThatThrownBy(() -> VolumeMount.parse("data:rel")).hasMessageStartingWith("invalid volume \"data:rel\"");
         assertThatThrownBy(() -> VolumeMount.parse("../x:/data")).hasMessageStartingWith("invalid volume name \"../x\"");
         assertThatThrownBy(() -> VolumeMount.parse("d:/a/../b")).hasMessageStartingWith("invalid volume destination \"/a/../b\"");
