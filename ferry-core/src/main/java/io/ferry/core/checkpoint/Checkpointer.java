@@ -509,6 +509,10 @@ public final class Checkpointer {
                 serving.close(); // stops serving first: CRIU would freeze the copy again when it ends
                 return store.get(record.id());
             }
+            if (refuseRunning && Files.exists(store.layout(record.id()).pausedByUser())) {
+                throw new ConflictException("container " + record.id() + " is running or paused, cannot restore:"
+                        + " container state improper"); // `ferry pause` froze it: only unpause thaws it
+            }
             if (runtime.state(record.id()).status().equals("paused")) {
                 runtime.resume(record.id()); // held frozen by a post-copy checkpoint whose serving has ended
                 comeBack(record.id(), null);

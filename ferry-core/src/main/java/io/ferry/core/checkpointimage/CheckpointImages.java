@@ -4,6 +4,8 @@ import io.ferry.core.checkpoint.CheckpointOptions;
 import io.ferry.core.checkpoint.CheckpointProgress;
 import io.ferry.core.checkpoint.CheckpointResult;
 import io.ferry.core.checkpoint.Checkpointer;
+import io.ferry.core.container.ContainerStore;
+import io.ferry.core.error.ConflictException;
 import io.ferry.core.host.Host;
 import io.ferry.core.image.CheckpointImageAnnotations;
 import io.ferry.core.image.Image;
@@ -42,11 +44,13 @@ import java.util.UUID;
 public final class CheckpointImages {
     private final Host host;
     private final ImageStore store;
+    private final ContainerStore containers;
     private final Checkpointer checkpointer;
 
-    public CheckpointImages(Host host, ImageStore store, Checkpointer checkpointer) {
+    public CheckpointImages(Host host, ImageStore store, ContainerStore containers, Checkpointer checkpointer) {
         this.host = host;
         this.store = store;
+        this.containers = containers;
         this.checkpointer = checkpointer;
     }
 
@@ -61,6 +65,9 @@ public final class CheckpointImages {
      */
     public Created create(String nameOrId, CheckpointOptions options, String imageName, CheckpointProgress progress) {
         String name = ImageRefs.normalize(imageName); // a bad name refused before anything is frozen
+        if (containers.get(nameOrId).config().removesOnExit()) {
+            throw new ConflictException(Checkpointer.RM_NEEDS_EXPORT); // Podman: an image is no --export either
+        }
         Optional<HostKeys> keys = HostKeys.loadIfPresent(host);
         Path tmp = host.tmp().resolve("checkpoint-image-" + UUID.randomUUID() + ".tar");
         MessageDigest sha = Sha256.newDigest();

@@ -115,7 +115,7 @@ public final class FerryEngine {
         Restorer restorer = new Restorer(host, settings.restoreTimeout(), settings.archiveLimits(), store, volumes,
                 provisioner, new RestorePreflight(imageStore, volumes, store, containers, this::platform),
                 runtime, criu, lock, imageStore, fetcher, networks);
-        this.checkpointImages = new CheckpointImages(host, imageStore, checkpointer);
+        this.checkpointImages = new CheckpointImages(host, imageStore, store, checkpointer);
         this.checkpoint = new CheckpointContainer(checkpointer, registries, new CheckpointSigning(host));
         this.trust = new CheckpointTrust(host, settings);
         this.archiveKeys = new ArchiveKeys(host, trust);
