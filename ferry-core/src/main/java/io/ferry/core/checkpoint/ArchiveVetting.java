@@ -4,8 +4,12 @@ import io.ferry.core.archive.ExtractedCheckpoint;
 import io.ferry.core.container.ArchivedSpecs;
 import io.ferry.core.container.ContainerConfig;
 import io.ferry.core.container.OciSpecs;
+import io.ferry.core.container.PodmanSpec;
+import tools.jackson.databind.node.ObjectNode;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * What a checkpoint may not be trusted with, checked before anything is created on this host (a
@@ -22,12 +26,29 @@ final class ArchiveVetting {
     static String check(ExtractedCheckpoint archive) {
         ContainerConfig archived = archive.config().container();
         String hostname = ArchivedSpecs.check(archive.spec(), archived);
-        Path images = archive.imagesDir();
-        ImageFilesCheck.check(images);
-        ImageCredentialsCheck.check(images, OciSpecs.boundingSet());
-        ImageNamespacesCheck.check(images);
-        ImageMountsCheck.check(images, ArchivedSpecs.templateFor(archived));
-        ImageCgroupsCheck.check(images);
+        checkImages(archive.imagesDir(), ArchivedSpecs.templateFor(archived), OciSpecs.boundingSet(), true);
         return hostname;
+    }
+
+    /**
+     * A Podman archive: spec.dump is only read for what Ferry takes ({@link PodmanSpec}); the CRIU images
+     * are vetted against the spec the restore will give (this host's template with Podman's binds).
+     */
+    static PodmanSpec checkPodman(ExtractedCheckpoint archive) {
+        PodmanSpec podman = PodmanRestore.vet(archive);
+        ObjectNode spec = ArchivedSpecs.templateFor(archive.config().container());
+        List<String> capabilities = new ArrayList<>(OciSpecs.boundingSet());
+        PodmanSpec.DEFAULT_CAPABILITIES.stream().filter(c -> !capabilities.contains(c)).forEach(capabilities::add);
+        // Podman's defaults: its capability set, and no no_new_privs (docs/podman-interop.md)
+        checkImages(archive.imagesDir(), podman.applyTo(spec, Path.of("/")), capabilities, false);
+        return podman;
+    }
+
+    private static void checkImages(Path images, ObjectNode spec, List<String> capabilities, boolean noNewPrivs) {
+        ImageFilesCheck.check(images);
+        ImageCredentialsCheck.check(images, capabilities, noNewPrivs);
+        ImageNamespacesCheck.check(images);
+        ImageMountsCheck.check(images, spec);
+        ImageCgroupsCheck.check(images);
     }
 }
