@@ -48,7 +48,7 @@ final class ArchiveVetting {
         ImageFilesCheck.check(images);
         ImageCredentialsCheck.check(images, capabilities, noNewPrivs);
         ImageNamespacesCheck.check(images);
-        ImageMountsCheck.check(images, spec);
+        ImageMountsCheck.check(images, spec, !noNewPrivs); // a Podman archive: its storage's root
         ImageCgroupsCheck.check(images);
     }
 }
