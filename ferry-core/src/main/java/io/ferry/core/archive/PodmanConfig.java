@@ -179,8 +179,8 @@ public final class PodmanConfig {
     private static String text(JsonNode node, String key, String field) {
         JsonNode v = node.path(key);
         if (!v.isString()) {
-            throw new InvalidArchiveException("config.dump \"" + field + "\" is missing or not a string"
-                    + " (Podman's container config needs it)");
+            throw new InvalidArchiveException("config.dump is not a Podman container config Ferry can restore (\""
+                    + field + "\" is missing or not a string)");
         }
         return v.asString();
     }

@@ -7,6 +7,10 @@ import io.ferry.core.container.RunRequest;
 import io.ferry.core.engine.EngineSettings;
 import io.ferry.core.image.Image;
 import io.ferry.core.image.ImageStore;
+import io.ferry.core.error.IncompatibleException;
+import io.ferry.core.error.InvalidArchiveException;
+import io.ferry.core.json.Json;
+import io.ferry.core.testing.ArchiveRewriter;
 import io.ferry.core.testing.BusyboxImage;
 import io.ferry.core.testing.ContainerLog;
 import io.ferry.core.testing.Podman;
@@ -18,14 +22,18 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
@@ -119,6 +127,37 @@ class PodmanInteropTest {
         CheckpointRestoreTest.assertCountsOnWithoutRestartOrRepeat(
                 ferry.log("gz-copy").awaitNumberAtLeast(stoppedAt + 3, WAIT), stoppedAt);
         ferry.engine().containers().remove("gz-copy", true);
+    }
+
+    @Test
+    void podmanContainerOnANetworkOrWithAHostBindIsRefusedNamingTheField() {
+        Path archive = podmanCheckpoint("refused-podman", "zstd");
+        Path onBridge = new ArchiveRewriter().change("config.dump", b -> {
+            ObjectNode config = (ObjectNode) Json.MAPPER.readTree(b);
+            config.putObject("newNetworks").putObject("podman").put("interface_name", "eth0");
+            return Json.bytes(config);
+        }).change("network.status", b -> ("{\"podman\":{\"interfaces\":{\"eth0\":{\"subnets\":[{\"ipnet\":"
+                + "\"10.88.0.4/16\",\"gateway\":\"10.88.0.1\"}],\"mac_address\":\"32:9c:6a:2f:ad:01\"}}}}")
+                .getBytes(StandardCharsets.UTF_8)).writeTo(archive, tmp.resolve("bridge.tar.zst"));
+        assertThatThrownBy(() -> ferry.engine().restore(ArchiveSource.file(onBridge), RestoreOptions.defaults()))
+                .isInstanceOf(IncompatibleException.class)
+                .hasMessageContaining("Podman network \"podman\"")
+                .hasMessageContaining("10.88.0.4/16, gateway 10.88.0.1")
+                .hasMessageContaining("ferry network create --subnet SUBNET podman");
+
+        Path hostBind = new ArchiveRewriter().change("spec.dump", b -> {
+            ObjectNode spec = (ObjectNode) Json.MAPPER.readTree(b);
+            ObjectNode m = ((ArrayNode) spec.get("mounts")).addObject();
+            m.put("destination", "/host").put("type", "bind").put("source", "/");
+            return Json.bytes(spec);
+        }).writeTo(archive, tmp.resolve("host-bind.tar.zst"));
+        assertThatThrownBy(() -> ferry.engine().restore(ArchiveSource.file(hostBind), RestoreOptions.defaults()))
+                .isInstanceOf(InvalidArchiveException.class)
+                .hasMessageContaining("spec.dump: \"mounts[")
+                .hasMessageContaining("at \"/host\" is not one Ferry can give a restored Podman container");
+        assertThat(ferry.engine().containers().store().list()).as("nothing was created")
+                .noneMatch(r -> r.name().equals("refused-podman"));
+        assertThat(ferry.leftoverNetns()).noneMatch(n -> n.contains(podmanId("refused-podman-id")));
     }
 
     private int lastPodmanNumber;
