@@ -7,6 +7,8 @@ import io.ferry.core.container.ContainerLayout;
 import io.ferry.core.container.PodmanSpec;
 import io.ferry.core.error.IncompatibleException;
 import io.ferry.core.json.Json;
+import io.ferry.core.network.Cidr;
+import io.ferry.core.network.Ipv4;
 import io.ferry.core.tar.ArchiveLimits;
 import io.ferry.core.tar.SafeExtractor;
 import io.ferry.protocol.Identifiers;
@@ -41,13 +43,17 @@ final class PodmanRestore {
         PodmanConfig.Origin origin = archive.config().podman();
         if (!origin.networks().isEmpty()) {
             String network = origin.networks().get(0);
-            String subnet = NetworkStatus.read(archive.networkStatus(), network)
-                    .map(a -> a.ip() + "/" + a.prefixLength() + (a.gateway() == null ? "" : ", gateway " + a.gateway()))
-                    .orElse("not recorded");
+            NetworkStatus.Archived eth0 = NetworkStatus.read(archive.networkStatus(), network).orElse(null);
+            String subnet = eth0 == null ? "SUBNET"
+                    : new Cidr(Ipv4.parse(eth0.ip(), "address") & Cidr.mask(eth0.prefixLength()), eth0.prefixLength()).toString();
+            String recorded = eth0 == null ? "no address recorded"
+                    : "eth0 " + eth0.ip() + "/" + eth0.prefixLength() + (eth0.gateway() == null ? "" : ", gateway "
+                    + eth0.gateway()) + ", subnet " + subnet;
             throw new IncompatibleException("the Podman container was on Podman network " + Identifiers.quote(network)
-                    + " (network.status: address " + subnet + "); Ferry restores Podman containers without a network"
-                    + " only (podman run --network none). Create a Ferry network with that subnet (ferry network create"
-                    + " --subnet SUBNET " + network + ") and run the workload there, or restore this archive with Podman");
+                    + " (network.status: " + recorded + "); Ferry restores a Podman container only without a network"
+                    + " (podman run --network none): Podman's network namespace (its veth, address and firewall rules)"
+                    + " is not carried. To run the workload on a Ferry network of that subnet, create it (ferry network"
+                    + " create --subnet " + subnet + " " + network + ") and run it there, or restore this archive with Podman");
         }
         return PodmanSpec.of(archive.spec(), archive.config().container());
     }

@@ -142,8 +142,8 @@ class PodmanInteropTest {
         assertThatThrownBy(() -> ferry.engine().restore(ArchiveSource.file(onBridge), RestoreOptions.defaults()))
                 .isInstanceOf(IncompatibleException.class)
                 .hasMessageContaining("Podman network \"podman\"")
-                .hasMessageContaining("10.88.0.4/16, gateway 10.88.0.1")
-                .hasMessageContaining("ferry network create --subnet SUBNET podman");
+                .hasMessageContaining("eth0 10.88.0.4/16, gateway 10.88.0.1, subnet 10.88.0.0/16")
+                .hasMessageContaining("ferry network create --subnet 10.88.0.0/16 podman");
 
         Path hostBind = new ArchiveRewriter().change("spec.dump", b -> {
             ObjectNode spec = (ObjectNode) Json.MAPPER.readTree(b);
