@@ -5,6 +5,7 @@ import io.ferry.core.container.ArchivedSpecs;
 import io.ferry.core.container.ContainerConfig;
 import io.ferry.core.container.OciSpecs;
 import io.ferry.core.container.PodmanSpec;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 import java.nio.file.Path;
@@ -22,26 +23,44 @@ final class ArchiveVetting {
     private ArchiveVetting() {
     }
 
+    /** What a restore takes from a vetted archive: the hostname, and Podman's binds when it has them. */
+    record Vetted(String hostname, PodmanSpec podman) {
+    }
+
     /** Checks the archive; returns the hostname it keeps (the one thing of spec.dump that survives). */
     static String check(ExtractedCheckpoint archive) {
-        ContainerConfig archived = archive.config().container();
-        String hostname = ArchivedSpecs.check(archive.spec(), archived);
-        checkImages(archive.imagesDir(), ArchivedSpecs.templateFor(archived), OciSpecs.boundingSet(), true);
-        return hostname;
+        return vet(archive).hostname();
     }
 
     /**
-     * A Podman archive: spec.dump is only read for what Ferry takes ({@link PodmanSpec}); the CRIU images
-     * are vetted against the spec the restore will give (this host's template with Podman's binds).
+     * Checks the archive. One Podman wrote: spec.dump is only read for what Ferry takes ({@link PodmanSpec});
+     * one Ferry wrote of a container it restored from Podman: spec.dump is compared with this host's template
+     * plus Podman's binds. The CRIU images are vetted against the spec the restore gives; a Podman container
+     * may keep Podman's defaults (its capability set, no no_new_privs, a storage directory as its root).
      */
-    static PodmanSpec checkPodman(ExtractedCheckpoint archive) {
-        PodmanSpec podman = PodmanRestore.vet(archive);
-        ObjectNode spec = ArchivedSpecs.templateFor(archive.config().container());
+    static Vetted vet(ExtractedCheckpoint archive) {
+        ContainerConfig archived = archive.config().container();
+        ObjectNode template = ArchivedSpecs.templateFor(archived);
+        if (archive.config().madeByPodman()) {
+            PodmanSpec podman = PodmanRestore.vet(archive);
+            checkImages(archive.imagesDir(), podman.applyTo(template, Path.of("/")), podmanCapabilities(), false);
+            return new Vetted(podman.hostname(), podman);
+        }
+        JsonNode spec = archive.spec();
+        PodmanSpec carried = spec.isObject() ? PodmanSpec.carried(spec).orElse(null) : null;
+        String hostname = ArchivedSpecs.check(spec, archived, carried);
+        if (carried == null) {
+            checkImages(archive.imagesDir(), template, OciSpecs.boundingSet(), true);
+        } else {
+            checkImages(archive.imagesDir(), carried.applyTo(template, Path.of("/")), podmanCapabilities(), false);
+        }
+        return new Vetted(hostname, carried);
+    }
+
+    private static List<String> podmanCapabilities() {
         List<String> capabilities = new ArrayList<>(OciSpecs.boundingSet());
-        PodmanSpec.DEFAULT_CAPABILITIES.stream().filter(c -> !capabilities.contains(c)).forEach(capabilities::add);
-        // Podman's defaults: its capability set, and no no_new_privs (docs/podman-interop.md)
-        checkImages(archive.imagesDir(), podman.applyTo(spec, Path.of("/")), capabilities, false);
-        return podman;
+        PodmanSpec.DEFAULT_CAPABILITIES.stream().filter(c -> !capabilities.contains(c)).sorted().forEach(capabilities::add);
+        return capabilities;
     }
 
     private static void checkImages(Path images, ObjectNode spec, List<String> capabilities, boolean noNewPrivs) {

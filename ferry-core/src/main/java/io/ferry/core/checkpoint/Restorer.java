@@ -143,9 +143,9 @@ public final class Restorer {
                                         long start) {
         checkOptions(options);
         ContainerConfig archived = archive.config().container();
-        // untrusted until here; an archive Podman wrote is vetted for what Ferry takes of it
-        PodmanSpec podman = archive.config().madeByPodman() ? ArchiveVetting.checkPodman(archive) : null;
-        String hostname = podman != null ? podman.hostname() : ArchiveVetting.check(archive);
+        ArchiveVetting.Vetted vetted = ArchiveVetting.vet(archive); // untrusted until here
+        String hostname = vetted.hostname();
+        PodmanSpec podman = vetted.podman(); // Podman's bound files, for a container from a Podman archive
         ContainerConfig target = options.name() == null ? archived
                 : archived.renamed(ContainerStore.newId(), ContainerStore.validName(options.name()));
         NetworkStatus.Archived archivedAddress = archived.networkOrNone().isNone() ? null
@@ -177,7 +177,7 @@ public final class Restorer {
                             limits);
                 }
                 restoreVolumeContent(archive, target, options);
-                if (archive.ctrLog().isPresent() && podman != null) {
+                if (archive.ctrLog().isPresent() && archive.config().madeByPodman()) {
                     PodmanRestore.copyLog(archive.ctrLog().get(), layout.log());
                 } else if (archive.ctrLog().isPresent()) {
                     Files.copy(archive.ctrLog().get(), layout.log(), StandardCopyOption.REPLACE_EXISTING);

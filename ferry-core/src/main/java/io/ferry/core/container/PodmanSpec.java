@@ -86,6 +86,31 @@ public record PodmanSpec(String hostname, List<String> binds, List<String> maske
         return new PodmanSpec(hostname.asString(), binds, paths(spec, "maskedPaths"), paths(spec, "readonlyPaths"));
     }
 
+    /**
+     * A container Ferry restored from a Podman archive and checkpointed again carries Podman's binds in
+     * its spec.dump (recognised by /run/.containerenv, which Ferry's own containers never have): what
+     * they are, so the next restore provides them again; empty for any other spec.
+     */
+    public static java.util.Optional<PodmanSpec> carried(JsonNode spec) {
+        List<String> binds = new ArrayList<>();
+        for (JsonNode m : spec.path("mounts")) {
+            String destination = m.path("destination").asString("");
+            if (FILES.containsKey(destination) && m.path("type").asString("").equals("bind") && !binds.contains(destination)) {
+                binds.add(destination);
+            }
+        }
+        if (!binds.contains("/run/.containerenv")) {
+            return java.util.Optional.empty();
+        }
+        JsonNode hostname = spec.path("hostname");
+        if (!hostname.isString() || !HOSTNAME.matcher(hostname.asString()).matches()) {
+            throw new InvalidArchiveException("spec.dump: \"hostname\" is missing or not a host name of 1 to 64"
+                    + " letters, digits, '_', '.' and '-'");
+        }
+        return java.util.Optional.of(new PodmanSpec(hostname.asString(), binds, paths(spec, "maskedPaths"),
+                paths(spec, "readonlyPaths")));
+    }
+
     private static List<String> paths(JsonNode spec, String key) {
         JsonNode list = spec.path("linux").path(key);
         List<String> paths = new ArrayList<>();

@@ -175,6 +175,24 @@ class PodmanConfigTest {
                 .hasMessageContaining("\"process.args\" differs");
     }
 
+    @Test
+    void aFerryCheckpointOfAContainerFromPodmanCarriesItsBindsAndNothingMore() {
+        ContainerConfig container = read(libpod()).container();
+        PodmanSpec taken = PodmanSpec.of(podmanSpec(container.command()), container);
+        ObjectNode running = taken.applyTo(io.ferry.core.container.OciSpecs.create(container, "dd15a941712c",
+                Path.of("/ferry/c/merged"), Path.of("/var/run/netns/x"), "/ferry/h/c", java.util.Map.of()), Path.of("/ferry/c/podman"));
+
+        PodmanSpec carried = PodmanSpec.carried(running).orElseThrow();
+        assertThat(carried.binds()).containsExactlyInAnyOrderElementsOf(taken.binds());
+        assertThat(io.ferry.core.container.ArchivedSpecs.check(running, container, carried)).isEqualTo("dd15a941712c");
+        assertThat(PodmanSpec.carried(io.ferry.core.container.ArchivedSpecs.templateFor(container)))
+                .as("Ferry's own containers have no /run/.containerenv").isEmpty();
+
+        ((ArrayNode) running.get("mounts")).addObject().put("destination", "/host").put("type", "bind").put("source", "/");
+        assertThatThrownBy(() -> io.ferry.core.container.ArchivedSpecs.check(running, container, carried))
+                .isInstanceOf(InvalidArchiveException.class).hasMessageContaining("is not allowed in a checkpoint");
+    }
+
     /** The parts of the spec.dump Podman 4.3.1 wrote here that Ferry reads. */
     private static ObjectNode podmanSpec(List<String> command) {
         ObjectNode spec = Json.MAPPER.createObjectNode();

@@ -108,6 +108,15 @@ class PodmanInteropTest {
         int stoppedAt = lastPodmanNumber;
         ContainerLog log = ferry.log("from-podman").awaitNumberAtLeast(stoppedAt + 3, WAIT);
         CheckpointRestoreTest.assertCountsOnWithoutRestartOrRepeat(log, stoppedAt);
+
+        // and on from there with Ferry: its archive carries Podman's binds in spec.dump, the next restore gives them again
+        Path again = tmp.resolve("again.tar.zst");
+        ferry.engine().checkpoint("from-podman", CheckpointOptions.defaults(), ArchiveTarget.file(again)).result();
+        int stoppedAgainAt = ferry.log("from-podman").last();
+        ferry.engine().containers().remove("from-podman", false);
+        ferry.engine().restore(ArchiveSource.file(again), RestoreOptions.defaults());
+        CheckpointRestoreTest.assertCountsOnWithoutRestartOrRepeat(
+                ferry.log("from-podman").awaitNumberAtLeast(stoppedAgainAt + 3, WAIT), stoppedAgainAt);
         ferry.engine().containers().remove("from-podman", true);
     }
 
