@@ -122,20 +122,24 @@ class PodmanInteropTest {
 
     @Test
     void podmanGzipArchiveRestoresInFerryUnderANewNameAndInspectSaysPodman() {
-        Path archive = podmanCheckpoint("gz-podman", "gzip");
+        Path archive = podmanCheckpoint("gz-podman", "gzip", "-v", "gzdata:/data"); // a named volume, written to
 
         ArchiveSummary summary = ferry.engine().inspect(archive);
         assertThat(summary.config().madeByPodman()).isTrue();
         assertThat(summary.config().container().name()).isEqualTo("gz-podman");
         assertThat(summary.config().container().image()).isEqualTo(Podman.IMAGE);
-        assertThat(summary.config().container().command()).containsExactly("sh", "-c", TestHost.LOOPER);
+        assertThat(summary.config().container().command()).containsExactly("sh", "-c", VOLUME_WRITER + TestHost.LOOPER);
+        assertThat(summary.volumeBytes()).containsKey("gzdata");
         assertThat(summary.processTree()).isNotEmpty();
 
         ferry.engine().restore(ArchiveSource.file(archive), RestoreOptions.defaults().named("gz-copy"));
+        assertThat(ferry.engine().volumes().get("gzdata").mountpoint().resolve("f"))
+                .as("the volume's content came along").hasContent("from podman");
         int stoppedAt = lastPodmanNumber;
         CheckpointRestoreTest.assertCountsOnWithoutRestartOrRepeat(
                 ferry.log("gz-copy").awaitNumberAtLeast(stoppedAt + 3, WAIT), stoppedAt);
         ferry.engine().containers().remove("gz-copy", true);
+        ferry.engine().volumes().remove("gzdata");
     }
 
     @Test
@@ -177,8 +181,13 @@ class PodmanInteropTest {
     }
 
     /** Runs the looper in Podman, checkpoints it with -e (and -c), removes it; remembers where it stopped. */
-    private Path podmanCheckpoint(String name, String compression) {
-        podman.run(name, TestHost.LOOPER);
+    private static final String VOLUME_WRITER = "[ -d /data ] && echo 'from podman' > /data/f; ";
+
+    private Path podmanCheckpoint(String name, String compression, String... runOptions) {
+        List<String> run = new java.util.ArrayList<>(List.of("run", "-d", "--name", name));
+        run.addAll(List.of(runOptions));
+        run.addAll(List.of(Podman.IMAGE, "sh", "-c", (runOptions.length > 0 ? VOLUME_WRITER : "") + TestHost.LOOPER));
+        podman.check("podman run", run.toArray(String[]::new));
         podmanIds.put(name + "-id", podman.check("podman inspect", "inspect", "--format", "{{.Id}}", name).stdout().strip());
         awaitPodmanCount(name, 2);
         Path archive = tmp.resolve(name + ".tar." + (compression.equals("gzip") ? "gz" : "zst"));
