@@ -46,12 +46,21 @@ final class InspectCommand implements Callable<Integer> {
         row("Container", c.name() + " (" + c.id() + ")");
         row("Image", c.image() + " (" + c.imageId().substring(0, Math.min(12, c.imageId().length())) + ")");
         row("Command", String.join(" ", c.command()));
-        row("Runtime", k.runtime() + " " + k.runtimeVersion());
-        row("CRIU", k.criuVersion() + " (image format " + s.criuImageVersion() + ")");
-        row("Checkpointed", k.checkpointedAt() + " on host " + k.hostId() + ", kernel " + k.kernel() + ", "
-                + k.arch() + ", cgroups " + k.cgroupVersion());
-        row("Options", (k.leaveRunning() ? "leave-running " : "") + (k.tcpEstablished() ? "tcp-established " : "")
-                + (k.rootfsIncluded() ? "rootfs-diff " : "") + (k.volumesIncluded() ? "volumes" : ""));
+        if (s.config().madeByPodman()) { // libpod's config.dump records no CRIU, kernel or host facts
+            row("Made by", "Podman (libpod config.dump, translated)");
+            row("Runtime", known(k.runtime()));
+            row("CRIU", "unknown (image format " + s.criuImageVersion() + ")");
+            var networks = s.config().podman().networks();
+            row("Networks", networks.isEmpty() ? "none (loopback only)" : String.join(", ", networks));
+        } else {
+            row("Made by", "Ferry");
+            row("Runtime", k.runtime() + " " + k.runtimeVersion());
+            row("CRIU", k.criuVersion() + " (image format " + s.criuImageVersion() + ")");
+            row("Checkpointed", k.checkpointedAt() + " on host " + k.hostId() + ", kernel " + k.kernel() + ", "
+                    + k.arch() + ", cgroups " + k.cgroupVersion());
+            row("Options", (k.leaveRunning() ? "leave-running " : "") + (k.tcpEstablished() ? "tcp-established " : "")
+                    + (k.rootfsIncluded() ? "rootfs-diff " : "") + (k.volumesIncluded() ? "volumes" : ""));
+        }
         row("Archive", Formats.bytes(s.archiveBytes()) + " (" + s.compression() + "), content " + Formats.bytes(s.contentBytes()));
         row("CRIU images", Formats.bytes(s.criuImageBytes()) + ", memory pages " + Formats.bytes(s.memoryPageBytes()));
         row("Rootfs diff", s.rootfsDiffBytes() > 0 ? Formats.bytes(s.rootfsDiffBytes()) : "none");
@@ -67,6 +76,10 @@ final class InspectCommand implements Callable<Integer> {
         System.out.println("Process tree:");
         printTree(s.processTree(), s.processTree().isEmpty() ? 0 : s.processTree().get(0).ppid(), "  ");
         return 0;
+    }
+
+    private static String known(String value) {
+        return value == null ? "unknown" : value;
     }
 
     private static void row(String key, String value) {

@@ -79,8 +79,8 @@ class ForeignArchiveCliTest {
         Map<String, String> podman = new LinkedHashMap<>();
         podman.put("config.dump", "{\"id\":\"4a1b\",\"name\":\"looper\",\"rootfsImageName\":\"busybox\"}");
         podman.put("spec.dump", "{\"ociVersion\":\"1.0.2\"}");
-        assertInvalidArchive(ferry("inspect", tar("podman.tar", podman).toString()),
-                "config.dump is not a Ferry container config");
+        assertInvalidArchive(ferry("inspect", tar("podman.tar", podman).toString()), // libpod's, lacking its image id
+                "config.dump is not a Podman container config Ferry can restore (\"rootfsImageID\" is missing");
 
         assertInvalidArchive(ferry("inspect", tar("only-spec.tar", Map.of("spec.dump", "{}")).toString()),
                 "config.dump is missing");

@@ -3,6 +3,7 @@ package io.ferry.bench.compare;
 import io.ferry.core.criu.Criu;
 import io.ferry.core.os.FileTrees;
 import io.ferry.core.os.HostFacts;
+import io.ferry.core.testing.Podman;
 import io.ferry.core.testing.TestHost;
 import io.ferry.gateway.FerryCluster;
 
@@ -139,7 +140,7 @@ public final class CompareBench {
                 String name = "cmp-" + w.slug() + "-p";
                 try {
                     podman.run(name, w.script());
-                    MemoryProbe.Target t = podman.target(name);
+                    MemoryProbe.Target t = PodmanRound.target(podman, name);
                     String sum = MemoryProbe.awaitStarted(t, START_TIMEOUT);
                     for (int i = 0; i < settings.roundsOf(w); i++) {
                         int before = MemoryProbe.lastNumber(t.lines());

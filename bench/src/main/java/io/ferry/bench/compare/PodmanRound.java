@@ -1,8 +1,11 @@
 package io.ferry.bench.compare;
 
+import io.ferry.core.testing.Podman;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 /** P: {@code podman container checkpoint -e} (zstd, Podman's default), {@code podman rm}, {@code podman container restore -i}. */
 final class PodmanRound {
@@ -26,5 +29,20 @@ final class PodmanRound {
         long size = Files.size(archive);
         Files.delete(archive);
         return Timing.of(t0, t1, t2, t3, size);
+    }
+
+    /** The container as the memory probe sees it: {@code podman logs} and {@code podman kill -s USR1}. */
+    static MemoryProbe.Target target(Podman podman, String name) {
+        return new MemoryProbe.Target() {
+            @Override
+            public List<String> lines() {
+                return podman.logs(name);
+            }
+
+            @Override
+            public void signalUsr1() {
+                podman.check("podman kill", "kill", "-s", "USR1", name);
+            }
+        };
     }
 }

@@ -22,6 +22,8 @@ public final class ArchiveLayout {
     /** The container's writable layer, when it changed, and the paths it deleted (JSON list). */
     public static final String ROOTFS_DIFF = "rootfs-diff.tar";
     public static final String DELETED_FILES = "deleted.files";
+    /** Podman's: the content of the container's /dev/shm (a bind of its userdata directory there). */
+    public static final String DEVSHM_TAR = "devshm-checkpoint.tar";
     /** {@code volumes/<name>.tar}: the content of each named volume. */
     public static final String VOLUMES_DIR = "volumes";
 

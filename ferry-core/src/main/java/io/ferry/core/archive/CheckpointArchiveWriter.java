@@ -35,7 +35,7 @@ public final class CheckpointArchiveWriter {
     public static void write(OutputStream out, Compression compression, Contents c) throws IOException {
         OutputStream compressed = compression.compress(new NonClosingOutputStream(out));
         try (TarWriter tar = new TarWriter(compressed)) {
-            tar.addBytes(ArchiveLayout.CONFIG_DUMP, Json.bytes(c.config()));
+            tar.addBytes(ArchiveLayout.CONFIG_DUMP, Json.bytes(PodmanConfig.superset(c.config()))); // Podman reads it too
             tar.addFile(ArchiveLayout.SPEC_DUMP, c.spec());
             tar.addBytes(ArchiveLayout.NETWORK_STATUS, c.networkStatus().getBytes(StandardCharsets.UTF_8));
             for (Map.Entry<String, Path> f : c.networkFiles().entrySet()) { // hosts, resolv.conf

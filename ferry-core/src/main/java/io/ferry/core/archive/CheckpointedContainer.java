@@ -6,15 +6,29 @@ import io.ferry.core.error.InvalidArchiveException;
 import io.ferry.core.json.Json;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.exc.StreamReadException;
+import tools.jackson.databind.JsonNode;
 
 import java.io.InputStream;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
-/** The content of config.dump: the container's config and the facts of its checkpoint. */
-public record CheckpointedContainer(ContainerConfig container, CheckpointInfo checkpoint) {
+/**
+ * The content of config.dump: the container's config and the facts of its checkpoint. {@code podman}:
+ * set when the archive was written by Podman (its libpod config translated by {@link PodmanConfig}),
+ * null for Ferry's; never written (config.dump is written as {@link PodmanConfig#superset}).
+ */
+public record CheckpointedContainer(ContainerConfig container, CheckpointInfo checkpoint, PodmanConfig.Origin podman) {
     private static final String NOT_FERRY = "config.dump is not a Ferry container config";
+
+    public CheckpointedContainer(ContainerConfig container, CheckpointInfo checkpoint) {
+        this(container, checkpoint, null);
+    }
+
+    /** Whether Podman wrote the archive. */
+    public boolean madeByPodman() {
+        return podman != null;
+    }
 
     /**
      * Reads config.dump from an archive, which may come from another tool or be crafted: a wrong
@@ -24,7 +38,11 @@ public record CheckpointedContainer(ContainerConfig container, CheckpointInfo ch
     public static CheckpointedContainer read(InputStream in) {
         CheckpointedContainer config;
         try {
-            config = Json.read(in, CheckpointedContainer.class);
+            JsonNode root = Json.MAPPER.readTree(in);
+            if (root != null && PodmanConfig.isLibpod(root)) {
+                return PodmanConfig.translate(root);
+            }
+            config = root == null || root.isNull() || root.isMissingNode() ? null : Json.MAPPER.treeToValue(root, CheckpointedContainer.class);
         } catch (StreamReadException e) {
             throw new InvalidArchiveException("config.dump is not valid JSON: " + e.getOriginalMessage(), e);
         } catch (JacksonException e) {
@@ -37,7 +55,8 @@ public record CheckpointedContainer(ContainerConfig container, CheckpointInfo ch
             throw new InvalidArchiveException(NOT_FERRY + " (\"" + field + "\" is missing; container id, name,"
                     + " image, command, volumes and checkpoint facts are required)");
         });
-        return config.checked();
+        // a "podman" key in a Ferry-shaped config.dump is not Podman's origin: only the translation sets it
+        return new CheckpointedContainer(config.container(), config.checkpoint()).checked();
     }
 
     /** The first field Ferry needs that is absent or null, by its JSON path. */

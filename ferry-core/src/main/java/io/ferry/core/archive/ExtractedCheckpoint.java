@@ -117,6 +117,12 @@ public final class ExtractedCheckpoint {
         return Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS) ? Optional.of(p) : Optional.empty();
     }
 
+    /** Podman's devshm-checkpoint.tar: the content of the container's /dev/shm (Podman archives only). */
+    public Optional<Path> devShmTar() {
+        Path p = dir.resolve(ArchiveLayout.DEVSHM_TAR);
+        return Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS) ? Optional.of(p) : Optional.empty();
+    }
+
     public Optional<Path> rootfsDiff() {
         Path p = dir.resolve(ArchiveLayout.ROOTFS_DIFF);
         return Files.isRegularFile(p) ? Optional.of(p) : Optional.empty();

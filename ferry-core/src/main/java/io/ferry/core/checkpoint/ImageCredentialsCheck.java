@@ -25,6 +25,11 @@ final class ImageCredentialsCheck {
     }
 
     static void check(Path imagesDir, Collection<String> templateBoundingSet) {
+        check(imagesDir, templateBoundingSet, true);
+    }
+
+    /** {@code noNewPrivs}: whether every task must keep no_new_privs (Podman's containers do not set it). */
+    static void check(Path imagesDir, Collection<String> templateBoundingSet, boolean noNewPrivs) {
         BitSet allowed = Capabilities.of(templateBoundingSet);
         List<TaskCredentials> tasks;
         try {
@@ -50,7 +55,7 @@ final class ImageCredentialsCheck {
                             + " in its " + set + " set, beyond what this host gives a container");
                 }
             }
-            if (t.noNewPrivs() != 1) {
+            if (noNewPrivs && t.noNewPrivs() != 1) {
                 throw new InvalidArchiveException(who + " does not keep no_new_privs, which this host's containers have");
             }
         }

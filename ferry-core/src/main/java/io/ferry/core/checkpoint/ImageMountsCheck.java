@@ -53,13 +53,22 @@ final class ImageMountsCheck {
 
     /** {@code spec} is this host's spec for the archived container ({@code OciSpecs.create}). */
     static void check(Path imagesDir, JsonNode spec) {
+        check(imagesDir, spec, false);
+    }
+
+    /**
+     * {@code anyRootOfRoot}: the root mount may show any directory of its filesystem (Podman's vfs and
+     * btrfs storage bind a directory of the host there; CRIU mounts runc's --root at "/" whatever the
+     * image says).
+     */
+    static void check(Path imagesDir, JsonNode spec, boolean anyRootOfRoot) {
         Map<String, Rule> rules = rules(spec);
         Set<String> covered = new HashSet<>();
         try (DirectoryStream<Path> images = Files.newDirectoryStream(imagesDir, "mountpoints-*.img")) {
             for (Path image : images) {
                 Set<String> seen = new HashSet<>();
                 for (ProtoMessage mount : CheckpointImages.read(image).entries()) {
-                    String mountpoint = check(image.getFileName().toString(), mount, rules, seen);
+                    String mountpoint = check(image.getFileName().toString(), mount, rules, seen, anyRootOfRoot);
                     covered.add(mountpoint);
                 }
             }
@@ -75,7 +84,8 @@ final class ImageMountsCheck {
         }
     }
 
-    private static String check(String image, ProtoMessage mount, Map<String, Rule> rules, Set<String> seen) {
+    private static String check(String image, ProtoMessage mount, Map<String, Rule> rules, Set<String> seen,
+                                boolean anyRootOfRoot) {
         String mountpoint = mount.string(7);
         String where = "checkpoint/" + image + ": the mount at " + shown(mountpoint);
         if (mountpoint == null) {
@@ -85,7 +95,9 @@ final class ImageMountsCheck {
             throw new InvalidArchiveException(where + " occurs twice; this host mounts each place once");
         }
         if (mountpoint.equals("/")) {
-            requireRoot(where, mount, "/"); // CRIU mounts the bundle's root (runc's --root) there
+            if (!anyRootOfRoot) {
+                requireRoot(where, mount, "/"); // CRIU mounts the bundle's root (runc's --root) there
+            }
             return mountpoint;
         }
         Rule rule = rules.get(mountpoint);

@@ -10,6 +10,7 @@ import io.ferry.core.container.ContainerRecord;
 import io.ferry.core.container.ContainerStore;
 import io.ferry.core.container.Provisioner;
 import io.ferry.core.container.NetworkRequests;
+import io.ferry.core.container.PodmanSpec;
 import io.ferry.core.container.VolumeMount;
 import io.ferry.core.error.NotFoundException;
 import io.ferry.core.json.Json;
@@ -142,7 +143,9 @@ public final class Restorer {
                                         long start) {
         checkOptions(options);
         ContainerConfig archived = archive.config().container();
-        String hostname = ArchiveVetting.check(archive); // untrusted until here
+        ArchiveVetting.Vetted vetted = ArchiveVetting.vet(archive); // untrusted until here
+        String hostname = vetted.hostname();
+        PodmanSpec podman = vetted.podman(); // Podman's bound files, for a container from a Podman archive
         ContainerConfig target = options.name() == null ? archived
                 : archived.renamed(ContainerStore.newId(), ContainerStore.validName(options.name()));
         NetworkStatus.Archived archivedAddress = archived.networkOrNone().isNone() ? null
@@ -166,12 +169,17 @@ public final class Restorer {
                 created.addAll(p.createdVolumes());
                 ContainerLayout layout = p.layout();
                 restoreNetworkFiles(archive, p.network(), archivedAddress, layout);
+                if (podman != null) {
+                    PodmanRestore.provide(archive, podman, layout, limits);
+                }
                 if (!options.ignoreRootfs() && archive.rootfsDiff().isPresent()) {
                     RootfsDiff.apply(archive.rootfsDiff().get(), archive.deletedFiles(), layout.rootfs(),
                             limits);
                 }
                 restoreVolumeContent(archive, target, options);
-                if (archive.ctrLog().isPresent()) {
+                if (archive.ctrLog().isPresent() && archive.config().madeByPodman()) {
+                    PodmanRestore.copyLog(archive.ctrLog().get(), layout.log());
+                } else if (archive.ctrLog().isPresent()) {
                     Files.copy(archive.ctrLog().get(), layout.log(), StandardCopyOption.REPLACE_EXISTING);
                 }
                 long restoreStart = System.nanoTime();

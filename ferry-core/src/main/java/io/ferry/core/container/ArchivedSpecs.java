@@ -32,6 +32,14 @@ public final class ArchivedSpecs {
 
     /** Checks spec.dump against the template for {@code archived} (config.dump's container); returns the hostname to keep. */
     public static String check(JsonNode spec, ContainerConfig archived) {
+        return check(spec, archived, null);
+    }
+
+    /**
+     * As above, for a container restored from a Podman archive and checkpointed again by Ferry
+     * ({@code podman}: {@link PodmanSpec#carried}): the template then has Podman's binds too.
+     */
+    public static String check(JsonNode spec, ContainerConfig archived, PodmanSpec podman) {
         for (int i = 0; i < archived.volumes().size(); i++) {
             String destination = archived.volumes().get(i).destination();
             try {
@@ -45,8 +53,8 @@ public final class ArchivedSpecs {
         if (!spec.isObject()) {
             throw new InvalidArchiveException("spec.dump is not a valid OCI runtime spec: it is not a JSON object");
         }
-        ObjectNode template = templateFor(archived);
-        compare(template, spec, "", hostSpecific(template, archived));
+        ObjectNode template = podman == null ? templateFor(archived) : podman.applyTo(templateFor(archived), Path.of("/"));
+        compare(template, spec, "", hostSpecific(template));
         JsonNode hostname = spec.get("hostname");
         if (!hostname.isString() || !HOSTNAME.matcher(hostname.asString()).matches()) {
             throw new InvalidArchiveException("spec.dump: \"hostname\" is " + shown(hostname)
@@ -62,8 +70,11 @@ public final class ArchivedSpecs {
         return OciSpecs.create(archived, "", Path.of("/"), Path.of("/"), "", sources);
     }
 
-    /** The fields whose values this host replaces with its own: only their type is checked. */
-    private static Set<String> hostSpecific(ObjectNode template, ContainerConfig archived) {
+    /**
+     * The fields whose values this host replaces with its own: only their type is checked. Every bind
+     * mount's source is a path of this host (volumes, network files, a Podman container's bound files).
+     */
+    private static Set<String> hostSpecific(ObjectNode template) {
         Set<String> fields = new HashSet<>(Set.of("root.path", "linux.cgroupsPath", "hostname"));
         JsonNode namespaces = template.get("linux").get("namespaces");
         for (int i = 0; i < namespaces.size(); i++) {
@@ -71,13 +82,10 @@ public final class ArchivedSpecs {
                 fields.add("linux.namespaces[" + i + "].path");
             }
         }
-        int base = OciSpecs.baseMounts();
-        for (int i = 0; i < archived.volumes().size(); i++) {
-            fields.add("mounts[" + (base + i) + "].source");
-        }
-        if (!archived.networkOrNone().isNone()) { // the container's hosts and resolv.conf, after its volumes
-            for (int i = 0; i < OciSpecs.NETWORK_FILES.size(); i++) {
-                fields.add("mounts[" + (base + archived.volumes().size() + i) + "].source");
+        JsonNode mounts = template.get("mounts");
+        for (int i = 0; i < mounts.size(); i++) {
+            if (mounts.get(i).path("type").asString("").equals("bind")) {
+                fields.add("mounts[" + i + "].source");
             }
         }
         return fields;

@@ -18,7 +18,10 @@ class CheckpointedContainerTest {
 
     @Test
     void otherShapesAreNamed() {
-        assertRefused("{\"id\":\"4a1b\",\"name\":\"looper\",\"rootfsImageName\":\"busybox\"}",
+        assertRefused("{\"id\":\"4a1b\",\"name\":\"looper\",\"rootfsImageName\":\"busybox\"}", // libpod's shape
+                "config.dump is not a Podman container config Ferry can restore (\"rootfsImageID\" is missing or not"
+                        + " a string)");
+        assertRefused("{\"id\":\"4a1b\",\"name\":\"looper\"}",
                 "config.dump is not a Ferry container config (\"container\" is missing; container id, name, image,"
                         + " command, volumes and checkpoint facts are required)");
         assertRefused("{\"container\":\"looper\"}",
