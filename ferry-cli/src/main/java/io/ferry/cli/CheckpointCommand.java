@@ -85,6 +85,7 @@ final class CheckpointCommand implements Callable<Integer> {
             target = new ArchiveTarget.File(file.path(), recipients);
         }
         CheckpointResult r = ferry.engine().checkpoint(container, options, target).result();
+        r.warnings().forEach(w -> System.err.println("WARN: " + w)); // what the archive left out (socket files)
         if (printStats) {
             Map<String, Object> ctr = new LinkedHashMap<>();
             ctr.put("id", r.containerId());
