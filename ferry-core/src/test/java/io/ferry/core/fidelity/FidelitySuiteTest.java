@@ -34,7 +34,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * Kinds of kernel state, each set up by a small program in its own Ferry container on host A, checkpointed
  * with export, restored with import on host B, and checked there: the program prints a counter only while
  * its state works (FAIL lines otherwise), so a restored one must count on from where it stopped, every
- * number once. File locks are part INPLACE's (--file-locks) and are not here.
+ * number once. File locks are part INPLACE's (--file-locks) and are not here. The unix listener and the
+ * memory-mapped file are small static C programs (src/test/resources/.../fidelity), compiled here.
  */
 @Tag("host")
 class FidelitySuiteTest {
@@ -71,10 +72,12 @@ class FidelitySuiteTest {
         TestHost b = hosts.create("fid-b");
         Map<String, String> scripts = new LinkedHashMap<>(KINDS);
         scripts.put("unix-socket", "while [ ! -x /tmp/listen ]; do usleep 50000; done; exec /tmp/listen /tmp/app.sock");
+        scripts.put("mapped-file", "while [ ! -x /tmp/mapped-file ]; do usleep 50000; done; exec /tmp/mapped-file /tmp/m");
         for (Map.Entry<String, String> k : scripts.entrySet()) {
             a.run(k.getKey(), k.getValue());
         }
-        installListener(a.rootfs("unix-socket").resolve("tmp/listen"));
+        install("unix-listener.c", a.rootfs("unix-socket").resolve("tmp/listen"));
+        install("mapped-file.c", a.rootfs("mapped-file").resolve("tmp/mapped-file"));
 
         Map<String, String> outcome = new LinkedHashMap<>();
         for (String kind : scripts.keySet()) {
@@ -123,14 +126,17 @@ class FidelitySuiteTest {
         }
     }
 
-    /** Compiles the unix listener statically (gcc and glibc's libc.a, as on a Ferry build host). */
-    private void installListener(Path target) throws IOException {
-        Path source = tmp.resolve("unix-listener.c");
-        try (InputStream in = getClass().getResourceAsStream("unix-listener.c")) {
+    /**
+     * Compiles a test program statically (gcc and glibc's libc.a, as on a Ferry build host: busybox has no unix
+     * stream listener and no mmap) into a running container's root filesystem, which waits for it.
+     */
+    private void install(String resource, Path target) throws IOException {
+        Path source = tmp.resolve(resource);
+        try (InputStream in = getClass().getResourceAsStream(resource)) {
             Files.copy(in, source);
         }
-        Path binary = tmp.resolve("listen");
-        Commands.check("compiling the unix listener (needs gcc and libc6-dev)", List.of("gcc", "-static", "-O2",
+        Path binary = tmp.resolve(resource + ".bin");
+        Commands.check("compiling " + resource + " (needs gcc and libc6-dev)", List.of("gcc", "-static", "-O2",
                 "-o", binary.toString(), source.toString()), Duration.ofSeconds(60));
         Files.copy(binary, target.resolveSibling("listen.tmp"));
         Files.move(target.resolveSibling("listen.tmp"), target); // the container waits for it to be executable
