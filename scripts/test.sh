@@ -12,8 +12,9 @@ command -v mvn >/dev/null || { echo "scripts/test.sh: needs Maven (mvn not found
 
 # Tools the tests drive, from Debian: skopeo and podman (against registry-service; podman runs with
 # its own config and storage under the test's temp dir), chromium and chromedriver (the dashboard,
-# headless), docker-compose (only to validate docker-compose.yml: no Docker engine is needed).
-bash scripts/install-host.sh skopeo podman chromium chromium-driver docker-compose
+# headless), docker-compose (only to validate docker-compose.yml: no Docker engine is needed), gcc and
+# libc6-dev (the fidelity suite compiles two small static programs that busybox cannot stand in for).
+bash scripts/install-host.sh skopeo podman chromium chromium-driver docker-compose gcc libc6-dev
 
 # -ntp: no transfer progress in CI logs; verify runs unit and host tests of every module
 mvn -B -ntp verify "$@"

@@ -2,8 +2,6 @@ package io.ferry.cli;
 
 import io.ferry.core.checkpoint.CheckpointOptions;
 import io.ferry.core.checkpoint.CheckpointResult;
-import io.ferry.core.checkpoint.Checkpointer;
-import io.ferry.core.error.ConflictException;
 import io.ferry.core.checkpoint.PageServer;
 import io.ferry.core.engine.ArchiveTarget;
 import io.ferry.core.json.Json;
@@ -136,13 +134,11 @@ final class CheckpointCommand implements Callable<Integer> {
             List<Map<String, Object>> stats = new ArrayList<>();
             long start = System.nanoTime();
             int exit = ContainerArguments.each(targets, t -> {
-                if (createImage != null && ferry.engine().containers().get(t.nameOrId()).config().removesOnExit()) {
-                    throw new ConflictException(Checkpointer.RM_NEEDS_EXPORT); // Podman: --create-image neither
-                }
                 CheckpointResult r = createImage != null
                         ? ferry.engine().checkpointToImage(t.nameOrId(), chosen, createImage).result()
                         : ferry.engine().checkpointInPlace(t.nameOrId(), chosen);
                 tellKept(r);
+                r.warnings().forEach(w -> spec.commandLine().getErr().println("WARN: " + w));
                 stats.add(statistics(r));
                 return printStats ? null : t.shown();
             }, spec.commandLine().getErr());
@@ -163,6 +159,7 @@ final class CheckpointCommand implements Callable<Integer> {
         }
         CheckpointResult r = ferry.engine().checkpoint(targets.get(0).nameOrId(), options, target).result();
         tellKept(r);
+        r.warnings().forEach(w -> spec.commandLine().getErr().println("WARN: " + w)); // what the archive left out (socket files)
         if (printStats) {
             printStats(r.totalDuration().toNanos(), List.of(statistics(r)));
         } else {

@@ -4,6 +4,7 @@ import io.ferry.core.error.InvalidArchiveException;
 import io.ferry.core.os.FileTrees;
 import io.ferry.core.tar.ArchiveLimits;
 import io.ferry.core.tar.EntryNames;
+import io.ferry.core.tar.FileTypes;
 import io.ferry.core.tar.OpaqueDirs;
 import io.ferry.core.tar.SafeExtractor;
 import io.ferry.core.tar.TarWriter;
@@ -13,9 +14,12 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -27,7 +31,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * The container's writable layer as Podman exports it: {@code rootfs-diff.tar} holds what was added or
  * changed (read from the overlay's upper directory), {@code deleted.files} the paths it deleted
- * (overlay whiteouts: character devices 0/0). Mount points (/proc, /dev, volumes) are left out.
+ * (overlay whiteouts: character devices 0/0). Mount points (/proc, /dev, volumes) are left out. Named
+ * pipes are carried (as tar FIFO entries), unix socket files skipped and named ({@link Captured#skippedNote}).
  *
  * <p>A directory deleted and created again is opaque in the upper directory: it hides what the image
  * has inside it. deleted.files then lists those hidden image entries, so that the restored container,
@@ -36,8 +41,21 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class RootfsDiff {
     private static final LinkOption[] NOFOLLOW = {LinkOption.NOFOLLOW_LINKS};
 
-    /** What {@link #capture} found: the deleted paths (absolute, as inside the container). */
-    public record Captured(Path tar, List<String> deleted) {
+    /**
+     * What {@link #capture} found: the deleted paths, and the unix socket files left out of the tar (both
+     * absolute, as inside the container).
+     */
+    public record Captured(Path tar, List<String> deleted, List<String> skippedSockets) {
+        public Captured(Path tar, List<String> deleted) {
+            this(tar, deleted, List.of());
+        }
+
+        /** The note a checkpoint gives about the skipped sockets, if any. */
+        public java.util.Optional<String> skippedNote() {
+            return skippedSockets.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(
+                    "unix socket files are not archived (as Podman does); their processes' sockets are restored by"
+                            + " CRIU, the files are not: " + String.join(", ", skippedSockets));
+        }
     }
 
     private RootfsDiff() {
@@ -86,13 +104,15 @@ public final class RootfsDiff {
                 return null;
             }
             deleted.addAll(hiddenByOpaqueDirs(upper, new LowerLayers(lowerTopFirst), excludedDestinations));
+            List<String> sockets = new ArrayList<>();
             try (OutputStream out = Files.newOutputStream(tarFile); TarWriter tar = new TarWriter(out)) {
-                tar.addTree("", upper, p -> excluded(upper, p, excludedDestinations) || isWhiteoutQuietly(p));
+                tar.addTree("", upper, p -> excluded(upper, p, excludedDestinations) || isWhiteoutQuietly(p)
+                        || isSocket(upper, p, sockets));
                 tar.finish();
             }
-            return new Captured(tarFile, deleted);
+            return new Captured(tarFile, deleted, List.copyOf(sockets));
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot capture the container's root filesystem changes", e);
+            throw new UncheckedIOException("cannot capture the container's root filesystem changes: " + why(e), e);
         }
     }
 
@@ -168,6 +188,34 @@ public final class RootfsDiff {
     private static boolean isAncestorOfExcluded(Path upper, Path dir, Set<String> destinations) {
         String abs = "/" + upper.relativize(dir) + "/";
         return destinations.stream().anyMatch(d -> d.startsWith(abs));
+    }
+
+    /**
+     * A unix socket file: a bound socket's name, useless without the socket. Left out like Podman does
+     * (tar cannot hold one); CRIU restores a listening socket by binding its path anew. Recorded in {@code into}.
+     */
+    private static boolean isSocket(Path upper, Path p, List<String> into) {
+        try {
+            if (FileTypes.isSocket((Integer) Files.getAttribute(p, "unix:mode", NOFOLLOW))) {
+                into.add("/" + upper.relativize(p));
+                return true;
+            }
+            return false;
+        } catch (IOException e) {
+            return false; // gone meanwhile: the writer says so with the path
+        }
+    }
+
+    /** The cause in words, with the file it concerns: a FileSystemException's message is often only the path. */
+    static String why(IOException e) {
+        if (e instanceof FileSystemException fs && fs.getFile() != null) {
+            String reason = fs.getReason() != null ? fs.getReason()
+                    : fs instanceof NoSuchFileException ? "it was removed while the changes were being archived"
+                    : fs instanceof AccessDeniedException ? "permission denied"
+                    : fs.getClass().getSimpleName();
+            return fs.getFile() + ": " + reason;
+        }
+        return String.valueOf(e.getMessage());
     }
 
     private static boolean isWhiteoutQuietly(Path p) {

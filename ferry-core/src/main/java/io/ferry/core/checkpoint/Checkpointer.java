@@ -153,6 +153,8 @@ public final class Checkpointer {
             if (runtime.state(record.id()).status().equals("paused")) {
                 throw new ConflictException("\"paused\" is not running, cannot checkpoint: container state improper");
             }
+            // issue 13: a stopped task would hang the dump until the timeout; refuse at once, naming it
+            StoppedTasks.refuseIfAny(record.name(), runtime.state(record.id()).pid());
             ContainerLayout layout = store.layout(record.id());
             FileTrees.deleteRecursively(layout.checkpointImages());
             FileTrees.deleteRecursively(layout.checkpointWork());
@@ -226,7 +228,8 @@ public final class Checkpointer {
             }
             FileTrees.deleteRecursively(layout.checkpointWork());
             return new CheckpointResult(record.id(), record.name(), exported.bytes(), frozenAt, runtimeDuration,
-                    Duration.ofNanos(System.nanoTime() - start), stats, exported.archived());
+                    Duration.ofNanos(System.nanoTime() - start), stats, exported.archived())
+                    .withWarnings(exported.warnings());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -321,7 +324,8 @@ public final class Checkpointer {
                 () -> servings.remove(record.id()), () -> comeBack(record.id(), null));
         servings.put(record.id(), serving);
         return new CheckpointResult(record.id(), record.name(), exported.bytes(), frozenAt, runtimeDuration,
-                Duration.ofNanos(System.nanoTime() - start), null, exported.archived(), serving);
+                Duration.ofNanos(System.nanoTime() - start), null, exported.archived(), serving)
+                .withWarnings(exported.warnings());
     }
 
     /**
@@ -395,7 +399,7 @@ public final class Checkpointer {
         }
     }
 
-    private record Exported(long bytes, CheckpointedContainer archived) {
+    private record Exported(long bytes, CheckpointedContainer archived, List<String> warnings) {
     }
 
     private Exported export(ContainerRecord record, ContainerLayout layout, CheckpointOptions options, Path logSnapshot,
@@ -453,7 +457,7 @@ public final class Checkpointer {
                 throw e;
             }
             out.close();
-            return new Exported(out.count(), archived);
+            return new Exported(out.count(), archived, diff == null ? List.of() : diff.skippedNote().stream().toList());
         } finally {
             Files.deleteIfExists(diffTar);
             for (Path t : volumeTars.values()) {
@@ -589,7 +593,8 @@ public final class Checkpointer {
             Files.createDirectories(layout.checkpointWork());
             Exported exported = export(record, layout, options, layout.log(), sink, CheckpointProgress.NONE);
             return new CheckpointResult(record.id(), record.name(), exported.bytes(), null, Duration.ZERO,
-                    Duration.ofNanos(System.nanoTime() - start), null, exported.archived());
+                    Duration.ofNanos(System.nanoTime() - start), null, exported.archived())
+                    .withWarnings(exported.warnings());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {

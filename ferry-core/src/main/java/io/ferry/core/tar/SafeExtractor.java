@@ -23,7 +23,7 @@ import java.util.Map;
 /**
  * Extracts an untrusted tar stream into a directory and never writes outside it: entries with
  * {@code ..} or absolute names, links pointing outside, device nodes, sparse entries and entries past
- * the limits are rejected, and no path is ever resolved through a symbolic link (the archive's own or
+ * the limits are rejected (named pipes are created only in a container's root filesystem), and no path is ever resolved through a symbolic link (the archive's own or
  * anyone else's): parents are walked one by one, hard links may only name a regular file this stream
  * extracted. A truncated or corrupt stream is an {@link InvalidArchiveException}; the caller removes
  * the partial directory.
@@ -80,6 +80,9 @@ public final class SafeExtractor {
             throw e;
         } catch (FileAlreadyExistsException e) {
             throw new InvalidArchiveException("archive entry collides with an existing file: " + e.getFile(), e);
+        } catch (java.nio.file.FileSystemException e) { // its message is only the path: say what failed there
+            throw new InvalidArchiveException("cannot extract " + e.getFile() + ": " + (e.getReason() != null
+                    ? e.getReason() : e.getClass().getSimpleName()), e);
         } catch (IOException | IllegalArgumentException e) {
             throw new InvalidArchiveException("archive is truncated or corrupt: " + e.getMessage(), e);
         }
@@ -137,7 +140,9 @@ public final class SafeExtractor {
                 } else if (entry.isCharacterDevice() || entry.isBlockDevice()) {
                     throw new InvalidArchiveException("archive entry \"" + entry.getName()
                             + "\" is a device node; device nodes are not allowed");
-                } else if (entry.isFile() && !entry.isFIFO()) { // isFile() is also true of odd types: checked after them
+                } else if (entry.isFIFO()) {
+                    fifo(entry, target);
+                } else if (entry.isFile()) { // isFile() is also true of odd types: checked after them
                     regularFile(in, entry, relative, target);
                 } else {
                     throw new InvalidArchiveException("archive entry \"" + entry.getName()
@@ -172,6 +177,23 @@ public final class SafeExtractor {
             }
             applyOwnerAndMode(target, entry);
             dirTimes.push(new DirTime(dest.relativize(target).toString(), entry.getLastModifiedDate().getTime()));
+        }
+
+        /**
+         * A named pipe, in a container's root filesystem only: there the container's processes use it (CRIU
+         * reopens the ones they held open, by path). Anywhere else Ferry itself reads the extracted files,
+         * and opening a FIFO in place of a file would block that read forever.
+         */
+        private void fifo(TarArchiveEntry entry, Path target) throws IOException {
+            if (links != Links.ROOTFS) {
+                throw new InvalidArchiveException("archive entry \"" + entry.getName()
+                        + "\" is a named pipe (FIFO); named pipes are only allowed in a container's root filesystem");
+            }
+            FileTrees.deleteRecursively(target); // a file, link or even a directory: the entry replaces it
+            // mode by mkfifo, owner by lchown, no time: the JDK opens a file to set its mode or times, and
+            // opening a FIFO blocks until a writer comes
+            Fifos.create(target, entry.getMode() & 07777);
+            applyOwner(target, entry);
         }
 
         /** Only to a regular file written earlier by this stream, found again without following any link. */
@@ -318,8 +340,8 @@ public final class SafeExtractor {
         Files.setAttribute(target, "unix:gid", (int) entry.getLongGroupId(), NOFOLLOW);
     }
 
-    /** Sparse entries were refused before: a FIFO is the one unsupported type commons-compress names. */
+    /** Sparse entries, devices and FIFOs were handled before: what is left has no name here. */
     private static byte typeFlag(TarArchiveEntry entry) {
-        return entry.isFIFO() ? (byte) 'p' : (byte) '?';
+        return (byte) '?';
     }
 }

@@ -25,7 +25,8 @@ import java.util.function.Predicate;
 
 /**
  * Writes a tar stream entry by entry (files are streamed from disk, never held in memory), keeping
- * owners, modes, symbolic links and hard links as they are on disk.
+ * owners, modes, symbolic links, hard links and named pipes (FIFOs) as they are on disk. Sockets and
+ * device nodes are refused by name: a caller that expects them skips them first.
  */
 public final class TarWriter implements AutoCloseable {
     private static final LinkOption[] NOFOLLOW = {LinkOption.NOFOLLOW_LINKS};
@@ -158,8 +159,11 @@ public final class TarWriter implements AutoCloseable {
             e = new TarArchiveEntry(name.substring(0, slash + 1) + ".wh." + name.substring(slash + 1));
             e.setSize(0);
             mode = 0100644;
+        } else if (FileTypes.isFifo(mode)) { // a named pipe: its inode, never its (transient) content
+            e = new TarArchiveEntry(name, TarConstants.LF_FIFO);
         } else {
-            throw new IOException("cannot archive " + path + ": not a file, directory or symbolic link");
+            throw new IOException("cannot archive " + path + ": it is " + FileTypes.describe(mode)
+                    + " (only files, directories, symbolic links and named pipes are archived)");
         }
         e.setMode(mode);
         e.setUserId((Integer) unix.get("uid"));

@@ -80,16 +80,20 @@ class FailureRecoveryTest {
     @Test
     void aHangingCheckpointIsKilledAndTheContainerRunsOn() {
         TestHost a = hosts.create("hang", EngineSettings.defaults().withCheckpointTimeout(Duration.ofSeconds(4)));
-        // CRIU blocks on a SIGSTOPped task while runc holds the cgroup frozen
-        a.run("stopper", "sleep 1000 & kill -STOP $!; " + TestHost.LOOPER);
+        // CRIU blocks on a SIGSTOPped task while runc holds the cgroup frozen. A task stopped before the checkpoint
+        // is refused at once (StoppedTasks, issue 13): this one is stopped once the checkpoint has passed that
+        // check (its intent is written), while runc and CRIU start, so the dump meets it and hangs
+        a.run("stopper", "sleep 1000 & " + TestHost.LOOPER);
         a.log("stopper").awaitNumberAtLeast(1, WAIT);
         Path archive = tmp.resolve("stopper.tar.zst");
+        StopWhenCheckpointStarts stopper = StopWhenCheckpointStarts.start(a, "stopper", "1000");
 
         assertThatThrownBy(() -> a.engine().checkpoint("stopper", CheckpointOptions.defaults(), ArchiveTarget.file(archive)).result())
                 .isInstanceOf(ToolFailedException.class)
                 .hasMessageContaining("did not finish within 4s; CRIU was killed")
                 .hasMessageContaining("the container was thawed and keeps running");
 
+        assertThat(stopper.stopped()).as("the task was stopped during the checkpoint").isTrue();
         assertThat(a.running("stopper")).isTrue();
         int now = a.log("stopper").last();
         a.log("stopper").awaitNumberAtLeast(now + 2, WAIT);

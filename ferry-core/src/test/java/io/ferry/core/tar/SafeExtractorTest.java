@@ -161,15 +161,51 @@ class SafeExtractorTest {
     }
 
     @Test
-    void deviceNodesAndFifosAreRefused() {
+    void deviceNodesAreRefused() {
         TarArchiveEntry dev = new TarArchiveEntry("dev/sda", TarConstants.LF_BLK);
         assertThatThrownBy(() -> extract(tar(dev, ""), SafeExtractor.Links.ROOTFS))
                 .isInstanceOf(InvalidArchiveException.class)
                 .hasMessage("archive entry \"dev/sda\" is a device node; device nodes are not allowed");
-        TarArchiveEntry fifo = new TarArchiveEntry("run/fifo", TarConstants.LF_FIFO);
-        assertThatThrownBy(() -> extract(tar(fifo, ""), SafeExtractor.Links.ROOTFS))
+        TarArchiveEntry chr = new TarArchiveEntry("dev/null", TarConstants.LF_CHR);
+        assertThatThrownBy(() -> extract(tar(chr, ""), SafeExtractor.Links.ROOTFS))
                 .isInstanceOf(InvalidArchiveException.class)
-                .hasMessage("archive entry \"run/fifo\" has an unsupported type (p)");
+                .hasMessage("archive entry \"dev/null\" is a device node; device nodes are not allowed");
+    }
+
+    @Test
+    void aFifoIsCreatedInARootfsWithItsModeAndOwner() throws IOException {
+        TarArchiveEntry fifo = new TarArchiveEntry("run/app/fifo", TarConstants.LF_FIFO);
+        fifo.setMode(0010640);
+        fifo.setUserId(1234);
+        fifo.setGroupId(5678);
+        fifo.setModTime(1_700_000_000_000L);
+
+        extract(tar(fifo, ""), SafeExtractor.Links.ROOTFS);
+
+        Path p = tmp.resolve("dest/run/app/fifo");
+        assertThat(Files.getAttribute(p, "unix:mode", java.nio.file.LinkOption.NOFOLLOW_LINKS)).isEqualTo(0010640);
+        assertThat(Files.getAttribute(p, "unix:uid")).isEqualTo(1234);
+        assertThat(Files.getAttribute(p, "unix:gid")).isEqualTo(5678);
+    }
+
+    @Test
+    void aFifoReplacesAFileOfTheSameNameInARootfs() throws IOException {
+        TarArchiveEntry file = new TarArchiveEntry("fifo");
+        TarArchiveEntry fifo = new TarArchiveEntry("fifo", TarConstants.LF_FIFO);
+
+        extract(tar(file, "was a file", fifo, ""), SafeExtractor.Links.ROOTFS);
+
+        assertThat((Integer) Files.getAttribute(tmp.resolve("dest/fifo"), "unix:mode") & 0170000).isEqualTo(0010000);
+    }
+
+    /** Ferry reads what it extracts elsewhere (CRIU images, volumes): a FIFO there would block that read forever. */
+    @Test
+    void aFifoOutsideARootfsIsRefusedByName() {
+        TarArchiveEntry fifo = new TarArchiveEntry("inventory.img", TarConstants.LF_FIFO);
+        assertThatThrownBy(() -> extract(tar(fifo, ""), SafeExtractor.Links.CONFINED))
+                .isInstanceOf(InvalidArchiveException.class)
+                .hasMessage("archive entry \"inventory.img\" is a named pipe (FIFO); named pipes are only allowed in a"
+                        + " container's root filesystem");
     }
 
     @Test
