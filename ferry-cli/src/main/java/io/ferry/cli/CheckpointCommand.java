@@ -160,6 +160,11 @@ final class CheckpointCommand implements Callable<Integer> {
         CheckpointResult r = ferry.engine().checkpoint(targets.get(0).nameOrId(), options, target).result();
         tellKept(r);
         r.warnings().forEach(w -> spec.commandLine().getErr().println("WARN: " + w)); // what the archive left out (socket files)
+        if (!leaveRunning && !keep && r.pageServing() == null
+                && ferry.engine().containers().get(r.containerId()).config().removesOnExit()) {
+            // Podman: a --rm container is cleaned up once it is checkpointed (exported), anonymous volumes too
+            ferry.engine().containers().remove(r.containerId(), true, true);
+        }
         if (printStats) {
             printStats(r.totalDuration().toNanos(), List.of(statistics(r)));
         } else {

@@ -148,7 +148,7 @@ class InPlaceCliTest {
     }
 
     @Test
-    void aContainerRunWithRmIsRefusedWithoutExportInPodmansWords() {
+    void aContainerRunWithRmIsRefusedWithoutExportInPodmansWordsAndRemovedOnceExported() {
         a.engine().containers().run(new RunRequest("once", BusyboxImage.REF, List.of("sh", "-c", TestHost.LOOPER),
                 List.of()).removingOnExit());
 
@@ -161,6 +161,10 @@ class InPlaceCliTest {
         assertThat(image.exit()).isEqualTo(FerryCli.EXIT_CONFLICT);
         assertThat(image.err()).contains("unless '--export' is used");
         assertThat(a.running("once")).isTrue();
+
+        FerryCliTest.Run exported = ferry("checkpoint", "once", "-e", tmp.resolve("once.tar.zst").toString());
+        assertThat(exported.exit()).as(exported.all()).isZero();
+        assertThat(a.engine().find("once")).as("a --rm container is removed once exported, as Podman does").isEmpty();
     }
 
     @Test
