@@ -25,8 +25,10 @@ bash scripts/fuzz.sh 6
 # a short bounded run of the chaos suite (docs/chaos.md): real migrations on the demo's topology with a
 # crash at the restore's failpoint, a hung restore-service and a gateway (broker) kill (races and a link down: the long
 # run by hand); it fails when a container is lost, duplicated, stuck or its state mismatched. verify built it.
+# Then the network proof on the same topology (docs/network-proof.md; NetworkProofTest is left out of verify).
 FERRY_BENCH_NO_BUILD=1 bash bench/run.sh chaos --runs 3 --seed 14 --bound 150 --pause 5 \
-  --faults failpoint:target-restore:restore.after-runtime,stop:target-restore@restoring,kill:gateway@restoring
+  --faults failpoint:target-restore:restore.after-runtime,stop:target-restore@restoring,kill:gateway@restoring \
+  --network-proof
 
 # the ferry command, its man pages and completion, as a user's set-up would have them
 bash scripts/install-cli.sh

@@ -27,8 +27,11 @@ import java.util.concurrent.atomic.AtomicReference;
  * The chaos suite (issue 14): real migrations of a counting container between the demo's two hosts,
  * one fault per run (chosen by seed, at a stage chosen by seed), then a check of reality on both hosts
  * against what the gateway says. Counts lost, duplicated, stuck, state mismatches and counter breaks;
- * exits 1 when any is above zero (unless --no-fail). See docs/chaos.md.
- * Usage: {@code bench/run.sh chaos [--runs N] [--seed S] [--faults LIST] [--bound SECONDS] [--pause SECONDS] [--no-fail]}.
+ * exits 1 when any is above zero (unless --no-fail). With --network-proof it then runs issue 12's network proof
+ * ({@link io.ferry.bench.net.NetworkProof}) on the same topology and exits 1 when any of its assertions fails.
+ * See docs/chaos.md.
+ * Usage: {@code bench/run.sh chaos [--runs N] [--seed S] [--faults LIST] [--bound SECONDS] [--pause SECONDS] [--no-fail]
+ * [--network-proof]}.
  */
 public final class ChaosBench {
     static final String CONTAINER = "looper";
@@ -57,6 +60,7 @@ public final class ChaosBench {
         int boundSeconds = 150;
         int pause = 20;
         boolean noFail = false;
+        boolean networkProof = false;
         Path state = Path.of("/var/lib/ferry/chaos");
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
@@ -67,8 +71,9 @@ public final class ChaosBench {
                 case "--pause" -> pause = Integer.parseInt(args[++i]);
                 case "--state" -> state = Path.of(args[++i]);
                 case "--no-fail" -> noFail = true;
+                case "--network-proof" -> networkProof = true;
                 default -> throw new IllegalArgumentException("unknown option " + args[i]
-                        + " (--runs N --seed S --faults LIST --bound SECONDS --pause SECONDS --state DIR --no-fail)");
+                        + " (--runs N --seed S --faults LIST --bound SECONDS --pause SECONDS --state DIR --no-fail --network-proof)");
             }
         }
         List<Fault> plan = plan(faults, pause, runs, seed);
@@ -78,9 +83,10 @@ public final class ChaosBench {
         Thread hook = new Thread(bench::shutdown);
         Runtime.getRuntime().addShutdownHook(hook);
         int failures = bench.run(plan, seed);
+        boolean proofHeld = !networkProof || bench.networkProof();
         bench.shutdown();
         Runtime.getRuntime().removeShutdownHook(hook);
-        System.exit(failures > 0 && !noFail ? 1 : 0);
+        System.exit((failures > 0 && !noFail) || !proofHeld ? 1 : 0);
     }
 
     /** Faults shuffled by seed and cycled (each once before any repeats); a missing stage drawn by seed. */
@@ -103,6 +109,24 @@ public final class ChaosBench {
             }
         }
         return plan;
+    }
+
+    /** Issue 12's network proof on this topology, after the fault runs; false (and says why) when it failed. */
+    private boolean networkProof() throws IOException {
+        long t0 = System.nanoTime();
+        System.err.println("chaos: network proof: web moves " + topo.hostA() + " -> " + topo.hostB()
+                + " with tcpEstablished, a client polls it and holds a connection");
+        List<String> failed = new io.ferry.bench.net.NetworkProof(topo,
+                java.nio.file.Files.createDirectories(state.resolve("proof")), "chaos").run(); // close removes the state
+        double secs = (System.nanoTime() - t0) / 1e9;
+        if (failed.isEmpty()) {
+            System.out.printf(Locale.ROOT, "%nNetwork proof: held (%.0f s)%n", secs);
+            return true;
+        }
+        System.out.printf(Locale.ROOT, "%nNetwork proof: FAILED (%.0f s), %d assertion(s):%n", secs, failed.size());
+        failed.forEach(f -> System.out.println("  - " + f.strip().replace("\n", "\n    ")));
+        System.err.println("chaos: the network proof FAILED: " + failed.get(0).lines().findFirst().orElse(""));
+        return false;
     }
 
     private synchronized void shutdown() {
@@ -541,6 +565,9 @@ public final class ChaosBench {
         int counter = results.stream().mapToInt(r -> r.counter).sum();
         int restart = results.stream().mapToInt(r -> r.restart).sum();
         List<Double> secs = results.stream().map(r -> r.seconds).sorted().toList();
+        if (secs.isEmpty()) { // --runs 0: the network proof alone
+            return;
+        }
         System.out.printf(Locale.ROOT, "%n| lost | duplicated | stuck | state mismatch | counter | restart | runs with any | rebuilds |"
                 + " s per run (median / max) | total s |%n|---|---|---|---|---|---|---|---|---|---|%n"
                 + "| %d | %d | %d | %d | %d | %d | %d | %d | %.0f / %.0f | %.0f |%n", lost, dup, stuck, mismatch, counter, restart,
