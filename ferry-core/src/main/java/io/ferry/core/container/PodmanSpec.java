@@ -44,11 +44,7 @@ public record PodmanSpec(String hostname, List<String> binds, List<String> maske
         if (!spec.isObject()) {
             throw new InvalidArchiveException("spec.dump is not a valid OCI runtime spec: it is not a JSON object");
         }
-        JsonNode hostname = spec.path("hostname");
-        if (!hostname.isString() || !HOSTNAME.matcher(hostname.asString()).matches()) {
-            throw new InvalidArchiveException("spec.dump: \"hostname\" is missing or not a host name of 1 to 64"
-                    + " letters, digits, '_', '.' and '-'");
-        }
+        String hostname = hostname(spec);
         JsonNode args = spec.path("process").path("args");
         List<String> command = new ArrayList<>();
         args.forEach(a -> command.add(a.isString() ? a.asString() : null));
@@ -83,7 +79,7 @@ public record PodmanSpec(String hostname, List<String> binds, List<String> maske
                         + " are (bind mounts of host paths are not carried)");
             }
         }
-        return new PodmanSpec(hostname.asString(), binds, paths(spec, "maskedPaths"), paths(spec, "readonlyPaths"));
+        return new PodmanSpec(hostname, binds, paths(spec, "maskedPaths"), paths(spec, "readonlyPaths"));
     }
 
     /**
@@ -102,13 +98,18 @@ public record PodmanSpec(String hostname, List<String> binds, List<String> maske
         if (!binds.contains("/run/.containerenv")) {
             return java.util.Optional.empty();
         }
+        String hostname = hostname(spec);
+        return java.util.Optional.of(new PodmanSpec(hostname, binds, paths(spec, "maskedPaths"),
+                paths(spec, "readonlyPaths")));
+    }
+
+    private static String hostname(JsonNode spec) {
         JsonNode hostname = spec.path("hostname");
         if (!hostname.isString() || !HOSTNAME.matcher(hostname.asString()).matches()) {
             throw new InvalidArchiveException("spec.dump: \"hostname\" is missing or not a host name of 1 to 64"
                     + " letters, digits, '_', '.' and '-'");
         }
-        return java.util.Optional.of(new PodmanSpec(hostname.asString(), binds, paths(spec, "maskedPaths"),
-                paths(spec, "readonlyPaths")));
+        return hostname.asString();
     }
 
     private static List<String> paths(JsonNode spec, String key) {
