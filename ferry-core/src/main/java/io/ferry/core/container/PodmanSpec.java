@@ -36,6 +36,12 @@ public record PodmanSpec(String hostname, List<String> binds, List<String> maske
     public static final Set<String> DEFAULT_CAPABILITIES = Set.of("CAP_AUDIT_WRITE", "CAP_CHOWN", "CAP_DAC_OVERRIDE",
             "CAP_FOWNER", "CAP_FSETID", "CAP_KILL", "CAP_MKNOD", "CAP_NET_BIND_SERVICE", "CAP_NET_RAW", "CAP_SETFCAP",
             "CAP_SETGID", "CAP_SETPCAP", "CAP_SETUID", "CAP_SYS_CHROOT");
+    /**
+     * Podman 4's default read-only paths (its spec generator's readonlyPaths). Of them Ferry masks /proc/asound:
+     * the restore makes it read-only as Podman did; any other path Ferry masks stays masked.
+     */
+    static final Set<String> PODMAN_READONLY = Set.of("/proc/asound", "/proc/bus", "/proc/fs", "/proc/irq",
+            "/proc/sys", "/proc/sysrq-trigger");
     private static final Pattern HOSTNAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
     private static final int MAX_PATHS = 64;
 
@@ -128,6 +134,12 @@ public record PodmanSpec(String hostname, List<String> binds, List<String> maske
             }
             if (!p.startsWith("/proc/") && !p.startsWith("/sys/")) {
                 throw new InvalidArchiveException(field + " " + Identifiers.quote(cut(p)) + " is not under /proc or /sys");
+            }
+            if (key.equals("readonlyPaths") && !PODMAN_READONLY.contains(p) && OciSpecs.maskedPaths().contains(p)) {
+                // read-only instead of masked would show the container what this host hides (keys, firmware...)
+                throw new InvalidArchiveException(field + " " + Identifiers.quote(p) + " is masked on this host;"
+                        + " only Podman's default read-only paths " + new java.util.TreeSet<>(PODMAN_READONLY)
+                        + " may be read-only instead");
             }
             paths.add(p);
         }

@@ -213,6 +213,28 @@ class PodmanConfigTest {
                 .hasMessageContaining("network \"front\"");
     }
 
+    /**
+     * Podman makes /proc/asound read-only where Ferry masks it, and the restore follows (CRIU wants the mount it
+     * dumped); a spec.dump that asks the same of another path Ferry masks (/proc/keys, /sys/firmware,
+     * /proc/sched_debug: host information) is refused, not unmasked.
+     */
+    @Test
+    void aReadOnlyPathOtherThanPodmansDefaultsDoesNotUnmaskWhatFerryMasks() {
+        ContainerConfig container = read(libpod()).container();
+        ObjectNode asound = podmanSpec(container.command());
+        ObjectNode applied = PodmanSpec.of(asound, container).applyTo(
+                io.ferry.core.container.ArchivedSpecs.templateFor(container), Path.of("/ferry/c/podman"));
+        assertThat(applied.get("linux").get("readonlyPaths").toString()).contains("/proc/asound");
+
+        for (String masked : List.of("/proc/keys", "/sys/firmware", "/proc/sched_debug", "/proc/kcore")) {
+            ObjectNode unmask = podmanSpec(container.command());
+            ((ArrayNode) unmask.get("linux").get("readonlyPaths")).add(masked);
+            assertThatThrownBy(() -> PodmanSpec.of(unmask, container)).as(masked)
+                    .isInstanceOf(InvalidArchiveException.class)
+                    .hasMessageContaining("\"linux.readonlyPaths[1]\" \"" + masked + "\"");
+        }
+    }
+
     /** The parts of the spec.dump Podman 4.3.1 wrote here that Ferry reads. */
     private static ObjectNode podmanSpec(List<String> command) {
         ObjectNode spec = Json.MAPPER.createObjectNode();
