@@ -8,6 +8,7 @@ import io.ferry.core.engine.FerryEngine;
 import io.ferry.core.network.NetworkAttachment;
 import io.ferry.core.network.PortMapping;
 
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -30,7 +31,7 @@ final class ContainerInspect {
     static Map<String, Object> of(FerryEngine engine, ContainerView view) {
         return of(view, engine.networkOf(view.record().id()).orElse(null),
                 engine.keptCheckpoint(view.record().id()).map(Object::toString).orElse(""),
-                volume -> engine.volumes().find(volume).map(v -> v.mountpoint().toString()).orElse(""));
+                volume -> engine.volumeMountpoint(volume).map(Path::toString).orElse(""));
     }
 
     static Map<String, Object> of(ContainerView view, NetworkAttachment attachment) {

@@ -9,6 +9,7 @@ import io.ferry.core.tar.OpaqueDirs;
 import io.ferry.core.tar.SafeExtractor;
 import io.ferry.core.tar.TarWriter;
 import io.ferry.core.tar.Whiteouts;
+import io.ferry.protocol.Identifiers;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -46,15 +47,26 @@ public final class RootfsDiff {
      * absolute, as inside the container).
      */
     public record Captured(Path tar, List<String> deleted, List<String> skippedSockets) {
+        /** How many socket files the note names. */
+        static final int NOTED = 20;
+
         public Captured(Path tar, List<String> deleted) {
             this(tar, deleted, List.of());
         }
 
-        /** The note a checkpoint gives about the skipped sockets, if any. */
+        /**
+         * The note a checkpoint gives about the skipped sockets, if any: the first {@link #NOTED} names (the
+         * container's, their control characters escaped), then how many more.
+         */
         public java.util.Optional<String> skippedNote() {
-            return skippedSockets.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(
-                    "unix socket files are not archived (as Podman does); their processes' sockets are restored by"
-                            + " CRIU, the files are not: " + String.join(", ", skippedSockets));
+            if (skippedSockets.isEmpty()) {
+                return java.util.Optional.empty();
+            }
+            List<String> shown = skippedSockets.stream().limit(NOTED).map(Identifiers::escape).toList();
+            int more = skippedSockets.size() - shown.size();
+            return java.util.Optional.of("unix socket files are not archived (as Podman does); their processes'"
+                    + " sockets are restored by CRIU, the files are not: " + String.join(", ", shown)
+                    + (more > 0 ? " and " + more + " more" : ""));
         }
     }
 
@@ -213,9 +225,9 @@ public final class RootfsDiff {
                     : fs instanceof NoSuchFileException ? "it was removed while the changes were being archived"
                     : fs instanceof AccessDeniedException ? "permission denied"
                     : fs.getClass().getSimpleName();
-            return fs.getFile() + ": " + reason;
+            return Identifiers.escape(fs.getFile()) + ": " + reason; // the container's file name
         }
-        return String.valueOf(e.getMessage());
+        return Identifiers.escape(String.valueOf(e.getMessage())); // it names the container's file too
     }
 
     private static boolean isWhiteoutQuietly(Path p) {

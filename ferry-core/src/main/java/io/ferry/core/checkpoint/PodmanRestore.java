@@ -14,10 +14,10 @@ import io.ferry.core.tar.SafeExtractor;
 import io.ferry.protocol.Identifiers;
 import tools.jackson.databind.node.ObjectNode;
 
-import java.io.BufferedReader;
-import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.Reader;
+import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,6 +34,10 @@ final class PodmanRestore {
     private static final String FILES_DIR = "podman";
     /** A k8s-file log line (Podman's log driver): time, stream, partial flag, text. */
     private static final Pattern K8S_LINE = Pattern.compile("\\S+ (?:stdout|stderr) ([PF]) ?(.*)");
+    /** The head of a k8s-file line with text: time, stream, partial flag and the space before the text. */
+    private static final Pattern K8S_HEAD = Pattern.compile("\\S+ (?:stdout|stderr) ([PF]) ");
+    /** Longer than any k8s-file head (an RFC 3339 time, the stream, the flag). */
+    private static final int MAX_HEAD = 128;
 
     private PodmanRestore() {
     }
@@ -79,18 +83,56 @@ final class PodmanRestore {
         Json.write(layout.spec(), podman.applyTo(spec, files));
     }
 
-    /** Podman's ctr.log (k8s-file lines) as Ferry's plain log: the text of each line. */
+    /**
+     * Podman's ctr.log (k8s-file lines) as Ferry's plain log: the text of each line. Streamed: only a line's
+     * head (time, stream, flag) is held, never the line (the archive's file: one line may be gigabytes).
+     */
     static void copyLog(Path podmanLog, Path log) throws IOException {
-        try (BufferedReader in = Files.newBufferedReader(podmanLog, StandardCharsets.UTF_8);
-             BufferedWriter out = Files.newBufferedWriter(log, StandardCharsets.UTF_8)) {
-            String line;
-            while ((line = in.readLine()) != null) {
-                Matcher m = K8S_LINE.matcher(line);
-                out.write(m.matches() ? m.group(2) : line);
-                if (!m.matches() || m.group(1).equals("F")) { // P: the line goes on in the next record
-                    out.write('\n');
+        try (Reader in = Files.newBufferedReader(podmanLog, StandardCharsets.UTF_8);
+             Writer out = Files.newBufferedWriter(log, StandardCharsets.UTF_8)) {
+            StringBuilder head = new StringBuilder();
+            boolean inText = false; // past the head: the rest of the line is copied as it comes
+            boolean partial = false; // P: the line goes on in the next record
+            boolean pending = false; // something of the current line was read
+            int c;
+            while ((c = in.read()) != -1) {
+                pending = true;
+                if (c == '\n') {
+                    partial = endLine(head, inText, partial, out);
+                    head.setLength(0);
+                    inText = false;
+                    pending = false;
+                } else if (inText) {
+                    out.write(c);
+                } else {
+                    head.append((char) c);
+                    Matcher m = K8S_HEAD.matcher(head);
+                    if (m.matches()) {
+                        inText = true;
+                        partial = m.group(1).equals("P");
+                    } else if (head.length() > MAX_HEAD) { // no k8s line: copied as it is
+                        out.append(head);
+                        inText = true;
+                        partial = false;
+                    }
                 }
             }
+            if (pending) {
+                endLine(head, inText, partial, out);
+            }
         }
+    }
+
+    /** Ends a line whose head is {@code head} (its text already copied when {@code inText}); whether it was partial. */
+    private static boolean endLine(StringBuilder head, boolean inText, boolean partial, Writer out) throws IOException {
+        if (!inText) { // the whole line was its head: "TIME stdout F" without text, or a short plain line
+            Matcher m = K8S_LINE.matcher(head);
+            partial = m.matches() && m.group(1).equals("P");
+            out.append(m.matches() ? m.group(2) : head);
+        }
+        if (!partial) {
+            out.write('\n');
+        }
+        return partial;
     }
 }

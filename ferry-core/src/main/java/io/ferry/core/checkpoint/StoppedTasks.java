@@ -1,6 +1,7 @@
 package io.ferry.core.checkpoint;
 
 import io.ferry.core.error.ConflictException;
+import io.ferry.protocol.Identifiers;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -48,7 +49,7 @@ final class StoppedTasks {
                 : "resume it with `kill -CONT " + pid + "` on this host"
                         + (status.containerPid() > 0 ? " (or `kill -CONT " + status.containerPid()
                         + "` inside the container)" : "");
-        return "cannot checkpoint container " + containerName + ": process " + pid + inside + " \"" + command + "\" "
+        return "cannot checkpoint container " + containerName + ": process " + pid + inside + " " + Identifiers.quote(command) + " " // the container's bytes: escaped
                 + what + "; CRIU cannot dump a stopped task in a frozen container (the dump would hang until it"
                 + " times out). To checkpoint, " + todo + ", then checkpoint again";
     }

@@ -53,6 +53,13 @@ public final class ArchivedSpecs {
         if (!spec.isObject()) {
             throw new InvalidArchiveException("spec.dump is not a valid OCI runtime spec: it is not a JSON object");
         }
+        if (podman != null && !archived.networkOrNone().isNone()) {
+            // a container from Podman never has a network (refused on import), and Podman's looser rules
+            // (CAP_NET_RAW, no no_new_privs) must not reach one: raw sockets on a shared bridge spoof neighbours
+            throw new InvalidArchiveException("spec.dump carries Podman's bound files (/run/.containerenv), but"
+                    + " config.dump puts the container on network " + shown(archived.network().network())
+                    + "; a container restored from a Podman archive has no network");
+        }
         ObjectNode template = podman == null ? templateFor(archived) : podman.applyTo(templateFor(archived), Path.of("/"));
         compare(template, spec, "", hostSpecific(template));
         JsonNode hostname = spec.get("hostname");

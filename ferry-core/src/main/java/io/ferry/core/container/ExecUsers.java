@@ -3,9 +3,11 @@ package io.ferry.core.container;
 import io.ferry.core.error.NotFoundException;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Optional;
 
 /**
@@ -13,6 +15,9 @@ import java.util.Optional;
  * /etc/passwd and /etc/group, as Podman does. A user without a group gets its passwd entry's group.
  */
 final class ExecUsers {
+    /** Far beyond any real passwd or group file. */
+    static final int MAX_BYTES = 4 << 20;
+
     private ExecUsers() {
     }
 
@@ -40,15 +45,25 @@ final class ExecUsers {
         return uid + ":" + gid;
     }
 
-    /** The first line of a passwd/group file whose field {@code field} is {@code value}, split on ':'. */
+    /**
+     * The first line of a passwd/group file whose field {@code field} is {@code value}, split on ':'; only its
+     * first {@link #MAX_BYTES} are read (the container's file, read by the host as root, may be of any size).
+     */
     static Optional<String[]> entry(Path file, int field, String value) {
         try {
             // the container's files: a link (to the host's /etc/passwd, say) is not followed
-            boolean plain = !Files.isSymbolicLink(file.getParent()) && !Files.isSymbolicLink(file)
-                    && Files.isRegularFile(file);
-            List<String> lines = plain ? Files.readAllLines(file) : List.of();
-            return lines.stream().map(l -> l.split(":", -1)).filter(f -> f.length > 3 && f[field].equals(value))
-                    .findFirst();
+            boolean plain = !Files.isSymbolicLink(file.getParent())
+                    && Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS);
+            if (!plain) {
+                return Optional.empty();
+            }
+            byte[] head;
+            // NOFOLLOW: a link swapped in after the check is refused by the open (O_NOFOLLOW) too
+            try (InputStream in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
+                head = in.readNBytes(MAX_BYTES);
+            }
+            return new String(head, StandardCharsets.UTF_8).lines().map(l -> l.split(":", -1))
+                    .filter(f -> f.length > 3 && f[field].equals(value)).findFirst();
         } catch (IOException e) {
             return Optional.empty();
         }

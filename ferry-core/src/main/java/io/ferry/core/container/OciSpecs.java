@@ -87,6 +87,13 @@ public final class OciSpecs {
         return caps;
     }
 
+    /** The paths a container of this host has masked (the template's maskedPaths). */
+    public static List<String> maskedPaths() {
+        List<String> paths = new ArrayList<>();
+        template().get("linux").get("maskedPaths").forEach(p -> paths.add(p.asString()));
+        return paths;
+    }
+
     /** Mounts every container gets, before its volumes. */
     static int baseMounts() {
         return template().get("mounts").size();

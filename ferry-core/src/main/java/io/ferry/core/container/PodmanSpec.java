@@ -36,6 +36,12 @@ public record PodmanSpec(String hostname, List<String> binds, List<String> maske
     public static final Set<String> DEFAULT_CAPABILITIES = Set.of("CAP_AUDIT_WRITE", "CAP_CHOWN", "CAP_DAC_OVERRIDE",
             "CAP_FOWNER", "CAP_FSETID", "CAP_KILL", "CAP_MKNOD", "CAP_NET_BIND_SERVICE", "CAP_NET_RAW", "CAP_SETFCAP",
             "CAP_SETGID", "CAP_SETPCAP", "CAP_SETUID", "CAP_SYS_CHROOT");
+    /**
+     * Podman 4's default read-only paths (its spec generator's readonlyPaths). Of them Ferry masks /proc/asound:
+     * the restore makes it read-only as Podman did; any other path Ferry masks stays masked.
+     */
+    static final Set<String> PODMAN_READONLY = Set.of("/proc/asound", "/proc/bus", "/proc/fs", "/proc/irq",
+            "/proc/sys", "/proc/sysrq-trigger");
     private static final Pattern HOSTNAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
     private static final int MAX_PATHS = 64;
 
@@ -44,11 +50,7 @@ public record PodmanSpec(String hostname, List<String> binds, List<String> maske
         if (!spec.isObject()) {
             throw new InvalidArchiveException("spec.dump is not a valid OCI runtime spec: it is not a JSON object");
         }
-        JsonNode hostname = spec.path("hostname");
-        if (!hostname.isString() || !HOSTNAME.matcher(hostname.asString()).matches()) {
-            throw new InvalidArchiveException("spec.dump: \"hostname\" is missing or not a host name of 1 to 64"
-                    + " letters, digits, '_', '.' and '-'");
-        }
+        String hostname = hostname(spec);
         JsonNode args = spec.path("process").path("args");
         List<String> command = new ArrayList<>();
         args.forEach(a -> command.add(a.isString() ? a.asString() : null));
@@ -83,7 +85,7 @@ public record PodmanSpec(String hostname, List<String> binds, List<String> maske
                         + " are (bind mounts of host paths are not carried)");
             }
         }
-        return new PodmanSpec(hostname.asString(), binds, paths(spec, "maskedPaths"), paths(spec, "readonlyPaths"));
+        return new PodmanSpec(hostname, binds, paths(spec, "maskedPaths"), paths(spec, "readonlyPaths"));
     }
 
     /**
@@ -102,13 +104,18 @@ public record PodmanSpec(String hostname, List<String> binds, List<String> maske
         if (!binds.contains("/run/.containerenv")) {
             return java.util.Optional.empty();
         }
+        String hostname = hostname(spec);
+        return java.util.Optional.of(new PodmanSpec(hostname, binds, paths(spec, "maskedPaths"),
+                paths(spec, "readonlyPaths")));
+    }
+
+    private static String hostname(JsonNode spec) {
         JsonNode hostname = spec.path("hostname");
         if (!hostname.isString() || !HOSTNAME.matcher(hostname.asString()).matches()) {
             throw new InvalidArchiveException("spec.dump: \"hostname\" is missing or not a host name of 1 to 64"
                     + " letters, digits, '_', '.' and '-'");
         }
-        return java.util.Optional.of(new PodmanSpec(hostname.asString(), binds, paths(spec, "maskedPaths"),
-                paths(spec, "readonlyPaths")));
+        return hostname.asString();
     }
 
     private static List<String> paths(JsonNode spec, String key) {
@@ -127,6 +134,12 @@ public record PodmanSpec(String hostname, List<String> binds, List<String> maske
             }
             if (!p.startsWith("/proc/") && !p.startsWith("/sys/")) {
                 throw new InvalidArchiveException(field + " " + Identifiers.quote(cut(p)) + " is not under /proc or /sys");
+            }
+            if (key.equals("readonlyPaths") && !PODMAN_READONLY.contains(p) && OciSpecs.maskedPaths().contains(p)) {
+                // read-only instead of masked would show the container what this host hides (keys, firmware...)
+                throw new InvalidArchiveException(field + " " + Identifiers.quote(p) + " is masked on this host;"
+                        + " only Podman's default read-only paths " + new java.util.TreeSet<>(PODMAN_READONLY)
+                        + " may be read-only instead");
             }
             paths.add(p);
         }

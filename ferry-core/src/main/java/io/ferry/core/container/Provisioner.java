@@ -171,7 +171,9 @@ public final class Provisioner {
      */
     public void removeAnonymousVolumes(ContainerConfig config) {
         for (VolumeMount v : config.volumes()) {
-            boolean anonymous = v.isAnonymous() || volumes.find(v.name()).map(Volume::isAnonymous).orElse(false);
+            // the volume store's mark only: a config may come from an archive, and its flag on a volume that
+            // was already here (restore --ignore-volumes) would make a named volume go with the container
+            boolean anonymous = volumes.find(v.name()).map(Volume::isAnonymous).orElse(false);
             boolean used = store.list().stream().anyMatch(c -> !c.id().equals(config.id())
                     && c.config().volumes().stream().anyMatch(o -> o.name().equals(v.name())));
             if (anonymous && !used && volumes.exists(v.name())) {

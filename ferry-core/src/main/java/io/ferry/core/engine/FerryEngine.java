@@ -359,6 +359,11 @@ public final class FerryEngine {
         return volumes;
     }
 
+    /** Where a volume's content is on this host (container inspect's Mounts Source); empty: no such volume. */
+    public Optional<Path> volumeMountpoint(String name) {
+        return volumes.find(name).map(io.ferry.core.volume.Volume::mountpoint);
+    }
+
     public OciRuntime runtime() {
         return runtime;
     }

@@ -193,6 +193,48 @@ class PodmanConfigTest {
                 .isInstanceOf(InvalidArchiveException.class).hasMessageContaining("is not allowed in a checkpoint");
     }
 
+    /**
+     * A container from Podman never has a network (a Podman archive on one is refused), so Podman's looser
+     * rules (CAP_NET_RAW, CAP_MKNOD, no no_new_privs) never reach a network: an archive whose spec.dump
+     * claims Podman's binds while config.dump puts it on a Ferry network is refused (raw sockets on a shared
+     * bridge would spoof its neighbours).
+     */
+    @Test
+    void aCheckpointClaimingPodmansBindsOnAFerryNetworkIsRefused() {
+        ContainerConfig container = read(libpod()).container().withNetwork(new NetworkRequest("front", null, null, List.of()));
+        PodmanSpec taken = PodmanSpec.of(podmanSpec(container.command()), container);
+        ObjectNode running = taken.applyTo(io.ferry.core.container.OciSpecs.create(container, "dd15a941712c",
+                Path.of("/ferry/c/merged"), Path.of("/var/run/netns/x"), "/ferry/h/c", java.util.Map.of()), Path.of("/ferry/c/podman"));
+        PodmanSpec carried = PodmanSpec.carried(running).orElseThrow();
+
+        assertThatThrownBy(() -> io.ferry.core.container.ArchivedSpecs.check(running, container, carried))
+                .isInstanceOf(InvalidArchiveException.class)
+                .hasMessageContaining("Podman's bound files")
+                .hasMessageContaining("network \"front\"");
+    }
+
+    /**
+     * Podman makes /proc/asound read-only where Ferry masks it, and the restore follows (CRIU wants the mount it
+     * dumped); a spec.dump that asks the same of another path Ferry masks (/proc/keys, /sys/firmware,
+     * /proc/sched_debug: host information) is refused, not unmasked.
+     */
+    @Test
+    void aReadOnlyPathOtherThanPodmansDefaultsDoesNotUnmaskWhatFerryMasks() {
+        ContainerConfig container = read(libpod()).container();
+        ObjectNode asound = podmanSpec(container.command());
+        ObjectNode applied = PodmanSpec.of(asound, container).applyTo(
+                io.ferry.core.container.ArchivedSpecs.templateFor(container), Path.of("/ferry/c/podman"));
+        assertThat(applied.get("linux").get("readonlyPaths").toString()).contains("/proc/asound");
+
+        for (String masked : List.of("/proc/keys", "/sys/firmware", "/proc/sched_debug", "/proc/kcore")) {
+            ObjectNode unmask = podmanSpec(container.command());
+            ((ArrayNode) unmask.get("linux").get("readonlyPaths")).add(masked);
+            assertThatThrownBy(() -> PodmanSpec.of(unmask, container)).as(masked)
+                    .isInstanceOf(InvalidArchiveException.class)
+                    .hasMessageContaining("\"linux.readonlyPaths[1]\" \"" + masked + "\"");
+        }
+    }
+
     /** The parts of the spec.dump Podman 4.3.1 wrote here that Ferry reads. */
     private static ObjectNode podmanSpec(List<String> command) {
         ObjectNode spec = Json.MAPPER.createObjectNode();

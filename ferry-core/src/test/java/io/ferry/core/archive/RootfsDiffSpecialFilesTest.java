@@ -82,6 +82,26 @@ class RootfsDiffSpecialFilesTest {
         }
     }
 
+    /**
+     * The socket files' names are the container's: the note printed to the terminal escapes their control
+     * characters, and names only the first few of many (a container may bind thousands).
+     */
+    @Test
+    void theNoteEscapesTheNamesAndNamesOnlyTheFirstFew() {
+        List<String> sockets = new java.util.ArrayList<>();
+        sockets.add("/tmp/a\u001b]0;owned\u0007\nWARN: all good.sock");
+        for (int i = 0; i < 10_000; i++) {
+            sockets.add("/run/s" + i + ".sock");
+        }
+
+        String note = new RootfsDiff.Captured(tmp.resolve("diff.tar"), List.of(), sockets).skippedNote().orElseThrow();
+
+        assertThat(note).doesNotContain("\u001b").doesNotContain("\n").doesNotContain("\u0007")
+                .contains("/tmp/a\\u001b]0;owned\\u0007\\nWARN: all good.sock").contains("/run/s0.sock")
+                .contains("and 9981 more");
+        assertThat(note.length()).isLessThan(4096);
+    }
+
     @Test
     void aLayerWithoutSocketsHasNoNote() throws IOException {
         Path upper = tmp.resolve("upper");
@@ -113,5 +133,9 @@ class RootfsDiffSpecialFilesTest {
                 .isEqualTo("/u/tmp/x: it was removed while the changes were being archived");
         assertThat(RootfsDiff.why(new java.nio.file.FileSystemException("/u/tmp/y", null, "Input/output error")))
                 .isEqualTo("/u/tmp/y: Input/output error");
+        assertThat(RootfsDiff.why(new java.nio.file.NoSuchFileException("/u/tmp/a\nERROR z")))
+                .as("the container's file name, escaped").startsWith("/u/tmp/a\\nERROR z: ");
+        assertThat(RootfsDiff.why(new IOException("cannot archive /u/a\nb: it is a block device")))
+                .isEqualTo("cannot archive /u/a\\nb: it is a block device");
     }
 }

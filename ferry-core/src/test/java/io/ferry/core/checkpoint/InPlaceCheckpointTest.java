@@ -56,6 +56,27 @@ class InPlaceCheckpointTest {
         a.close();
     }
 
+    /**
+     * A migration's source copy (stopped, its dump kept for the rollback, its history naming the migration) is
+     * not started anew: start would delete the dump a rollback restores from, and run a second copy beside the
+     * target's. (The state is the one a migration's checkpoint leaves; made here in place, then marked.)
+     */
+    @Test
+    void startRefusesAMigrationsKeptSourceCopyAndKeepsItsDump() {
+        a.runLooper("migsrc");
+        a.log("migsrc").awaitNumberAtLeast(1, WAIT);
+        a.engine().checkpointInPlace("migsrc", CheckpointOptions.defaults());
+        io.ferry.core.container.ContainerStore store = new io.ferry.core.container.ContainerStore(a.host().containers());
+        ContainerRecord stopped = store.get("migsrc");
+        store.save(stopped.withHistory(stopped.historyOrNone().checkpointed(java.time.Instant.now(), null, false, "m-13")));
+
+        assertThatThrownBy(() -> a.engine().containers().start("migsrc")).isInstanceOf(ConflictException.class)
+                .hasMessageContaining("migration m-13");
+        assertThat(a.running("migsrc")).isFalse();
+        assertThat(a.engine().keptCheckpoint("migsrc")).as("the rollback's dump stays").isPresent();
+        a.engine().containers().remove("migsrc", true);
+    }
+
     @Test
     void checkpointWithoutArchiveStopsItKeepsTheImagesAndRestoreBringsItBackCountingOn() {
         ContainerRecord original = a.runLooper("inplace1");

@@ -43,4 +43,14 @@ class ProcStatusTest {
                 + " frozen container (the dump would hang until it times out). To checkpoint, resume it with"
                 + " `kill -CONT 11844` on this host (or `kill -CONT 7` inside the container), then checkpoint again");
     }
+
+    /** The command line is the container's own bytes: its control characters never reach the terminal or log raw. */
+    @Test
+    void theCommandLineIsShownWithItsControlCharactersEscaped() {
+        String m = StoppedTasks.message("looper", 11844, ProcStatus.parse(STOPPED),
+                "sh\u001b]0;owned\u0007\nINFO checkpoint done \"x\"");
+
+        assertThat(m).doesNotContain("\u001b").doesNotContain("\n").doesNotContain("\u0007")
+                .contains("\"sh\\u001b]0;owned\\u0007\\nINFO checkpoint done \\\"x\\\"\"");
+    }
 }

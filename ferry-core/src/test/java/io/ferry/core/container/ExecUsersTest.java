@@ -41,4 +41,22 @@ class ExecUsersTest {
 
         assertThatThrownBy(() -> ExecUsers.resolve(rootfs, "secret")).isInstanceOf(NotFoundException.class);
     }
+
+    /**
+     * The container's passwd is read by the host as root: one of gigabytes (sparse, so it costs no disk) is not
+     * read into memory line by line; only its first MiBs are looked at, and a user past them is not found.
+     */
+    @Test
+    void aHugePasswdFileIsReadOnlyUpToItsBound() throws IOException {
+        Files.createDirectories(rootfs.resolve("etc"));
+        Path passwd = rootfs.resolve("etc/passwd");
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(passwd,
+                java.nio.file.StandardOpenOption.CREATE_NEW, java.nio.file.StandardOpenOption.WRITE)) {
+            ch.write(java.nio.ByteBuffer.wrap("root:x:0:0::/root:/bin/sh\n".getBytes()));
+            ch.write(java.nio.ByteBuffer.wrap("\nlate:x:7:7::/:/bin/sh\n".getBytes()), 64L << 20);
+        }
+
+        assertThat(ExecUsers.resolve(rootfs, "root")).isEqualTo("0:0");
+        assertThatThrownBy(() -> ExecUsers.resolve(rootfs, "late")).isInstanceOf(NotFoundException.class);
+    }
 }
