@@ -1,6 +1,8 @@
 package io.ferry.cli;
 
 import io.ferry.cli.FerryCliTest.Run;
+import io.ferry.core.checkpoint.CheckpointOptions;
+import io.ferry.core.engine.ArchiveTarget;
 import io.ferry.core.json.Json;
 import io.ferry.core.testing.TestHost;
 import org.junit.jupiter.api.AfterAll;
@@ -185,9 +187,13 @@ class LifecycleCliTest {
 
         runLooper("rmck", "--rm");
         ok("checkpoint", "rmck", "--export", tmp.resolve("rmck.tar.zst").toString());
-        assertThat(ok("ps", "-a").out()).contains("rmck").contains("exited (checkpointed)");
-        assertThat(ok("ps", "-a").out()).contains("rmck"); // a second look: still kept
-        ok("rm", "rmck");
+        assertThat(ok("ps", "-a").out()).as("exported: removed, as Podman's cleanup does").doesNotContain("rmck");
+
+        runLooper("rmmig", "--rm"); // checkpointed by the engine, as a migration's source is: kept for its rollback
+        a.engine().checkpoint("rmmig", CheckpointOptions.defaults(), ArchiveTarget.file(tmp.resolve("rmmig.tar.zst")));
+        assertThat(ok("ps", "-a").out()).contains("rmmig").contains("exited (checkpointed)");
+        assertThat(ok("ps", "-a").out()).contains("rmmig"); // a second look: still kept
+        ok("rm", "rmmig");
     }
 
     @Test

@@ -96,4 +96,36 @@ class NetworkCliTest {
         assertThat(publish.err()).contains("Error: --publish can only be used with image or --import");
         assertThat(ferry("ps", "-a").out()).doesNotContain("busybox");
     }
+
+    private FerryCliTest.Run ok(String... args) {
+        FerryCliTest.Run r = ferry(args);
+        assertThat(r.exit()).as(String.join(" ", args) + ": " + r.all()).isZero();
+        return r;
+    }
+
+    private String address() {
+        return Json.MAPPER.readTree(ok("inspect", "web1").out()).get(0).get("NetworkSettings").get("IPAddress").asString();
+    }
+
+    /** Issue 13: `ferry start` keeps a container's network attachment: its address and published port serve again. */
+    @Test
+    void aStoppedAndACheckpointedContainerStartAgainOnTheirAddressAndPublishedPort() {
+        ok("network", "create", "web");
+        ok("run", "-d", "--name", "web1", "--network", "web", "-p", "8080:80", BusyboxImage.REF, "sh", "-c",
+                "httpd -f -p 80 -h /var/www");
+        String ip = address();
+        assertThat(NetworkedHosts.awaitHttp(hostNs, "http://10.89.0.1:8080/index.html", WAIT)).isEqualTo("hello from ferry\n");
+
+        ok("stop", "-t", "1", "web1");
+        ok("start", "web1");
+        assertThat(address()).isEqualTo(ip);
+        assertThat(ok("ps").out()).contains("0.0.0.0:8080->80/tcp");
+        assertThat(NetworkedHosts.awaitHttp(hostNs, "http://10.89.0.1:8080/index.html", WAIT)).isEqualTo("hello from ferry\n");
+        assertThat(NetworkedHosts.awaitHttp(hostNs, "http://" + ip + "/index.html", WAIT)).isEqualTo("hello from ferry\n");
+
+        ok("checkpoint", "web1", "-e", tmp.resolve("web1.tar.zst").toString()); // withdraws its address and port
+        ok("start", "web1");
+        assertThat(address()).isEqualTo(ip);
+        assertThat(NetworkedHosts.awaitHttp(hostNs, "http://10.89.0.1:8080/index.html", WAIT)).isEqualTo("hello from ferry\n");
+    }
 }
