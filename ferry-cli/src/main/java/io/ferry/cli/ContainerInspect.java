@@ -34,10 +34,6 @@ final class ContainerInspect {
                 volume -> engine.volumeMountpoint(volume).map(Path::toString).orElse(""));
     }
 
-    static Map<String, Object> of(ContainerView view, NetworkAttachment attachment) {
-        return of(view, attachment, "", v -> "");
-    }
-
     static Map<String, Object> of(ContainerView view, NetworkAttachment attachment, String checkpointPath,
                                   Function<String, String> volumeSource) {
         ContainerRecord r = view.record();

@@ -22,10 +22,6 @@ public final class CheckpointArchiveWriter {
     public record Contents(CheckpointedContainer config, Path spec, String networkStatus, Path statsDump,
                            Path ctrLog, Path imagesDir, Path rootfsDiff, List<String> deletedFiles,
                            Map<String, Path> volumeTars, Map<String, Path> networkFiles) {
-        public Contents(CheckpointedContainer config, Path spec, String networkStatus, Path statsDump, Path ctrLog,
-                        Path imagesDir, Path rootfsDiff, List<String> deletedFiles, Map<String, Path> volumeTars) {
-            this(config, spec, networkStatus, statsDump, ctrLog, imagesDir, rootfsDiff, deletedFiles, volumeTars, Map.of());
-        }
     }
 
     private CheckpointArchiveWriter() {

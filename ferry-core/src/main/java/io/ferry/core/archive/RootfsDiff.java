@@ -50,10 +50,6 @@ public final class RootfsDiff {
         /** How many socket files the note names. */
         static final int NOTED = 20;
 
-        public Captured(Path tar, List<String> deleted) {
-            this(tar, deleted, List.of());
-        }
-
         /**
          * The note a checkpoint gives about the skipped sockets, if any: the first {@link #NOTED} names (the
          * container's, their control characters escaped), then how many more.

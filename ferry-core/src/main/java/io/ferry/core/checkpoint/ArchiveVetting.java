@@ -27,11 +27,6 @@ final class ArchiveVetting {
     record Vetted(String hostname, PodmanSpec podman) {
     }
 
-    /** Checks the archive; returns the hostname it keeps (the one thing of spec.dump that survives). */
-    static String check(ExtractedCheckpoint archive) {
-        return vet(archive).hostname();
-    }
-
     /**
      * Checks the archive. One Podman wrote: spec.dump is only read for what Ferry takes ({@link PodmanSpec});
      * one Ferry wrote of a container it restored from Podman: spec.dump is compared with this host's template

@@ -51,13 +51,8 @@ final class ImageMountsCheck {
     private ImageMountsCheck() {
     }
 
-    /** {@code spec} is this host's spec for the archived container ({@code OciSpecs.create}). */
-    static void check(Path imagesDir, JsonNode spec) {
-        check(imagesDir, spec, false);
-    }
-
     /**
-     * {@code anyRootOfRoot}: the root mount may show any directory of its filesystem (Podman's vfs and
+     * {@code spec} is this host's spec for the archived container ({@code OciSpecs.create}). {@code anyRootOfRoot}: the root mount may show any directory of its filesystem (Podman's vfs and
      * btrfs storage bind a directory of the host there; CRIU mounts runc's --root at "/" whatever the
      * image says).
      */

@@ -94,11 +94,6 @@ public final class OciSpecs {
         return paths;
     }
 
-    /** Mounts every container gets, before its volumes. */
-    static int baseMounts() {
-        return template().get("mounts").size();
-    }
-
     private static ObjectNode template() {
         try (InputStream in = OciSpecs.class.getResourceAsStream("default-spec.json")) {
             return (ObjectNode) Json.MAPPER.readTree(in);
