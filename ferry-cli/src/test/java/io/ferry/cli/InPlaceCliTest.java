@@ -3,6 +3,7 @@ package io.ferry.cli;
 import io.ferry.core.container.RunRequest;
 import io.ferry.core.json.Json;
 import io.ferry.core.testing.BusyboxImage;
+import io.ferry.core.testing.FlockTools;
 import io.ferry.core.testing.TestHost;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -169,13 +170,9 @@ class InPlaceCliTest {
 
     @Test
     void fileLocksOnCheckpointAndRestore() throws Exception {
-        Path tools = a.engine().createVolume("clitools").mountpoint();
-        Files.copy(Path.of("/usr/bin/flock"), tools.resolve("flock"));
-        Files.copy(Path.of("/lib64/ld-linux-x86-64.so.2"), tools.resolve("ld.so"));
-        Files.copy(Path.of("/lib/x86_64-linux-gnu/libc.so.6"), tools.resolve("libc.so.6"));
-        String flock = "/tools/ld.so --library-path /tools /tools/flock";
+        String flock = FlockTools.FLOCK;
         a.run("locked", "exec " + flock + " -x /lk /bin/sh -c 'while true; do if " + flock + " -n /lk true; then"
-                + " echo free; else echo held; fi; sleep 1; done'", "clitools:/tools");
+                + " echo free; else echo held; fi; sleep 1; done'", FlockTools.install(a, "clitools"));
         a.log("locked").await(l -> l.lines().contains("held"), WAIT, "the lock taken");
         Path archive = tmp.resolve("locked.tar.zst");
 

@@ -10,6 +10,7 @@ import io.ferry.core.error.IncompatibleException;
 import io.ferry.core.error.ToolFailedException;
 import io.ferry.core.testing.BusyboxImage;
 import io.ferry.core.testing.ContainerLog;
+import io.ferry.core.testing.FlockTools;
 import io.ferry.core.testing.TestHost;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -35,11 +36,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class InPlaceCheckpointTest {
     private static final Duration WAIT = Duration.ofSeconds(20);
     /**
-     * The host's flock(1) (Debian's busybox has no flock applet), run by its loader from a volume: it holds a lock
-     * on /lk while its child says every second whether a second flock of it is refused ("held") or not ("free").
+     * The host's flock(1) ({@link FlockTools}) holds a lock on /lk while its child says every second whether a
+     * second flock of it is refused ("held") or not ("free").
      * (The lock's owner lives on: a lock whose taker ended would be invisible to CRIU.)
      */
-    private static final String FLOCK = "/tools/ld.so --library-path /tools /tools/flock";
+    private static final String FLOCK = FlockTools.FLOCK;
     private static final String LOCKER = "exec " + FLOCK + " -x /lk /bin/sh -c 'i=0; while true; do if " + FLOCK
             + " -n /lk true; then echo free $i; else echo held $i; fi; i=$((i+1)); sleep 1; done'";
     private TestHost a;
@@ -147,11 +148,7 @@ class InPlaceCheckpointTest {
 
     @Test
     void fileLocksAreRefusedWithFerrysOptionAndKeptWithFileLocks() throws Exception {
-        Path tools = a.engine().createVolume("tools").mountpoint();
-        Files.copy(Path.of("/usr/bin/flock"), tools.resolve("flock"));
-        Files.copy(Path.of("/lib64/ld-linux-x86-64.so.2"), tools.resolve("ld.so"));
-        Files.copy(Path.of("/lib/x86_64-linux-gnu/libc.so.6"), tools.resolve("libc.so.6"));
-        a.run("locker", LOCKER, "tools:/tools");
+        a.run("locker", LOCKER, FlockTools.install(a, "tools"));
         a.log("locker").await(l -> l.lines().stream().anyMatch(s -> s.startsWith("held")), WAIT, "the lock taken");
         Path archive = tmp.resolve("locker.tar.zst");
 
