@@ -92,12 +92,7 @@ final class ContainerArguments {
         if ((all || latest) && !args.isEmpty()) {
             throw new IllegalArgumentException("--all or --latest and containers cannot be used together");
         }
-        if (args.isEmpty() && !all && !latest) {
-            throw new IllegalArgumentException("you must provide at least one name or id");
-        }
-        if (all && latest) {
-            throw new IllegalArgumentException("--all and --latest cannot be used together");
-        }
+        check(args, all, latest); // what is left of it: arguments with --all/--latest were refused just above
         if (args.size() > 1 && name != null) {
             throw new IllegalArgumentException("--name can only be used with one checkpoint image");
         }

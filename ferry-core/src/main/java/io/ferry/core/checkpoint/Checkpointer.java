@@ -34,6 +34,7 @@ import io.ferry.core.tar.Compression;
 import io.ferry.core.runtime.CheckpointRequest;
 import io.ferry.core.runtime.OciRuntime;
 import io.ferry.core.runtime.RestoreRequest;
+import io.ferry.core.runtime.RuntimeState;
 import io.ferry.core.volume.VolumeStore;
 import io.ferry.protocol.DumpStatistics;
 import tools.jackson.databind.JsonNode;
@@ -141,7 +142,8 @@ public final class Checkpointer {
             if (Files.exists(intentLayout.checkpointIntent())) {
                 record = recoverCutOff(record, intentLayout, migrationId);
             }
-            if (!runtime.state(record.id()).running()) {
+            RuntimeState state = runtime.state(record.id()); // one runc call: the host lock holds it still
+            if (!state.running()) {
                 throw new ConflictException("container " + record.name() + " is not running: only running containers"
                         + " can be checkpointed");
             }
@@ -150,11 +152,11 @@ public final class Checkpointer {
             }
             // issue 13: Podman 4.3 checkpoints running containers only; a paused one (by `ferry pause`, or a
             // post-copy source held frozen) is refused with its text, before anything is dumped
-            if (runtime.state(record.id()).status().equals("paused")) {
+            if (state.status().equals("paused")) {
                 throw new ConflictException("\"paused\" is not running, cannot checkpoint: container state improper");
             }
             // issue 13: a stopped task would hang the dump until the timeout; refuse at once, naming it
-            StoppedTasks.refuseIfAny(record.name(), runtime.state(record.id()).pid());
+            StoppedTasks.refuseIfAny(record.name(), state.pid());
             ContainerLayout layout = store.layout(record.id());
             FileTrees.deleteRecursively(layout.checkpointImages());
             FileTrees.deleteRecursively(layout.checkpointWork());
@@ -657,8 +659,7 @@ public final class Checkpointer {
     private void comeBack(String id, Exception cause) {
         try {
             if (networks.attachment(id).isPresent()) {
-                networks.announce(id);
-                networks.publish(id);
+                networks.arrive(id);
             }
         } catch (RuntimeException e) {
             if (cause == null) {

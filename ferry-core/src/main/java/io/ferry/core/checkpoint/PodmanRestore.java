@@ -106,8 +106,8 @@ final class PodmanRestore {
                     out.write(c);
                 } else {
                     head.append((char) c);
-                    Matcher m = K8S_HEAD.matcher(head);
-                    if (m.matches()) {
+                    Matcher m = c == ' ' ? K8S_HEAD.matcher(head) : null; // a head ends with a space: match only then
+                    if (m != null && m.matches()) {
                         inText = true;
                         partial = m.group(1).equals("P");
                     } else if (head.length() > MAX_HEAD) { // no k8s line: copied as it is

@@ -201,8 +201,7 @@ public final class Restorer {
                 }
                 Failpoints.reach("restore.after-runtime"); // the copy runs, its record still says RESTORING
                 if (p.network() != null) { // the network learns where it is now; then its ports lead here
-                    networks.announce(target.id());
-                    networks.publish(target.id());
+                    networks.arrive(target.id());
                 }
                 String keptLog = null;
                 if (options.keep() && Files.isRegularFile(criuWork.resolve("restore.log"))) { // --keep

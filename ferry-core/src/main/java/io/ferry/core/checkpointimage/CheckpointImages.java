@@ -7,11 +7,12 @@ import io.ferry.core.checkpoint.Checkpointer;
 import io.ferry.core.container.ContainerStore;
 import io.ferry.core.error.ConflictException;
 import io.ferry.core.host.Host;
-import io.ferry.core.image.CheckpointImageAnnotations;
+
 import io.ferry.core.image.Image;
 import io.ferry.core.image.ImageRefs;
 import io.ferry.core.image.ImageStore;
 import io.ferry.core.oci.Sha256;
+import io.ferry.core.os.OwnerOnlyFiles;
 import io.ferry.core.tar.Compression;
 import io.ferry.core.trust.CheckpointSignature;
 import io.ferry.core.trust.CheckpointStatement;
@@ -21,15 +22,14 @@ import io.ferry.core.trust.SignatureFile;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.nio.channels.Channels;
+
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
+
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
-import java.util.EnumSet;
+
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -73,7 +73,6 @@ public final class CheckpointImages {
         MessageDigest sha = Sha256.newDigest();
         Compression[] used = {Compression.NONE};
         String[] diffId = {null};
-        long[] size = {0};
         try {
             Files.createDirectories(host.tmp());
             CheckpointResult result = checkpointer.checkpoint(nameOrId, options, new Checkpointer.ArchiveSink() {
@@ -85,11 +84,11 @@ public final class CheckpointImages {
                 @Override
                 public OutputStream open(long expandedBytes, Compression compression) throws IOException {
                     used[0] = compression;
-                    return new DigestOutputStream(ownerOnly(tmp), sha) {
+                    // owner-only from the first byte: it holds the container's memory
+                    return new DigestOutputStream(OwnerOnlyFiles.create(tmp), sha) {
                         @Override
                         public void close() throws IOException {
                             super.close();
-                            size[0] = Files.size(tmp);
                             // inside the export: a layer that cannot be stored fails the checkpoint, the container runs on
                             diffId[0] = store.storeArchiveLayer(tmp, null);
                         }
@@ -98,7 +97,7 @@ public final class CheckpointImages {
             }, progress);
             String digest = Sha256.of(sha);
             Path archive = store.archiveLayer(diffId[0]);
-            Map<String, String> annotations = CheckpointImageMetadata.of(result.archived(), size[0], used[0], version());
+            Map<String, String> annotations = CheckpointImageMetadata.of(result.archived(), result.archiveBytes(), used[0], version());
             if (keys.isPresent()) {
                 CheckpointStatement statement = CheckpointStatement.export(digest, host.id());
                 CheckpointSignature signature = CheckpointSignature.sign(keys.get(), statement);
@@ -108,7 +107,7 @@ public final class CheckpointImages {
             String id = Sha256.hex(Sha256.of((diffId[0] + "\n" + result.archived().checkpoint().checkpointedAt())
                     .getBytes(StandardCharsets.UTF_8)));
             Image image = store.registerCheckpoint(name, diffId[0], id, annotations);
-            return new Created(result, image, archive, digest, size[0]);
+            return new Created(result, image, archive, digest, result.archiveBytes());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the checkpoint image " + name + ": " + e.getMessage(), e);
         } finally {
@@ -134,7 +133,7 @@ public final class CheckpointImages {
         }
         return image.filter(Image::checkpoint)
                 .map(i -> new Found(i, store.archiveLayer(i.layers().get(0)),
-                        CheckpointImageAnnotations.containerName(i.annotations()).orElse(null)))
+                        i.checkpointOf().orElse(null)))
                 .filter(f -> Files.isRegularFile(f.archive()));
     }
 
@@ -143,11 +142,4 @@ public final class CheckpointImages {
         return v == null ? "dev" : v;
     }
 
-    /** Owner-only from the first byte, as an export file: the archive holds the container's memory. */
-    private static OutputStream ownerOnly(Path file) throws IOException {
-        Files.deleteIfExists(file);
-        return Channels.newOutputStream(Files.newByteChannel(file,
-                EnumSet.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))));
-    }
 }

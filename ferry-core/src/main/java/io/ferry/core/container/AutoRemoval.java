@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * {@code run --rm}: a container that exited by itself or was stopped is removed with its anonymous volumes.
@@ -46,15 +47,26 @@ public final class AutoRemoval {
     }
 
     private boolean due(ContainerRecord r, RuntimeState state) {
+        if (!due(r, state, false)) { // the record and state first: the directory is looked at only then
+            return false;
+        }
         ContainerLayout layout = store.layout(r.id());
         return due(r, state, layout.hasCheckpointImages() || Files.exists(layout.checkpointIntent()));
     }
 
-    /** Removes the --rm containers due; {@code states} is the runtime's listing, asked again under the lock. */
-    public List<String> sweep(Map<String, RuntimeState> states) {
-        List<ContainerRecord> candidates = store.list().stream().filter(r -> r.config().removesOnExit())
-                .filter(r -> due(r, states.getOrDefault(r.id(), RuntimeState.MISSING))).toList();
+    /**
+     * Removes the --rm containers due among {@code records} (the store's, as just read); {@code states} is the
+     * runtime's listing, asked only when one of them was run with --rm, and asked again under the lock.
+     */
+    public List<String> sweep(List<ContainerRecord> records, Supplier<Map<String, RuntimeState>> states) {
         List<String> removed = new ArrayList<>();
+        List<ContainerRecord> autoRemoved = records.stream().filter(r -> r.config().removesOnExit()).toList();
+        if (autoRemoved.isEmpty()) {
+            return removed;
+        }
+        Map<String, RuntimeState> listed = states.get();
+        List<ContainerRecord> candidates = autoRemoved.stream()
+                .filter(r -> due(r, listed.getOrDefault(r.id(), RuntimeState.MISSING))).toList();
         if (candidates.isEmpty()) {
             return removed; // the lock is taken only when there is something to remove: ps never waits for it
         }
@@ -77,7 +89,7 @@ public final class AutoRemoval {
 
     /** Removes a --rm container now if it is due (after {@code stop}); true when it was. Under the host lock. */
     public boolean removeIfDue(ContainerRecord r) {
-        if (!due(r, runtime.state(r.id()))) {
+        if (!r.config().removesOnExit() || !due(r, runtime.state(r.id()))) { // no runc call for most containers
             return false;
         }
         remove(r);

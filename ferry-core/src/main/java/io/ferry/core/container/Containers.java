@@ -61,7 +61,7 @@ public final class Containers {
         String id = ContainerStore.newId();
         String name = request.name() == null ? "ferry_" + id.substring(0, 12) : ContainerStore.validName(request.name());
         try (HostLock.Held held = lock.acquire()) {
-            autoRemoval.sweep(runtime.states()); // an exited --rm container's name is free again
+            autoRemoval.sweep(store.list(), runtime::states); // an exited --rm container's name is free again
             checkNameFree(name);
             if (!network.isNone()) {
                 networks.inspect(network.network()); // NotFoundException naming it, before anything is made
@@ -108,8 +108,11 @@ public final class Containers {
     /** One runtime call for the whole list: heartbeats list the containers every few seconds. */
     public List<ContainerView> list(boolean all) {
         Map<String, RuntimeState> states = runtime.states();
-        autoRemoval.sweep(states);
-        return store.list().stream().map(r -> view(r, states.getOrDefault(r.id(), RuntimeState.MISSING)))
+        List<ContainerRecord> records = store.list();
+        if (!autoRemoval.sweep(records, () -> states).isEmpty()) {
+            records = store.list();
+        }
+        return records.stream().map(r -> view(r, states.getOrDefault(r.id(), RuntimeState.MISSING)))
                 .filter(v -> all || v.running() || v.status().equals("paused")).toList();
     }
 
@@ -200,7 +203,7 @@ public final class Containers {
 
     /** Removes the --rm containers that exited or were stopped ({@link AutoRemoval}); their ids. */
     public List<String> removeExitedAutoRemoved() {
-        return autoRemoval.sweep(runtime.states());
+        return autoRemoval.sweep(store.list(), runtime::states);
     }
 
     // --- issue 13: start, exec, pause/unpause, diff (Podman's lifecycle around a checkpoint)
@@ -241,8 +244,7 @@ public final class Containers {
             deleteQuietly(layout.pausedByUser());
             runtime.run(r.id(), layout.bundle(), layout.log(), startTimeout);
             if (networks.attachment(r.id()).isPresent()) {
-                networks.announce(r.id()); // a checkpoint withdrew it
-                networks.publish(r.id());
+                networks.arrive(r.id()); // a checkpoint withdrew it
             }
             ContainerRecord started = new ContainerRecord(r.config(), ContainerState.RUNNING, Instant.now(), null,
                     false, r.restoredFrom(), r.migrationId());

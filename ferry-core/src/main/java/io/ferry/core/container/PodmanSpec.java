@@ -121,6 +121,7 @@ public record PodmanSpec(String hostname, List<String> binds, List<String> maske
     private static List<String> paths(JsonNode spec, String key) {
         JsonNode list = spec.path("linux").path(key);
         List<String> paths = new ArrayList<>();
+        List<String> masked = OciSpecs.maskedPaths(); // this host's template, read once for the list
         if (list.size() > MAX_PATHS) {
             throw new InvalidArchiveException("spec.dump: \"linux." + key + "\" has more than " + MAX_PATHS + " paths");
         }
@@ -135,7 +136,7 @@ public record PodmanSpec(String hostname, List<String> binds, List<String> maske
             if (!p.startsWith("/proc/") && !p.startsWith("/sys/")) {
                 throw new InvalidArchiveException(field + " " + Identifiers.quote(cut(p)) + " is not under /proc or /sys");
             }
-            if (key.equals("readonlyPaths") && !PODMAN_READONLY.contains(p) && OciSpecs.maskedPaths().contains(p)) {
+            if (key.equals("readonlyPaths") && !PODMAN_READONLY.contains(p) && masked.contains(p)) {
                 // read-only instead of masked would show the container what this host hides (keys, firmware...)
                 throw new InvalidArchiveException(field + " " + Identifiers.quote(p) + " is masked on this host;"
                         + " only Podman's default read-only paths " + new java.util.TreeSet<>(PODMAN_READONLY)

@@ -170,13 +170,19 @@ public final class Provisioner {
      * host mounts; named volumes stay, as with Podman. Call after the container's record is gone.
      */
     public void removeAnonymousVolumes(ContainerConfig config) {
+        List<ContainerRecord> others = null;
         for (VolumeMount v : config.volumes()) {
             // the volume store's mark only: a config may come from an archive, and its flag on a volume that
             // was already here (restore --ignore-volumes) would make a named volume go with the container
-            boolean anonymous = volumes.find(v.name()).map(Volume::isAnonymous).orElse(false);
-            boolean used = store.list().stream().anyMatch(c -> !c.id().equals(config.id())
-                    && c.config().volumes().stream().anyMatch(o -> o.name().equals(v.name())));
-            if (anonymous && !used && volumes.exists(v.name())) {
+            if (!volumes.find(v.name()).map(Volume::isAnonymous).orElse(false)) {
+                continue;
+            }
+            if (others == null) {
+                others = store.list().stream().filter(c -> !c.id().equals(config.id())).toList();
+            }
+            boolean used = others.stream().anyMatch(c -> c.config().volumes().stream()
+                    .anyMatch(o -> o.name().equals(v.name())));
+            if (!used) {
                 volumes.remove(v.name());
             }
         }

@@ -77,8 +77,7 @@ public final class Reconciler {
             return;
         }
         try {
-            networks.announce(r.id());
-            networks.publish(r.id());
+            networks.arrive(r.id());
         } catch (RuntimeException e) {
             // the copy runs and is adopted all the same; a host port held by another container stays unpublished
         }

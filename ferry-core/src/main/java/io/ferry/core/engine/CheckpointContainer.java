@@ -20,18 +20,19 @@ import io.ferry.core.transfer.DirectTransfer;
 import io.ferry.core.transfer.StagedTransfers;
 import io.ferry.core.transfer.TransferStatement;
 
+import io.ferry.core.os.OwnerOnlyFiles;
+
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.nio.channels.Channels;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
+
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
-import java.util.EnumSet;
+
 import java.util.Map;
 import java.util.Optional;
 
@@ -80,7 +81,7 @@ final class CheckpointContainer {
             // encrypted to its recipients as it is written: no plaintext copy ever reaches the disk; the
             // signature covers the bytes of the file as written (the ciphertext when encrypted)
             CheckpointResult result = checkpointer.checkpoint(nameOrId, options, () -> {
-                OutputStream out = new DigestOutputStream(ownerOnly(tmp), sha);
+                OutputStream out = new DigestOutputStream(OwnerOnlyFiles.create(tmp), sha);
                 return target.recipients().isEmpty() ? out : EncryptedArchives.encryptTo(out, target.recipients());
             }, progress);
             Path sig = SignatureFile.of(file);
@@ -101,18 +102,6 @@ final class CheckpointContainer {
                 // best effort
             }
         }
-    }
-
-    /**
-     * An archive holds the container's memory and files: readable by its owner alone, from the first
-     * byte. Created and opened in one call (O_EXCL): opened again by name, a link swapped in meanwhile
-     * by whoever else writes to that directory would be followed.
-     */
-    static OutputStream ownerOnly(Path file) throws IOException {
-        Files.deleteIfExists(file); // a leftover of a crashed export (or a link: removed, not followed)
-        return Channels.newOutputStream(Files.newByteChannel(file,
-                EnumSet.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))));
     }
 
     /**

@@ -54,34 +54,29 @@ public final class ImagePusher {
                 String layer = image.layers().get(0);
                 Path archive = store.archiveLayer(layer);
                 String digest = Sha256.of(archive);
-                if (!client.blobExists(target.repository(), digest)) {
-                    client.pushBlob(target.repository(), digest, archive);
-                    uploaded++;
-                }
+                uploaded += uploadIfMissing(client, target, digest, archive);
                 layers.add(new Descriptor(CheckpointImageAnnotations.layerMediaType(compressionOf(archive)), digest,
                         Files.size(archive)));
                 diffIds.add(layer);
-            }
-            for (String layer : image.checkpoint() ? List.<String>of() : image.layers()) {
-                Path file = Files.createTempFile(tmp, "layer", ".tar.gz");
-                try {
-                    MessageDigest compressed = Sha256.newDigest();
-                    MessageDigest uncompressed = Sha256.newDigest();
-                    try (OutputStream out = new DigestOutputStream(Files.newOutputStream(file), compressed);
-                         GzipCompressorOutputStream gz = new GzipCompressorOutputStream(out);
-                         TarWriter tar = new TarWriter(new DigestOutputStream(gz, uncompressed)).withOciWhiteouts()) {
-                        tar.addTree("", store.layerContent(layer), p -> false);
-                        tar.finish();
+            } else { // a plain image: each layer as a tar.gz
+                for (String layer : image.layers()) {
+                    Path file = Files.createTempFile(tmp, "layer", ".tar.gz");
+                    try {
+                        MessageDigest compressed = Sha256.newDigest();
+                        MessageDigest uncompressed = Sha256.newDigest();
+                        try (OutputStream out = new DigestOutputStream(Files.newOutputStream(file), compressed);
+                             GzipCompressorOutputStream gz = new GzipCompressorOutputStream(out);
+                             TarWriter tar = new TarWriter(new DigestOutputStream(gz, uncompressed)).withOciWhiteouts()) {
+                            tar.addTree("", store.layerContent(layer), p -> false);
+                            tar.finish();
+                        }
+                        String digest = Sha256.of(compressed);
+                        uploaded += uploadIfMissing(client, target, digest, file);
+                        layers.add(new Descriptor(MediaTypes.OCI_LAYER_GZIP, digest, Files.size(file)));
+                        diffIds.add(Sha256.of(uncompressed));
+                    } finally {
+                        Files.deleteIfExists(file);
                     }
-                    String digest = Sha256.of(compressed);
-                    if (!client.blobExists(target.repository(), digest)) {
-                        client.pushBlob(target.repository(), digest, file);
-                        uploaded++;
-                    }
-                    layers.add(new Descriptor(MediaTypes.OCI_LAYER_GZIP, digest, Files.size(file)));
-                    diffIds.add(Sha256.of(uncompressed));
-                } finally {
-                    Files.deleteIfExists(file);
                 }
             }
         } catch (IOException e) {
@@ -110,5 +105,14 @@ public final class ImagePusher {
         try (java.io.BufferedInputStream in = new java.io.BufferedInputStream(Files.newInputStream(archive))) {
             return io.ferry.core.tar.Compression.detect(in);
         }
+    }
+
+    /** Uploads the blob unless the registry has it already; 1 when it was uploaded. */
+    private static int uploadIfMissing(RegistryClient client, Reference target, String digest, Path file) {
+        if (client.blobExists(target.repository(), digest)) {
+            return 0;
+        }
+        client.pushBlob(target.repository(), digest, file);
+        return 1;
     }
 }

@@ -53,6 +53,12 @@ public interface ContainerNetworking {
     /** Brings the host-side link up (if withdrawn) and announces the address (gratuitous ARP). */
     void announce(String containerId);
 
+    /** The container runs here (again): the network learns where its address is, then its ports lead here. */
+    default void arrive(String containerId) {
+        announce(containerId);
+        publish(containerId);
+    }
+
     /** Removes everything the container had: rules, veth, neighbour entries, address; idempotent. */
     void detach(String containerId);
 

@@ -1,5 +1,7 @@
 package io.ferry.core.engine;
 
+import io.ferry.core.os.OwnerOnlyFiles;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -44,7 +46,7 @@ class ExportPartFileTest {
         int opened = 0;
         try {
             for (int i = 0; i < 5_000 && Files.size(victim) == 10; i++) { // until the victim is hit
-                try (OutputStream out = CheckpointContainer.ownerOnly(part)) {
+                try (OutputStream out = OwnerOnlyFiles.create(part)) {
                     out.write("container memory\n".getBytes(StandardCharsets.UTF_8));
                     opened++;
                 } catch (IOException refused) {
