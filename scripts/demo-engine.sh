@@ -23,11 +23,13 @@ work=$(mktemp -d /tmp/ferry-demo.XXXXXX)
 A=(./ferry --host-id demo-a --root "$work/host-a")
 B=(./ferry --host-id demo-b --root "$work/host-b")
 cleanup() {
+  stop_pause
   "${A[@]}" rm -f looper >/dev/null 2>&1 || true
   "${B[@]}" rm -f looper looper-copy >/dev/null 2>&1 || true
   rm -rf "$work"
 }
 trap cleanup EXIT
+trap 'exit 130' INT TERM # at once, also during a pause (scripts/lib.sh)
 
 step "A busybox image on both hosts"
 busybox_tar "$work"
@@ -37,7 +39,7 @@ busybox_tar "$work"
 
 step "Host A: run a looper"
 "${A[@]}" run -d --name looper busybox sh -c 'i=0; while true; do echo $i; i=$((i+1)); sleep 1; done' >/dev/null
-sleep 3
+pause 3
 "${A[@]}" ps
 echo "looper on A says: $("${A[@]}" logs looper | tr '\n' ' ')"
 
@@ -51,14 +53,14 @@ step "Host B: restore with import (same name and id)"
 start=$(date +%s.%N)
 "${B[@]}" restore --import "$work/looper.tar.zst" >/dev/null
 echo "restored in $(since "$start")s"
-sleep 3
+pause 3
 "${B[@]}" ps
 echo "looper on B says: $("${B[@]}" logs looper | tr '\n' ' ')"
 "${A[@]}" ps -a
 
 step "Host B: restore the same archive again under a new name"
 "${B[@]}" restore --import "$work/looper.tar.zst" --name looper-copy >/dev/null
-sleep 2
+pause 2
 "${B[@]}" ps
 echo "looper-copy on B says: $("${B[@]}" logs looper-copy | tr '\n' ' ')"
 

@@ -7,7 +7,9 @@
 # container on host A, moves it to host B through the REST API (printing each step as it happens,
 # with bytes and times), and shows the container's output before and after. Then it keeps running
 # with the dashboard at http://localhost:8080/ until interrupted (or exits at once with --exit).
-# Everything it started is stopped and removed on exit.
+# Everything it started is stopped and removed on exit. The ferry command it runs is this clone's
+# ./ferry: it installs nothing system-wide but the host prerequisites (scripts/install-cli.sh, a
+# separate step, makes /usr/local/bin/ferry, man pages and completion).
 #
 # Kafka is authenticated (SASL/SCRAM-SHA-512) and authorized (ACLs): a principal and a fresh password
 # per service are generated at start into $STATE/kafka-secrets (0600).
@@ -24,7 +26,7 @@ exit_after=false
 for arg in "$@"; do
   case $arg in
     --exit) exit_after=true ;;
-    -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
     *) echo "scripts/demo.sh: unknown option $arg (use --exit or --help)" >&2; exit 2 ;;
   esac
 done
@@ -56,7 +58,6 @@ if $need_build; then
   step "Building Ferry (mvn package)"
   mvn -B -q -ntp -DskipTests package
 fi
-bash scripts/install-cli.sh >/dev/null
 jar() { echo "$here/$1/target/$1-0.1.0-SNAPSHOT-exec.jar"; }
 ferry() { FERRY_REGISTRY_AUTH="$CREDS" "$here/ferry" --tls-verify=false "$@"; }
 A=(--host-id demo-a --root "$STATE/demo-a")
@@ -74,22 +75,32 @@ ferry_on() { # a|b, args...: nsenter --net only (the mounts ferry makes stay vis
 cleanup() {
   set +e
   printf '\n[%s] stopping the demo\n' "$(elapsed)"
-  ferry "${A[@]}" rm -f looper >/dev/null 2>&1
-  ferry "${B[@]}" rm -f looper >/dev/null 2>&1
-  for h in a b; do # the network proof's container and network, in the host's namespace
-    if [ -e "/var/run/netns/ferry-demo-$h" ] && [ -d "$STATE/demo-$h" ]; then
-      ferry_on "$h" rm -f web >/dev/null 2>&1
-      ferry_on "$h" network rm demonet >/dev/null 2>&1
-    fi
+  stop_pause
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null; done # the services stop while the containers go
+  local removals=()
+  for h in a b; do # both hosts at once (a ferry command takes a second or two to start)
+    (
+      ferry --host-id "demo-$h" --root "$STATE/demo-$h" rm -f looper
+      if [ -e "/var/run/netns/ferry-demo-$h" ] && [ -d "$STATE/demo-$h" ]; then # the network proof's, in the host's namespace
+        ferry_on "$h" rm -f web
+        ferry_on "$h" network rm demonet
+      fi
+    ) >/dev/null 2>&1 &
+    removals+=($!)
   done
+  wait "${removals[@]}"
   ip netns delete "$CLIENT_NS" 2>/dev/null
   ip link delete fdemo-c 2>/dev/null
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null; done
   for pid in "${pids[@]}"; do
-    for _ in $(seq 1 30); do kill -0 "$pid" 2>/dev/null || break; sleep 1; done
+    for _ in $(seq 1 150); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
     kill -9 "$pid" 2>/dev/null
   done
   for h in a b; do ip netns delete "ferry-demo-$h" 2>/dev/null; done
+  for h in a b; do # the hosts' cgroups (Ferry removes them with their last container): whatever is left and empty
+    for d in /sys/fs/cgroup/ferry/demo-$h /sys/fs/cgroup/*/ferry/demo-$h; do
+      [ -d "$d" ] && rmdir "$d"/*/ "$d" 2>/dev/null
+    done
+  done
   ip link delete "$BRIDGE" 2>/dev/null
   rm -rf "$STATE"
 }
@@ -139,7 +150,7 @@ wait_http() { # url, what
   for _ in $(seq 1 180); do
     code=$(curl -s -o /dev/null -w '%{http_code}' "$1" || true)
     case $code in 200|401) return 0 ;; esac
-    sleep 1
+    pause 1
   done
   echo "demo: $2 did not come up; see $STATE/logs" >&2; exit 1
 }
@@ -193,7 +204,7 @@ for h in a b; do
   for _ in $(seq 1 180); do
     api "$GATEWAY/api/hosts/demo-$h" | grep -q '"restore":{"role":"restore","up":true' && \
       api "$GATEWAY/api/hosts/demo-$h" | grep -q '"checkpoint":{"role":"checkpoint","up":true' && break
-    sleep 1
+    pause 1
   done
 done
 api "$GATEWAY/api/hosts/demo-b" | grep -q '"up":true' || { echo "demo: the hosts did not come up; see $STATE/logs" >&2; exit 1; }
@@ -207,14 +218,14 @@ ferry "${A[@]}" push "$IMAGE" 2>&1 >/dev/null
 
 step "Host A: a looper"
 ferry "${A[@]}" run -d --name looper "$IMAGE" sh -c 'i=0; while true; do echo $i; i=$((i+1)); sleep 1; done' >/dev/null
-for _ in $(seq 1 30); do api "$GATEWAY/api/hosts/demo-a/containers" | grep -q looper && break; sleep 1; done
-sleep 3
+for _ in $(seq 1 30); do api "$GATEWAY/api/hosts/demo-a/containers" | grep -q looper && break; pause 1; done
+pause 3
 echo "looper on demo-a says: $(ferry "${A[@]}" logs looper | tr '\n' ' ')"
 
 step "Moving it to host B through the gateway (POST /api/migrations), live:"
 ferry migrate looper --from demo-a --to demo-b --gateway "$GATEWAY" --token-file "$STATE/operator.token"
 moved=$(elapsed)
-sleep 2
+pause 2
 step "After the move"
 echo "looper on demo-b says: $(ferry "${B[@]}" logs looper | tr '\n' ' ')"
 echo "demo-a: $(ferry "${A[@]}" ps -a -q | wc -l) containers; demo-b: $(ferry "${B[@]}" ps -q | wc -l) running"
@@ -244,7 +255,7 @@ web='mkdir -p /tmp/www; echo "hello from ferry" > /tmp/www/index.html
 printf "#!/bin/sh\ni=0; while true; do echo \$i; i=\$((i+1)); usleep 20000; done\n" > /tmp/counter; chmod +x /tmp/counter
 httpd -f -p 80 -h /tmp/www & nc -ll -p 7000 -e /tmp/counter'
 ferry_on a run -d --name web --network demonet --ip "$OVERLAY.10" -p 8088:80 "$IMAGE" sh -c "$web" >/dev/null
-for _ in $(seq 1 30); do api "$GATEWAY/api/hosts/demo-a/containers" | grep -q '"web"' && break; sleep 1; done
+for _ in $(seq 1 30); do api "$GATEWAY/api/hosts/demo-a/containers" | grep -q '"web"' && break; pause 1; done
 echo "from the client: $(ip netns exec "$CLIENT_NS" curl -s -m 2 "http://$OVERLAY.10/")"
 
 step "The client polls http://$OVERLAY.10/ every 20 ms and holds one connection to $OVERLAY.10:7000 while web moves to B (--tcp-established)"
@@ -252,13 +263,13 @@ rm -f "$STATE/probe.stop"
 nsenter --net="/var/run/netns/$CLIENT_NS" java -cp "$here/bench/target/classes" io.ferry.bench.net.NetworkProbe \
   --http "$OVERLAY.10:80" --tcp "$OVERLAY.10:7000" --stop-file "$STATE/probe.stop" --max-seconds 300 >"$STATE/probe.out" 2>&1 &
 probe=$!; pids+=($probe)
-for _ in $(seq 1 100); do grep -q READY "$STATE/probe.out" && break; sleep 0.2; done
+for _ in $(seq 1 100); do grep -q READY "$STATE/probe.out" && break; pause 0.2; done
 grep -q READY "$STATE/probe.out" || { echo "demo: the client probe did not get ready: $(cat "$STATE/probe.out")" >&2; exit 1; }
-sleep 1 # a second of normal service before the move
+pause 1 # a second of normal service before the move
 ferry migrate web --from demo-a --to demo-b --tcp-established --gateway "$GATEWAY" --token-file "$STATE/operator.token" \
   | tee "$STATE/web-migration.out"
 web_id=$(sed -n 's/^migration \([^:]*\):.*/\1/p' "$STATE/web-migration.out" | head -n 1)
-sleep 1 # a second of service from B
+pause 1 # a second of service from B
 touch "$STATE/probe.stop"; wait "$probe" || true
 step "What the client saw, next to the migration's downtime"
 grep -v -e '^READY$' -e '^PROBE ' "$STATE/probe.out"
@@ -275,4 +286,5 @@ fi
 step "Dashboard: http://localhost:8080/  -  start more migrations there or with ./ferry migrate; Ctrl-C stops the demo"
 echo "log in as demo-admin with the token in $STATE/admin.token (or demo-operator: $STATE/operator.token);"
 echo "API: curl -H @$STATE/operator.header $GATEWAY/api/migrations; CLI: ./ferry migrate --token-file $STATE/operator.token ..."
-while true; do sleep 3600; done
+echo "(./ferry is this clone's command; scripts/install-cli.sh installs it as /usr/local/bin/ferry for everyone)"
+while true; do pause 3600; done

@@ -1,4 +1,4 @@
-# Shared by the demo scripts (sourced, not run): timing and the busybox test image.
+# Shared by the demo scripts (sourced, not run): timing, interruptible pauses and the busybox test image.
 
 t0=$(date +%s.%N)
 
@@ -6,6 +6,14 @@ t0=$(date +%s.%N)
 since() { awk -v a="$1" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }'; }
 elapsed() { printf '%5ss' "$(since "$t0")"; }
 step() { printf '\n\033[1m[%s] %s\033[0m\n' "$(elapsed)" "$*"; }
+
+# pause SECONDS: a sleep that an INT/TERM trap interrupts at once. Bash runs a trap only when the
+# foreground command has ended (a foreground `sleep 3600` held Ctrl-C back for up to an hour), but
+# `wait` returns as soon as a trapped signal arrives. A background job of a script ignores SIGINT,
+# so the sleep outlives an interrupt: stop_pause (call it in the EXIT trap) ends it.
+pause_pid=
+pause() { sleep "$1" & pause_pid=$!; wait "$pause_pid"; pause_pid=; }
+stop_pause() { if [ -n "$pause_pid" ]; then kill "$pause_pid" 2>/dev/null || true; fi; pause_pid=; }
 
 # busybox_tar DIR: a root filesystem of Debian's busybox-static (one symlink per applet) built in
 # DIR/rootfs and packed as DIR/busybox.tar.

@@ -10,6 +10,8 @@ import io.ferry.core.error.ToolFailedException;
 import io.ferry.core.host.Host;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
@@ -109,6 +111,7 @@ public final class FerryCli {
         // everything after IMAGE belongs to the container's command: `ferry run busybox sh -c '...'`
         cli.getSubcommands().get("run").setStopAtPositional(true);
         cli.getSubcommands().get("exec").setStopAtPositional(true); // `ferry exec ctr ls -l`
+        addHelpOption(cli);
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
             cmd.getErr().println("Error: " + ErrorMessages.of(e));
             if (ErrorMessages.debug(System.getenv())) {
@@ -117,6 +120,21 @@ public final class FerryCli {
             return exitCode(e);
         });
         return cli;
+    }
+
+    /**
+     * {@code -h, --help} on every subcommand, at any depth: a usage-help option makes picocli print
+     * the usage instead of complaining about the command's missing required arguments.
+     */
+    private static void addHelpOption(CommandLine parent) {
+        for (CommandLine sub : parent.getSubcommands().values()) {
+            CommandSpec spec = sub.getCommandSpec();
+            if (spec.findOption("--help") == null) { // aliases share one spec; picocli's help command has its own
+                spec.addOption(OptionSpec.builder("-h", "--help").usageHelp(true)
+                        .description("Show this help message and exit.").build());
+            }
+            addHelpOption(sub);
+        }
     }
 
     static int exitCode(Exception e) {

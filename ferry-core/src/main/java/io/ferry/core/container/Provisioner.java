@@ -148,6 +148,7 @@ public final class Provisioner {
         ContainerLayout layout = store.layout(id);
         attempt(failures, () -> runtime.delete(id));
         attempt(failures, () -> Cgroups.killAndRemove(host.cgroupsPath(id)));
+        attempt(failures, () -> Cgroups.removeEmptyParent(host.cgroupsPath(id))); // the host's last container went
         Path runcState = Confined.resolve(host.runcRoot(), id);
         attempt(failures, () -> Mounts.unmountBelow(runcState)); // runc's criu-root of a killed restore
         attempt(failures, () -> FileTrees.deleteRecursively(runcState));

@@ -69,6 +69,23 @@ public final class Cgroups {
         }
     }
 
+    /**
+     * Removes the parent Ferry made for the container's cgroup (the host's {@code /ferry/<host>}) in every
+     * hierarchy where it is empty: runc removes the container's own cgroup, never its parents. Call under
+     * the host lock, so that no run of this host creates a container below it meanwhile; the kernel
+     * refuses to remove a cgroup that still has tasks or children, so a busy parent stays. The shared
+     * {@code /ferry} above it stays too: other hosts' runs, under their own locks, create below it.
+     */
+    public static void removeEmptyParent(String cgroupsPath) {
+        int slash = cgroupsPath.lastIndexOf('/');
+        if (slash <= 0) {
+            return;
+        }
+        for (Path d : dirs(cgroupsPath.substring(0, slash))) {
+            d.toFile().delete(); // rmdir; fails harmlessly while another container of the host has its cgroup there
+        }
+    }
+
     private static List<Long> pids(Path dir) {
         try {
             return Files.readAllLines(dir.resolve("cgroup.procs")).stream().filter(l -> !l.isBlank())

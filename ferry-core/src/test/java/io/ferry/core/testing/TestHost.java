@@ -164,7 +164,7 @@ public final class TestHost implements AutoCloseable {
         }
     }
 
-    /** runc removes a container's own cgroup; the per-host parent (/ferry/<host>) is ours to remove. */
+    /** What a failed test leaves of the host's cgroups (the engine removes an empty /ferry/<host> itself). */
     private void removeCgroups() {
         try (Stream<Path> controllers = Files.list(Path.of("/sys/fs/cgroup"))) {
             for (Path c : controllers.toList()) {
