@@ -21,11 +21,11 @@ import java.util.concurrent.TimeUnit;
  * Kafka principals and passwords as scripts/kafka-credentials.sh makes them: {@code users.properties}
  * (what the in-process broker's users file reads) and a {@code <principal>.password} file each.
  */
-final class KafkaSecrets {
+public final class KafkaSecrets {
     private final Path dir;
     private final Map<String, String> passwords = new LinkedHashMap<>();
 
-    KafkaSecrets(Path dir, List<String> principals) {
+    public KafkaSecrets(Path dir, List<String> principals) {
         this.dir = dir;
         try {
             Files.createDirectories(dir);
@@ -42,21 +42,21 @@ final class KafkaSecrets {
         }
     }
 
-    Path usersFile() {
+    public Path usersFile() {
         return dir.resolve("users.properties");
     }
 
-    Map<String, String> passwords() {
+    public Map<String, String> passwords() {
         return passwords;
     }
 
     /** A service's arguments to authenticate to Kafka as {@code principal}. */
-    List<String> serviceArgs(String principal) {
+    public List<String> serviceArgs(String principal) {
         return List.of("--ferry.kafka.user=" + principal, "--ferry.kafka.password-file=" + dir.resolve(principal + ".password"));
     }
 
     /** Client properties of {@code principal} on the broker at {@code bootstrap}. */
-    Map<String, Object> client(String bootstrap, String principal) {
+    public Map<String, Object> client(String bootstrap, String principal) {
         return Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, "SASL_PLAINTEXT", SaslConfigs.SASL_MECHANISM,
                 KafkaClientCredentials.SCRAM, SaslConfigs.SASL_JAAS_CONFIG,
@@ -64,7 +64,7 @@ final class KafkaSecrets {
     }
 
     /** Publishes one record as {@code principal} and waits for the broker's acknowledgement. */
-    void publish(String bootstrap, String principal, String topic, String key, String json) {
+    public void publish(String bootstrap, String principal, String topic, String key, String json) {
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(client(bootstrap, principal), new StringSerializer(),
                 new StringSerializer())) {
             producer.send(new ProducerRecord<>(topic, key, json)).get(30, TimeUnit.SECONDS);
