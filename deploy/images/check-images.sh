@@ -70,6 +70,16 @@ check_postgres() {
   docker logs "$id" 2>&1 | grep -q 'PostgreSQL Database directory appears to contain a database; Skipping initialization' ||
     [ "$(docker logs "$id" 2>&1 | grep -c 'init process complete')" = 1 ] || fail "postgres: initialized twice"
   ok "$image: password over TCP, init.sql, -c args, UTF8, restart keeps data"
+
+  # only a password, no init files (as Testcontainers' PostgreSQLContainer starts it): user and db postgres
+  start -e POSTGRES_PASSWORD=only "$image"
+  id=$started_id
+  wait_for 60 "postgres (defaults) ready twice" \
+    bash -c "[ \$(docker logs $id 2>&1 | grep -c 'database system is ready to accept connections') -ge 2 ]"
+  ip=$(docker inspect -f '{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}' "$id")
+  wait_for 30 "psql as postgres over TCP" docker run --rm -e PGPASSWORD=only "$image" psql -h "$ip" -U postgres -c 'select 1'
+  [ "$(docker exec "$id" awk '/^Uid:/ { print $2 }' /proc/1/status)" != 0 ] || fail "postgres: the server runs as root"
+  ok "$image: defaults (user/db postgres), server not root"
 }
 
 # kafka_roundtrip CONTAINER CLIENT_CONFIG_OR_EMPTY TOPIC: a record produced is consumed back

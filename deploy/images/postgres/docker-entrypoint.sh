@@ -30,12 +30,13 @@ psql_in() {
 
 run_init_files() {
   local f
+  shopt -s nullglob
   for f in /docker-entrypoint-initdb.d/*; do
     case "$f" in
       *.sh) if [ -x "$f" ]; then echo "$0: running $f"; "$f"; else echo "$0: sourcing $f"; . "$f"; fi ;;
       *.sql) echo "$0: running $f"; psql_in "$POSTGRES_DB" < "$f"; echo ;;
       *.sql.gz) echo "$0: running $f"; gunzip -c "$f" | psql_in "$POSTGRES_DB"; echo ;;
-      *) [ -e "$f" ] && echo "$0: ignoring $f" ;;
+      *) echo "$0: ignoring $f" ;;
     esac
   done
 }
