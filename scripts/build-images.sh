@@ -169,13 +169,32 @@ build_kafka() {
   log "ferry-local/kafka:$version built in $((SECONDS - started)) s"
 }
 
-# Ferry's own images from the jars `mvn package` made, FROM the bases above.
-build_ferry() {
-  # TODO(issue 15): follow the COMPOSE part's Dockerfiles
-  local service
-  for service in registry-service gateway; do
-    docker build -q -f "$ROOT/deploy/Dockerfile" --build-arg "SERVICE=$service" -t "ferry/$service" "$ROOT" >/dev/null
+# ferry_image TAG DOCKERFILE BASE [SERVICE]: one of Ferry's images, FROM a local base, from the jars
+# `mvn package` made. Its content hash covers the Dockerfile, the base's own label and what the
+# Dockerfile's COPY lines name (read from it, so this script need not repeat them).
+ferry_image() {
+  local tag=$1 dockerfile=$ROOT/$2 base=$3 service=${4:-} base_hash sources src
+  base_hash=$(docker image inspect -f '{{index .Config.Labels "io.ferry.content"}}' "$base" 2>/dev/null) ||
+    die "$base is missing: build-images.sh bases"
+  mapfile -t sources < <(sed -n 's/^COPY \(--[^ ]* \)*//p' "$dockerfile" | sed 's/ [^ ]*$//' |
+    sed "s/\${SERVICE}/$service/g" | tr ' ' '\n' | sed '/^$/d')
+  for src in "${sources[@]}"; do
+    [ -e "$ROOT/$src" ] || die "$ROOT/$src is missing: run mvn -B -DskipTests package first"
   done
+  local hash; hash=$(cd "$ROOT" && content_hash "$(declare -f ferry_image)" "$dockerfile" "$base_hash" "$service" \
+    $(find "${sources[@]}" -type f | LC_ALL=C sort))
+  up_to_date "${tag%%:*}" "$hash" && { log "$tag up to date"; return; }
+  local started=$SECONDS args=(--build-arg "BASE=$base")
+  [ -z "$service" ] || args+=(--build-arg "SERVICE=$service")
+  docker build -q -f "$dockerfile" "${args[@]}" --label "io.ferry.content=$hash" -t "$tag" "$ROOT" >/dev/null
+  log "$tag built in $((SECONDS - started)) s"
+}
+
+# Ferry's own images (the Dockerfiles under deploy/, as deploy/compose.local.yml builds them here)
+build_ferry() {
+  ferry_image ferry/registry-service deploy/Dockerfile ferry-local/java:17 registry-service
+  ferry_image ferry/gateway deploy/Dockerfile ferry-local/java:17 gateway
+  ferry_image ferry/host-agent deploy/Dockerfile.host-agent ferry-local/host:bookworm
 }
 
 [ "$(id -u)" -eq 0 ] || die "must run as root (mmdebstrap)"
