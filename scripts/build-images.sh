@@ -56,7 +56,7 @@ up_to_date() {
 # rootfs_image TAG HASH PACKAGES [mmdebstrap option...] [-- docker-import --change value...]:
 # a minbase root filesystem of bookworm with PACKAGES (no Recommends: mmdebstrap's default), apt's lists
 # and downloaded packages removed, no documentation (man1 stays: update-alternatives links java.1 there), imported as TAG. Downloads go through $CACHE, so a second base (or a
-# rebuild) fetches only what the cache lacks.
+# rebuild) fetches only what the cache lacks. dpkg's unsafe-io: no fsync per file (a lost build is rerun).
 rootfs_image() {
   local tag=$1 hash=$2 packages=$3; shift 3
   local opts=() changes=()
@@ -64,21 +64,21 @@ rootfs_image() {
   [ $# -gt 0 ] && shift
   for c in "$@"; do changes+=(--change "$c"); done
   mkdir -p "$CACHE"
-  apt_sources > "$WORK/sources.${tag//[\/:]/_}.sources"
-  local started=$SECONDS
+  local name=${tag//[\/:]/_} started=$SECONDS
+  apt_sources > "$WORK/$name.sources"
   mmdebstrap --quiet --variant=minbase --include="$packages" \
     --aptopt='Acquire::Check-Valid-Until "false"' --aptopt='Acquire::Languages "none"' \
     --dpkgopt='path-exclude=/usr/share/doc/*' --dpkgopt='path-include=/usr/share/doc/*/copyright' \
     --dpkgopt='path-exclude=/usr/share/man/*' --dpkgopt='path-exclude=/usr/share/locale/*' \
-    --skip=essential/unlink \
+    --dpkgopt='force-unsafe-io' --skip=essential/unlink \
     --setup-hook="mkdir -p \"\$1/var/cache/apt/archives\" \"\$1/usr/share/man/man1\"" \
     --setup-hook="sync-in $CACHE /var/cache/apt/archives" \
     "${opts[@]}" \
     --customize-hook="sync-out /var/cache/apt/archives $CACHE" \
     --customize-hook='rm -f "$1"/var/cache/apt/archives/*.deb "$1"/var/cache/apt/*.bin; rm -rf "$1"/var/lib/apt/lists/*' \
-    "$SUITE" "$WORK/rootfs.tar" "$WORK/sources.${tag//[\/:]/_}.sources" >&2
-  docker import "${changes[@]}" --change "LABEL io.ferry.content=$hash" "$WORK/rootfs.tar" "$tag" >/dev/null
-  rm -f "$WORK/rootfs.tar"
+    "$SUITE" "$WORK/$name.tar" "$WORK/$name.sources" >&2
+  docker import "${changes[@]}" --change "LABEL io.ferry.content=$hash" "$WORK/$name.tar" "$tag" >/dev/null
+  rm -f "$WORK/$name.tar"
   log "$tag built in $((SECONDS - started)) s"
 }
 
@@ -127,13 +127,15 @@ build_postgres() {
 
 # Prometheus from Debian, laid out as prom/prometheus (config /etc/prometheus/prometheus.yml, data in
 # /prometheus, user nobody) with its default configuration: Prometheus scraping itself. Tagged with
-# Debian's upstream version (2.42.0 on bookworm).
+# Debian's upstream version (2.42.0 on bookworm). The web UI's time zones come from moment-timezone's
+# bundled files: its raw data directory (212 MB) is left out.
 build_prometheus() {
   local packages=prometheus,wget
   local config=$IMAGES/prometheus/prometheus.yml
   local hash; hash=$(content_hash "$(declare -f build_prometheus rootfs_image)" "$packages" "$(apt_sources)" "$config")
   up_to_date ferry-local/prometheus "$hash" && { log "ferry-local/prometheus up to date"; return; }
   rootfs_image ferry-local/prometheus:build "$hash" "$packages" \
+    --dpkgopt='path-exclude=/usr/share/javascript/moment-timezone/data/*' \
     --customize-hook="copy-in $config /etc/prometheus" \
     --customize-hook='mkdir -p "$1/prometheus" && chown nobody:nogroup "$1/prometheus"' \
     --customize-hook="chroot \"\$1\" dpkg-query -W -f='\${Version}' prometheus > $WORK/prometheus.version" \
@@ -160,7 +162,8 @@ build_kafka() {
   cp -r "$IMAGES/kafka/." "$ctx/"
   mvn -B -q -f "$IMAGES/kafka/pom.xml" dependency:copy-dependencies -DincludeScope=runtime \
     -DoutputDirectory="$ctx/libs" || die "cannot fetch Kafka $version's jars"
-  local base; base=$(docker image inspect -f '{{index .Config.Labels "io.ferry.content"}}' ferry-local/java:17)
+  local base; base=$(docker image inspect -f '{{index .Config.Labels "io.ferry.content"}}' ferry-local/java:17 2>/dev/null || true)
+  [ -n "$base" ] || die "ferry-local/java:17 is missing: build-images.sh bases"
   local hash; hash=$(cd "$ctx" && content_hash "$(declare -f build_kafka)" "$version" "$base" \
     $(find . -type f | LC_ALL=C sort) )
   up_to_date ferry-local/kafka "$hash" && { log "ferry-local/kafka:$version up to date"; return; }
@@ -197,16 +200,26 @@ build_ferry() {
   ferry_image ferry/host-agent deploy/Dockerfile.host-agent ferry-local/host:bookworm
 }
 
+# in_parallel FUNCTION...: runs the builds side by side (downloads, dpkg and imports overlap); fails
+# when one fails, after all have ended
+in_parallel() {
+  local f pids=() failed=0
+  for f in "$@"; do "$f" & pids+=($!); done
+  for f in "${pids[@]}"; do wait "$f" || failed=1; done
+  [ "$failed" = 0 ] || die "a build failed (see above)"
+}
+
 [ "$(id -u)" -eq 0 ] || die "must run as root (mmdebstrap)"
 for tool in docker mmdebstrap mvn; do command -v "$tool" >/dev/null || die "$tool not found (scripts/install-docker.sh)"; done
 docker info >/dev/null 2>&1 || die "the Docker engine does not answer (scripts/install-docker.sh starts it)"
 
 target=${1:-all}
 case "$target" in
-  bases) build_java; build_host ;;
-  third-party) build_postgres; build_kafka; build_prometheus ;;
+  bases) in_parallel build_java build_host ;;
+  third-party) in_parallel build_postgres build_prometheus build_kafka ;;
   ferry) build_ferry ;;
-  all) build_java; build_postgres; build_kafka; build_host; build_prometheus; build_ferry ;;
+  # kafka is built FROM the java base: after it
+  all) in_parallel build_java build_host build_postgres build_prometheus; build_kafka; build_ferry ;;
   java|host|postgres|kafka|prometheus) "build_$target" ;;
   *) die "usage: build-images.sh [bases|third-party|ferry|all|java|host|postgres|kafka|prometheus]" ;;
 esac
