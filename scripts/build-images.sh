@@ -148,20 +148,17 @@ build_prometheus() {
   log "ferry-local/prometheus:$version tagged"
 }
 
-# The Kafka version Spring Boot's BOM manages (the parent of deploy/images/kafka/pom.xml)
-kafka_version() {
-  mvn -B -q -Dstyle.color=never -f "$IMAGES/kafka/pom.xml" help:evaluate -Dexpression=kafka.version -DforceStdout |
-    sed "s/\x1b\[[0-9;]*m//g"
-}
-
-# Kafka in KRaft mode from the jars on Maven Central, a drop-in for apache/kafka (its env convention and
+# Kafka in KRaft mode from the jars on Maven Central (at the version Spring Boot's BOM manages: the
+# parent of deploy/images/kafka/pom.xml is Ferry's, whose parent is Boot's), a drop-in for apache/kafka (its env convention and
 # /etc/kafka/docker/run), on the java base.
 build_kafka() {
-  local version; version=$(kafka_version) || die "cannot read the Kafka version from Spring Boot's BOM"
   local ctx=$WORK/kafka; mkdir -p "$ctx"
   cp -r "$IMAGES/kafka/." "$ctx/"
-  mvn -B -q -f "$IMAGES/kafka/pom.xml" dependency:copy-dependencies -DincludeScope=runtime \
-    -DoutputDirectory="$ctx/libs" || die "cannot fetch Kafka $version's jars"
+  mvn -B -q -Dstyle.color=never -f "$IMAGES/kafka/pom.xml" dependency:copy-dependencies -DincludeScope=runtime \
+    -DoutputDirectory="$ctx/libs" || die "cannot fetch Kafka's jars (deploy/images/kafka/pom.xml)"
+  # the version Spring Boot's BOM chose, as the broker jar names it
+  local version; version=$(cd "$ctx/libs" && ls kafka_2.13-*.jar | sed -n 's/^kafka_2\.13-\(.*\)\.jar$/\1/p')
+  [ -n "$version" ] || die "no kafka_2.13 jar among the copied dependencies"
   local base; base=$(docker image inspect -f '{{index .Config.Labels "io.ferry.content"}}' ferry-local/java:17 2>/dev/null || true)
   [ -n "$base" ] || die "ferry-local/java:17 is missing: build-images.sh bases"
   local hash; hash=$(cd "$ctx" && content_hash "$(declare -f build_kafka)" "$version" "$base" \

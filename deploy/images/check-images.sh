@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Checks the local images scripts/build-images.sh made, for real, each in a container of its own:
 #   postgres    psql as POSTGRES_USER with its password over TCP, an init .sql ran, data kept across a restart
-#   kafka       produce/consume with Kafka's own tools: PLAINTEXT with no env (apache/kafka's defaults), and
-#               SASL (PLAIN admin + a SCRAM-SHA-512 user with ACLs) configured by env as docker-compose.yml does
+#   kafka       produce/consume with Kafka's own tools: PLAINTEXT with no env (apache/kafka's defaults), as
+#               Testcontainers' KafkaContainer starts it, and SASL (PLAIN admin + a SCRAM-SHA-512 user with ACLs) configured by env as docker-compose.yml does
 #   prometheus  /-/ready answers and it scrapes itself
 #   host        criu --version >= 4.2 and runc inside
 # check-images.sh [postgres|kafka|prometheus|host...] (default: all). Exits non-zero at the first failure;
@@ -104,6 +104,36 @@ check_kafka() {
   wait_for 90 "kafka (defaults) started" docker exec "$id" kafka-broker-api-versions.sh --bootstrap-server localhost:9092
   kafka_roundtrip "$id" "" plain
   ok "$image: single node from defaults, PLAINTEXT produce/consume"
+
+  # as Testcontainers' org.testcontainers.kafka.KafkaContainer (2.0) starts it: its env, a command that waits
+  # for /tmp/testcontainers_start.sh (advertised listeners, then /etc/kafka/docker/run), its wait log line
+  start -p 127.0.0.1::9092 -e CLUSTER_ID=4L6g3nShT-eMCtK--X86sw \
+    -e KAFKA_LISTENERS=PLAINTEXT://0.0.0.0:9092,BROKER://0.0.0.0:9093,CONTROLLER://0.0.0.0:9094 \
+    -e KAFKA_LISTENER_SECURITY_PROTOCOL_MAP=BROKER:PLAINTEXT,PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT \
+    -e KAFKA_INTER_BROKER_LISTENER_NAME=BROKER -e KAFKA_PROCESS_ROLES=broker,controller \
+    -e KAFKA_CONTROLLER_LISTENER_NAMES=CONTROLLER -e KAFKA_NODE_ID=1 -e KAFKA_CONTROLLER_QUORUM_VOTERS=1@localhost:9094 \
+    -e KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR=1 -e KAFKA_OFFSETS_TOPIC_NUM_PARTITIONS=1 \
+    -e KAFKA_TRANSACTION_STATE_LOG_REPLICATION_FACTOR=1 -e KAFKA_TRANSACTION_STATE_LOG_MIN_ISR=1 \
+    -e KAFKA_LOG_FLUSH_INTERVAL_MESSAGES=9223372036854775807 -e KAFKA_GROUP_INITIAL_REBALANCE_DELAY_MS=0 \
+    "$image" sh -c 'while [ ! -f /tmp/testcontainers_start.sh ]; do sleep 0.1; done; /tmp/testcontainers_start.sh'
+  id=$started_id
+  local port host; port=$(docker port "$id" 9092/tcp | head -n1 | sed 's/.*://')
+  host=$(docker inspect -f '{{.Config.Hostname}}' "$id")
+  printf '#!/bin/bash\nexport KAFKA_ADVERTISED_LISTENERS=PLAINTEXT://localhost:%s,BROKER://%s:9093\n/etc/kafka/docker/run \n' \
+    "$port" "$host" > "$WORK/testcontainers_start.sh"
+  chmod 777 "$WORK/testcontainers_start.sh"
+  docker cp "$WORK/testcontainers_start.sh" "$id:/tmp/testcontainers_start.sh"
+  wait_for 90 "kafka as Testcontainers starts it: 'Transitioning from RECOVERY to RUNNING'" \
+    bash -c "docker logs $id 2>&1 | grep -q 'Transitioning from RECOVERY to RUNNING'"
+  docker exec "$id" kafka-topics.sh --bootstrap-server "$host:9093" --create --topic tc >/dev/null
+  local got
+  echo "hello tc" | docker exec -i "$id" kafka-console-producer.sh --bootstrap-server "$host:9093" --topic tc
+  got=$(docker exec "$id" kafka-console-consumer.sh --bootstrap-server "$host:9093" --topic tc --from-beginning \
+    --max-messages 1 --timeout-ms 30000 2>/dev/null)
+  [ "$got" = "hello tc" ] || fail "kafka (Testcontainers' way): consumed '$got'"
+  docker exec "$id" grep -qx "advertised.listeners=PLAINTEXT://localhost:$port,BROKER://$host:9093" /opt/kafka/config/server.properties ||
+    fail "kafka (Testcontainers' way): advertised listeners not taken from the start script"
+  ok "$image: as Testcontainers' KafkaContainer runs it (start script, wait line, advertised localhost:$port)"
 
   # docker-compose.yml's kafka service, with the admin's password given, plus one line it lacked: the
   # CONTROLLER listener otherwise enables SCRAM-SHA-512 too (sasl.enabled.mechanisms), has no JAAS entry
