@@ -152,19 +152,19 @@ build_prometheus() {
 # parent of deploy/images/kafka/pom.xml is Ferry's, whose parent is Boot's), a drop-in for apache/kafka (its env convention and
 # /etc/kafka/docker/run), on the java base.
 build_kafka() {
-  local ctx=$WORK/kafka; mkdir -p "$ctx"
+  local base; base=$(docker image inspect -f '{{index .Config.Labels "io.ferry.content"}}' ferry-local/java:17 2>/dev/null || true)
+  [ -n "$base" ] || die "ferry-local/java:17 is missing: build-images.sh bases"
+  # the poms decide the jars (released artifacts do not change), so Maven runs only when they changed
+  local hash; hash=$(cd "$IMAGES/kafka" && content_hash "$(declare -f build_kafka)" "$base" "$ROOT/pom.xml" \
+    $(find . -path ./target -prune -o -type f -print | LC_ALL=C sort))
+  up_to_date ferry-local/kafka "$hash" && { log "ferry-local/kafka up to date"; return; }
+  local ctx=$WORK/kafka started=$SECONDS; mkdir -p "$ctx"
   cp -r "$IMAGES/kafka/." "$ctx/"
   mvn -B -q -Dstyle.color=never -f "$IMAGES/kafka/pom.xml" dependency:copy-dependencies -DincludeScope=runtime \
     -DoutputDirectory="$ctx/libs" || die "cannot fetch Kafka's jars (deploy/images/kafka/pom.xml)"
   # the version Spring Boot's BOM chose, as the broker jar names it
   local version; version=$(cd "$ctx/libs" && ls kafka_2.13-*.jar | sed -n 's/^kafka_2\.13-\(.*\)\.jar$/\1/p')
   [ -n "$version" ] || die "no kafka_2.13 jar among the copied dependencies"
-  local base; base=$(docker image inspect -f '{{index .Config.Labels "io.ferry.content"}}' ferry-local/java:17 2>/dev/null || true)
-  [ -n "$base" ] || die "ferry-local/java:17 is missing: build-images.sh bases"
-  local hash; hash=$(cd "$ctx" && content_hash "$(declare -f build_kafka)" "$version" "$base" \
-    $(find . -type f | LC_ALL=C sort) )
-  up_to_date ferry-local/kafka "$hash" && { log "ferry-local/kafka:$version up to date"; return; }
-  local started=$SECONDS
   docker build -q --label "io.ferry.content=$hash" -t "ferry-local/kafka:$version" "$ctx" >/dev/null
   log "ferry-local/kafka:$version built in $((SECONDS - started)) s"
 }
