@@ -55,8 +55,9 @@ up_to_date() {
 
 # rootfs_image TAG HASH PACKAGES [mmdebstrap option...] [-- docker-import --change value...]:
 # a minbase root filesystem of bookworm with PACKAGES (no Recommends: mmdebstrap's default), apt's lists
-# and downloaded packages removed, no documentation (man1 stays: update-alternatives links java.1 there), imported as TAG. Downloads go through $CACHE, so a second base (or a
-# rebuild) fetches only what the cache lacks. dpkg's unsafe-io: no fsync per file (a lost build is rerun).
+# and downloaded packages removed, no documentation (man1 stays: update-alternatives links java.1 there),
+# imported as TAG. Downloads go through $CACHE, so a second base (or a rebuild) fetches only what the
+# cache lacks. dpkg's unsafe-io: no fsync per file (a lost build is simply rerun).
 rootfs_image() {
   local tag=$1 hash=$2 packages=$3; shift 3
   local opts=() changes=()
@@ -64,8 +65,11 @@ rootfs_image() {
   [ $# -gt 0 ] && shift
   for c in "$@"; do changes+=(--change "$c"); done
   mkdir -p "$CACHE"
-  local name=${tag//[\/:]/_} started=$SECONDS
-  apt_sources > "$WORK/$name.sources"
+  local name=${tag//[\/:]/_} started=$SECONDS sources
+  # mmdebstrap reads a file named *.sources as deb822, any other as one-line sources.list
+  apt_sources > "$WORK/$name.apt"
+  if grep -q '^Types:' "$WORK/$name.apt"; then sources=$WORK/$name.sources; else sources=$WORK/$name.list; fi
+  mv "$WORK/$name.apt" "$sources"
   mmdebstrap --quiet --variant=minbase --include="$packages" \
     --aptopt='Acquire::Check-Valid-Until "false"' --aptopt='Acquire::Languages "none"' \
     --dpkgopt='path-exclude=/usr/share/doc/*' --dpkgopt='path-include=/usr/share/doc/*/copyright' \
@@ -76,7 +80,7 @@ rootfs_image() {
     "${opts[@]}" \
     --customize-hook="sync-out /var/cache/apt/archives $CACHE" \
     --customize-hook='rm -f "$1"/var/cache/apt/archives/*.deb "$1"/var/cache/apt/*.bin; rm -rf "$1"/var/lib/apt/lists/*' \
-    "$SUITE" "$WORK/$name.tar" "$WORK/$name.sources" >&2
+    "$SUITE" "$WORK/$name.tar" "$sources" >&2
   docker import "${changes[@]}" --change "LABEL io.ferry.content=$hash" "$WORK/$name.tar" "$tag" >/dev/null
   rm -f "$WORK/$name.tar"
   log "$tag built in $((SECONDS - started)) s"
