@@ -20,7 +20,7 @@ bash scripts/install-host.sh skopeo podman chromium chromium-driver docker-compo
 mvn -B -ntp verify "$@"
 
 # a short bounded fuzzing run of the parsers of untrusted bytes (Jazzer; verify ran their seeds already)
-bash scripts/fuzz.sh 6
+bash scripts/fuzz.sh 3
 
 # a short bounded run of the chaos suite (docs/chaos.md): real migrations on the demo's topology with a
 # crash at the restore's failpoint, a hung restore-service and a gateway (broker) kill (races and a link down: the long

@@ -240,7 +240,7 @@ public final class ChaosTopology implements AutoCloseable {
             argv.addAll(List.of("nsenter", "--net=/var/run/netns/" + netns(host))); // nsenter execs java: same pid
         }
         argv.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                key.equals("gateway") ? "-Xmx512m" : "-Xmx384m", "-jar",
+                key.equals("gateway") ? "-Xmx512m" : "-Xmx384m", ServiceProcess.QUICK_START, "-jar",
                 repo.resolve(module + "/target/" + module + "-0.1.0-SNAPSHOT-exec.jar").toString(), "--server.port=" + port));
         argv.addAll(args);
         services.put(key, ServiceProcess.launch(key, argv, env, state.resolve("logs/" + key + ".log"), port));

@@ -75,9 +75,8 @@ class TwoGatewaysTest {
     private GatewayProcess gateway(String name) {
         List<String> args = new ArrayList<>(List.of("--spring.kafka.bootstrap-servers=" + broker.bootstrapServers(),
                 "--spring.datasource.url=" + postgres.getJdbcUrl("postgres", "postgres"), "--spring.datasource.username=postgres",
-                "--ferry.gateway.heartbeat-ttl=60s", "--ferry.gateway.timeouts.checkpointing=30s",
-                // a killed instance's partitions go to the other after this long (Kafka's default: 45 s)
-                "--spring.kafka.consumer.properties.session.timeout.ms=10000"));
+                // a killed instance's partitions go to the other after the gateway's session.timeout.ms (10 s)
+                "--ferry.gateway.heartbeat-ttl=60s", "--ferry.gateway.timeouts.checkpointing=30s"));
         args.addAll(secrets.serviceArgs(KafkaAccess.GATEWAY));
         return GatewayProcess.start(name, work, args);
     }
