@@ -7,6 +7,11 @@
 # for them (runc state, mounts, cgroups, network namespaces, iptables rules) instead of leaving it to
 # the kernel's kill.
 set -u
+# Docker mounts /proc/sys read-only in a container that is not privileged; CRIU writes the restored
+# container's sysctls (kernel/hostname, ...) there. The container's CAP_SYS_ADMIN may lift that.
+if grep -q ' /proc/sys ro,' /proc/self/mountinfo; then
+  mount -o remount,rw /proc/sys || echo "host-agent: /proc/sys stays read-only: restores will fail" >&2
+fi
 pids=()
 start() { java ${FERRY_JAVA_OPTS:-} -jar "/opt/ferry/$1.jar" & pids+=($!); }
 
@@ -15,6 +20,9 @@ stop_all() {
   $stopping && return; stopping=true
   local ids
   ids=$(ferry ps -a -q 2>/dev/null) && [ -n "$ids" ] && ferry rm -f $ids >/dev/null 2>&1
+  # the host's own cgroup directories (the containers' are gone with them) are on the machine's hierarchy:
+  # removed when empty, so nothing of this host stays behind
+  for d in /sys/fs/cgroup/*/ferry/"${FERRY_HOST_ID:-local}"; do rmdir "$d" 2>/dev/null; done
   kill -TERM "${pids[@]}" 2>/dev/null
   wait "${pids[@]}" 2>/dev/null
 }
