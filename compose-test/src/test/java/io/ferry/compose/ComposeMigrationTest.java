@@ -53,7 +53,9 @@ class ComposeMigrationTest {
             "host-agents host-a:8081", "host-agents host-a:8082", "host-agents host-a:8083",
             "host-agents host-b:8081", "host-agents host-b:8082", "host-agents host-b:8083");
     private static final String IMAGE = "registry:5000/library/busybox:1";
-    private static final String LOOPER = "i=0; while true; do echo $i; i=$((i+1)); sleep 1; done";
+    /** Counts each second, every line tagged with a random word drawn at its start: a restarted counter has another. */
+    private static final String LOOPER = "t=$(head -c 4 /dev/urandom | od -An -tx1 | tr -d ' \\n'); i=0;"
+            + " while true; do echo $t $i; i=$((i+1)); sleep 1; done";
 
     @TempDir
     static Path secrets;
@@ -122,7 +124,7 @@ class ComposeMigrationTest {
         await("the gateway sees looper on host-a", Duration.ofSeconds(60),
                 () -> get("/api/hosts/host-a/containers").body().contains("looper"));
         TimeUnit.SECONDS.sleep(3);
-        List<Long> onA = numbers(exec(hostA, Map.of(), "ferry", "logs", "looper"));
+        List<Count> onA = counts(exec(hostA, Map.of(), "ferry", "logs", "looper"));
         assertThat(onA).as("looper's count on host-a").isNotEmpty();
 
         Instant started = Instant.now();
@@ -138,7 +140,7 @@ class ComposeMigrationTest {
                 + ", downtime " + migration.path("downtimeMillis") + " ms");
 
         TimeUnit.SECONDS.sleep(3);
-        List<Long> onB = numbers(exec(hostB, Map.of(), "ferry", "logs", "looper"));
+        List<Count> onB = counts(exec(hostB, Map.of(), "ferry", "logs", "looper"));
         assertContinues(onA, onB);
         assertThat(exec(hostA, Map.of(), "ferry", "ps", "-a", "-q")).as("host-a after the move").isBlank();
 
@@ -159,17 +161,24 @@ class ComposeMigrationTest {
         assertThat(up.get()).as("Prometheus targets up").containsAll(FERRY_TARGETS);
     }
 
+    /** A line of the looper: the word its run drew and the number. */
+    record Count(String run, long n) {
+    }
+
     /**
-     * The count on host-b continues the one seen on host-a: it holds the last number host-a printed (the log
-     * moves with the container) and runs on from there one by one, never back to 0 or skipping.
+     * The count on host-b is the same run as on host-a (a restart draws another word), holds the last number
+     * host-a printed (the log moves with the container) and runs on from there one by one: no 0 again, no gap.
      */
-    static void assertContinues(List<Long> onA, List<Long> onB) {
-        long lastOnA = onA.get(onA.size() - 1);
-        assertThat(onB).as("looper's output on host-b").contains(lastOnA);
-        for (int i = 1; i < onB.size(); i++) {
-            assertThat(onB.get(i)).as("number %d of %s on host-b", i, onB).isEqualTo(onB.get(i - 1) + 1);
+    static void assertContinues(List<Count> onA, List<Count> onB) {
+        Count lastOnA = onA.get(onA.size() - 1);
+        assertThat(onB).as("looper's output on host-b").isNotEmpty().contains(lastOnA);
+        for (int i = 0; i < onB.size(); i++) {
+            assertThat(onB.get(i).run()).as("the run of line %d of %s on host-b", i, onB).isEqualTo(lastOnA.run());
+            if (i > 0) {
+                assertThat(onB.get(i).n()).as("number %d of %s on host-b", i, onB).isEqualTo(onB.get(i - 1).n() + 1);
+            }
         }
-        assertThat(onB.get(onB.size() - 1)).as("counting on after the move").isGreaterThan(lastOnA);
+        assertThat(onB.get(onB.size() - 1).n()).as("counting on after the move").isGreaterThan(lastOnA.n());
     }
 
     private static Set<String> targetsUp() throws IOException, InterruptedException {
@@ -204,8 +213,9 @@ class ComposeMigrationTest {
         return r.getStdout();
     }
 
-    private static List<Long> numbers(String log) {
-        return log.lines().map(String::strip).filter(l -> l.matches("\\d+")).map(Long::valueOf).toList();
+    private static List<Count> counts(String log) {
+        return log.lines().map(String::strip).filter(l -> l.matches("[0-9a-f]{8} \\d+"))
+                .map(l -> new Count(l.substring(0, 8), Long.parseLong(l.substring(9)))).toList();
     }
 
     private static URI gateway(String path) {
