@@ -22,6 +22,9 @@ if [ ! -s "$dir/gateway-tokens" ]; then
     set -- $a; bash "$here/scripts/new-token.sh" -a "$dir/gateway-tokens" -o "$dir/$1.token" "$1" "$2" >/dev/null
   done
 fi
+# Prometheus runs as nobody (uid/gid 65534 in prom/prometheus and in the local image): its token file is
+# group-readable by that group only, not by everyone
+chgrp 65534 "$dir/prometheus.token" && chmod 640 "$dir/prometheus.token"
 # each host's key pairs (PKCS#8 DER, as HostKeys reads them; mounted as the host's <root>/keys) and
 # its identity line (`ferry host key` prints the same); one trust store both hosts read (root-owned, 0644)
 pub() { openssl pkey -inform DER -in "$1" -pubout -outform DER | base64 -w0; }
