@@ -7,6 +7,7 @@
 #   ferry        ferry/registry-service, ferry/gateway, ferry/host-agent (needs `mvn package` first)
 #   all          the three, in that order (the default)
 #   java, host, postgres, kafka, prometheus: that image alone
+# Several targets may be named (`bases third-party`); they are built as one plan.
 # Each image carries the label io.ferry.content, a sha256 over what it is made of (this script's recipe,
 # the package list, the apt sources, the files copied in); a build whose label already matches is skipped.
 # Run as root (mmdebstrap needs it to run the packages' maintainer scripts). Debian 12 (bookworm) host.
@@ -214,13 +215,22 @@ in_parallel() {
 for tool in docker mmdebstrap mvn; do command -v "$tool" >/dev/null || die "$tool not found (scripts/install-docker.sh)"; done
 docker info >/dev/null 2>&1 || die "the Docker engine does not answer (scripts/install-docker.sh starts it)"
 
-target=${1:-all}
-case "$target" in
-  bases) in_parallel build_java build_host ;;
-  third-party) in_parallel build_postgres build_prometheus build_kafka ;;
-  ferry) build_ferry ;;
-  # kafka is built FROM the java base: after it
-  all) in_parallel build_java build_host build_postgres build_prometheus; build_kafka; build_ferry ;;
-  java|host|postgres|kafka|prometheus) "build_$target" ;;
-  *) die "usage: build-images.sh [bases|third-party|ferry|all|java|host|postgres|kafka|prometheus]" ;;
-esac
+# The named targets (several may be given) as one plan: the root filesystems side by side, then Kafka
+# (FROM the java base), then Ferry's images (FROM both bases).
+[ $# -gt 0 ] || set -- all
+declare -A want=()
+for target in "$@"; do
+  case "$target" in
+    bases) want[java]=1 want[host]=1 ;;
+    third-party) want[postgres]=1 want[prometheus]=1 want[kafka]=1 ;;
+    ferry) want[ferry]=1 ;;
+    all) want[java]=1 want[host]=1 want[postgres]=1 want[prometheus]=1 want[kafka]=1 want[ferry]=1 ;;
+    java|host|postgres|kafka|prometheus) want[$target]=1 ;;
+    *) die "usage: build-images.sh [bases|third-party|ferry|all|java|host|postgres|kafka|prometheus]..." ;;
+  esac
+done
+first=()
+for part in java host postgres prometheus; do [ -z "${want[$part]:-}" ] || first+=("build_$part"); done
+[ ${#first[@]} -eq 0 ] || in_parallel "${first[@]}"
+[ -z "${want[kafka]:-}" ] || build_kafka
+[ -z "${want[ferry]:-}" ] || build_ferry

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Runs Ferry's whole test suite on this machine, as root: installs the host prerequisites
-# (scripts/install-host.sh: runc, iproute2, iptables, busybox-static, CRIU >= 4.2) and the tools the
-# tests drive, then builds and runs every test, including the ones tagged "host" that checkpoint and
-# restore real containers with runc and CRIU.
+# (scripts/install-host.sh: runc, iproute2, iptables, busybox-static, CRIU >= 4.2), the Docker engine
+# and the tools the tests drive, builds the local images, then builds and runs every test, including
+# the ones tagged "host" that checkpoint and restore real containers with runc and CRIU, "docker"
+# (Testcontainers) and "compose" (docker-compose.yml brought up, a migration through it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -12,11 +13,19 @@ command -v mvn >/dev/null || { echo "scripts/test.sh: needs Maven (mvn not found
 
 # Tools the tests drive, from Debian: skopeo and podman (against registry-service; podman runs with
 # its own config and storage under the test's temp dir), chromium and chromedriver (the dashboard,
-# headless), docker-compose (only to validate docker-compose.yml: no Docker engine is needed), gcc and
-# libc6-dev (the fidelity suite compiles two small static programs that busybox cannot stand in for).
-bash scripts/install-host.sh skopeo podman chromium chromium-driver docker-compose gcc libc6-dev
+# headless), gcc and libc6-dev (the fidelity suite compiles two small static programs that busybox
+# cannot stand in for).
+bash scripts/install-host.sh skopeo podman chromium chromium-driver gcc libc6-dev
 
-# -ntp: no transfer progress in CI logs; verify runs unit and host tests of every module
+# The Docker engine, Debian's docker-compose and mmdebstrap, the engine started; then the images the
+# Testcontainers tests (tag docker: PostgreSQL, Kafka) and the compose test (tag compose: the whole
+# docker-compose.yml) use, built here from Debian's packages and Maven Central's Kafka jars, since no
+# image can be pulled (cached by content: a second run builds nothing). The compose test builds
+# Ferry's own images from the jars verify packages before it.
+bash scripts/install-docker.sh
+bash scripts/build-images.sh bases third-party
+
+# -ntp: no transfer progress in CI logs; verify runs unit, host, docker and compose tests of every module
 mvn -B -ntp verify "$@"
 
 # a short bounded fuzzing run of the parsers of untrusted bytes (Jazzer; verify ran their seeds already)
