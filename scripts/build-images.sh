@@ -186,8 +186,9 @@ ferry_image() {
   for src in "${sources[@]}"; do
     [ -e "$ROOT/$src" ] || die "$ROOT/$src is missing: run mvn -B -DskipTests package first"
   done
-  local hash; hash=$(cd "$ROOT" && content_hash "$(declare -f ferry_image)" "$dockerfile" "$base_hash" "$service" \
-    $(find "${sources[@]}" -type f | LC_ALL=C sort))
+  # .dockerignore too: it decides which of those files the build context (and so the image) holds
+  local hash; hash=$(cd "$ROOT" && content_hash "$(declare -f ferry_image)" "$dockerfile" "$ROOT/.dockerignore" \
+    "$base_hash" "$service" $(find "${sources[@]}" -type f | LC_ALL=C sort))
   up_to_date "${tag%%:*}" "$hash" && { log "$tag up to date"; return; }
   local started=$SECONDS args=(--build-arg "BASE=$base")
   [ -z "$service" ] || args+=(--build-arg "SERVICE=$service")
