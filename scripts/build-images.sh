@@ -57,7 +57,9 @@ up_to_date() {
 # rootfs_image TAG HASH PACKAGES [mmdebstrap option...] [-- docker-import --change value...]:
 # a minbase root filesystem of bookworm with PACKAGES (no Recommends: mmdebstrap's default), apt's lists
 # and downloaded packages removed, no documentation (man1 stays: update-alternatives links java.1 there),
-# imported as TAG. Downloads go through $CACHE, so a second base (or a rebuild) fetches only what the
+# imported as TAG. The system's apt sources, which mmdebstrap copies in, are removed last (after the
+# hooks that use them): the images carry neither this machine's mirror nor anything in its URLs.
+# Downloads go through $CACHE, so a second base (or a rebuild) fetches only what the
 # cache lacks. dpkg's unsafe-io: no fsync per file (a lost build is simply rerun).
 rootfs_image() {
   local tag=$1 hash=$2 packages=$3; shift 3
@@ -81,6 +83,7 @@ rootfs_image() {
     "${opts[@]}" \
     --customize-hook="sync-out /var/cache/apt/archives $CACHE" \
     --customize-hook='rm -f "$1"/var/cache/apt/archives/*.deb "$1"/var/cache/apt/*.bin; rm -rf "$1"/var/lib/apt/lists/*' \
+    --customize-hook="rm -f \"\$1/etc/apt/sources.list.d/0000${sources##*/}\"" \
     "$SUITE" "$WORK/$name.tar" "$sources" >&2
   docker import "${changes[@]}" --change "LABEL io.ferry.content=$hash" "$WORK/$name.tar" "$tag" >/dev/null
   rm -f "$WORK/$name.tar"
@@ -186,8 +189,9 @@ ferry_image() {
   for src in "${sources[@]}"; do
     [ -e "$ROOT/$src" ] || die "$ROOT/$src is missing: run mvn -B -DskipTests package first"
   done
-  local hash; hash=$(cd "$ROOT" && content_hash "$(declare -f ferry_image)" "$dockerfile" "$base_hash" "$service" \
-    $(find "${sources[@]}" -type f | LC_ALL=C sort))
+  # .dockerignore too: it decides which of those files the build context (and so the image) holds
+  local hash; hash=$(cd "$ROOT" && content_hash "$(declare -f ferry_image)" "$dockerfile" "$ROOT/.dockerignore" \
+    "$base_hash" "$service" $(find "${sources[@]}" -type f | LC_ALL=C sort))
   up_to_date "${tag%%:*}" "$hash" && { log "$tag up to date"; return; }
   local started=$SECONDS args=(--build-arg "BASE=$base")
   [ -z "$service" ] || args+=(--build-arg "SERVICE=$service")
