@@ -1,5 +1,6 @@
 package io.ferry.bench.chaos;
 
+import io.ferry.core.runtime.Cgroups;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -115,5 +116,7 @@ record Reality(String host, List<String> running, List<String> stopped, boolean 
             killRunc(root, c.path("id").asString());
         }
         ChaosTopology.unmountUnder(root);
+        // runc took the containers' own cgroups; the host's parent (/ferry/<host>) is Ferry's, and Ferry did not remove them here
+        Cgroups.removeEmptyParent("/ferry/" + root.getFileName() + "/-");
     }
 }
