@@ -191,8 +191,9 @@ public final class SafeExtractor {
             }
             FileTrees.deleteRecursively(target); // a file, link or even a directory: the entry replaces it
             // mode by mkfifo, owner by lchown, no time: the JDK opens a file to set its mode or times, and
-            // opening a FIFO blocks until a writer comes
-            Fifos.create(target, entry.getMode() & 07777);
+            // opening a FIFO blocks until a writer comes. Only the 0777 bits: setuid, setgid and sticky mean
+            // nothing on a pipe, and mkfifo refuses them (found by fuzzing: a tool failure, not a refusal)
+            Fifos.create(target, entry.getMode() & 0777);
             applyOwner(target, entry);
         }
 

@@ -188,6 +188,18 @@ class SafeExtractorTest {
         assertThat(Files.getAttribute(p, "unix:gid")).isEqualTo(5678);
     }
 
+    /** Found by fuzzing: mkfifo refuses setuid/setgid/sticky bits, which mean nothing on a pipe. */
+    @Test
+    void aFifoWithSpecialModeBitsIsCreatedWithItsPermissionBits() throws IOException {
+        TarArchiveEntry fifo = new TarArchiveEntry("fifo", TarConstants.LF_FIFO);
+        fifo.setMode(0017755);
+
+        extract(tar(fifo, ""), SafeExtractor.Links.ROOTFS);
+
+        assertThat(Files.getAttribute(tmp.resolve("dest/fifo"), "unix:mode", java.nio.file.LinkOption.NOFOLLOW_LINKS))
+                .isEqualTo(0010755);
+    }
+
     @Test
     void aFifoReplacesAFileOfTheSameNameInARootfs() throws IOException {
         TarArchiveEntry file = new TarArchiveEntry("fifo");
