@@ -50,6 +50,12 @@ final class RestoreCommand implements Callable<Integer> {
     @Option(names = {"-l", "--latest"}, description = "Act on the latest container created on this host.")
     boolean latest;
 
+    @Option(names = "--rollback", description = {"Restore a migration's source copy from the checkpoint kept here"
+            + " for its rollback, once that migration has failed (while it is under way its target runs the"
+            + " container: a plain restore of the copy is refused, it would make two). Only such a copy, one at a"
+            + " time (not with --all)."})
+    boolean rollback;
+
     @Option(names = "--file-locks", description = "Restore a container with file locks (checkpointed with --file-locks).")
     boolean fileLocks;
 
@@ -119,6 +125,10 @@ final class RestoreCommand implements Callable<Integer> {
         if (kind == ContainerArguments.RestoreKind.CONTAINERS && inPlaceOnly != null) {
             throw new IllegalArgumentException(inPlaceOnly + " can only be used with image or --import");
         }
+        if (rollback && (kind != ContainerArguments.RestoreKind.CONTAINERS || all)) {
+            throw new IllegalArgumentException("--rollback can only be used with checkpointed containers, named (not"
+                    + " --all, --import or an image)");
+        }
         RestoreOptions options = new RestoreOptions(name, tcpEstablished, ignoreRootfs, ignoreVolumes)
                 .ignoringStatic(ignoreStaticIp, ignoreStaticMac)
                 .publishing(publish.stream().map(PortMapping::parse).toList())
@@ -132,7 +142,7 @@ final class RestoreCommand implements Callable<Integer> {
                     () -> ferry.engine().checkpointedContainers().stream().map(r -> r.id()).toList(),
                     () -> ferry.engine().latestContainer().map(r -> r.id()));
             return ContainerArguments.each(targets, t -> {
-                var restored = ferry.engine().restoreInPlace(t.nameOrId(), chosen);
+                var restored = ferry.engine().restoreInPlace(t.nameOrId(), chosen, rollback);
                 tellKept(restored.id());
                 return t.shown();
             }, spec.commandLine().getErr());

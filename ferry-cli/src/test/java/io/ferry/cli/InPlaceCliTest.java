@@ -53,6 +53,38 @@ class InPlaceCliTest {
         return Json.MAPPER.readTree(r.out()).get(0);
     }
 
+    /**
+     * A migration's kept source copy (marked as a migration's checkpoint leaves it): `restore CTR` refuses it and
+     * names --rollback; `restore --rollback CTR` brings it back counting on; --rollback with --all is refused.
+     */
+    @Test
+    void restoreOfAMigrationsSourceCopyWantsRollback() {
+        a.runLooper("srccopy");
+        a.log("srccopy").awaitNumberAtLeast(1, WAIT);
+        assertThat(ferry("checkpoint", "srccopy").exit()).isZero();
+        var store = new io.ferry.core.container.ContainerStore(a.host().containers());
+        var stopped = store.get("srccopy");
+        store.save(stopped.withHistory(stopped.historyOrNone().checkpointed(java.time.Instant.now(), null, false, "m-42")));
+        int stoppedAt = a.log("srccopy").last();
+
+        FerryCliTest.Run plain = ferry("restore", "srccopy");
+        FerryCliTest.Run all = ferry("restore", "--all", "--rollback");
+
+        assertThat(plain.exit()).as(plain.all()).isNotZero();
+        assertThat(plain.err()).contains("container srccopy is the source copy of migration m-42")
+                .contains("`ferry restore --rollback srccopy`");
+        assertThat(all.exit()).as(all.all()).isNotZero();
+        assertThat(all.err()).contains("--rollback can only be used with checkpointed containers, named");
+        assertThat(a.running("srccopy")).isFalse();
+
+        FerryCliTest.Run rollback = ferry("restore", "--rollback", "srccopy");
+
+        assertThat(rollback.exit()).as(rollback.all()).isZero();
+        assertThat(rollback.out()).isEqualTo("srccopy\n");
+        assertThat(a.log("srccopy").awaitNumberAtLeast(stoppedAt + 2, WAIT).last()).isGreaterThan(stoppedAt);
+        assertThat(ferry("rm", "-f", "srccopy").exit()).isZero();
+    }
+
     @Test
     void checkpointAndRestoreByNameInPlacePrintTheNameAndContainerInspectShowsTheFlags() {
         String id = a.runLooper("web").id();

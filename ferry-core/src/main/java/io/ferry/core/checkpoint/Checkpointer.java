@@ -360,11 +360,15 @@ public final class Checkpointer {
                     + " here");
         }
         ContainerRecord stopped = record.withState(ContainerState.EXITED, Instant.now(), layout.hasCheckpointImages());
+        boolean sourceCopy = cut != null && cut.migrationId() != null && layout.hasCheckpointImages();
+        if (sourceCopy) { // that migration's source copy now: restored by its rollback, by hand only with --rollback
+            stopped = stopped.withHistory(stopped.historyOrNone().checkpointed(cut.at(), null, false, cut.migrationId()));
+        }
         store.save(stopped);
         String what = cut == null ? "a checkpoint of container " + record.name() + " was cut off" : cut.describe(record.name());
         throw new FerryException(what + "; the container is stopped" + (layout.hasCheckpointImages()
-                ? " and its complete dump is kept on this host: a rollback (or `ferry restore " + record.name()
-                + "`) restores it in place"
+                ? " and its complete dump is kept on this host: a rollback (or `ferry restore "
+                + (sourceCopy ? "--rollback " : "") + record.name() + "`) restores it in place"
                 : " and no complete dump of it is kept here"));
     }
 
@@ -495,21 +499,23 @@ public final class Checkpointer {
      * never reached the target. Its network namespace and rootfs are set up again if a reboot took them.
      */
     public ContainerRecord restoreLocal(String nameOrId, boolean tcpEstablished) {
-        return restoreLocal(nameOrId, tcpEstablished, false, true, false);
+        return restoreLocal(nameOrId, tcpEstablished, false, true, false, true);
     }
 
     /**
      * As {@link #restoreLocal(String, boolean)}, for {@code ferry restore CTR}: with the file locks the
      * checkpoint holds (taken back when it was made with --file-locks, or {@code fileLocks}); {@code keep}
      * (--keep) keeps the images and CRIU's restore.log beside the container, else both go once it runs. A
-     * container that runs is refused (Podman's words), not left alone as a rollback leaves it.
+     * container that runs is refused (Podman's words), not left alone as a rollback leaves it. A migration's kept
+     * source copy only with {@code rollback} (--rollback: the operator says that migration failed), and only it.
      */
-    public ContainerRecord restoreLocal(String nameOrId, boolean tcpEstablished, boolean fileLocks, boolean keep) {
-        return restoreLocal(nameOrId, tcpEstablished, fileLocks, keep, true);
+    public ContainerRecord restoreLocal(String nameOrId, boolean tcpEstablished, boolean fileLocks, boolean keep,
+                                        boolean rollback) {
+        return restoreLocal(nameOrId, tcpEstablished, fileLocks, keep, true, rollback);
     }
 
     private ContainerRecord restoreLocal(String nameOrId, boolean tcpEstablished, boolean fileLocks, boolean keep,
-                                         boolean refuseRunning) {
+                                         boolean refuseRunning, boolean rollback) {
         try (HostLock.Held held = lock.acquire()) {
             ContainerRecord record = store.get(nameOrId);
             SourcePageServing serving = servings.get(record.id());
@@ -534,6 +540,9 @@ public final class Checkpointer {
                 return record;
             }
             ContainerLayout layout = store.layout(record.id());
+            if (refuseRunning) { // by hand (a migration's own rollback restores its source copy)
+                SourceCopyRule.check(record, layout, rollback);
+            }
             if (!layout.hasCheckpointImages()) {
                 throw new NotFoundException("container " + record.name()
                         + " has no checkpoint kept on this host");

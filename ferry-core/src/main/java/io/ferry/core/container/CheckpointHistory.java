@@ -27,6 +27,14 @@ public record CheckpointHistory(Instant checkpointedAt, Boolean restored, Instan
         return new CheckpointHistory(checkpointedAt, true, Instant.now(), checkpointLog, log, fileLocks, migrationId);
     }
 
+    /**
+     * The migration whose rollback this container's kept checkpoint is for (it is that migration's stopped source
+     * copy), or null: no migration made the last checkpoint, or a restore (a rollback) ran this copy since.
+     */
+    public String keptForMigration() {
+        return wasRestored() ? null : migrationId;
+    }
+
     public boolean wasRestored() {
         return Boolean.TRUE.equals(restored);
     }

@@ -302,7 +302,17 @@ public final class FerryEngine {
      * {@link RestoreOptions#keep} keeps the images and CRIU's restore.log, else they go once it runs.
      */
     public ContainerRecord restoreInPlace(String nameOrId, RestoreOptions options) {
-        return checkpointer.restoreLocal(nameOrId, options.tcpEstablished(), options.fileLocks(), options.keep());
+        return restoreInPlace(nameOrId, options, false);
+    }
+
+    /**
+     * {@code restore --rollback CTR}: a migration's stopped source copy, from the checkpoint kept here for its
+     * rollback, once the operator knows that migration failed (while it is under way the target runs the
+     * container: a plain restore of the copy is refused, it would make two).
+     */
+    public ContainerRecord restoreInPlace(String nameOrId, RestoreOptions options, boolean rollback) {
+        return checkpointer.restoreLocal(nameOrId, options.tcpEstablished(), options.fileLocks(), options.keep(),
+                rollback);
     }
 
     /** Podman's --latest: the container created last on this host. */

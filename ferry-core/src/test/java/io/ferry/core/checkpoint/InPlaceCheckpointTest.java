@@ -59,22 +59,40 @@ class InPlaceCheckpointTest {
 
     /**
      * A migration's source copy (stopped, its dump kept for the rollback, its history naming the migration) is
-     * not started anew: start would delete the dump a rollback restores from, and run a second copy beside the
-     * target's. (The state is the one a migration's checkpoint leaves; made here in place, then marked.)
+     * neither started anew nor restored by a plain restore: start would delete the dump a rollback restores from,
+     * and either would run a second copy beside the target's. Restore --rollback brings it back, counting on;
+     * --rollback of any other container is refused. (The state is the one a migration's checkpoint leaves; made
+     * here in place, then marked.)
      */
     @Test
-    void startRefusesAMigrationsKeptSourceCopyAndKeepsItsDump() {
+    void aMigrationsKeptSourceCopyRunsAgainOnlyByRestoreWithRollback() {
         a.runLooper("migsrc");
         a.log("migsrc").awaitNumberAtLeast(1, WAIT);
         a.engine().checkpointInPlace("migsrc", CheckpointOptions.defaults());
         io.ferry.core.container.ContainerStore store = new io.ferry.core.container.ContainerStore(a.host().containers());
         ContainerRecord stopped = store.get("migsrc");
         store.save(stopped.withHistory(stopped.historyOrNone().checkpointed(java.time.Instant.now(), null, false, "m-13")));
+        int stoppedAt = a.log("migsrc").last();
 
         assertThatThrownBy(() -> a.engine().containers().start("migsrc")).isInstanceOf(ConflictException.class)
-                .hasMessageContaining("migration m-13");
+                .hasMessageContaining("migration m-13").hasMessageContaining("`ferry restore --rollback migsrc`");
+        assertThatThrownBy(() -> a.engine().restoreInPlace("migsrc", RestoreOptions.defaults()))
+                .isInstanceOf(ConflictException.class)
+                .hasMessageContaining("container migsrc is the source copy of migration m-13")
+                .hasMessageContaining("restoring this copy would run a second one");
         assertThat(a.running("migsrc")).isFalse();
         assertThat(a.engine().keptCheckpoint("migsrc")).as("the rollback's dump stays").isPresent();
+
+        a.engine().restoreInPlace("migsrc", RestoreOptions.defaults(), true);
+
+        CheckpointRestoreTest.assertCountsOnWithoutRestartOrRepeat(a.log("migsrc").awaitNumberAtLeast(stoppedAt + 2, WAIT),
+                stoppedAt);
+        a.engine().checkpointInPlace("migsrc", CheckpointOptions.defaults()); // a plain checkpoint now
+        assertThatThrownBy(() -> a.engine().restoreInPlace("migsrc", RestoreOptions.defaults(), true))
+                .isInstanceOf(ConflictException.class)
+                .hasMessage("--rollback: container migsrc is not a migration's source copy kept for its rollback"
+                        + " (restore it without --rollback)");
+        assertThat(a.engine().keptCheckpoint("migsrc")).isPresent();
         a.engine().containers().remove("migsrc", true);
     }
 
