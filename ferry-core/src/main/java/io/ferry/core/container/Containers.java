@@ -9,7 +9,6 @@ import io.ferry.core.image.ImageStore;
 import io.ferry.core.network.ContainerNetworking;
 import io.ferry.core.network.NetworkRequest;
 import io.ferry.core.os.HostLock;
-import io.ferry.core.runtime.Cgroups;
 import io.ferry.core.runtime.OciRuntime;
 import io.ferry.core.runtime.RuntimeState;
 import io.ferry.core.json.Json;
@@ -154,8 +153,7 @@ public final class Containers {
                     awaitExit(r.id(), Duration.ofSeconds(10));
                 }
             }
-            runtime.delete(r.id());
-            Cgroups.removeEmptyParent(host.cgroupsPath(r.id())); // runc removed the container's own cgroup
+            provisioner.deleteFromRuntime(r.id());
             networks.unpublish(r.id()); // the address stays allocated until rm, as the namespace does
             OverlayRootfs.unmount(store.layout(r.id()));
             ContainerRecord stopped = r.withState(ContainerState.EXITED, Instant.now(), r.checkpointed());

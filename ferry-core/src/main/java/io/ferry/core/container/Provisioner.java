@@ -102,6 +102,16 @@ public final class Provisioner {
     }
 
     /**
+     * Removes what the runtime keeps of a container that no longer runs, and the host's cgroup parent
+     * ({@code /ferry/<host>}) once it was the host's last container there: runc removes the container's own
+     * cgroup, never its parents. Call under the host lock (see {@link Cgroups#removeEmptyParent}).
+     */
+    public void deleteFromRuntime(String id) {
+        runtime.delete(id);
+        Cgroups.removeEmptyParent(host.cgroupsPath(id));
+    }
+
+    /**
      * Makes sure an existing container's network namespace and rootfs are there again (a reboot
      * removes both), before it is restored in place. A namespace made anew is attached to the container's
      * network again with the address and MAC it had (the old attachment, whose veth went with the old
@@ -147,7 +157,7 @@ public final class Provisioner {
         List<RuntimeException> failures = new ArrayList<>();
         ContainerLayout layout = store.layout(id);
         attempt(failures, () -> runtime.delete(id));
-        attempt(failures, () -> Cgroups.killAndRemove(host.cgroupsPath(id)));
+        attempt(failures, () -> Cgroups.killAndRemove(host.cgroupsPath(id))); // what a killed run left
         attempt(failures, () -> Cgroups.removeEmptyParent(host.cgroupsPath(id))); // the host's last container went
         Path runcState = Confined.resolve(host.runcRoot(), id);
         attempt(failures, () -> Mounts.unmountBelow(runcState)); // runc's criu-root of a killed restore
