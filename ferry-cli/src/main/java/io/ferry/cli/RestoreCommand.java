@@ -52,8 +52,8 @@ final class RestoreCommand implements Callable<Integer> {
 
     @Option(names = "--rollback", description = {"Restore a migration's source copy from the checkpoint kept here"
             + " for its rollback, once that migration has failed (while it is under way its target runs the"
-            + " container: a plain restore of the copy is refused, it would make two). Only such a copy, one at a"
-            + " time (not with --all)."})
+            + " container: a plain restore of the copy is refused, it would make two). Only such copies, each named"
+            + " (not with --all)."})
     boolean rollback;
 
     @Option(names = "--file-locks", description = "Restore a container with file locks (checkpointed with --file-locks).")
