@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Checks the local images scripts/build-images.sh made, for real, each in a container of its own:
-#   postgres    psql as POSTGRES_USER with its password over TCP, an init .sql ran, data kept across a restart
+#   postgres    psql as POSTGRES_USER with its password (from POSTGRES_PASSWORD_FILE; and POSTGRES_PASSWORD)
+#               over TCP, an init .sql ran, data kept across a restart
 #   kafka       produce/consume with Kafka's own tools: PLAINTEXT with no env (apache/kafka's defaults), as
-#               Testcontainers' KafkaContainer starts it, and SASL (PLAIN admin + a SCRAM-SHA-512 user with ACLs) configured by env as docker-compose.yml does
+#               Testcontainers' KafkaContainer starts it, and SASL (PLAIN admin from a JAAS file + a
+#               SCRAM-SHA-512 user with ACLs) configured as docker-compose.yml does
 #   prometheus  /-/ready answers and it scrapes itself
 #   host        criu --version >= 4.2 and runc inside
 # check-images.sh [postgres|kafka|prometheus|host...] (default: all). Exits non-zero at the first failure;
@@ -43,8 +45,11 @@ check_postgres() {
   mkdir -p "$WORK/initdb"
   echo 'CREATE TABLE seeded (note text); INSERT INTO seeded VALUES ($$from init.sql$$);' > "$WORK/initdb/init.sql"
   chmod -R a+rX "$WORK"
-  start -e POSTGRES_USER=checker -e POSTGRES_PASSWORD='pa ss"word' -e POSTGRES_DB=checks \
-    -v "$WORK/initdb:/docker-entrypoint-initdb.d:ro" "$image" -c max_connections=42
+  # the password from a root-only file (POSTGRES_PASSWORD_FILE, as docker-compose.yml gives it)
+  (umask 077; printf '%s' 'pa ss"word' > "$WORK/postgres.password")
+  start -e POSTGRES_USER=checker -e POSTGRES_PASSWORD_FILE=/run/secrets/postgres.password -e POSTGRES_DB=checks \
+    -v "$WORK/initdb:/docker-entrypoint-initdb.d:ro" -v "$WORK/postgres.password:/run/secrets/postgres.password:ro" \
+    "$image" -c max_connections=42
   id=$started_id
   wait_for 60 "postgres ready twice (the temporary init server, then the real one)" \
     bash -c "[ \$(docker logs $id 2>&1 | grep -c 'database system is ready to accept connections') -ge 2 ]"
@@ -69,7 +74,10 @@ check_postgres() {
   [ "$("${psql[@]}" "select count(*) from seeded")" = 2 ] || fail "postgres: data lost on restart"
   docker logs "$id" 2>&1 | grep -q 'PostgreSQL Database directory appears to contain a database; Skipping initialization' ||
     [ "$(docker logs "$id" 2>&1 | grep -c 'init process complete')" = 1 ] || fail "postgres: initialized twice"
-  ok "$image: password over TCP, init.sql, -c args, UTF8, restart keeps data"
+  local server_env; server_env=$(docker exec -u postgres "$id" cat /proc/1/environ | tr '\0' '\n')
+  grep -q '^PGDATA=' <<< "$server_env" || fail "postgres: cannot read the server's environment"
+  ! grep -q 'ss"word' <<< "$server_env" || fail "postgres: the password is in the server's environment"
+  ok "$image: password (POSTGRES_PASSWORD_FILE) over TCP, init.sql, -c args, UTF8, restart keeps data"
 
   # only a password, no init files (as Testcontainers' PostgreSQLContainer starts it): user and db postgres
   start -e POSTGRES_PASSWORD=only "$image"
@@ -142,12 +150,18 @@ check_kafka() {
     fail "kafka (Testcontainers' way): advertised listeners not taken from the start script"
   ok "$image: as Testcontainers' KafkaContainer runs it (start script, wait line, advertised localhost:$port)"
 
-  # docker-compose.yml's kafka service, with the admin's password given, plus one line it lacked: the
-  # CONTROLLER listener otherwise enables SCRAM-SHA-512 too (sasl.enabled.mechanisms), has no JAAS entry
+  # docker-compose.yml's kafka service: the admin's password in a static JAAS file (KAFKA_OPTS), a section
+  # per listener as scripts/compose-secrets.sh writes it, readable by appuser only (and root). The
+  # CONTROLLER listener speaks PLAIN only: with SCRAM-SHA-512 enabled there too it has no JAAS entry
   # for it and the broker dies at start ("Could not find a 'KafkaServer' or 'controller.KafkaServer' entry")
-  local admin=ferry-admin pw='s3cret-admin' jaas
-  jaas="org.apache.kafka.common.security.plain.PlainLoginModule required username=\"$admin\" password=\"$pw\" user_$admin=\"$pw\";"
-  start -e KAFKA_NODE_ID=1 -e KAFKA_PROCESS_ROLES=broker,controller \
+  local admin=ferry-admin pw='s3cret-admin' l
+  for l in internal external controller; do
+    printf '%s.KafkaServer {\n  org.apache.kafka.common.security.plain.PlainLoginModule required\n' "$l"
+    printf '  username="%s" password="%s" user_%s="%s";\n};\n' "$admin" "$pw" "$admin" "$pw"
+  done > "$WORK/kafka-server.jaas"
+  chown 1000:1000 "$WORK/kafka-server.jaas" && chmod 600 "$WORK/kafka-server.jaas"
+  start -v "$WORK/kafka-server.jaas:/run/secrets/kafka-server.jaas:ro" \
+    -e KAFKA_OPTS=-Djava.security.auth.login.config=/run/secrets/kafka-server.jaas -e KAFKA_NODE_ID=1 -e KAFKA_PROCESS_ROLES=broker,controller \
     -e KAFKA_CONTROLLER_QUORUM_VOTERS=1@localhost:9093 \
     -e KAFKA_LISTENERS=INTERNAL://:9092,CONTROLLER://:9093,EXTERNAL://:29092 \
     -e KAFKA_ADVERTISED_LISTENERS=INTERNAL://localhost:9092,EXTERNAL://localhost:29092 \
@@ -156,9 +170,6 @@ check_kafka() {
     -e KAFKA_SASL_ENABLED_MECHANISMS=PLAIN,SCRAM-SHA-512 \
     -e KAFKA_SASL_MECHANISM_INTER_BROKER_PROTOCOL=PLAIN -e KAFKA_SASL_MECHANISM_CONTROLLER_PROTOCOL=PLAIN \
     -e KAFKA_LISTENER_NAME_CONTROLLER_SASL_ENABLED_MECHANISMS=PLAIN \
-    -e "KAFKA_LISTENER_NAME_INTERNAL_PLAIN_SASL_JAAS_CONFIG=$jaas" \
-    -e "KAFKA_LISTENER_NAME_EXTERNAL_PLAIN_SASL_JAAS_CONFIG=$jaas" \
-    -e "KAFKA_LISTENER_NAME_CONTROLLER_PLAIN_SASL_JAAS_CONFIG=$jaas" \
     -e "KAFKA_LISTENER_NAME_INTERNAL_SCRAM___SHA___512_SASL_JAAS_CONFIG=org.apache.kafka.common.security.scram.ScramLoginModule required;" \
     -e "KAFKA_LISTENER_NAME_EXTERNAL_SCRAM___SHA___512_SASL_JAAS_CONFIG=org.apache.kafka.common.security.scram.ScramLoginModule required;" \
     -e KAFKA_AUTHORIZER_CLASS_NAME=org.apache.kafka.metadata.authorizer.StandardAuthorizer \
@@ -203,7 +214,7 @@ EOF
     --consumer.config /tmp/service.properties --topic svc-topic --from-beginning --max-messages 1 \
     --timeout-ms 30000 2>/dev/null)
   [ "$got" = "hello svc" ] || fail "kafka: the SCRAM user consumed '$got'"
-  ok "$image: SASL as docker-compose.yml configures it (PLAIN admin, SCRAM-SHA-512 user with ACLs, wrong password refused)"
+  ok "$image: SASL as docker-compose.yml configures it (PLAIN admin from a JAAS file, SCRAM-SHA-512 user with ACLs, wrong password refused)"
 }
 
 check_prometheus() {

@@ -2,6 +2,8 @@
 # ferry-local/postgres: the official postgres image's entrypoint behaviour (docker-library/postgres
 # docker-entrypoint.sh), cut to what Ferry and its users rely on, over Debian's postgresql-15:
 # - `-c k=v` arguments alone mean `postgres -c k=v`; another command runs as given
+# - POSTGRES_PASSWORD, POSTGRES_USER, POSTGRES_DB, POSTGRES_INITDB_ARGS may come from a file instead:
+#   VAR_FILE names it (read while still root, so a root-only 0600 secret will do), not both
 # - started as root: owns PGDATA and the socket directory to the postgres user and re-runs itself as it
 # - first start (no PGDATA/PG_VERSION): initdb with POSTGRES_USER/POSTGRES_PASSWORD (scram-sha-256 for host
 #   connections, or POSTGRES_HOST_AUTH_METHOD), listen on all addresses, POSTGRES_DB created, then
@@ -10,6 +12,20 @@
 set -Eeuo pipefail
 
 if [ "${1:0:1}" = '-' ]; then set -- postgres "$@"; fi
+
+# file_env VAR: VAR's value from the file VAR_FILE names (upstream's file_env)
+file_env() {
+  local var=$1 file_var="${1}_FILE"
+  if [ -n "${!var:-}" ] && [ -n "${!file_var:-}" ]; then
+    echo "error: both $var and $file_var are set (but are exclusive)" >&2
+    exit 1
+  fi
+  if [ -n "${!file_var:-}" ]; then
+    export "$var"="$(< "${!file_var}")"
+    unset "$file_var"
+  fi
+}
+for v in POSTGRES_PASSWORD POSTGRES_USER POSTGRES_DB POSTGRES_INITDB_ARGS; do file_env "$v"; done
 
 export POSTGRES_USER=${POSTGRES_USER:-postgres}
 export POSTGRES_DB=${POSTGRES_DB:-$POSTGRES_USER}
@@ -69,4 +85,6 @@ init_database() {
 if [ "$1" = postgres ] && [ ! -s "$PGDATA/PG_VERSION" ]; then
   init_database
 fi
+# the server needs the password no more (upstream keeps it; nothing of Ferry's reads it there)
+unset POSTGRES_PASSWORD
 exec "$@"

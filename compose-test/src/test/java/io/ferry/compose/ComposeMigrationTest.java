@@ -166,6 +166,35 @@ class ComposeMigrationTest {
         assertThat(up.get()).as("Prometheus targets up").containsAll(FERRY_TARGETS);
     }
 
+    /**
+     * No generated secret is in a container's environment (docker inspect's Config.Env, which anyone with the
+     * Docker API reads): compose mounts each as a file. The secrets are those compose-secrets.sh made.
+     */
+    @Test
+    void noSecretIsInAnyContainersEnvironment() throws Exception {
+        List<String> values = new java.util.ArrayList<>();
+        try (var files = Files.walk(secrets)) {
+            for (Path f : files.filter(Files::isRegularFile).toList()) {
+                String name = f.getFileName().toString();
+                if (name.endsWith(".password") || name.endsWith(".token") || name.endsWith(".secret")) {
+                    values.add(Files.readString(f).strip());
+                } else if (name.endsWith(".registry-auth.json")) {
+                    values.add(JSON.readTree(Files.readString(f)).path("auths").path("registry:5000").path("auth").asString());
+                }
+            }
+        }
+        assertThat(values).as("the generated secrets").hasSizeGreaterThanOrEqualTo(12).allMatch(v -> v.length() >= 20);
+        for (String name : SERVICES) {
+            // what docker inspect shows (docker-java's inspect model here leaves Config.Env null)
+            List<String> containerEnv = output(List.of("docker", "inspect", "--format", "{{join .Config.Env \"\\n\"}}",
+                    service(name).getContainerId())).lines().toList();
+            assertThat(containerEnv).as("the environment of " + name).isNotEmpty();
+            for (String value : values) {
+                assertThat(String.join("\n", containerEnv)).as("the environment of " + name).doesNotContain(value);
+            }
+        }
+    }
+
     /** A line of the looper: the word its run drew and the number. */
     record Count(String run, long n) {
     }
@@ -269,8 +298,14 @@ class ComposeMigrationTest {
     }
 
     private static void run(List<String> command) throws IOException, InterruptedException {
+        output(command);
+    }
+
+    /** What the command printed (stdout and stderr); it must succeed. */
+    private static String output(List<String> command) throws IOException, InterruptedException {
         Process p = new ProcessBuilder(command).directory(ROOT.toFile()).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes());
         assertThat(p.waitFor()).as(String.join(" ", command) + ": " + out).isZero();
+        return out;
     }
 }

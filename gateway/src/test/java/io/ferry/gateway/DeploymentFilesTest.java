@@ -46,12 +46,14 @@ class DeploymentFilesTest {
             Map.entry("FERRY_GATEWAY_TOKENS_FILE", "/etc/ferry/gateway-tokens"),
             Map.entry("FERRY_METRICS_TOKEN_FILE", "/etc/ferry/metrics-token"),
             Map.entry("FERRY_REGISTRY_USERS_FILE", "/etc/ferry/registry-users"),
-            Map.entry("FERRY_HOST_A_REGISTRY_PASSWORD", "a-password"),
-            Map.entry("FERRY_HOST_B_REGISTRY_PASSWORD", "b-password"),
-            Map.entry("FERRY_KAFKA_ADMIN_PASSWORD", "placeholder"),
+            Map.entry("FERRY_REGISTRY_SECRET_FILE", "/etc/ferry/registry-token.secret"),
+            Map.entry("FERRY_HOST_A_REGISTRY_AUTH_FILE", "/etc/ferry/a-registry-auth.json"),
+            Map.entry("FERRY_HOST_B_REGISTRY_AUTH_FILE", "/etc/ferry/b-registry-auth.json"),
+            Map.entry("FERRY_KAFKA_JAAS_FILE", "/etc/ferry/kafka-server.jaas"),
+            Map.entry("FERRY_KAFKA_ADMIN_PASSWORD_FILE", "/etc/ferry/kafka-admin.password"),
             Map.entry("FERRY_KAFKA_SECRETS", "/nonexistent/kafka-secrets"),
-            Map.entry("FERRY_POSTGRES_PASSWORD", "placeholder"),
-            Map.entry("FERRY_GRAFANA_ADMIN_PASSWORD", "placeholder"),
+            Map.entry("FERRY_POSTGRES_PASSWORD_FILE", "/etc/ferry/postgres.password"),
+            Map.entry("FERRY_GRAFANA_ADMIN_PASSWORD_FILE", "/etc/ferry/grafana-admin.password"),
             Map.entry("FERRY_HOST_A_KEYS", "/etc/ferry/a-keys"),
             Map.entry("FERRY_HOST_B_KEYS", "/etc/ferry/b-keys"),
             Map.entry("FERRY_TRUST_STORE", "/etc/ferry/trusted-hosts"));
@@ -111,22 +113,82 @@ class DeploymentFilesTest {
             assertThat(trust.of(h)).containsExactly(id);
         }
         String compose = Files.readString(ROOT.resolve("docker-compose.yml"));
+        // readable by the group of a container's user that is not root: Prometheus (nobody), Kafka (appuser),
+        // Grafana (group root); every other file is its owner's only
+        Map<String, Integer> groupReadable = Map.of("prometheus.token", 65534, "kafka-server.jaas", 1000,
+                "grafana-admin.password", 0);
         try (var files = Files.walk(out)) {
             for (Path f : files.filter(Files::isRegularFile).toList()) {
                 String mode = PosixFilePermissions.toString(Files.getPosixFilePermissions(f));
-                String expected = f.endsWith("trusted-hosts") ? "rw-r--r--" : f.endsWith("prometheus.token") ? "rw-r-----" : "rw-------";
+                Integer group = groupReadable.get(f.getFileName().toString());
+                String expected = f.endsWith("trusted-hosts") ? "rw-r--r--" : group != null ? "rw-r-----" : "rw-------";
                 assertThat(mode).as(f.toString()).isEqualTo(expected);
+                if (group != null) {
+                    assertThat(Files.getAttribute(f, "unix:gid")).as("the group of " + f).isEqualTo(group);
+                }
             }
         }
         for (String line : Files.readAllLines(out.resolve("compose.env"))) {
-            assertThat(compose).as("a generated value in the compose file").doesNotContain(line.substring(line.indexOf('=') + 1));
+            String value = line.substring(line.indexOf('=') + 1);
+            assertThat(compose).as("a generated value in the compose file").doesNotContain(value);
+            assertThat(Path.of(value)).as("compose.env names files, no values: " + line).exists();
+        }
+    }
+
+    /**
+     * No generated secret is in any service's environment (docker inspect shows a container's environment to
+     * anyone with the Docker API): each reaches its container as a file. The secrets are the values of the
+     * files compose-secrets.sh made (passwords, tokens, keys) and the credentials in the hosts' auth files.
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void noGeneratedSecretIsInAnyServicesEnvironment(@TempDir Path dir) throws IOException {
+        Path out = dir.resolve("secrets");
+        CommandResult made = Commands.run(List.of("bash", ROOT.resolve("scripts/compose-secrets.sh").toString(), out.toString()),
+                Map.of("FERRY_REGISTRY_JAR", System.getProperty("ferry.registry.jar")), Duration.ofMinutes(2));
+        assertThat(made.exitCode()).as(made.stderr()).isZero();
+        List<String> secrets = new ArrayList<>();
+        try (var files = Files.walk(out)) {
+            for (Path f : files.filter(Files::isRegularFile).toList()) {
+                String name = f.getFileName().toString();
+                if (name.endsWith(".password") || name.endsWith(".token") || name.endsWith(".secret")) {
+                    secrets.add(Files.readString(f).strip());
+                } else if (name.endsWith(".registry-auth.json")) {
+                    String auth = Json.MAPPER.readTree(Files.readString(f)).path("auths").path("registry:5000").path("auth").asString();
+                    secrets.add(auth);
+                    secrets.add(new String(java.util.Base64.getDecoder().decode(auth)).split(":", 2)[1]);
+                }
+            }
+        }
+        assertThat(secrets).as("the generated secrets").hasSizeGreaterThanOrEqualTo(12).allMatch(v -> v.length() >= 20);
+
+        for (List<String> files : List.of(List.of("docker-compose.yml"), List.of("docker-compose.yml", "deploy/compose.local.yml"))) {
+            List<String> command = new ArrayList<>(List.of("docker-compose", "--env-file", out.resolve("compose.env").toString()));
+            files.forEach(f -> command.addAll(List.of("-f", ROOT.resolve(f).toString())));
+            command.add("config");
+            CommandResult config = Commands.run(command, Duration.ofMinutes(1));
+            assertThat(config.exitCode()).as(config.stderr()).isZero();
+            Map<String, Object> services = (Map<String, Object>) new org.yaml.snakeyaml.Yaml()
+                    .<Map<String, Object>>load(config.stdout()).get("services");
+            assertThat(services).containsKeys("kafka", "postgres", "registry", "gateway", "grafana", "host-a", "host-b");
+            for (Map.Entry<String, Object> service : services.entrySet()) {
+                Object environment = ((Map<String, Object>) service.getValue()).get("environment");
+                String env = environment == null ? "" : environment.toString();
+                for (String secret : secrets) {
+                    assertThat(env).as("the environment of " + service.getKey() + " (" + files + ")").doesNotContain(secret);
+                }
+            }
+            for (String secret : secrets) {
+                assertThat(config.stdout()).as("docker-compose config of " + files).doesNotContain(secret);
+            }
         }
     }
 
     @Test
     void composeHasNoDefaultPasswords() {
-        for (String secret : List.of("FERRY_POSTGRES_PASSWORD", "FERRY_GRAFANA_ADMIN_PASSWORD", "FERRY_HOST_A_KEYS",
-                "FERRY_TRUST_STORE")) {
+        for (String secret : List.of("FERRY_POSTGRES_PASSWORD_FILE", "FERRY_GRAFANA_ADMIN_PASSWORD_FILE", "FERRY_HOST_A_KEYS",
+                "FERRY_TRUST_STORE", "FERRY_HOST_A_REGISTRY_AUTH_FILE", "FERRY_HOST_B_REGISTRY_AUTH_FILE",
+                "FERRY_REGISTRY_SECRET_FILE")) {
             CommandResult config = Commands.run(List.of("docker-compose", "-f", ROOT.resolve("docker-compose.yml").toString(),
                     "config", "-q"), without(REQUIRED_ENV, secret), Duration.ofMinutes(1));
             assertThat(config.exitCode()).as(secret).isNotZero();
@@ -136,10 +198,12 @@ class DeploymentFilesTest {
 
     @Test
     void composeRefusesToRunWithoutKafkaCredentials() {
-        CommandResult config = Commands.run(List.of("docker-compose", "-f", ROOT.resolve("docker-compose.yml").toString(),
-                "config", "-q"), without(REQUIRED_ENV, "FERRY_KAFKA_ADMIN_PASSWORD"), Duration.ofMinutes(1));
-        assertThat(config.exitCode()).isNotZero();
-        assertThat(config.stderr()).contains("set FERRY_KAFKA_ADMIN_PASSWORD");
+        for (String secret : List.of("FERRY_KAFKA_JAAS_FILE", "FERRY_KAFKA_ADMIN_PASSWORD_FILE", "FERRY_KAFKA_SECRETS")) {
+            CommandResult config = Commands.run(List.of("docker-compose", "-f", ROOT.resolve("docker-compose.yml").toString(),
+                    "config", "-q"), without(REQUIRED_ENV, secret), Duration.ofMinutes(1));
+            assertThat(config.exitCode()).as(secret).isNotZero();
+            assertThat(config.stderr()).contains("set " + secret);
+        }
     }
 
     @Test
