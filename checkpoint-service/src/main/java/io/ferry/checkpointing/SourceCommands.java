@@ -194,10 +194,10 @@ public class SourceCommands extends HostCommands {
         } catch (FerryException | UncheckedIOException | IllegalArgumentException e) {
             boolean running = running(c.container());
             engine.forgetMigrationKey(c.meta().migrationId()); // no archive of this migration to open any more
-            log.warn("checkpoint of {} failed (running: {}): {}", c.container(), running, e.getMessage());
             // CRIU's refusal of a container holding locks names the migration's option, not `ferry checkpoint`'s
-            emit(replies, new MigrationMessage.CheckpointFailed(c.meta().reply("failed", host()),
-                    FileLockHint.forMigration(e.getMessage()), running));
+            String reason = FileLockHint.forMigration(e.getMessage());
+            log.warn("checkpoint of {} failed (running: {}): {}", c.container(), running, reason);
+            emit(replies, new MigrationMessage.CheckpointFailed(c.meta().reply("failed", host()), reason, running));
             if (running) { // the migration ends here (no rollback, no finalize): nothing will read the archive with it
                 engine.forgetMigrationKey(c.meta().migrationId());
             }
