@@ -1,6 +1,7 @@
 package io.ferry.checkpointing;
 
 import io.ferry.core.checkpoint.CheckpointOptions;
+import io.ferry.core.runtime.FileLockHint;
 import io.ferry.core.checkpoint.CheckpointProgress;
 import io.ferry.core.checkpoint.PageServer;
 import io.ferry.core.checkpoint.PageServing;
@@ -118,7 +119,7 @@ public class SourceCommands extends HostCommands {
         boolean direct = c.transferEndpoint() != null;
         // a direct transfer compresses only where it pays (null: decided from the dumped pages)
         CheckpointOptions options = new CheckpointOptions(c.leaveRunning(), c.tcpEstablished(), false, false,
-                direct ? null : io.ferry.core.tar.Compression.ZSTD, !c.leaveRunning());
+                direct ? null : io.ferry.core.tar.Compression.ZSTD, !c.leaveRunning()).withFileLocks(c.fileLocks());
         Timer.Sample sample = Timer.start(meters);
         String outcome = "failed";
         try {
@@ -193,8 +194,10 @@ public class SourceCommands extends HostCommands {
         } catch (FerryException | UncheckedIOException | IllegalArgumentException e) {
             boolean running = running(c.container());
             engine.forgetMigrationKey(c.meta().migrationId()); // no archive of this migration to open any more
-            log.warn("checkpoint of {} failed (running: {}): {}", c.container(), running, e.getMessage());
-            emit(replies, new MigrationMessage.CheckpointFailed(c.meta().reply("failed", host()), e.getMessage(), running));
+            // CRIU's refusal of a container holding locks names the migration's option, not `ferry checkpoint`'s
+            String reason = FileLockHint.forMigration(e.getMessage());
+            log.warn("checkpoint of {} failed (running: {}): {}", c.container(), running, reason);
+            emit(replies, new MigrationMessage.CheckpointFailed(c.meta().reply("failed", host()), reason, running));
             if (running) { // the migration ends here (no rollback, no finalize): nothing will read the archive with it
                 engine.forgetMigrationKey(c.meta().migrationId());
             }
@@ -309,7 +312,7 @@ public class SourceCommands extends HostCommands {
             // in place from the kept images; only without them from the archive, opened with the key this host kept
             ArchiveSource.Registry archive = ArchiveSource.Registry.ofRollback(r.archive(), r.meta().migrationId());
             Optional<ArchiveKey> key = engine.keptMigrationKey(r.meta().migrationId());
-            boolean running = engine.rollback(r.container(), key.map(archive::withKey).orElse(archive));
+            boolean running = engine.rollback(r.container(), key.map(archive::withKey).orElse(archive), r.fileLocks());
             if (running) {
                 copies.remove(r.meta().migrationId()); // runs here again: no registry copy of the move is owed
                 engine.forgetMigrationKey(r.meta().migrationId());

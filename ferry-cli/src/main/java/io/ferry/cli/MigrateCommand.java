@@ -47,6 +47,12 @@ final class MigrateCommand implements Callable<Integer> {
             + " travel unencrypted from CRIU's page server: a network only the hosts share.")
     boolean postCopy;
 
+    // Podman's words (podman-container-checkpoint/restore --file-locks); a migration does both
+    @Option(names = "--file-locks", description = "Checkpoint and restore a container with file locks. If an application"
+            + " running in the container is using file locks, this option is required; otherwise migrating a container"
+            + " with locks is expected to fail. If file locks are not used, this option is ignored.")
+    boolean fileLocks;
+
     @Option(names = "--transfer", paramLabel = "direct|registry", description = "How the checkpoint travels: straight"
             + " to the target (direct, the default) or through the registry.")
     String transfer;
@@ -67,6 +73,9 @@ final class MigrateCommand implements Callable<Integer> {
         }
         if (postCopy) {
             body.put("postCopy", true);
+        }
+        if (fileLocks) {
+            body.put("fileLocks", true);
         }
         if (transfer != null) { // the gateway checks the value and names the field if it is wrong
             body.put("transfer", transfer);

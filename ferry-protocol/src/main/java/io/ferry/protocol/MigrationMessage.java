@@ -106,13 +106,19 @@ public sealed interface MigrationMessage {
      * archive streams there, straight to the target, and the registry copy is written later, off the
      * migration's critical path; null: the archive goes to the registry as before. {@code postCopy}: dump
      * without the memory pages and serve them from this host's page server until the target has them all.
+     * {@code fileLocks}: --file-locks, the container's file locks are dumped too (absent in older messages: false).
      */
     record CheckpointCommand(Meta meta, String container, String archive, boolean leaveRunning,
                              boolean tcpEstablished, String targetHost, String transferEndpoint,
-                             boolean postCopy) implements Command {
+                             boolean postCopy, boolean fileLocks) implements Command {
         public CheckpointCommand(Meta meta, String container, String archive, boolean leaveRunning,
                                  boolean tcpEstablished, String targetHost) {
-            this(meta, container, archive, leaveRunning, tcpEstablished, targetHost, null, false);
+            this(meta, container, archive, leaveRunning, tcpEstablished, targetHost, null, false, false);
+        }
+
+        public CheckpointCommand(Meta meta, String container, String archive, boolean leaveRunning,
+                                 boolean tcpEstablished, String targetHost, String transferEndpoint, boolean postCopy) {
+            this(meta, container, archive, leaveRunning, tcpEstablished, targetHost, transferEndpoint, postCopy, false);
         }
     }
 
@@ -127,13 +133,21 @@ public sealed interface MigrationMessage {
      * registry's), if its bytes hash to {@code archiveDigest} and {@code signature} (a
      * CheckpointSignature's annotations) is the source host's over it for this migration and this host.
      * {@code pageServer} (HOST:PORT, post-copy): restore at once and fetch the memory pages from there.
+     * {@code fileLocks}: --file-locks, the checkpoint holds file locks (absent in older messages: false).
      */
     record RestoreCommand(Meta meta, String archive, String name, boolean tcpEstablished, String manifestDigest,
                           String sourceHost, String wrappedKey, boolean direct, String archiveDigest,
-                          Map<String, String> signature, String pageServer) implements Command {
+                          Map<String, String> signature, String pageServer, boolean fileLocks) implements Command {
         public RestoreCommand(Meta meta, String archive, String name, boolean tcpEstablished, String manifestDigest,
                               String sourceHost, String wrappedKey) {
-            this(meta, archive, name, tcpEstablished, manifestDigest, sourceHost, wrappedKey, false, null, null, null);
+            this(meta, archive, name, tcpEstablished, manifestDigest, sourceHost, wrappedKey, false, null, null, null, false);
+        }
+
+        public RestoreCommand(Meta meta, String archive, String name, boolean tcpEstablished, String manifestDigest,
+                              String sourceHost, String wrappedKey, boolean direct, String archiveDigest,
+                              Map<String, String> signature, String pageServer) {
+            this(meta, archive, name, tcpEstablished, manifestDigest, sourceHost, wrappedKey, direct, archiveDigest,
+                    signature, pageServer, false);
         }
     }
 
@@ -141,8 +155,15 @@ public sealed interface MigrationMessage {
     record FinalizeCommand(Meta meta, String container) implements Command {
     }
 
-    /** The move failed: make the container run on the source again (from the archive if it was stopped). */
-    record RollbackCommand(Meta meta, String container, String archive) implements Command {
+    /**
+     * The move failed: make the container run on the source again (from the archive if it was stopped).
+     * {@code fileLocks}: the migration's checkpoint holds file locks, so a restore from the archive needs
+     * --file-locks (the kept images say so themselves); absent in older messages: false.
+     */
+    record RollbackCommand(Meta meta, String container, String archive, boolean fileLocks) implements Command {
+        public RollbackCommand(Meta meta, String container, String archive) {
+            this(meta, container, archive, false);
+        }
     }
 
     /** Undo a restore on the target (remove the copy if it was made), before the source rolls back. */

@@ -10,12 +10,23 @@ import java.util.Locale;
  * {@code transfer}: how the checkpoint travels (null: {@link Transfer#DIRECT}). {@code postCopy}: the
  * target restores at once and fetches memory pages from the source afterwards (lazy pages); shorter
  * downtime, but the container is lost if either host fails before every page has arrived.
+ * {@code fileLocks}: Podman's --file-locks, the file locks the container holds are checkpointed and taken
+ * back on the target (CRIU refuses a container holding any otherwise); absent in a message: false.
  */
 public record MigrationOptions(boolean keep, boolean tcpEstablished, String newName, Transfer transfer,
-                               boolean postCopy) {
+                               boolean postCopy, boolean fileLocks) {
 
     public MigrationOptions(boolean keep, boolean tcpEstablished, String newName) {
-        this(keep, tcpEstablished, newName, null, false);
+        this(keep, tcpEstablished, newName, null, false, false);
+    }
+
+    public MigrationOptions(boolean keep, boolean tcpEstablished, String newName, Transfer transfer, boolean postCopy) {
+        this(keep, tcpEstablished, newName, transfer, postCopy, false);
+    }
+
+    /** The same options, with (or without) Podman's --file-locks. */
+    public MigrationOptions withFileLocks(boolean locks) {
+        return new MigrationOptions(keep, tcpEstablished, newName, transfer, postCopy, locks);
     }
 
     public static MigrationOptions defaults() {

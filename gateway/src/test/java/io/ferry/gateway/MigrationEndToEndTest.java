@@ -4,6 +4,7 @@ import io.ferry.core.container.RunRequest;
 import io.ferry.core.container.VolumeMount;
 import io.ferry.core.json.Json;
 import io.ferry.core.testing.ContainerLog;
+import io.ferry.core.testing.FlockTools;
 import io.ferry.core.testing.TestHost;
 import io.ferry.protocol.MessageCodec;
 import io.ferry.protocol.Meta;
@@ -88,6 +89,71 @@ class MigrationEndToEndTest extends TwoHostMigrationTest {
                 .containsPattern("ferry_migration_downtime_seconds_count(\\{[^}]*\\})? [1-9]")
                 .containsPattern("ferry_migration_bytes_transferred_bytes_total(\\{[^}]*\\})? [1-9]")
                 .contains("kafka_consumer_fetch_manager_records_lag_max");
+    }
+
+    // ---- Podman's --file-locks for a migration: a container holding a lock (flock(1) of the host, FlockTools) ----
+
+    /**
+     * Holds an exclusive flock on /lk for as long as it runs and says each second whether a second, non-blocking
+     * flock of it is refused ("held N") or not ("free N"); N counts on.
+     */
+    private static final String LOCKER = "exec " + FlockTools.FLOCK + " -x /lk /bin/sh -c 'i=0; while true; do if "
+            + FlockTools.FLOCK + " -n /lk true; then echo free $i; else echo held $i; fi; i=$((i+1)); sleep 1; done'";
+
+    private void lockerOnA(String name) throws java.io.IOException {
+        a.engine().containers().run(new RunRequest(name, io.ferry.core.testing.BusyboxImage.REF, List.of("sh", "-c", LOCKER),
+                List.of(VolumeMount.parse(FlockTools.install(a, name + "-tools")))));
+        a.log(name).await(l -> l.lines().stream().anyMatch(s -> s.startsWith("held")), Duration.ofSeconds(20), "the lock taken");
+        FerryCluster.await(() -> cluster.get("/api/hosts/" + a.host().id() + "/containers").body().contains("\"" + name + "\""),
+                Duration.ofSeconds(30), "the gateway to see " + name + " on " + a.host().id());
+    }
+
+    private static int lastHeld(ContainerLog log) {
+        List<Integer> n = log.numbers("held ");
+        return n.isEmpty() ? -1 : n.get(n.size() - 1);
+    }
+
+    @Test
+    void aContainerHoldingAFileLockMovesWithFileLocksAndKeepsItsLock() throws java.io.IOException {
+        lockerOnA("locks-moved");
+        int before = lastHeld(a.log("locks-moved"));
+        HttpResponse<String> created = cluster.post("/api/migrations", "{\"container\":\"locks-moved\",\"sourceHost\":\""
+                + a.host().id() + "\",\"targetHost\":\"" + b.host().id() + "\",\"fileLocks\":true}");
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(202);
+        String id = created.headers().firstValue("Location").orElseThrow().replaceFirst(".*/", "");
+
+        JsonNode m = cluster.awaitMigration(id, TERMINAL, MIGRATION);
+
+        assertThat(m.path("state").asString()).as(m.toString()).isEqualTo("COMPLETED");
+        assertThat(m.path("options").path("fileLocks").asBoolean()).as(m.toString()).isTrue();
+        int moved = lastHeld(b.log("locks-moved"));
+        assertThat(moved).as("the log came along").isGreaterThanOrEqualTo(before);
+        ContainerLog log = b.log("locks-moved").await(l -> lastHeld(l) >= moved + 3, Duration.ofSeconds(30),
+                "the locker counting on on " + b.host().id());
+        assertThat(log.lines()).as("on the target a second flock -n is still refused").noneMatch(l -> l.startsWith("free"));
+        List<Integer> n = log.numbers("held ");
+        for (int i = 0; i < n.size(); i++) {
+            assertThat(n.get(i)).as("counter: %s", n).isEqualTo(i);
+        }
+    }
+
+    @Test
+    void aContainerHoldingAFileLockWithoutFileLocksStaysOnTheSourceAndTheErrorNamesTheOption() throws java.io.IOException {
+        lockerOnA("locks-refused");
+
+        JsonNode m = cluster.awaitMigration(started("locks-refused"), TERMINAL, MIGRATION);
+
+        assertThat(m.path("state").asString()).as(m.toString()).isIn("ROLLED_BACK", "FAILED");
+        assertThat(m.path("options").path("fileLocks").asBoolean()).isFalse();
+        assertThat(m.path("error").asString()).as(m.toString())
+                .contains("the container holds file locks: migrate it with file locks (`ferry migrate --file-locks`,"
+                        + " or \"fileLocks\": true in the request's options)")
+                .doesNotContain("ferry checkpoint");
+        assertThat(a.running("locks-refused")).isTrue();
+        int now = lastHeld(a.log("locks-refused"));
+        a.log("locks-refused").await(l -> lastHeld(l) >= now + 2, Duration.ofSeconds(20),
+                "the locker counting on on " + a.host().id());
+        assertThat(b.engine().containers().store().find("locks-refused")).isEmpty();
     }
 
     @Test

@@ -169,7 +169,7 @@ public class TargetCommands extends HostCommands implements SmartInitializingSin
                 }
                 emit(replies, new MigrationMessage.RestoreProgress(r.meta().reply("restoring", host()), "restoring"));
                 RestoreOptions options = new RestoreOptions(r.name(), r.tcpEstablished(), false, false)
-                        .forMigration(r.meta().migrationId());
+                        .forMigration(r.meta().migrationId()).withFileLocks(r.fileLocks());
                 if (r.pageServer() != null) {
                     if (!r.direct()) { // a registry archive's signature does not cover a page server; a direct transfer's does
                         throw new UntrustedCheckpointException("the RestoreCommand of migration " + r.meta().migrationId()

@@ -250,6 +250,15 @@ public final class FerryEngine {
      * then the kept checkpoint is removed (it could only bring back an older copy).
      */
     public boolean rollback(String nameOrId, ArchiveSource fallback) {
+        return rollback(nameOrId, fallback, false);
+    }
+
+    /**
+     * As {@link #rollback(String, ArchiveSource)} for a migration asked with --file-locks: a restore from
+     * {@code fallback} takes the locks back (the in-place restore knows it from the container's history).
+     */
+    public boolean rollback(String nameOrId, ArchiveSource fallback, boolean fileLocks) {
+        RestoreOptions fromArchive = RestoreOptions.defaults().withFileLocks(fileLocks);
         Optional<ContainerView> before = find(nameOrId);
         if (before.isPresent() && (checkpointer.holdsForPostCopy(before.get().record().id())
                 || runtime.state(before.get().record().id()).status().equals("paused"))) {
@@ -259,10 +268,10 @@ public final class FerryEngine {
                 checkpointer.restoreLocal(nameOrId, false);
             } else {
                 containers.remove(nameOrId, true);
-                restore(fallback, RestoreOptions.defaults());
+                restore(fallback, fromArchive);
             }
         } else if (before.isEmpty()) {
-            restore(fallback, RestoreOptions.defaults());
+            restore(fallback, fromArchive);
         }
         boolean running = find(nameOrId).map(ContainerView::running).orElse(false);
         if (running) {

@@ -18,6 +18,20 @@ class FileLockHintTest {
     }
 
     @Test
+    void aMigrationsRefusalNamesTheMigrationsOption() {
+        List<String> criu = List.of("(00.378442) Error (criu/file-lock.c:110): Some file locks are hold by dumping tasks!"
+                + " You can try --file-locks to dump them.");
+        String failure = new io.ferry.core.error.ToolFailedException("checkpointing container c1 failed",
+                FileLockHint.explain(criu)).getMessage();
+
+        assertThat(FileLockHint.forMigration(failure)).contains("the container holds file locks: migrate it with file locks"
+                + " (`ferry migrate --file-locks`, or \"fileLocks\": true in the request's options)").contains(criu.get(0))
+                .doesNotContain("ferry checkpoint");
+        assertThat(FileLockHint.forMigration("checkpointing container c1 failed: other")).isEqualTo(
+                "checkpointing container c1 failed: other");
+    }
+
+    @Test
     void otherFailuresAreLeftAsTheyAre() {
         List<String> criu = List.of("(00.1) Error (criu/sk-inet.c:1): Can't dump", "Dumping FAILED.");
 

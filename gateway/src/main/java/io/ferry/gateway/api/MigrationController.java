@@ -127,7 +127,7 @@ public class MigrationController {
                 request.sourceHost(), request.targetHost(), new MigrationOptions(Boolean.TRUE.equals(request.keep()),
                 Boolean.TRUE.equals(request.tcpEstablished()), request.newName(),
                 request.transfer() == null ? null : MigrationOptions.Transfer.of(request.transfer()),
-                Boolean.TRUE.equals(request.postCopy())), requestedBy);
+                Boolean.TRUE.equals(request.postCopy()), Boolean.TRUE.equals(request.fileLocks())), requestedBy);
     }
 
     /** The migration under way of the same container (named by name or id) from the same source, if any. */

@@ -15,6 +15,8 @@ import jakarta.validation.constraints.Pattern;
  * registry (422). The pages travel unencrypted from CRIU's page server: a network only the hosts share.
  * Issue 12: {@code tcpEstablished} with {@code newName} is refused (422, Podman's "--tcp-established cannot be used
  * with --name"); so is a container with an address whose target is not on its network or has the address in use.
+ * {@code fileLocks} (default false): Podman's --file-locks, checkpoint and restore the container's file locks
+ * (CRIU refuses a container holding one without it); with postCopy too (the locks travel in the archive, the pages after).
  */
 public record MigrationRequest(
         @Pattern(regexp = "[A-Za-z0-9][A-Za-z0-9._-]{0,63}", message = "must be 1-64 letters, digits, '.', '_' or '-'")
@@ -32,5 +34,6 @@ public record MigrationRequest(
         String newName,
         @Pattern(regexp = "(?i)direct|registry", message = "must be direct or registry")
         String transfer,
-        Boolean postCopy) {
+        Boolean postCopy,
+        Boolean fileLocks) {
 }

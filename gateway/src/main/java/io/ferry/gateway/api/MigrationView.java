@@ -15,10 +15,11 @@ public record MigrationView(String id, String container, String sourceHost, Stri
 
     /**
      * {@code transfer}: as asked (direct, registry); {@code direct}: whether the checkpoint went straight to the
-     * target; {@code postCopy}: memory pages fetched after the container ran on the target.
+     * target; {@code postCopy}: memory pages fetched after the container ran on the target; {@code fileLocks}:
+     * Podman's --file-locks (the container's file locks checkpointed and taken back).
      */
     public record Options(boolean keep, boolean tcpEstablished, String newName, String transfer, boolean direct,
-                          boolean postCopy) {
+                          boolean postCopy, boolean fileLocks) {
     }
 
     /**
@@ -48,7 +49,7 @@ public record MigrationView(String id, String container, String sourceHost, Stri
         return new MigrationView(m.getId(), m.getContainer(), m.getSourceHost(), m.getTargetHost(),
                 new Options(m.isKeepSource(), m.isTcpEstablished(), m.getNewName(),
                         m.getTransfer() == null ? null : m.getTransfer().toLowerCase(java.util.Locale.ROOT), m.isTransferDirect(),
-                        m.isPostCopy()), m.getState().name(), m.getError(),
+                        m.isPostCopy(), m.isFileLocks()), m.getState().name(), m.getError(),
                 m.getArchive() == null ? null : new Archive(m.getArchive(), m.getArchiveDigest(), m.getArchiveSize(),
                         m.getArchiveStoredManifest()),
                 new Timings(between(m.getRequestedAt(), m.getCheckpointStartedAt()), m.getDumpMillis(),

@@ -35,6 +35,9 @@ public class Migration {
     @Column(name = "tcp_established")
     private boolean tcpEstablished;
 
+    @Column(name = "file_locks")
+    private boolean fileLocks;
+
     @Column(name = "new_name")
     private String newName;
 
@@ -213,6 +216,15 @@ public class Migration {
 
     void setTcpEstablished(boolean tcpEstablished) {
         this.tcpEstablished = tcpEstablished;
+    }
+
+    /** Podman's --file-locks: the checkpoint dumps the container's file locks, the restore takes them back. */
+    public boolean isFileLocks() {
+        return fileLocks;
+    }
+
+    void setFileLocks(boolean fileLocks) {
+        this.fileLocks = fileLocks;
     }
 
     public String getNewName() {

@@ -167,7 +167,7 @@ public final class MigrationPolicy {
                 ? null : ctx.transferEndpoint(m.getTargetHost()).orElse(null);
         return List.of(new MigrationAccepted(first.reply("accepted", GATEWAY), archive, containerId.orElse(null)),
                 new CheckpointCommand(first.reply("checkpoint", m.getSourceHost()), m.getContainer(), archive,
-                        m.isKeepSource(), m.isTcpEstablished(), m.getTargetHost(), endpoint, m.isPostCopy()));
+                        m.isKeepSource(), m.isTcpEstablished(), m.getTargetHost(), endpoint, m.isPostCopy(), m.isFileLocks()));
     }
 
     /**
@@ -227,11 +227,11 @@ public final class MigrationPolicy {
         if (m.isTransferDirect()) { // the stream the source sent the target, vouched for by its digest and signature
             return new RestoreCommand(meta(m, cause, kind, m.getTargetHost(), m.getEpoch()), m.getArchive(), m.getNewName(),
                     m.isTcpEstablished(), null, m.getSourceHost(), m.getWrappedKey(), true, m.getArchiveDigest(),
-                    signature(m), m.getPageServer());
+                    signature(m), m.getPageServer(), m.isFileLocks());
         }
         return new RestoreCommand(meta(m, cause, kind, m.getTargetHost(), m.getEpoch()), m.getArchive(), m.getNewName(),
                 m.isTcpEstablished(), m.getManifestDigest(), m.getSourceHost(), m.getWrappedKey(), false, null, null,
-                m.getPageServer());
+                m.getPageServer(), m.isFileLocks());
     }
 
     private static java.util.Map<String, String> signature(Migration m) {
@@ -245,7 +245,8 @@ public final class MigrationPolicy {
     }
 
     private static RollbackCommand rollback(Migration m, MigrationMessage cause) {
-        return new RollbackCommand(meta(m, cause, "rollback", m.getSourceHost(), backward(m)), m.getContainer(), m.getArchive());
+        return new RollbackCommand(meta(m, cause, "rollback", m.getSourceHost(), backward(m)), m.getContainer(), m.getArchive(),
+                m.isFileLocks()); // a rollback from the archive takes its file locks back
     }
 
     private static CancelRestoreCommand cancelRestore(Migration m, MigrationMessage cause) {

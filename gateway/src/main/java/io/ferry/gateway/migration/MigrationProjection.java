@@ -65,6 +65,7 @@ public final class MigrationProjection {
         m.setNewName(r.options() == null ? null : r.options().newName());
         m.setTransfer((r.options() == null ? MigrationOptions.defaults() : r.options()).transferOrDefault().name());
         m.setPostCopy(r.options() != null && r.options().postCopy());
+        m.setFileLocks(r.options() != null && r.options().fileLocks());
         m.setRequestedAt(r.meta().at());
         enter(m, MigrationState.REQUESTED, r.meta().at());
         m.setLastSeq(seq);
