@@ -1,7 +1,6 @@
 package io.ferry.checkpointing;
 
 import io.ferry.core.checkpoint.CheckpointOptions;
-import io.ferry.core.runtime.FileLockHint;
 import io.ferry.core.checkpoint.CheckpointProgress;
 import io.ferry.core.checkpoint.PageServer;
 import io.ferry.core.checkpoint.PageServing;
@@ -195,7 +194,7 @@ public class SourceCommands extends HostCommands {
             boolean running = running(c.container());
             engine.forgetMigrationKey(c.meta().migrationId()); // no archive of this migration to open any more
             // CRIU's refusal of a container holding locks names the migration's option, not `ferry checkpoint`'s
-            String reason = FileLockHint.forMigration(e.getMessage());
+            String reason = FerryEngine.migrationFailure(e.getMessage());
             log.warn("checkpoint of {} failed (running: {}): {}", c.container(), running, reason);
             emit(replies, new MigrationMessage.CheckpointFailed(c.meta().reply("failed", host()), reason, running));
             if (running) { // the migration ends here (no rollback, no finalize): nothing will read the archive with it

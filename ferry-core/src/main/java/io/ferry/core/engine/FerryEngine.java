@@ -244,6 +244,14 @@ public final class FerryEngine {
     }
 
     /**
+     * A migration's checkpoint failure as the migration tells it: CRIU's refusal of a container holding file locks
+     * names the migration's option, not {@code ferry checkpoint --file-locks}.
+     */
+    public static String migrationFailure(String message) {
+        return io.ferry.core.runtime.FileLockHint.forMigration(message);
+    }
+
+    /**
      * Makes a container run here again after a failed move: a running one is left alone; a stopped
      * one with its checkpoint kept here ({@link CheckpointOptions#keepingLocalImages}) is restored in
      * place; otherwise it is restored from {@code fallback}. True when the container runs afterwards;
