@@ -16,6 +16,6 @@ final class Fifos {
     /** Creates a FIFO at {@code target} (which must not exist) with {@code permissions} (the 0777 bits). */
     static void create(Path target, int permissions) {
         Commands.check("creating the named pipe " + target,
-                List.of("mkfifo", "-m", Integer.toOctalString(permissions), target.toString()), QUICK);
+                List.of("mkfifo", "-m", Integer.toOctalString(permissions), "--", target.toString()), QUICK);
     }
 }

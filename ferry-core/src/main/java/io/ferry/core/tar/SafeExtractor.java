@@ -1,6 +1,7 @@
 package io.ferry.core.tar;
 
 import io.ferry.core.error.InvalidArchiveException;
+import io.ferry.core.error.ToolFailedException;
 import io.ferry.core.os.FileTrees;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
@@ -125,7 +126,7 @@ public final class SafeExtractor {
                 Path target = prepareParents(relative, entry.getName());
                 String base = target.getFileName().toString();
                 if (ociWhiteouts && base.startsWith(Whiteouts.PREFIX)) {
-                    Whiteouts.apply(target, base);
+                    byTool(entry, () -> Whiteouts.apply(target, base));
                     continue;
                 }
                 if (entry.isDirectory()) {
@@ -193,8 +194,21 @@ public final class SafeExtractor {
             // mode by mkfifo, owner by lchown, no time: the JDK opens a file to set its mode or times, and
             // opening a FIFO blocks until a writer comes. Only the 0777 bits: setuid, setgid and sticky mean
             // nothing on a pipe, and mkfifo refuses them (found by fuzzing: a tool failure, not a refusal)
-            Fifos.create(target, entry.getMode() & 0777);
+            byTool(entry, () -> Fifos.create(target, entry.getMode() & 0777));
             applyOwner(target, entry);
+        }
+
+        /**
+         * What a tool makes (mknod, mkfifo, setfattr) fails as the JDK's own writes do, as a refused archive: its
+         * path too long, the disk full (found by review: a ToolFailedException escaped the extractor).
+         */
+        private static void byTool(TarArchiveEntry entry, Runnable make) {
+            try {
+                make.run();
+            } catch (ToolFailedException e) {
+                throw new InvalidArchiveException("cannot extract archive entry \"" + entry.getName() + "\": "
+                        + e.getMessage(), e);
+            }
         }
 
         /** Only to a regular file written earlier by this stream, found again without following any link. */
@@ -337,7 +351,16 @@ public final class SafeExtractor {
     }
 
     private static void applyOwner(Path target, TarArchiveEntry entry) throws IOException {
-        Files.setAttribute(target, "unix:uid", (int) entry.getLongUserId(), NOFOLLOW);
-        Files.setAttribute(target, "unix:gid", (int) entry.getLongGroupId(), NOFOLLOW);
+        Files.setAttribute(target, "unix:uid", id("user", entry.getLongUserId(), entry), NOFOLLOW);
+        Files.setAttribute(target, "unix:gid", id("group", entry.getLongGroupId(), entry), NOFOLLOW);
+    }
+
+    /** A uid/gid as the kernel takes it: 0..2^32-2 (2^32-1 means "leave unchanged"; a larger one would wrap to root). */
+    private static int id(String what, long id, TarArchiveEntry entry) {
+        if (id < 0 || id > 0xFFFF_FFFEL) {
+            throw new InvalidArchiveException("archive entry \"" + entry.getName() + "\" has " + what + " id " + id
+                    + ", outside 0.." + 0xFFFF_FFFEL);
+        }
+        return (int) id;
     }
 }

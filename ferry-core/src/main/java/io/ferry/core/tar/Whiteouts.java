@@ -48,6 +48,6 @@ public final class Whiteouts {
         }
         Path target = dir.resolve(hidden);
         FileTrees.deleteRecursively(target);
-        Commands.check("creating whiteout " + target, List.of("mknod", target.toString(), "c", "0", "0"), QUICK);
+        Commands.check("creating whiteout " + target, List.of("mknod", "--", target.toString(), "c", "0", "0"), QUICK);
     }
 }

@@ -200,6 +200,37 @@ class SafeExtractorTest {
                 .isEqualTo(0010755);
     }
 
+    /** Found by review: mkfifo's failure (here: the path too long for the kernel) is a refused archive too. */
+    @Test
+    void aFifoThatCannotBeMadeIsARefusedArchive() throws IOException {
+        String dir = ("d".repeat(255) + "/").repeat(15); // the directories fit in PATH_MAX, the pipe does not
+        TarArchiveEntry fifo = new TarArchiveEntry(dir + "p".repeat(250), TarConstants.LF_FIFO);
+
+        assertThatThrownBy(() -> extract(tar(fifo, ""), SafeExtractor.Links.ROOTFS))
+                .isInstanceOf(InvalidArchiveException.class)
+                .hasMessageContaining("cannot extract archive entry")
+                .hasMessageContaining("File name too long");
+    }
+
+    /** Found by review: a uid past 2^32-2 was cast to int, 2^32 becoming root's 0. */
+    @Test
+    void anOwnerIdOutsideTheKernelsRangeIsRefused() throws IOException {
+        TarArchiveEntry file = new TarArchiveEntry("f");
+        file.setUserId(1L << 32);
+        file.setSize(1);
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        try (TarArchiveOutputStream out = new TarArchiveOutputStream(buf)) {
+            out.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
+            out.putArchiveEntry(file);
+            out.write('x');
+            out.closeArchiveEntry();
+        }
+
+        assertThatThrownBy(() -> extract(buf.toByteArray(), SafeExtractor.Links.ROOTFS))
+                .isInstanceOf(InvalidArchiveException.class)
+                .hasMessage("archive entry \"f\" has user id 4294967296, outside 0..4294967294");
+    }
+
     @Test
     void aFifoReplacesAFileOfTheSameNameInARootfs() throws IOException {
         TarArchiveEntry file = new TarArchiveEntry("fifo");
