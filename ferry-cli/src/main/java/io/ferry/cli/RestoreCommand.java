@@ -52,8 +52,8 @@ final class RestoreCommand implements Callable<Integer> {
 
     @Option(names = "--rollback", description = {"Restore a migration's source copy from the checkpoint kept here"
             + " for its rollback, once that migration has failed (while it is under way its target runs the"
-            + " container: a plain restore of the copy is refused, it would make two). Only such copies, each named"
-            + " (not with --all)."})
+            + " container: a plain restore of the copy is refused, it would make two); also one a post-copy migration"
+            + " holds frozen here. Only such copies, named or --latest (not with --all)."})
     boolean rollback;
 
     @Option(names = "--file-locks", description = "Restore a container with file locks (checkpointed with --file-locks).")
@@ -126,7 +126,7 @@ final class RestoreCommand implements Callable<Integer> {
             throw new IllegalArgumentException(inPlaceOnly + " can only be used with image or --import");
         }
         if (rollback && (kind != ContainerArguments.RestoreKind.CONTAINERS || all)) {
-            throw new IllegalArgumentException("--rollback can only be used with checkpointed containers, named (not"
+            throw new IllegalArgumentException("--rollback can only be used with checkpointed containers (not with"
                     + " --all, --import or an image)");
         }
         RestoreOptions options = new RestoreOptions(name, tcpEstablished, ignoreRootfs, ignoreVolumes)

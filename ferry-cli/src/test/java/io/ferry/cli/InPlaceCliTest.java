@@ -74,7 +74,7 @@ class InPlaceCliTest {
         assertThat(plain.err()).contains("container srccopy is the source copy of migration m-42")
                 .contains("`ferry restore --rollback srccopy`");
         assertThat(all.exit()).as(all.all()).isNotZero();
-        assertThat(all.err()).contains("--rollback can only be used with checkpointed containers, named");
+        assertThat(all.err()).contains("--rollback can only be used with checkpointed containers (not with --all");
         assertThat(a.running("srccopy")).isFalse();
 
         FerryCliTest.Run rollback = ferry("restore", "--rollback", "srccopy");

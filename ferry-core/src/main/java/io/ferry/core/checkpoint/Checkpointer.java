@@ -164,7 +164,8 @@ public final class Checkpointer {
             Files.createDirectories(layout.checkpointWork());
 
             Path logSnapshot = layout.checkpointWork().resolve("ctr.log");
-            Json.write(layout.checkpointIntent(), new CheckpointIntent(migrationId, Instant.now(), options.leaveRunning()));
+            Json.write(layout.checkpointIntent(), new CheckpointIntent(migrationId, Instant.now(), options.leaveRunning(),
+                    options.fileLocks()));
             try {
                 return checkpointIntended(record, layout, options, sink, progress, logSnapshot, start, migrationId);
             } catch (RuntimeException e) {
@@ -359,8 +360,11 @@ public final class Checkpointer {
         }
         ContainerRecord stopped = record.withState(ContainerState.EXITED, Instant.now(), layout.hasCheckpointImages());
         boolean sourceCopy = cut != null && cut.migrationId() != null && layout.hasCheckpointImages();
-        if (sourceCopy) { // that migration's source copy now: restored by its rollback, by hand only with --rollback
-            stopped = stopped.withHistory(stopped.historyOrNone().checkpointed(cut.at(), null, false, cut.migrationId()));
+        if (sourceCopy && !cut.migrationId().equals(stopped.historyOrNone().keptForMigration())) {
+            // that migration's source copy now: restored by its rollback, by hand only with --rollback (a history
+            // that names the migration already was written after the dump, with its locks and log: kept)
+            stopped = stopped.withHistory(stopped.historyOrNone().checkpointed(cut.at(), null, cut.fileLocks(),
+                    cut.migrationId()));
         }
         store.save(stopped);
         String what = cut == null ? "a checkpoint of container " + record.name() + " was cut off" : cut.describe(record.name());
@@ -497,7 +501,12 @@ public final class Checkpointer {
      * never reached the target. Its network namespace and rootfs are set up again if a reboot took them.
      */
     public ContainerRecord restoreLocal(String nameOrId, boolean tcpEstablished) {
-        return restoreLocal(nameOrId, tcpEstablished, false, true, false, true);
+        return restoreLocal(nameOrId, tcpEstablished, false);
+    }
+
+    /** As {@link #restoreLocal(String, boolean)}, taking file locks back also when the history does not say so. */
+    public ContainerRecord restoreLocal(String nameOrId, boolean tcpEstablished, boolean fileLocks) {
+        return restoreLocal(nameOrId, tcpEstablished, fileLocks, true, false, true);
     }
 
     /**
@@ -526,6 +535,9 @@ public final class Checkpointer {
                         + " container state improper"); // `ferry pause` froze it: only unpause thaws it
             }
             if (runtime.state(record.id()).status().equals("paused")) {
+                if (refuseRunning) { // by hand: the copy a post-copy migration holds while its target runs the container
+                    SourceCopyRule.checkHeld(record, rollback);
+                }
                 runtime.resume(record.id()); // held frozen by a post-copy checkpoint whose serving has ended
                 comeBack(record.id(), null);
                 return record;

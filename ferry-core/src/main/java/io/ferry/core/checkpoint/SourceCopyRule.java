@@ -28,4 +28,18 @@ final class SourceCopyRule {
                     + " copy kept for its rollback (restore it without --rollback)");
         }
     }
+
+    /**
+     * The copy a post-copy migration holds frozen here while its target runs the container and fetches its memory
+     * pages (in the host service; this process sees it only as paused, not by the user): resuming it by hand would
+     * run a second copy, so only --rollback does.
+     */
+    static void checkHeld(ContainerRecord record, boolean rollback) {
+        if (!rollback) {
+            throw new ConflictException("container " + record.name() + " is held frozen as the source of a post-copy"
+                    + " migration: while that migration is under way its target runs the container, and resuming"
+                    + " this copy would run a second one. Once the migration has failed (the gateway's GET"
+                    + " /api/migrations), `ferry restore --rollback " + record.name() + "` resumes it");
+        }
+    }
 }

@@ -273,7 +273,7 @@ public final class FerryEngine {
             checkpointer.restoreLocal(nameOrId, false); // the frozen source copy of a post-copy checkpoint: resumed
         } else if (before.isPresent() && !before.get().running()) {
             if (store.layout(before.get().record().id()).hasCheckpointImages()) {
-                checkpointer.restoreLocal(nameOrId, false);
+                checkpointer.restoreLocal(nameOrId, false, fileLocks); // (or as its history says)
             } else {
                 containers.remove(nameOrId, true);
                 restore(fallback, fromArchive);
@@ -350,7 +350,7 @@ public final class FerryEngine {
     public List<ContainerRecord> checkpointedContainers() {
         return containers.list(true).stream()
                 .filter(v -> !v.running() && store.layout(v.record().id()).hasCheckpointImages())
-                .filter(v -> v.record().historyOrNone().migrationId() == null)
+                .filter(v -> v.record().historyOrNone().keptForMigration() == null)
                 .map(ContainerView::record).sorted(java.util.Comparator.comparing(r -> r.config().created())).toList();
     }
 

@@ -96,6 +96,31 @@ class InPlaceCheckpointTest {
         a.engine().containers().remove("migsrc", true);
     }
 
+    /**
+     * Found by review: a copy paused, not by `ferry pause` (as a post-copy checkpoint leaves its source copy once
+     * its serving has ended, while the target runs the container), was resumed by a plain restore: two copies.
+     * Refused now; --rollback resumes it. (Paused here with runc, as the held copy is.)
+     */
+    @Test
+    void aHeldPausedCopyIsResumedByHandOnlyWithRollback() {
+        ContainerRecord r = a.runLooper("held");
+        a.log("held").awaitNumberAtLeast(1, WAIT);
+        a.engine().runtime().pause(r.id());
+        int frozenAt = a.log("held").last();
+
+        assertThatThrownBy(() -> a.engine().restoreInPlace("held", RestoreOptions.defaults()))
+                .isInstanceOf(ConflictException.class)
+                .hasMessageContaining("container held is held frozen as the source of a post-copy migration")
+                .hasMessageContaining("`ferry restore --rollback held`");
+        assertThat(a.engine().runtime().state(r.id()).status()).isEqualTo("paused");
+
+        a.engine().restoreInPlace("held", RestoreOptions.defaults(), true);
+
+        CheckpointRestoreTest.assertCountsOnWithoutRestartOrRepeat(a.log("held").awaitNumberAtLeast(frozenAt + 2, WAIT),
+                frozenAt);
+        a.engine().containers().remove("held", true);
+    }
+
     @Test
     void checkpointWithoutArchiveStopsItKeepsTheImagesAndRestoreBringsItBackCountingOn() {
         ContainerRecord original = a.runLooper("inplace1");
@@ -162,6 +187,37 @@ class InPlaceCheckpointTest {
                 .isInstanceOf(ConflictException.class)
                 .hasMessage("cannot checkpoint containers that have been started with '--rm' unless '--export' is used");
         assertThat(a.running("once")).isTrue();
+    }
+
+    /**
+     * Found by review: a migration's checkpoint with --file-locks cut off after its dump (the checkpoint-service
+     * killed) left a history whose file locks the next checkpoint's recovery overwrote with none, so the rollback's
+     * in-place restore ran CRIU without --file-locks: refused, zero copies. The history is kept now.
+     */
+    @Test
+    void aCutOffMigrationCheckpointWithFileLocksIsRolledBackWithTheLocks() throws Exception {
+        a.run("lockcut", LOCKER, FlockTools.install(a, "tools2"));
+        a.log("lockcut").await(l -> l.lines().stream().anyMatch(s -> s.startsWith("held")), WAIT, "the lock taken");
+        a.engine().checkpointInPlace("lockcut", CheckpointOptions.defaults().withFileLocks(true));
+        // what a migration's checkpoint leaves when killed right after its dump: the history names the migration
+        io.ferry.core.container.ContainerStore store = new io.ferry.core.container.ContainerStore(a.host().containers());
+        ContainerRecord stopped = store.get("lockcut");
+        store.save(stopped.withHistory(stopped.historyOrNone().checkpointed(java.time.Instant.now(), null, true, "m-9")));
+        io.ferry.core.json.Json.write(store.layout(stopped.id()).checkpointIntent(),
+                new CheckpointIntent("m-9", java.time.Instant.now(), false, true));
+        int before = a.log("lockcut").lines().size();
+
+        assertThatThrownBy(() -> a.engine().checkpoint("lockcut", CheckpointOptions.defaults(),
+                ArchiveTarget.file(tmp.resolve("lockcut.tar"))))
+                .hasMessageContaining("for migration m-9 was cut off")
+                .hasMessageContaining("`ferry restore --rollback lockcut`");
+        assertThat(store.get("lockcut").historyOrNone().heldFileLocks()).isTrue();
+
+        a.engine().restoreInPlace("lockcut", RestoreOptions.defaults(), true);
+
+        ContainerLog log = a.log("lockcut").await(l -> l.lines().size() >= before + 2, WAIT, "two lines after the restore");
+        assertThat(log.lines().subList(before, log.lines().size())).allMatch(s -> s.startsWith("held"));
+        a.engine().containers().remove("lockcut", true);
     }
 
     @Test
