@@ -14,6 +14,7 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 umask 077
 mkdir -p "$1"
 dir=$(cd "$1" && pwd)
+chmod 700 "$dir" # also a DIR that existed: some files are group-readable for a container's user (below)
 secret() { [ -s "$dir/$1" ] || head -c 32 /dev/urandom | base64 | tr -d '/+=\n' >"$dir/$1"; cat "$dir/$1"; }
 
 bash "$here/scripts/kafka-credentials.sh" "$dir/kafka" ferry-gateway ferry-host-host-a ferry-host-host-b >/dev/null
@@ -31,6 +32,8 @@ chgrp 65534 "$dir/prometheus.token" && chmod 640 "$dir/prometheus.token"
 # the broker's JAAS file: the admin (PLAIN) on each listener, a section per listener (Kafka's
 # <listener>.KafkaServer); read by the broker's user, appuser (gid 1000 in apache/kafka and the local image)
 admin=$(secret kafka-admin.password)
+# a password written by hand must not end the JAAS string early (a quote or backslash would add options)
+case $admin in *[\"\\]*) echo "compose-secrets.sh: $dir/kafka-admin.password holds a quote or backslash" >&2; exit 1 ;; esac
 for l in internal external controller; do
   printf '%s.KafkaServer {\n  org.apache.kafka.common.security.plain.PlainLoginModule required\n' "$l"
   printf '  username="ferry-admin" password="%s" user_ferry-admin="%s";\n};\n' "$admin" "$admin"
@@ -43,7 +46,8 @@ secret postgres.password >/dev/null
 secret registry-token.secret >/dev/null
 # each host's registry account as containers-auth.json (FERRY_REGISTRY_AUTH_FILE), for registry:5000 only
 for h in host-a host-b; do
-  auth=$(printf 'ferry-host-%s:%s' "$h" "$(cat "$dir/registry-ferry-host-$h.password")" | base64 -w0)
+  password=$(cat "$dir/registry-ferry-host-$h.password") # its own statement: a missing file stops the script
+  auth=$(printf 'ferry-host-%s:%s' "$h" "$password" | base64 -w0)
   printf '{"auths": {"registry:5000": {"auth": "%s"}}}\n' "$auth" >"$dir/$h.registry-auth.json"
 done
 # each host's key pairs (PKCS#8 DER, as HostKeys reads them; mounted as the host's <root>/keys) and
