@@ -143,10 +143,29 @@ public final class Podman implements AutoCloseable {
         return r.ok() ? r.stdout().lines().toList() : List.of();
     }
 
+    /**
+     * Removes its containers and its whole storage. A container's conmon runs `podman container cleanup` after the
+     * rm has returned, writing into the storage meanwhile (seen: "directory not empty" under load): a few tries.
+     */
     @Override
     public void close() {
         invoke("rm", "--all", "--force");
-        Mounts.unmountBelow(work);
-        FileTrees.deleteRecursively(work);
+        for (int attempt = 1; ; attempt++) {
+            Mounts.unmountBelow(work);
+            try {
+                FileTrees.deleteRecursively(work);
+                return;
+            } catch (java.io.UncheckedIOException stillWritten) {
+                if (attempt == 10) {
+                    throw stillWritten;
+                }
+                try {
+                    Thread.sleep(300);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw stillWritten;
+                }
+            }
+        }
     }
 }
