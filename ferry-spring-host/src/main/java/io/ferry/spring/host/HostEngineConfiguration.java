@@ -2,7 +2,6 @@ package io.ferry.spring.host;
 
 import io.ferry.core.engine.FerryEngine;
 import io.ferry.core.host.Host;
-import io.ferry.spring.KafkaErrorHandling;
 import io.ferry.protocol.Topics;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -16,7 +15,7 @@ import org.springframework.scheduling.annotation.EnableScheduling;
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(HostServiceProperties.class)
 @EnableScheduling
-@Import({EventPublisher.class, HeartbeatPublisher.class, ProcessedCommands.class, KafkaErrorHandling.class,
+@Import({HostKafkaConfiguration.class, EventPublisher.class, HeartbeatPublisher.class, ProcessedCommands.class,
         StartupReconciliation.class})
 public class HostEngineConfiguration {
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(HostEngineConfiguration.class);
