@@ -12,7 +12,6 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,15 +19,15 @@ import java.time.Instant;
 import java.util.Date;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * registry-service configured as docker-compose.yml configures it when the operator sets nothing:
- * a token an attacker signs with a key he can read in this repository must not be accepted. (The
- * compose file used to pass a fixed HMAC secret: anyone could mint push tokens for every repository.)
+ * A token an attacker signs with a key he can read in this repository must not be accepted. (The compose file
+ * used to pass a fixed HMAC secret: anyone could mint push tokens for every repository.) docker-compose.yml now
+ * passes no key value at all: the key is a file the operator must name (scripts/compose-secrets.sh writes a random
+ * one), mounted as Spring's config tree; the service here runs as with no key set, making a random one.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "ferry.registry.gc.interval=1h"})
@@ -41,22 +40,19 @@ class ForgedTokenTest {
     static void composeDefaults(DynamicPropertyRegistry registry) {
         TestUsers.register(registry);
         registry.add("ferry.registry.data-dir", DATA::toString);
-        registry.add("ferry.registry.auth.secret", () -> composeDefault("FERRY_REGISTRY_AUTH_SECRET"));
     }
 
     @LocalServerPort
     int port;
 
-    /** The value Compose passes for {@code variable} of the registry service when no variable is set. */
-    static String composeDefault(String variable) {
-        try {
-            String compose = Files.readString(Path.of("../docker-compose.yml"));
-            Matcher m = Pattern.compile("\\n\\s+" + variable + ": \\$\\{\\w+:-([^}]*)}").matcher(compose);
-            assertThat(m.find()).as(variable + " in docker-compose.yml").isTrue();
-            return m.group(1);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+    /** The registry's key in docker-compose.yml: no value and no default, only a file the operator must name. */
+    @Test
+    void theComposeFileShipsNoKey() throws IOException {
+        String compose = Files.readString(Path.of("../docker-compose.yml"));
+
+        assertThat(compose).doesNotContain("FERRY_REGISTRY_AUTH_SECRET").doesNotContain(SHIPPED_PLACEHOLDER);
+        assertThat(Pattern.compile("\\$\\{FERRY_REGISTRY_SECRET_FILE:\\?[^}]+}:/run/secrets/spring/ferry\\.registry\\.auth\\.secret:ro")
+                .matcher(compose).find()).as("the key: a required file, as the config tree's ferry.registry.auth.secret").isTrue();
     }
 
     static String forge(String key, String repository) throws Exception {
@@ -72,11 +68,7 @@ class ForgedTokenTest {
 
     @Test
     void aTokenSignedWithAKeyFromTheRepositoryOpensNothing() throws Exception {
-        String configured = composeDefault("FERRY_REGISTRY_AUTH_SECRET");
-        for (String key : List.of(configured, SHIPPED_PLACEHOLDER)) {
-            if (key.getBytes(StandardCharsets.UTF_8).length < 32) {
-                continue; // not a key the service would take: it makes a random one
-            }
+        for (String key : List.of(SHIPPED_PLACEHOLDER, "x".repeat(32))) {
             RawHttp.Response r = RawHttp.send(port, "POST", "/v2/victim/app/blobs/uploads/",
                     Map.of("Authorization", "Bearer " + forge(key, "victim/app")), null);
             assertThat(r.status()).as("upload with a token signed with \"" + key + "\": " + r.body()).isEqualTo(401);
