@@ -5,6 +5,7 @@ import io.ferry.core.archive.CheckpointInfo;
 import io.ferry.core.archive.CheckpointedContainer;
 import io.ferry.core.archive.RootfsDiff;
 import io.ferry.core.container.ContainerLayout;
+import io.ferry.core.container.SourceCopyRule;
 import io.ferry.core.container.ContainerRecord;
 import io.ferry.core.container.ContainerState;
 import io.ferry.core.container.ContainerStore;
@@ -551,7 +552,7 @@ public final class Checkpointer {
             }
             ContainerLayout layout = store.layout(record.id());
             if (refuseRunning) { // by hand (a migration's own rollback restores its source copy)
-                SourceCopyRule.check(record, layout, rollback);
+                SourceCopyRule.checkRestore(record, layout, rollback);
             }
             if (!layout.hasCheckpointImages()) {
                 throw new NotFoundException("container " + record.name()

@@ -226,15 +226,7 @@ public final class Containers {
                 throw new ConflictException("container " + r.id() + " must be in Created or Stopped state to be"
                         + " started: container state improper");
             }
-            String migration = r.historyOrNone().keptForMigration();
-            if (migration != null && layout.hasCheckpointImages()) {
-                // a migration's source copy: starting it anew would delete the dump its rollback restores from
-                // and run a second copy beside the target's (as restore --all, it is left alone); once a rollback
-                // restored it (restored: true), it is the container's only copy again and starts as any other
-                throw new ConflictException("container " + r.name() + " is the source copy of migration " + migration
-                        + ", whose checkpoint is kept here for its rollback: it cannot be started anew (once the"
-                        + " migration has failed, `ferry restore --rollback " + r.name() + "` brings it back from that checkpoint)");
-            }
+            SourceCopyRule.checkStart(r, layout); // as restore --all, it leaves a migration's source copy alone
             runtime.delete(r.id()); // what the runtime kept of the run that ended
             provisioner.reattach(r.config()); // the rootfs (stop unmounts it) and the namespace (a reboot takes it)
             if (r.checkpointed()) {
